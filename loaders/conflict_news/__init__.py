@@ -1,0 +1,48 @@
+"""Conflict News Corpus: conflict-news documents with standoff annotations of events, quotes and figures."""
+
+from .__about__ import __version__
+from .errors import CODES, CorpusError, Issue
+from .load import load_corpus, load_document
+from .model import (
+    Annotations,
+    Argument,
+    Corpus,
+    Document,
+    Entity,
+    Event,
+    EventRelation,
+    Figure,
+    Location,
+    Metadata,
+    Quote,
+    Span,
+    Time,
+)
+from .taxonomy import Taxonomy, load_taxonomy
+from .validate import iter_errors, validate
+
+__all__ = [
+    "CODES",
+    "Annotations",
+    "Argument",
+    "Corpus",
+    "CorpusError",
+    "Document",
+    "Entity",
+    "Event",
+    "EventRelation",
+    "Figure",
+    "Issue",
+    "Location",
+    "Metadata",
+    "Quote",
+    "Span",
+    "Taxonomy",
+    "Time",
+    "__version__",
+    "iter_errors",
+    "load_corpus",
+    "load_document",
+    "load_taxonomy",
+    "validate",
+]

@@ -1,0 +1,208 @@
+"""Semantic checks of one schema-valid annotation file against its text and the taxonomy."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import Issue
+from .numbers import read_numbers
+from .taxonomy import Taxonomy
+
+_JOINERS = {"\u200d", "\u200c", "\u034f"}
+
+
+def _splits_character(text: str, offset: int) -> bool:
+    if offset <= 0 or offset >= len(text):
+        return False
+    after, before = text[offset], text[offset - 1]
+    if before == "\r" and after == "\n":
+        return True
+    if before in _JOINERS or after in _JOINERS:
+        return True
+    # A combining mark or a variation selector belongs to the character before it.
+    return unicodedata.category(after) in ("Mn", "Me") or "\ufe00" <= after <= "\ufe0f"
+
+
+def iter_spans(ann: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(JSONPath, owner id, span) for every span in the file."""
+    for i, ent in enumerate(ann["entities"]):
+        for j, span in enumerate(ent["mentions"]):
+            yield f"$.entities[{i}].mentions[{j}]", ent["id"], span
+    for i, ev in enumerate(ann["events"]):
+        yield f"$.events[{i}].trigger", ev["id"], ev["trigger"]
+        for j, arg in enumerate(ev["arguments"]):
+            yield f"$.events[{i}].arguments[{j}].span", ev["id"], arg["span"]
+        for key in ("location", "time"):
+            if ev[key] and ev[key]["span"]:
+                yield f"$.events[{i}].{key}.span", ev["id"], ev[key]["span"]
+    for i, q in enumerate(ann["quotes"]):
+        yield f"$.quotes[{i}].cue", q["id"], q["cue"]
+        if q["source"]:
+            yield f"$.quotes[{i}].source", q["id"], q["source"]
+        for j, span in enumerate(q["contents"]):
+            yield f"$.quotes[{i}].contents[{j}]", q["id"], span
+    for i, fig in enumerate(ann["figures"]):
+        yield f"$.figures[{i}].span", fig["id"], fig["span"]
+        for key in ("approx_cue", "counted_span"):
+            if fig[key]:
+                yield f"$.figures[{i}].{key}", fig["id"], fig[key]
+
+
+class AnnotationChecker:
+    """Collects the issues of one annotation file; construct, then call run()."""
+
+    def __init__(self, ann: dict[str, Any], text: str, taxonomy: Taxonomy, file: str) -> None:
+        self.ann, self.text, self.tax, self.file = ann, text, taxonomy, file
+        self.issues: list[Issue] = []
+        self.ids = {layer: {item["id"] for item in ann[layer]} for layer in ("entities", "events", "quotes", "figures")}
+
+    def report(self, code: str, path: str, ann_id: str | None, message: str) -> None:
+        self.issues.append(Issue(code=code, file=self.file, path=path, ann_id=ann_id, message=message))
+
+    def run(self) -> list[Issue]:
+        self.check_ids()
+        self.check_spans()
+        self.check_entities()
+        self.check_events()
+        self.check_quotes()
+        self.check_figures()
+        self.check_duplicates()
+        return self.issues
+
+    def check_ids(self) -> None:
+        seen: set[str] = set()
+        for layer in ("entities", "events", "quotes", "figures"):
+            for i, item in enumerate(self.ann[layer]):
+                if item["id"] in seen:
+                    self.report("duplicate-id", f"$.{layer}[{i}].id", item["id"], "id is used more than once in this file")
+                seen.add(item["id"])
+
+    def check_spans(self) -> None:
+        n = len(self.text)
+        for path, owner, span in iter_spans(self.ann):
+            start, end, stated = span["start"], span["end"], span["text"]
+            if end <= start:
+                self.report("span-inverted", path, owner, f"end {end} is not after start {start}")
+                continue
+            if end > n:
+                self.report("span-out-of-range", path, owner, f"span {start}-{end} ends past the text's length {n}")
+                continue
+            actual = self.text[start:end]
+            if actual != stated:
+                self.report("span-text-mismatch", path, owner, f"text {stated!r} != text[{start}:{end}] {actual!r}")
+                continue
+            if _splits_character(self.text, start) or _splits_character(self.text, end):
+                self.report("span-splits-character", path, owner, f"span {start}-{end} cuts a character in two")
+            if actual != actual.strip():
+                self.report("span-edge-whitespace", path, owner, f"span text {actual!r} has whitespace at an edge")
+
+    def check_label(self, value: str, allowed: tuple[str, ...] | dict[str, Any], path: str, owner: str, what: str) -> None:
+        if value not in allowed:
+            self.report("unknown-label", path, owner, f"{what} {value!r} is not in the taxonomy")
+
+    def check_ref(self, value: str | None, layer: str, path: str, owner: str) -> None:
+        if value is not None and value not in self.ids[layer]:
+            self.report("dangling-reference", path, owner, f"no {layer[:-1] if layer != 'entities' else 'entity'} with id {value!r}")
+
+    def check_entities(self) -> None:
+        for i, ent in enumerate(self.ann["entities"]):
+            self.check_label(ent["type"], self.tax.entity_types, f"$.entities[{i}].type", ent["id"], "entity type")
+            self.check_ref(ent["affiliation"], "entities", f"$.entities[{i}].affiliation", ent["id"])
+
+    def check_events(self) -> None:
+        for i, ev in enumerate(self.ann["events"]):
+            at, eid = f"$.events[{i}]", ev["id"]
+            etype = self.tax.event_types.get(ev["type"])
+            if etype is None:
+                self.report("unknown-label", f"{at}.type", eid, f"event type {ev['type']!r} is not in the taxonomy")
+            for j, arg in enumerate(ev["arguments"]):
+                role_path = f"{at}.arguments[{j}].role"
+                if arg["role"] not in self.tax.roles:
+                    self.report("unknown-label", role_path, eid, f"role {arg['role']!r} is not in the taxonomy")
+                elif etype is not None and arg["role"] not in etype.roles:
+                    self.report("role-not-allowed", role_path, eid, f"role {arg['role']!r} is not allowed for {etype.name}")
+                self.check_ref(arg["entity"], "entities", f"{at}.arguments[{j}].entity", eid)
+            if ev["location"]:
+                self.check_label(ev["location"]["precision"], self.tax.location_precision, f"{at}.location.precision", eid, "location precision")
+            if ev["time"]:
+                self.check_label(ev["time"]["precision"], self.tax.time_precision, f"{at}.time.precision", eid, "time precision")
+                self.check_label(ev["time"]["anchor"], self.tax.time_anchors, f"{at}.time.anchor", eid, "time anchor")
+            self.check_label(ev["modality"], self.tax.modalities, f"{at}.modality", eid, "modality")
+            if (ev["modality"] == "negated") != (ev["polarity"] == "negative") and ev["modality"] in ("negated", "actual"):
+                self.report("factuality-conflict", f"{at}.polarity", eid, f"modality {ev['modality']!r} with polarity {ev['polarity']!r}")
+            for j, rel in enumerate(ev["relations"]):
+                self.check_label(rel["type"], self.tax.event_relations, f"{at}.relations[{j}].type", eid, "event relation")
+                self.check_ref(rel["target"], "events", f"{at}.relations[{j}].target", eid)
+                if rel["target"] == eid:
+                    self.report("relation-to-self", f"{at}.relations[{j}].target", eid, "an event cannot relate to itself")
+
+    def check_quotes(self) -> None:
+        for i, q in enumerate(self.ann["quotes"]):
+            at = f"$.quotes[{i}]"
+            self.check_label(q["type"], self.tax.quote_types, f"{at}.type", q["id"], "quote type")
+            self.check_ref(q["speaker"], "entities", f"{at}.speaker", q["id"])
+            for j, event_id in enumerate(q["events"]):
+                self.check_ref(event_id, "events", f"{at}.events[{j}]", q["id"])
+
+    def check_figures(self) -> None:
+        for i, fig in enumerate(self.ann["figures"]):
+            at, fid = f"$.figures[{i}]", fig["id"]
+            self.check_label(fig["bound"], self.tax.figure_bounds, f"{at}.bound", fid, "bound type")
+            self.check_label(fig["property"], self.tax.figure_properties, f"{at}.property", fid, "figure property")
+            self.check_ref(fig["claimant"], "entities", f"{at}.claimant", fid)
+            self.check_ref(fig["quote"], "quotes", f"{at}.quote", fid)
+            self.check_ref(fig["event"], "events", f"{at}.event", fid)
+            self.check_figure_value(fig, at)
+            self.check_figure_bounds(fig, at)
+
+    def check_figure_value(self, fig: dict[str, Any], at: str) -> None:
+        surface = fig["span"]["text"]
+        vague = self.tax.vague_numerals.get(surface.lower().removeprefix("a ").strip())
+        numbers = read_numbers(surface)
+        if vague is not None and not numbers:
+            if (fig["value"], fig["lower"], fig["upper"]) != (None, vague.lower, vague.upper):
+                self.report(
+                    "figure-value-mismatch", f"{at}.lower", fig["id"],
+                    f"{surface!r} means value null, lower {vague.lower}, upper {vague.upper} (taxonomy.vague_numerals)",
+                )  # fmt: skip
+            return
+        if len(numbers) == 2:
+            if (fig["lower"], fig["upper"]) != (min(numbers), max(numbers)):
+                self.report("figure-value-mismatch", f"{at}.lower", fig["id"], f"{surface!r} states the range {numbers}")
+            return
+        if len(numbers) != 1:
+            self.report("figure-value-mismatch", f"{at}.span", fig["id"], f"cannot read one number from {surface!r}")
+        elif fig["value"] != numbers[0]:
+            self.report("figure-value-mismatch", f"{at}.value", fig["id"], f"value {fig['value']} but {surface!r} says {numbers[0]:g}")
+
+    def check_figure_bounds(self, fig: dict[str, Any], at: str) -> None:
+        value, lower, upper, bound = fig["value"], fig["lower"], fig["upper"], fig["bound"]
+        consistent = {
+            "exact": value is not None and lower == value and upper == value,
+            "approximate": value is not None and (lower is None or lower <= value) and (upper is None or value <= upper),
+            "at_least": lower is not None and upper is None and value in (None, lower),
+            "more_than": value is not None and lower == value and upper is None,
+            "at_most": upper is not None and lower is None and value in (None, upper),
+            "less_than": value is not None and upper == value and lower is None,
+            "range": value is None and lower is not None and upper is not None and lower < upper,
+        }.get(bound, True)  # an unknown bound is reported as unknown-label already
+        if not consistent:
+            self.report(
+                "figure-bounds-inconsistent", f"{at}.bound", fig["id"],
+                f"bound {bound!r} does not fit value {value}, lower {lower}, upper {upper}",
+            )  # fmt: skip
+
+    def check_duplicates(self) -> None:
+        keys = {
+            "events": lambda e: (e["type"], e["trigger"]["start"], e["trigger"]["end"]),
+            "figures": lambda f: (f["span"]["start"], f["span"]["end"]),
+            "quotes": lambda q: (q["cue"]["start"], tuple((c["start"], c["end"]) for c in q["contents"])),
+        }
+        for layer, key in keys.items():
+            counts = Counter(key(item) for item in self.ann[layer])
+            for i, item in enumerate(self.ann[layer]):
+                if counts[key(item)] > 1:
+                    self.report("duplicate-annotation", f"$.{layer}[{i}]", item["id"], f"another {layer[:-1]} has the same type and span")

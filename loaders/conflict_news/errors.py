@@ -1,0 +1,69 @@
+"""Validation issues and the exception that carries them.
+
+Every issue has a stable code (the keys of CODES), the file it was found in (relative to the corpus
+root), a location inside that file (a JSONPath such as $.events[3].trigger, or LINE:COLUMN for
+unparsable JSON) and, where one applies, the id of the annotation concerned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CODES: dict[str, str] = {
+    "file-unreadable": "A file could not be read.",
+    "json-invalid": "A JSON file does not parse.",
+    "schema-violation": "A record does not follow its JSON Schema.",
+    "text-decode-error": "A text file is not valid UTF-8.",
+    "text-not-normalized": "A stored text differs from its normalised form (rule cnc-norm-1).",
+    "text-hash-mismatch": "A document's text_sha256 or text_length does not describe its stored text.",
+    "metadata-missing": "A text in corpus/ has no metadata record.",
+    "text-missing": "A metadata record in corpus/ has no text.",
+    "annotation-missing": "A document has no annotation file.",
+    "document-missing": "An annotation file names a document that is not in the corpus.",
+    "id-mismatch": "A record's id differs from the id its file name gives.",
+    "annotation-stale": "An annotation was made against another version of the text.",
+    "duplicate-id": "An id is used twice within one annotation file.",
+    "duplicate-annotation": "Two annotations of one layer have the same type and span.",
+    "span-out-of-range": "A span ends past the end of the text.",
+    "span-inverted": "A span's end is not after its start.",
+    "span-text-mismatch": "A span's text differs from the text it covers.",
+    "span-splits-character": "A span boundary falls inside a user-perceived character (before a combining mark or joiner).",
+    "span-edge-whitespace": "A span starts or ends with whitespace.",
+    "dangling-reference": "A reference names no annotation of the expected layer.",
+    "unknown-label": "A type, role, property or other label is not in schema/taxonomy.json.",
+    "role-not-allowed": "An argument's role is not allowed for its event type.",
+    "relation-to-self": "An event relation points at its own event.",
+    "factuality-conflict": "An event's modality and polarity contradict each other.",
+    "figure-value-mismatch": "A figure's value does not match the number its text states.",
+    "figure-bounds-inconsistent": "A figure's value, lower and upper bounds disagree with its bound type.",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Issue:
+    code: str
+    file: str
+    path: str
+    message: str
+    ann_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered issue code {self.code!r}")
+
+    def __str__(self) -> str:
+        subject = f"{self.ann_id}: " if self.ann_id else ""
+        return f"{self.file}:{self.path}: [{self.code}] {subject}{self.message}"
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "file": self.file, "path": self.path, "ann_id": self.ann_id, "message": self.message}
+
+
+class CorpusError(ValueError):
+    """Raised when a corpus cannot be loaded because it does not validate; carries every issue."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = tuple(issues)
+        shown = "\n".join(str(i) for i in self.issues[:20])
+        more = f"\n... and {len(self.issues) - 20} more" if len(self.issues) > 20 else ""
+        super().__init__(f"{len(self.issues)} validation issue(s):\n{shown}{more}")

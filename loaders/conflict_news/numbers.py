@@ -1,0 +1,52 @@
+"""Reading the number a figure's surface text states: "1,000" -> 1000, "ten" -> 10, "10-20" -> (10, 20)."""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "dozen": 12,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_DIGITS = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s+(hundred|thousand|million|billion)\b)?")
+_WORD = re.compile(r"[a-z]+")
+_FILLERS = {"and", "a", "an"}
+
+
+def _words_to_numbers(words: list[str]) -> list[float]:
+    """Numbers written in words; a gap of non-number words separates two numbers."""
+    numbers: list[float] = []
+    total = current = 0.0
+    seen = False
+    for word in [*words, ""]:
+        if word in _UNITS:
+            current += _UNITS[word]
+            seen = True
+        elif word in _SCALES and seen:
+            scale = _SCALES[word]
+            total, current = (total + current * scale, 0.0) if scale >= 1000 else (total, current * scale)
+        elif word in _SCALES:
+            current, seen = float(_SCALES[word]), True
+        elif word in _FILLERS and seen:
+            continue
+        else:
+            if seen:
+                numbers.append(total + current)
+            total = current = 0.0
+            seen = False
+    return numbers
+
+
+def read_numbers(surface: str) -> list[float]:
+    """Every number stated in `surface`, in order, whether in digits or in words."""
+    lowered = surface.lower().replace("\u2013", "-").replace("\u2014", "-")
+    numbers: list[float] = []
+    for match in _DIGITS.finditer(lowered):
+        digits, scale = match.groups()
+        numbers.append(float(digits.replace(",", "")) * (_SCALES[scale] if scale else 1))
+    words = _WORD.findall(_DIGITS.sub(" ", lowered))
+    return numbers + _words_to_numbers(words)

@@ -1,0 +1,84 @@
+"""The label inventory in schema/taxonomy.json, read once into a frozen object."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .paths import locate_schema_dir
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventType:
+    name: str
+    category: str
+    label: str
+    description: str
+    roles: tuple[str, ...]
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    cameo_code: str
+    cameo_label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VagueNumeral:
+    lower: float | None
+    upper: float | None
+    bound: str
+    acled_point: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Taxonomy:
+    version: str
+    entity_types: tuple[str, ...]
+    roles: tuple[str, ...]
+    event_types: dict[str, EventType]
+    modalities: tuple[str, ...]
+    event_relations: tuple[str, ...]
+    quote_types: tuple[str, ...]
+    figure_bounds: tuple[str, ...]
+    figure_properties: tuple[str, ...]
+    vague_numerals: dict[str, VagueNumeral]
+    location_precision: tuple[str, ...]
+    time_precision: tuple[str, ...]
+    time_anchors: tuple[str, ...]
+    raw: dict[str, Any]
+
+
+def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
+    event_types = {
+        name: EventType(
+            name=name,
+            category=name.split(".", 1)[0],
+            label=spec["label"],
+            description=spec["description"],
+            roles=tuple(spec["roles"]),
+            acled_event_type=spec["acled"]["event_type"] if spec["acled"] else None,
+            acled_sub_event_type=spec["acled"]["sub_event_type"] if spec["acled"] else None,
+            cameo_code=spec["cameo"]["code"],
+            cameo_label=spec["cameo"]["label"],
+        )
+        for name, spec in raw["event_types"].items()
+    }
+    vague = {word: VagueNumeral(**spec) for word, spec in raw["vague_numerals"].items()}
+    glossaries = (
+        "entity_types roles modalities event_relations quote_types figure_bounds "
+        "figure_properties location_precision time_precision time_anchors"
+    ).split()
+    return Taxonomy(
+        version=raw["version"],
+        event_types=event_types,
+        vague_numerals=vague,
+        raw=raw,
+        **{key: tuple(raw[key]) for key in glossaries},
+    )
+
+
+@cache
+def load_taxonomy() -> Taxonomy:
+    with open(locate_schema_dir() / "taxonomy.json", encoding="utf-8") as f:
+        return parse_taxonomy(json.load(f))

@@ -1,0 +1,26 @@
+"""Text normalisation rule cnc-norm-1, applied once when a text enters the corpus.
+
+1. Decode as UTF-8 (strict); drop a leading byte-order mark.
+2. Normalise to Unicode NFC, so that offsets do not depend on how a character was composed.
+3. Strip leading and trailing whitespace (blank lines around the article are artefacts of how it
+   was saved, not content). Nothing inside the text changes: line breaks, including CRLF, quotes
+   and spacing are kept as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+RULE = "cnc-norm-1"
+
+
+def normalize_text(raw: bytes | str) -> str:
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    text = text.removeprefix("\ufeff")
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def hash_text(text: str) -> str:
+    """SHA-256 of the text's UTF-8 bytes, the value recorded as text_sha256."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,90 @@
+"""The corpus validator: every check, every issue returned, none raised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .checks import AnnotationChecker
+from .errors import CorpusError, Issue
+from .schemas import iter_schema_errors
+from .store import RawDocument, annotation_path, list_doc_ids, metadata_path, read_document, relative, text_path
+from .taxonomy import Taxonomy, load_taxonomy
+from .textnorm import hash_text, normalize_text
+
+
+def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Issue]:
+    """All issues of one document (text, metadata, annotations); raw.issues holds those found while reading."""
+    issues = list(raw.issues)
+    doc_id, text = raw.doc_id, raw.text
+    meta_file = relative(root, metadata_path(root, doc_id))
+    ann_file = relative(root, annotation_path(root, doc_id))
+    if text is not None and normalize_text(text) != text:
+        issues.append(
+            Issue(code="text-not-normalized", file=relative(root, text_path(root, doc_id)), path="$",
+                  message="the stored text is not NFC or has leading/trailing whitespace (rule cnc-norm-1)")
+        )  # fmt: skip
+    text_hash = hash_text(text) if text is not None else None
+    meta_ok = raw.metadata is not None and _schema_ok("document", raw.metadata, meta_file, issues)
+    if meta_ok:
+        if raw.metadata["id"] != doc_id:
+            issues.append(Issue(code="id-mismatch", file=meta_file, path="$.id", message=f"id {raw.metadata['id']!r} in a file named {doc_id!r}"))
+        if text is not None and (raw.metadata["text_sha256"], raw.metadata["text_length"]) != (text_hash, len(text)):
+            issues.append(
+                Issue(code="text-hash-mismatch", file=meta_file, path="$.text_sha256",
+                      message=f"recorded {raw.metadata['text_sha256'][:12]}…/{raw.metadata['text_length']} code points, "
+                              f"stored text is {text_hash[:12] if text_hash else ''}…/{len(text)}")
+            )  # fmt: skip
+    ann = raw.annotation
+    if ann is None or not _schema_ok("annotation", ann, ann_file, issues):
+        return issues
+    if ann["doc_id"] != doc_id:
+        issues.append(Issue(code="id-mismatch", file=ann_file, path="$.doc_id", message=f"doc_id {ann['doc_id']!r} in a file named {doc_id!r}"))
+    if text is None:
+        return issues
+    if ann["text_sha256"] != text_hash:
+        issues.append(
+            Issue(code="annotation-stale", file=ann_file, path="$.text_sha256",
+                  message="annotations were made against another version of the text; offsets not checked")
+        )  # fmt: skip
+        return issues
+    issues.extend(AnnotationChecker(ann, text, taxonomy, ann_file).run())
+    return issues
+
+
+def _schema_ok(schema: str, instance: object, file: str, issues: list[Issue]) -> bool:
+    found = [Issue(code="schema-violation", file=file, path=path, message=message) for path, message in iter_schema_errors(schema, instance)]
+    issues.extend(found)
+    return not found
+
+
+def _targets(paths: Iterable[Path]) -> dict[Path, set[str] | None]:
+    """Group the paths by corpus root: a folder is a whole root, a file names one document of its root."""
+    targets: dict[Path, set[str] | None] = {}
+    for path in paths:
+        if path.is_dir():
+            targets[path] = None
+            continue
+        root = path.resolve().parent.parent
+        chosen = targets.setdefault(root, set())
+        if chosen is not None:
+            chosen.add(path.stem)
+    return targets
+
+
+def iter_errors(paths: Iterable[Path | str] | None = None, taxonomy: Taxonomy | None = None) -> Iterator[Issue]:
+    """Every issue in the given corpus roots or files (default: the shipped corpus)."""
+    from .paths import locate_root
+
+    taxonomy = taxonomy or load_taxonomy()
+    chosen = [Path(p) for p in paths] if paths else [locate_root()]
+    for root, doc_ids in _targets(chosen).items():
+        for doc_id in sorted(doc_ids) if doc_ids is not None else list_doc_ids(root):
+            yield from check_document(root, read_document(root, doc_id), taxonomy)
+
+
+def validate(paths: Iterable[Path | str] | None = None) -> None:
+    """Raise CorpusError carrying every issue, if there is any."""
+    issues = list(iter_errors(paths))
+    if issues:
+        raise CorpusError(issues)
