@@ -77,7 +77,7 @@ def _read_json(root: Path, path: Path, issues: list[Issue]) -> Any:
 def read_document(root: Path, doc_id: str) -> RawDocument:
     doc = RawDocument(doc_id=doc_id)
     paths = {"text": text_path(root, doc_id), "meta": metadata_path(root, doc_id), "ann": annotation_path(root, doc_id)}
-    exists = {key: path.is_file() for key, path in paths.items()}
+    exists = {key: path.exists() for key, path in paths.items()}
     where = {key: relative(root, path) for key, path in paths.items()}
     if not exists["text"] and not exists["meta"]:
         doc.issues.append(

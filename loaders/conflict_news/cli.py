@@ -1,0 +1,82 @@
+"""The `conflict-news` command: thin verbs over the library; diagnostics to stderr, exit 0 or 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .__about__ import __version__
+from .errors import CorpusError
+from .load import load_corpus
+from .render import render_document
+from .stats import compute_stats, format_stats
+from .validate import iter_errors
+
+
+def _validate(args: argparse.Namespace) -> int:
+    issues = list(iter_errors(args.paths or None))
+    if args.json:
+        print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    summary = f"{len(issues)} issue(s)" if issues else "valid"
+    print(f"conflict-news validate: {summary}", file=sys.stderr)
+    return 1 if issues else 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    stats = compute_stats(load_corpus(args.root))
+    print(json.dumps(stats, indent=2) if args.json else format_stats(stats), end="\n" if args.json else "")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    corpus = load_corpus(args.root)
+    wanted = args.doc_ids or [doc.id for doc in corpus]
+    unknown = [d for d in wanted if d not in {doc.id for doc in corpus}]
+    if unknown:
+        print(f"conflict-news show: no document {', '.join(unknown)}", file=sys.stderr)
+        return 1
+    for doc_id in wanted:
+        print(render_document(corpus[doc_id]))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="conflict-news", description="Conflict News Corpus tools.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    p = verbs.add_parser("validate", help="check corpus roots or single files; exit 1 on any issue")
+    p.add_argument("paths", nargs="*", help="corpus roots or files (default: the shipped corpus)")
+    p.add_argument("--json", action="store_true", help="print the issues as JSON on stdout")
+    p.set_defaults(run=_validate)
+
+    p = verbs.add_parser("stats", help="counts per layer and per type")
+    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_stats)
+
+    p = verbs.add_parser("show", help="print documents with their annotations marked")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to show (default: all)")
+    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    p.set_defaults(run=_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except CorpusError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        print(f"conflict-news {args.verb}: the corpus does not validate ({len(exc.issues)} issue(s))", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Shared fixtures: the shipped corpus root and the invalid-case harness.
+
+An invalid case (tests/cases/invalid/<code>.json) is a list of edits to the valid toy corpus in
+tests/cases/base: `set`/`delete` a JSON pointer inside a file, `write` text, `write_hex` bytes,
+`remove` a file or `mkdir` a folder. Applying them must produce exactly the issue <code>.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+BASE = TESTS / "cases" / "base"
+INVALID = TESTS / "cases" / "invalid"
+
+
+def _walk(doc: Any, pointer: str) -> tuple[Any, str | int]:
+    parts = pointer.lstrip("/").split("/")
+    for part in parts[:-1]:
+        doc = doc[int(part)] if isinstance(doc, list) else doc[part]
+    last = parts[-1]
+    return doc, int(last) if isinstance(doc, list) else last
+
+
+def _edit_json(root: Path, target: str, edit: Any) -> None:
+    file, pointer = target.split("#", 1)
+    path = root / file
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc, pointer)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _set(doc: Any, pointer: str, value: Any) -> None:
+    parent, key = _walk(doc, pointer)
+    if isinstance(parent, list) and key == len(parent):
+        parent.append(value)
+    else:
+        parent[key] = value
+
+
+def _delete(doc: Any, pointer: str) -> None:
+    parent, key = _walk(doc, pointer)
+    del parent[key]
+
+
+def materialize_case(case: dict[str, Any], dest: Path) -> Path:
+    root = dest / "corpus-root"
+    shutil.copytree(BASE, root)
+    for file in case.get("remove", []):
+        (root / file).unlink()
+    for folder in case.get("mkdir", []):
+        (root / folder).mkdir()
+    for file, text in case.get("write", {}).items():
+        (root / file).write_bytes(text.encode("utf-8"))
+    for file, hexdata in case.get("write_hex", {}).items():
+        (root / file).write_bytes(bytes.fromhex(hexdata))
+    for target, value in case.get("set", {}).items():
+        _edit_json(root, target, lambda doc, ptr, v=value: _set(doc, ptr, v))
+    for target in case.get("delete", []):
+        _edit_json(root, target, _delete)
+    return root
+
+
+def load_case(code: str) -> dict[str, Any]:
+    case: dict[str, Any] = json.loads((INVALID / f"{code}.json").read_text(encoding="utf-8"))
+    return case
+
+
+@pytest.fixture
+def toy_root(tmp_path: Path) -> Path:
+    """A writable copy of the valid toy corpus."""
+    return materialize_case({}, tmp_path)

@@ -1,0 +1,88 @@
+"""The conflict-news command, in process (for coverage) and as the installed console script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import load_case, materialize_case
+
+from conflict_news import CODES
+from conflict_news.cli import main
+
+
+def test_validate_shipped_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    assert "valid" in capsys.readouterr().err
+
+
+def test_validate_reports_every_issue_to_stderr_and_json_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = materialize_case(load_case("dangling-reference"), tmp_path)
+    assert main(["validate", str(root), "--json"]) == 1
+    out, err = capsys.readouterr()
+    issues = json.loads(out)
+    assert [i["code"] for i in issues] == ["dangling-reference"]
+    assert issues[0]["file"] == "annotations/toy-0001.json" and issues[0]["ann_id"] == "fig1"
+    assert "annotations/toy-0001.json:$.figures[0].event: [dangling-reference] fig1:" in err
+
+
+def test_stats_json_counts_the_gold(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert {"documents", "events", "quotes", "figures", "entities"} <= set(stats)
+    assert stats["documents"] == 1
+    assert stats["events"] == sum(stats["by_type"]["events"].values())
+    assert stats["quotes"] == sum(stats["by_type"]["quotes"].values())
+
+
+def test_stats_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats"]) == 0
+    assert "violent.remote_strike" in capsys.readouterr().out
+
+
+def test_show_marks_spans_and_lists_annotations(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "cnc-000001"]) == 0
+    out = capsys.readouterr().out
+    assert "{270|fig2} drones" in out
+    assert "<said|q3>, “«today, we [handed over|ev24]" in out
+    assert "EVENTS (" in out and "QUOTES (" in out and "FIGURES (" in out and "ENTITIES (" in out
+
+
+def test_show_nested_marks_close_inner_first(toy_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "--root", str(toy_root)]) == 0
+    assert "«Valdorian forces [fired|ev1] {12|fig1} rockets at Port Meren on Tuesday»q1" in capsys.readouterr().out
+
+
+def test_show_unknown_document_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "cnc-999999"]) == 1
+    assert "no document cnc-999999" in capsys.readouterr().err
+
+
+def test_commands_on_an_invalid_corpus_fail_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = materialize_case(load_case("json-invalid"), tmp_path)
+    assert main(["stats", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "[json-invalid]" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_validate_exits_1_for_each_invalid_case(code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = materialize_case(load_case(code), tmp_path)
+    assert main(["validate", str(root)]) == 1
+    assert f"[{code}]" in capsys.readouterr().err
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    exe = shutil.which("conflict-news", path=str(Path(sys.executable).parent))
+    assert exe is not None, "the conflict-news console script is not installed next to this Python"
+    ok = subprocess.run([exe, "validate"], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stderr
+    root = materialize_case(load_case("span-out-of-range"), tmp_path)
+    bad = subprocess.run([exe, "validate", str(root)], capture_output=True, text=True, check=False)
+    assert bad.returncode == 1 and "[span-out-of-range]" in bad.stderr
+    version = subprocess.run([sys.executable, "-m", "conflict_news", "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("conflict-news ")

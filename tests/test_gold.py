@@ -1,0 +1,113 @@
+"""The gold annotation of the shipped corpus follows the deterministic rules of annotations/GUIDELINES.md."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conflict_news import Document, Span, load_corpus
+
+CORPUS = load_corpus()
+DOCS = list(CORPUS)
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+@pytest.fixture(params=DOCS, ids=lambda d: d.id)
+def doc(request: pytest.FixtureRequest) -> Document:
+    document: Document = request.param
+    return document
+
+
+def test_direct_quote_contents_are_exactly_the_text_between_quotation_marks(doc: Document) -> None:
+    for q in doc.quotes:
+        for c in q.contents:
+            marks = "“”\""
+            if q.type == "direct":
+                assert doc.text[c.start - 1] in marks and doc.text[c.end] in marks, q.id
+                assert not any(m in c.text for m in marks), q.id
+            elif q.type == "mixed":
+                assert "“" in c.text and "”" in c.text, q.id
+            else:
+                assert not any(m in c.text for m in marks), q.id
+
+
+def test_every_quoted_passage_is_a_quote_or_a_name(doc: Document) -> None:
+    mentions = [m for e in doc.entities for m in e.mentions]
+    contents = [c for q in doc.quotes for c in q.contents]
+    for match in re.finditer(r"“([^”]*)”", doc.text):
+        inner = Span(start=match.start(1), end=match.end(1), text=match.group(1))
+        whole = Span(start=match.start(), end=match.end(), text=match.group())
+        covered = any(_inside(inner, c) for c in contents) or any(_inside(whole, c) for c in contents)
+        named = any((m.start, m.end) == (inner.start, inner.end) for m in mentions)
+        assert covered or named, match.group()
+
+
+def test_quote_asserts_exactly_the_events_triggered_inside_its_contents(doc: Document) -> None:
+    for q in doc.quotes:
+        inside = {ev.id for ev in doc.events if any(_inside(ev.trigger, c) for c in q.contents)}
+        assert set(q.events) == inside, q.id
+
+
+def test_figure_in_a_quote_names_the_quote_and_its_speaker(doc: Document) -> None:
+    quotes = {q.id: q for q in doc.quotes}
+    for fig in doc.figures:
+        holder = [q for q in doc.quotes if any(_inside(fig.span, c) for c in q.contents)]
+        assert [q.id for q in holder] == ([fig.quote] if fig.quote else []), fig.id
+        if fig.quote:
+            assert fig.claimant == quotes[fig.quote].speaker, fig.id
+
+
+def test_every_number_in_digits_is_a_figure_except_identifiers(doc: Document) -> None:
+    """Guidelines §Figures: identifiers such as "Article 5" are not figures."""
+    spans = [f.span for f in doc.figures]
+    for match in re.finditer(r"\d[\d,.]*\d|\d", doc.text):
+        if doc.text[max(0, match.start() - 8) : match.start()] == "Article ":
+            continue
+        assert any(s.start <= match.start() and match.end() <= s.end for s in spans), match.group()
+
+
+def test_triggers_do_not_overlap(doc: Document) -> None:
+    triggers = sorted((ev.trigger.start, ev.trigger.end, ev.id) for ev in doc.events)
+    for (_, end, first), (start, _, second) in zip(triggers, triggers[1:], strict=False):
+        assert end <= start, (first, second)
+
+
+def test_a_mention_belongs_to_one_entity(doc: Document) -> None:
+    seen = [(m.start, m.end) for e in doc.entities for m in e.mentions]
+    assert len(seen) == len(set(seen))
+
+
+def test_linked_arguments_and_speakers_contain_a_mention_of_their_entity(doc: Document) -> None:
+    mentions = {e.id: e.mentions for e in doc.entities}
+    for ev in doc.events:
+        for arg in ev.arguments:
+            if arg.entity:
+                assert any(_inside(m, arg.span) for m in mentions[arg.entity]), (ev.id, arg.span.text)
+    for q in doc.quotes:
+        if q.speaker and q.source:
+            assert any(_inside(m, q.source) for m in mentions[q.speaker]), q.id
+
+
+def test_same_as_points_back_to_an_earlier_mention(doc: Document) -> None:
+    events = {ev.id: ev for ev in doc.events}
+    for ev in doc.events:
+        for rel in ev.relations:
+            if rel.type == "same_as":
+                assert events[rel.target].trigger.start < ev.trigger.start, ev.id
+
+
+def test_counted_span_spells_what_is_counted(doc: Document) -> None:
+    for fig in doc.figures:
+        if fig.counted_span:
+            assert fig.counted_span.text == fig.counted, fig.id
+
+
+def test_seed_metadata_invents_nothing() -> None:
+    meta = CORPUS["cnc-000001"].metadata
+    assert (meta.title, meta.source.publisher, meta.source.url, meta.retrieved) == (None, None, None, None)
+    assert (meta.published.date, meta.published.precision, meta.published.inferred) == (None, "unknown", False)
+    assert meta.license.text == "unknown"

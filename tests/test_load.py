@@ -1,0 +1,62 @@
+"""load_corpus gives frozen, typed objects whose spans all point at their text."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from conftest import materialize_case
+
+from conflict_news import CorpusError, Document, Event, Span, load_corpus, load_document
+from conflict_news.checks import iter_spans
+from conflict_news.store import read_document
+
+
+def test_shipped_corpus_loads_with_every_span_in_place() -> None:
+    corpus = load_corpus()
+    assert [doc.id for doc in corpus] == ["cnc-000001"]
+    assert len(corpus) == 1
+    doc = corpus["cnc-000001"]
+    raw = read_document(Path(__file__).parents[1], doc.id).annotation
+    spans = list(iter_spans(raw))
+    assert len(spans) > 100
+    assert all(doc.text[s["start"] : s["end"]] == s["text"] for _, _, s in spans)
+
+
+def test_objects_are_frozen_and_typed() -> None:
+    doc = load_corpus()["cnc-000001"]
+    event = doc.events[0]
+    assert isinstance(doc, Document) and isinstance(event, Event) and isinstance(event.trigger, Span)
+    assert isinstance(event.arguments, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.type = "other"  # type: ignore[misc]
+
+
+def test_reverse_links_are_computed() -> None:
+    doc = load_corpus()["cnc-000001"]
+    struck = next(ev for ev in doc.events if any(f.span.text == "270" for f in doc.figures_of(ev.id)))
+    assert struck.type == "violent.remote_strike"
+    handed = next(ev for ev in doc.events if ev.trigger.text == "handed over")
+    assert [q.type for q in doc.quotes_reporting(handed.id)] == ["direct"]
+
+
+def test_unknown_document_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        load_corpus()["cnc-999999"]
+
+
+def test_invalid_corpus_raises_with_every_issue(tmp_path: Path) -> None:
+    root = materialize_case({"set": {"annotations/toy-0001.json#/events/0/trigger/text": "fires"}}, tmp_path)
+    with pytest.raises(CorpusError) as info:
+        load_corpus(root)
+    assert [i.code for i in info.value.issues] == ["span-text-mismatch"]
+    with pytest.raises(CorpusError):
+        load_document(root, "toy-0001")
+
+
+def test_null_spans_load_as_none(toy_root: Path) -> None:
+    doc = load_corpus(toy_root)["toy-0001"]
+    second = doc.events[1]
+    assert second.location is None and second.time is None
+    assert doc.figures[0].approx_cue is None

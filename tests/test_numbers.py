@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from conflict_news.numbers import read_numbers
+
+
+@pytest.mark.parametrize(
+    ("surface", "numbers"),
+    [
+        ("270", [270]),
+        ("1,000", [1000]),
+        ("2.5", [2.5]),
+        ("1.5 million", [1_500_000]),
+        ("more than 30", [30]),
+        ("ten", [10]),
+        ("twenty-five", [25]),
+        ("one hundred and five", [105]),
+        ("three thousand five hundred", [3500]),
+        ("hundred", [100]),
+        ("a dozen", [12]),
+        ("between 10 and 20", [10, 20]),
+        ("10\u201320", [10, 20]),
+        ("five to six", [5, 6]),
+        ("dozens", []),
+        ("multiple", []),
+    ],
+)
+def test_read_numbers(surface: str, numbers: list[float]) -> None:
+    assert read_numbers(surface) == numbers

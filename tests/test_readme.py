@@ -1,0 +1,48 @@
+"""README.md is executed: its Quick start is what CI runs, its Python examples run, its tables are current."""
+
+from __future__ import annotations
+
+import doctest
+import re
+
+from conftest import REPO
+
+from conflict_news import CODES, load_corpus
+from conflict_news.stats import compute_stats
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1]
+    block = section.split("```bash", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_quick_start_has_two_commands_and_ci_runs_the_test_command() -> None:
+    commands = _quick_start_commands()
+    assert len(commands) == 2
+    assert "conflict-news show" in commands[0]
+    assert commands[1] in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_python_examples_run() -> None:
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(README, {}, "README.md", str(REPO / "README.md"), 0)
+    assert test.examples, "README has no Python examples"
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0
+
+
+def test_error_code_table_lists_every_code_with_its_meaning() -> None:
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", README, flags=re.MULTILINE))
+    assert rows == CODES
+
+
+def test_counts_table_is_current() -> None:
+    stats = compute_stats(load_corpus())
+    row = {m[0]: int(m[1]) for m in re.findall(r"^\| (documents|events|quotes|figures|entities) \| (\d+) \|", README, re.M)}
+    assert row == {k: stats[k] for k in ("documents", "events", "quotes", "figures", "entities")}
+    assert f"{stats['event_arguments']} arguments" in README
+    assert f"{stats['entity_mentions']} mentions" in README

@@ -1,0 +1,98 @@
+"""The validator against its invalid cases: each case triggers exactly its own code, at the stated place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import BASE, INVALID, load_case, materialize_case
+
+from conflict_news import CODES, CorpusError, Issue, iter_errors, validate
+
+CASES = sorted(p.stem for p in INVALID.glob("*.json"))
+
+
+def test_every_code_has_a_case_and_every_case_a_code() -> None:
+    assert set(CASES) == set(CODES)
+
+
+def test_base_case_is_valid() -> None:
+    assert list(iter_errors([BASE])) == []
+
+
+@pytest.mark.parametrize("code", CASES)
+def test_case_triggers_exactly_its_code(code: str, tmp_path: Path) -> None:
+    case = load_case(code)
+    root = materialize_case(case, tmp_path)
+    issues = list(iter_errors([root]))
+    assert {i.code for i in issues} == {code}, [str(i) for i in issues]
+    assert str(issues[0]).startswith(case["expect"]), str(issues[0])
+    assert f"[{code}]" in str(issues[0])
+
+
+def test_validate_raises_with_every_issue(tmp_path: Path) -> None:
+    root = materialize_case(
+        {"set": {"annotations/toy-0001.json#/events/0/type": "nope", "annotations/toy-0001.json#/figures/0/event": "x"}},
+        tmp_path,
+    )
+    with pytest.raises(CorpusError) as info:
+        validate([root])
+    assert {i.code for i in info.value.issues} == {"unknown-label", "dangling-reference"}
+    assert isinstance(info.value, ValueError)
+    assert "2 validation issue(s)" in str(info.value)
+
+
+def test_single_file_paths_select_their_document(tmp_path: Path) -> None:
+    root = materialize_case({"set": {"annotations/toy-0001.json#/events/0/trigger/text": "fires"}}, tmp_path)
+    by_file = list(iter_errors([root / "annotations" / "toy-0001.json"]))
+    assert [i.code for i in by_file] == ["span-text-mismatch"]
+    assert by_file[0].ann_id == "ev1"
+
+
+def test_all_errors_are_reported_not_just_the_first(tmp_path: Path) -> None:
+    ann = "annotations/toy-0001.json#"
+    root = materialize_case(
+        {"set": {f"{ann}/events/0/trigger/text": "fires", f"{ann}/quotes/0/speaker": "nobody", f"{ann}/figures/0/bound": "odd"}},
+        tmp_path,
+    )
+    assert sorted(i.code for i in iter_errors([root])) == ["dangling-reference", "span-text-mismatch", "unknown-label"]
+
+
+def test_issue_rejects_unregistered_codes() -> None:
+    with pytest.raises(ValueError, match="unregistered"):
+        Issue(code="no-such-code", file="f", path="$", message="m")
+
+
+def test_vague_and_range_figures(tmp_path: Path) -> None:
+    """A vague numeral must carry the taxonomy's bounds; a range its two numbers."""
+    text = "Dozens of drones and 10-20 missiles."
+    ann = "annotations/toy-0001.json#"
+    import hashlib
+
+    digest = hashlib.sha256(text.encode()).hexdigest()
+
+    def fig(fid: str, start: int, end: int, value: float | None, lower: float | None, upper: float | None, bound: str) -> dict:
+        return {
+            "id": fid, "span": {"start": start, "end": end, "text": text[start:end]}, "value": value, "lower": lower,
+            "upper": upper, "bound": bound, "approx_cue": None, "counted": None, "counted_span": None,
+            "property": "launched", "claimant": None, "quote": None, "event": None,
+        }  # fmt: skip
+
+    good = [fig("f1", 0, 6, None, 24, None, "at_least"), fig("f2", 21, 26, None, 10, 20, "range")]
+    bad = [fig("f1", 0, 6, None, 12, None, "at_least"), fig("f2", 21, 26, None, 10, 30, "range")]
+    results = []
+    for figures in (good, bad):
+        case = {
+            "write": {"corpus/toy-0001.txt": text},
+            "set": {
+                "corpus/toy-0001.json#/text_sha256": digest,
+                "corpus/toy-0001.json#/text_length": len(text),
+                f"{ann}/text_sha256": digest,
+                f"{ann}/entities": [],
+                f"{ann}/events": [],
+                f"{ann}/quotes": [],
+                f"{ann}/figures": figures,
+            },
+        }
+        results.append([i.ann_id for i in iter_errors([materialize_case(case, tmp_path / str(len(results)))])])
+    assert results == [[], ["f1", "f2"]]
