@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import load_case, materialize_case
 
 from conflict_news import CODES
 from conflict_news.cli import main
+from conftest import load_case, materialize_case
 
 
 def test_validate_shipped_corpus(capsys: pytest.CaptureFixture[str]) -> None:
@@ -20,7 +20,9 @@ def test_validate_shipped_corpus(capsys: pytest.CaptureFixture[str]) -> None:
     assert "valid" in capsys.readouterr().err
 
 
-def test_validate_reports_every_issue_to_stderr_and_json_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_every_issue_to_stderr_and_json_to_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = materialize_case(load_case("dangling-reference"), tmp_path)
     assert main(["validate", str(root), "--json"]) == 1
     out, err = capsys.readouterr()
@@ -62,7 +64,9 @@ def test_show_unknown_document_fails(capsys: pytest.CaptureFixture[str]) -> None
     assert "no document cnc-999999" in capsys.readouterr().err
 
 
-def test_commands_on_an_invalid_corpus_fail_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_commands_on_an_invalid_corpus_fail_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = materialize_case(load_case("json-invalid"), tmp_path)
     assert main(["stats", "--root", str(root)]) == 1
     err = capsys.readouterr().err
@@ -84,5 +88,7 @@ def test_installed_console_script(tmp_path: Path) -> None:
     root = materialize_case(load_case("span-out-of-range"), tmp_path)
     bad = subprocess.run([exe, "validate", str(root)], capture_output=True, text=True, check=False)
     assert bad.returncode == 1 and "[span-out-of-range]" in bad.stderr
-    version = subprocess.run([sys.executable, "-m", "conflict_news", "--version"], capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [sys.executable, "-m", "conflict_news", "--version"], capture_output=True, text=True, check=True
+    )
     assert version.stdout.startswith("conflict-news ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 
@@ -25,7 +26,7 @@ def doc(request: pytest.FixtureRequest) -> Document:
 def test_direct_quote_contents_are_exactly_the_text_between_quotation_marks(doc: Document) -> None:
     for q in doc.quotes:
         for c in q.contents:
-            marks = "“”\""
+            marks = '“”"'
             if q.type == "direct":
                 assert doc.text[c.start - 1] in marks and doc.text[c.end] in marks, q.id
                 assert not any(m in c.text for m in marks), q.id
@@ -72,7 +73,7 @@ def test_every_number_in_digits_is_a_figure_except_identifiers(doc: Document) ->
 
 def test_triggers_do_not_overlap(doc: Document) -> None:
     triggers = sorted((ev.trigger.start, ev.trigger.end, ev.id) for ev in doc.events)
-    for (_, end, first), (start, _, second) in zip(triggers, triggers[1:], strict=False):
+    for (_, end, first), (start, _, second) in pairwise(triggers):
         assert end <= start, (first, second)
 
 

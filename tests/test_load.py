@@ -6,11 +6,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import materialize_case
 
 from conflict_news import CorpusError, Document, Event, Span, load_corpus, load_document
 from conflict_news.checks import iter_spans
 from conflict_news.store import read_document
+from conftest import materialize_case
 
 
 def test_shipped_corpus_loads_with_every_span_in_place() -> None:

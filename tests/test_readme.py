@@ -5,10 +5,9 @@ from __future__ import annotations
 import doctest
 import re
 
-from conftest import REPO
-
 from conflict_news import CODES, load_corpus
 from conflict_news.stats import compute_stats
+from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -42,7 +41,9 @@ def test_error_code_table_lists_every_code_with_its_meaning() -> None:
 
 def test_counts_table_is_current() -> None:
     stats = compute_stats(load_corpus())
-    row = {m[0]: int(m[1]) for m in re.findall(r"^\| (documents|events|quotes|figures|entities) \| (\d+) \|", README, re.M)}
+    row = {
+        m[0]: int(m[1]) for m in re.findall(r"^\| (documents|events|quotes|figures|entities) \| (\d+) \|", README, re.M)
+    }
     assert row == {k: stats[k] for k in ("documents", "events", "quotes", "figures", "entities")}
     assert f"{stats['event_arguments']} arguments" in README
     assert f"{stats['entity_mentions']} mentions" in README

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from conftest import REPO
-
 from conflict_news.textnorm import hash_text, normalize_text
+from conftest import REPO
 
 
 def test_strips_bom_and_outer_blank_lines_only() -> None:

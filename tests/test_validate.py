@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASE, INVALID, load_case, materialize_case
 
 from conflict_news import CODES, CorpusError, Issue, iter_errors, validate
+from conftest import BASE, INVALID, load_case, materialize_case
 
 CASES = sorted(p.stem for p in INVALID.glob("*.json"))
 
@@ -32,7 +32,12 @@ def test_case_triggers_exactly_its_code(code: str, tmp_path: Path) -> None:
 
 def test_validate_raises_with_every_issue(tmp_path: Path) -> None:
     root = materialize_case(
-        {"set": {"annotations/toy-0001.json#/events/0/type": "nope", "annotations/toy-0001.json#/figures/0/event": "x"}},
+        {
+            "set": {
+                "annotations/toy-0001.json#/events/0/type": "nope",
+                "annotations/toy-0001.json#/figures/0/event": "x",
+            }
+        },
         tmp_path,
     )
     with pytest.raises(CorpusError) as info:
@@ -52,7 +57,13 @@ def test_single_file_paths_select_their_document(tmp_path: Path) -> None:
 def test_all_errors_are_reported_not_just_the_first(tmp_path: Path) -> None:
     ann = "annotations/toy-0001.json#"
     root = materialize_case(
-        {"set": {f"{ann}/events/0/trigger/text": "fires", f"{ann}/quotes/0/speaker": "nobody", f"{ann}/figures/0/bound": "odd"}},
+        {
+            "set": {
+                f"{ann}/events/0/trigger/text": "fires",
+                f"{ann}/quotes/0/speaker": "nobody",
+                f"{ann}/figures/0/bound": "odd",
+            }
+        },
         tmp_path,
     )
     assert sorted(i.code for i in iter_errors([root])) == ["dangling-reference", "span-text-mismatch", "unknown-label"]
@@ -71,7 +82,9 @@ def test_vague_and_range_figures(tmp_path: Path) -> None:
 
     digest = hashlib.sha256(text.encode()).hexdigest()
 
-    def fig(fid: str, start: int, end: int, value: float | None, lower: float | None, upper: float | None, bound: str) -> dict:
+    def fig(
+        fid: str, start: int, end: int, value: float | None, lower: float | None, upper: float | None, bound: str
+    ) -> dict:
         return {
             "id": fid, "span": {"start": start, "end": end, "text": text[start:end]}, "value": value, "lower": lower,
             "upper": upper, "bound": bound, "approx_cue": None, "counted": None, "counted_span": None,

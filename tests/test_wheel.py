@@ -13,7 +13,18 @@ from conftest import REPO
 
 def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
         check=True,
     )
     (wheel,) = tmp_path.glob("conflict_news_corpus-*.whl")
@@ -28,13 +39,17 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
     ):
         assert shipped in names
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
+    )
     probe = (
         "import conflict_news, pathlib; c = conflict_news.load_corpus(); "
         "print(pathlib.Path(conflict_news.__file__).parent, len(c['cnc-000001'].events))"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env, cwd=tmp_path
+    )
     location, events = out.stdout.split()
     assert Path(location).is_relative_to(target)
     assert int(events) > 0

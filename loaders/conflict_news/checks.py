@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .errors import Issue
@@ -77,7 +77,9 @@ class AnnotationChecker:
         for layer in ("entities", "events", "quotes", "figures"):
             for i, item in enumerate(self.ann[layer]):
                 if item["id"] in seen:
-                    self.report("duplicate-id", f"$.{layer}[{i}].id", item["id"], "id is used more than once in this file")
+                    self.report(
+                        "duplicate-id", f"$.{layer}[{i}].id", item["id"], "id is used more than once in this file"
+                    )
                 seen.add(item["id"])
 
     def check_spans(self) -> None:
@@ -99,13 +101,20 @@ class AnnotationChecker:
             if actual != actual.strip():
                 self.report("span-edge-whitespace", path, owner, f"span text {actual!r} has whitespace at an edge")
 
-    def check_label(self, value: str, allowed: tuple[str, ...] | dict[str, Any], path: str, owner: str, what: str) -> None:
+    def check_label(
+        self, value: str, allowed: tuple[str, ...] | dict[str, Any], path: str, owner: str, what: str
+    ) -> None:
         if value not in allowed:
             self.report("unknown-label", path, owner, f"{what} {value!r} is not in the taxonomy")
 
     def check_ref(self, value: str | None, layer: str, path: str, owner: str) -> None:
         if value is not None and value not in self.ids[layer]:
-            self.report("dangling-reference", path, owner, f"no {layer[:-1] if layer != 'entities' else 'entity'} with id {value!r}")
+            self.report(
+                "dangling-reference",
+                path,
+                owner,
+                f"no {layer[:-1] if layer != 'entities' else 'entity'} with id {value!r}",
+            )
 
     def check_entities(self) -> None:
         for i, ent in enumerate(self.ann["entities"]):
@@ -123,21 +132,43 @@ class AnnotationChecker:
                 if arg["role"] not in self.tax.roles:
                     self.report("unknown-label", role_path, eid, f"role {arg['role']!r} is not in the taxonomy")
                 elif etype is not None and arg["role"] not in etype.roles:
-                    self.report("role-not-allowed", role_path, eid, f"role {arg['role']!r} is not allowed for {etype.name}")
+                    self.report(
+                        "role-not-allowed", role_path, eid, f"role {arg['role']!r} is not allowed for {etype.name}"
+                    )
                 self.check_ref(arg["entity"], "entities", f"{at}.arguments[{j}].entity", eid)
             if ev["location"]:
-                self.check_label(ev["location"]["precision"], self.tax.location_precision, f"{at}.location.precision", eid, "location precision")
+                self.check_label(
+                    ev["location"]["precision"],
+                    self.tax.location_precision,
+                    f"{at}.location.precision",
+                    eid,
+                    "location precision",
+                )
             if ev["time"]:
-                self.check_label(ev["time"]["precision"], self.tax.time_precision, f"{at}.time.precision", eid, "time precision")
+                self.check_label(
+                    ev["time"]["precision"], self.tax.time_precision, f"{at}.time.precision", eid, "time precision"
+                )
                 self.check_label(ev["time"]["anchor"], self.tax.time_anchors, f"{at}.time.anchor", eid, "time anchor")
             self.check_label(ev["modality"], self.tax.modalities, f"{at}.modality", eid, "modality")
-            if (ev["modality"] == "negated") != (ev["polarity"] == "negative") and ev["modality"] in ("negated", "actual"):
-                self.report("factuality-conflict", f"{at}.polarity", eid, f"modality {ev['modality']!r} with polarity {ev['polarity']!r}")
+            if (ev["modality"] == "negated") != (ev["polarity"] == "negative") and ev["modality"] in (
+                "negated",
+                "actual",
+            ):
+                self.report(
+                    "factuality-conflict",
+                    f"{at}.polarity",
+                    eid,
+                    f"modality {ev['modality']!r} with polarity {ev['polarity']!r}",
+                )
             for j, rel in enumerate(ev["relations"]):
-                self.check_label(rel["type"], self.tax.event_relations, f"{at}.relations[{j}].type", eid, "event relation")
+                self.check_label(
+                    rel["type"], self.tax.event_relations, f"{at}.relations[{j}].type", eid, "event relation"
+                )
                 self.check_ref(rel["target"], "events", f"{at}.relations[{j}].target", eid)
                 if rel["target"] == eid:
-                    self.report("relation-to-self", f"{at}.relations[{j}].target", eid, "an event cannot relate to itself")
+                    self.report(
+                        "relation-to-self", f"{at}.relations[{j}].target", eid, "an event cannot relate to itself"
+                    )
 
     def check_quotes(self) -> None:
         for i, q in enumerate(self.ann["quotes"]):
@@ -171,18 +202,27 @@ class AnnotationChecker:
             return
         if len(numbers) == 2:
             if (fig["lower"], fig["upper"]) != (min(numbers), max(numbers)):
-                self.report("figure-value-mismatch", f"{at}.lower", fig["id"], f"{surface!r} states the range {numbers}")
+                self.report(
+                    "figure-value-mismatch", f"{at}.lower", fig["id"], f"{surface!r} states the range {numbers}"
+                )
             return
         if len(numbers) != 1:
             self.report("figure-value-mismatch", f"{at}.span", fig["id"], f"cannot read one number from {surface!r}")
         elif fig["value"] != numbers[0]:
-            self.report("figure-value-mismatch", f"{at}.value", fig["id"], f"value {fig['value']} but {surface!r} says {numbers[0]:g}")
+            self.report(
+                "figure-value-mismatch",
+                f"{at}.value",
+                fig["id"],
+                f"value {fig['value']} but {surface!r} says {numbers[0]:g}",
+            )
 
     def check_figure_bounds(self, fig: dict[str, Any], at: str) -> None:
         value, lower, upper, bound = fig["value"], fig["lower"], fig["upper"], fig["bound"]
         consistent = {
             "exact": value is not None and lower == value and upper == value,
-            "approximate": value is not None and (lower is None or lower <= value) and (upper is None or value <= upper),
+            "approximate": value is not None
+            and (lower is None or lower <= value)
+            and (upper is None or value <= upper),
             "at_least": lower is not None and upper is None and value in (None, lower),
             "more_than": value is not None and lower == value and upper is None,
             "at_most": upper is not None and lower is None and value in (None, upper),
@@ -196,7 +236,7 @@ class AnnotationChecker:
             )  # fmt: skip
 
     def check_duplicates(self) -> None:
-        keys = {
+        keys: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
             "events": lambda e: (e["type"], e["trigger"]["start"], e["trigger"]["end"]),
             "figures": lambda f: (f["span"]["start"], f["span"]["end"]),
             "quotes": lambda q: (q["cue"]["start"], tuple((c["start"], c["end"]) for c in q["contents"])),
@@ -205,4 +245,9 @@ class AnnotationChecker:
             counts = Counter(key(item) for item in self.ann[layer])
             for i, item in enumerate(self.ann[layer]):
                 if counts[key(item)] > 1:
-                    self.report("duplicate-annotation", f"$.{layer}[{i}]", item["id"], f"another {layer[:-1]} has the same type and span")
+                    self.report(
+                        "duplicate-annotation",
+                        f"$.{layer}[{i}]",
+                        item["id"],
+                        f"another {layer[:-1]} has the same type and span",
+                    )

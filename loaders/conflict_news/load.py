@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from . import model
 from .__about__ import __version__
-from .errors import CorpusError
+from .errors import CorpusError, Issue
 from .paths import locate_root
 from .store import list_doc_ids, read_document
 from .taxonomy import load_taxonomy
@@ -35,14 +35,14 @@ def _convert(tp: Any, value: Any) -> Any:
     if origin is tuple:
         item_type = typing.get_args(tp)[0]
         return tuple(_convert(item_type, item) for item in value)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return build(tp, value)
     return value
 
 
 def build(cls: type[T], data: dict[str, Any]) -> T:
     """Build dataclass `cls` from its on-disk dict; the schema has checked the shape already."""
-    hints = _hints(cls)
+    hints = _hints(cls)  # type: ignore[arg-type]
     fields = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     return cls(**fields)
 
@@ -67,7 +67,8 @@ def load_corpus(root: Path | str | None = None) -> model.Corpus:
     Raises CorpusError listing every issue when anything does not validate.
     """
     base = Path(root) if root is not None else locate_root()
-    documents, issues = [], []
+    documents: list[model.Document] = []
+    issues: list[Issue] = []
     for doc_id in list_doc_ids(base):
         try:
             documents.append(load_document(base, doc_id))

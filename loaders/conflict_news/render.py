@@ -60,7 +60,9 @@ def _describe_event(doc: Document, ev: Event) -> Iterator[str]:
 
 
 def _describe_quote(q: Quote) -> Iterator[str]:
-    yield f"  {q.id:<6} {q.type:<9} cue {_quoted(q.cue)}  source {_quoted(q.source)}" + (f" -> {q.speaker}" if q.speaker else "")
+    yield f"  {q.id:<6} {q.type:<9} cue {_quoted(q.cue)}  source {_quoted(q.source)}" + (
+        f" -> {q.speaker}" if q.speaker else ""
+    )
     for content in q.contents:
         yield f"         content: {_quoted(content)}"
     if q.events:
@@ -69,7 +71,9 @@ def _describe_quote(q: Quote) -> Iterator[str]:
 
 def _describe_figure(fig: Figure) -> str:
     bounds = f"[{fig.lower if fig.lower is not None else '-inf'}, {fig.upper if fig.upper is not None else 'inf'}]"
-    links = ", ".join(f"{k} {v}" for k, v in (("event", fig.event), ("quote", fig.quote), ("claimant", fig.claimant)) if v)
+    links = ", ".join(
+        f"{k} {v}" for k, v in (("event", fig.event), ("quote", fig.quote), ("claimant", fig.claimant)) if v
+    )
     return f"  {fig.id:<6} {_quoted(fig.span)} value={fig.value} {fig.bound} {bounds} {fig.counted or '?'} {fig.property}  {links}"
 
 

@@ -42,7 +42,16 @@ def compute_stats(corpus: Corpus) -> dict[str, Any]:
 
 def format_stats(stats: dict[str, Any]) -> str:
     lines = [f"Conflict News Corpus {stats['version']}"]
-    for key in ("documents", "characters", "events", "event_arguments", "quotes", "figures", "entities", "entity_mentions"):
+    for key in (
+        "documents",
+        "characters",
+        "events",
+        "event_arguments",
+        "quotes",
+        "figures",
+        "entities",
+        "entity_mentions",
+    ):
         lines.append(f"  {key:<16} {stats[key]:>7}")
     for group, counts in stats["by_type"].items():
         lines.append(f"{group}:")

@@ -81,16 +81,30 @@ def read_document(root: Path, doc_id: str) -> RawDocument:
     where = {key: relative(root, path) for key, path in paths.items()}
     if not exists["text"] and not exists["meta"]:
         doc.issues.append(
-            Issue(code="document-missing", file=where["ann"], path="$.doc_id", message=f"no document {doc_id!r} in corpus/")
+            Issue(
+                code="document-missing",
+                file=where["ann"],
+                path="$.doc_id",
+                message=f"no document {doc_id!r} in corpus/",
+            )
         )
         return doc
     if not exists["meta"]:
-        doc.issues.append(Issue(code="metadata-missing", file=where["text"], path="$", message=f"{where['meta']} is missing"))
+        doc.issues.append(
+            Issue(code="metadata-missing", file=where["text"], path="$", message=f"{where['meta']} is missing")
+        )
     if not exists["text"]:
-        doc.issues.append(Issue(code="text-missing", file=where["meta"], path="$", message=f"{where['text']} is missing"))
+        doc.issues.append(
+            Issue(code="text-missing", file=where["meta"], path="$", message=f"{where['text']} is missing")
+        )
     if not exists["ann"]:
         doc.issues.append(
-            Issue(code="annotation-missing", file=where["ann"], path="$", message=f"document {doc_id!r} has no annotation file")
+            Issue(
+                code="annotation-missing",
+                file=where["ann"],
+                path="$",
+                message=f"document {doc_id!r} has no annotation file",
+            )
         )
     if exists["text"]:
         raw = _read_bytes(root, paths["text"], doc.issues)

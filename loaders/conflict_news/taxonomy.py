@@ -65,10 +65,18 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
         for name, spec in raw["event_types"].items()
     }
     vague = {word: VagueNumeral(**spec) for word, spec in raw["vague_numerals"].items()}
-    glossaries = (
-        "entity_types roles modalities event_relations quote_types figure_bounds "
-        "figure_properties location_precision time_precision time_anchors"
-    ).split()
+    glossaries = [
+        "entity_types",
+        "roles",
+        "modalities",
+        "event_relations",
+        "quote_types",
+        "figure_bounds",
+        "figure_properties",
+        "location_precision",
+        "time_precision",
+        "time_anchors",
+    ]
     return Taxonomy(
         version=raw["version"],
         event_types=event_types,

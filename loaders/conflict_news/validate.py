@@ -28,7 +28,14 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
     meta_ok = raw.metadata is not None and _schema_ok("document", raw.metadata, meta_file, issues)
     if meta_ok:
         if raw.metadata["id"] != doc_id:
-            issues.append(Issue(code="id-mismatch", file=meta_file, path="$.id", message=f"id {raw.metadata['id']!r} in a file named {doc_id!r}"))
+            issues.append(
+                Issue(
+                    code="id-mismatch",
+                    file=meta_file,
+                    path="$.id",
+                    message=f"id {raw.metadata['id']!r} in a file named {doc_id!r}",
+                )
+            )
         if text is not None and (raw.metadata["text_sha256"], raw.metadata["text_length"]) != (text_hash, len(text)):
             issues.append(
                 Issue(code="text-hash-mismatch", file=meta_file, path="$.text_sha256",
@@ -39,7 +46,14 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
     if ann is None or not _schema_ok("annotation", ann, ann_file, issues):
         return issues
     if ann["doc_id"] != doc_id:
-        issues.append(Issue(code="id-mismatch", file=ann_file, path="$.doc_id", message=f"doc_id {ann['doc_id']!r} in a file named {doc_id!r}"))
+        issues.append(
+            Issue(
+                code="id-mismatch",
+                file=ann_file,
+                path="$.doc_id",
+                message=f"doc_id {ann['doc_id']!r} in a file named {doc_id!r}",
+            )
+        )
     if text is None:
         return issues
     if ann["text_sha256"] != text_hash:
@@ -53,7 +67,10 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
 
 
 def _schema_ok(schema: str, instance: object, file: str, issues: list[Issue]) -> bool:
-    found = [Issue(code="schema-violation", file=file, path=path, message=message) for path, message in iter_schema_errors(schema, instance)]
+    found = [
+        Issue(code="schema-violation", file=file, path=path, message=message)
+        for path, message in iter_schema_errors(schema, instance)
+    ]
     issues.extend(found)
     return not found
 
