@@ -60,3 +60,12 @@ def test_null_spans_load_as_none(toy_root: Path) -> None:
     second = doc.events[1]
     assert second.location is None and second.time is None
     assert doc.figures[0].approx_cue is None
+
+
+def test_iter_documents_streams_and_stops_at_the_first_invalid(tmp_path: Path) -> None:
+    from conflict_news import iter_documents
+
+    assert [d.id for d in iter_documents()] == ["cnc-000001"]
+    root = materialize_case({"set": {"annotations/toy-0001.json#/figures/0/value": 13}}, tmp_path)
+    with pytest.raises(CorpusError):
+        list(iter_documents(root))

@@ -2,7 +2,7 @@
 
 from .__about__ import __version__
 from .errors import CODES, CorpusError, Issue
-from .load import load_corpus, load_document
+from .load import iter_documents, load_corpus, load_document
 from .model import (
     Annotations,
     Argument,
@@ -40,6 +40,7 @@ __all__ = [
     "Taxonomy",
     "Time",
     "__version__",
+    "iter_documents",
     "iter_errors",
     "load_corpus",
     "load_document",

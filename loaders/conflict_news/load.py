@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -61,10 +62,20 @@ def load_document(root: Path, doc_id: str) -> model.Document:
     )
 
 
+def iter_documents(root: Path | str | None = None) -> Iterator[model.Document]:
+    """Documents of the corpus at `root` one at a time, in id order, each validated as it is read.
+
+    Memory stays flat however large the corpus; raises CorpusError at the first invalid document.
+    """
+    base = Path(root) if root is not None else locate_root()
+    for doc_id in list_doc_ids(base):
+        yield load_document(base, doc_id)
+
+
 def load_corpus(root: Path | str | None = None) -> model.Corpus:
     """Every document of the corpus at `root` (default: the shipped corpus), validated.
 
-    Raises CorpusError listing every issue when anything does not validate.
+    Raises CorpusError listing every issue of every document when anything does not validate.
     """
     base = Path(root) if root is not None else locate_root()
     documents: list[model.Document] = []

@@ -7,6 +7,8 @@ come back as Issues so that callers can report all of them.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,3 +127,21 @@ def read_document(root: Path, doc_id: str) -> RawDocument:
 def iter_raw_documents(root: Path, doc_ids: Iterable[str] | None = None) -> Iterable[RawDocument]:
     for doc_id in list_doc_ids(root) if doc_ids is None else doc_ids:
         yield read_document(root, doc_id)
+
+
+def dump_json(value: Any) -> bytes:
+    """The canonical on-disk form of a JSON record: UTF-8, two-space indent, final newline."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and rename it, so no reader sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

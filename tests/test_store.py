@@ -1,0 +1,36 @@
+"""Atomic writes and the canonical JSON form of the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import BASE, REPO
+
+from conflict_news.store import dump_json, write_atomic
+
+
+def test_write_atomic_replaces_whole_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "a.json"
+    write_atomic(target, b"one")
+    write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["a.json"]
+
+
+def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    target = tmp_path / "a.json"
+    target.write_bytes(b"gold")
+    with pytest.raises(TypeError):
+        write_atomic(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"gold"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+@pytest.mark.parametrize("folder", ["corpus", "annotations"])
+def test_shipped_json_is_in_canonical_form(folder: str) -> None:
+    import json
+
+    for root in (REPO, BASE):
+        for path in (root / folder).glob("*.json"):
+            assert path.read_bytes() == dump_json(json.loads(path.read_bytes())), path
