@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASE, REPO
 
 from conflict_news.store import dump_json, write_atomic
+from conftest import BASE, REPO
 
 
 def test_write_atomic_replaces_whole_and_leaves_no_temp_file(tmp_path: Path) -> None:
