@@ -17,7 +17,7 @@ from .validate import iter_errors
 
 
 def _validate(args: argparse.Namespace) -> int:
-    issues = list(iter_errors(args.paths or None))
+    issues = list(iter_errors(args.paths or None, workers=args.workers))
     if args.json:
         print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     for issue in issues:
@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("validate", help="check corpus roots or single files; exit 1 on any issue")
     p.add_argument("paths", nargs="*", help="corpus roots or files (default: the shipped corpus)")
     p.add_argument("--json", action="store_true", help="print the issues as JSON on stdout")
+    p.add_argument(
+        "--workers", type=int, default=0, help="processes to use (default 0: every core for 2000+ documents)"
+    )
     p.set_defaults(run=_validate)
 
     p = verbs.add_parser("synth", help="write a synthetic stress corpus (fictional, marked syn-*) to a new folder")

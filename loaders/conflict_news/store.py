@@ -28,16 +28,29 @@ class RawDocument:
     issues: list[Issue] = field(default_factory=list)
 
 
+def text_file(doc_id: str) -> str:
+    """Where a document's text lives, relative to its corpus root (as issues name it)."""
+    return f"corpus/{doc_id}.txt"
+
+
+def metadata_file(doc_id: str) -> str:
+    return f"corpus/{doc_id}.json"
+
+
+def annotation_file(doc_id: str) -> str:
+    return f"annotations/{doc_id}.json"
+
+
 def text_path(root: Path, doc_id: str) -> Path:
-    return root / "corpus" / f"{doc_id}.txt"
+    return root / text_file(doc_id)
 
 
 def metadata_path(root: Path, doc_id: str) -> Path:
-    return root / "corpus" / f"{doc_id}.json"
+    return root / metadata_file(doc_id)
 
 
 def annotation_path(root: Path, doc_id: str) -> Path:
-    return root / "annotations" / f"{doc_id}.json"
+    return root / annotation_file(doc_id)
 
 
 def list_doc_ids(root: Path) -> list[str]:
@@ -48,39 +61,37 @@ def list_doc_ids(root: Path) -> list[str]:
     return sorted(ids)
 
 
-def relative(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+_MISSING = object()
 
 
-def _read_bytes(root: Path, path: Path, issues: list[Issue]) -> bytes | None:
+def _read_bytes(path: Path, file: str, issues: list[Issue]) -> Any:
+    """The file's bytes; _MISSING when it does not exist; None, with an issue, when it cannot be read."""
     try:
         return path.read_bytes()
+    except FileNotFoundError:
+        return _MISSING
     except OSError as exc:
-        issues.append(Issue(code="file-unreadable", file=relative(root, path), path="$", message=str(exc)))
+        issues.append(Issue(code="file-unreadable", file=file, path="$", message=str(exc)))
         return None
 
 
-def _read_json(root: Path, path: Path, issues: list[Issue]) -> Any:
-    raw = _read_bytes(root, path, issues)
+def _parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
     if raw is None:
         return None
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        issues.append(
-            Issue(code="json-invalid", file=relative(root, path), path=f"{exc.lineno}:{exc.colno}", message=exc.msg)
-        )
+        issues.append(Issue(code="json-invalid", file=file, path=f"{exc.lineno}:{exc.colno}", message=exc.msg))
         return None
 
 
 def read_document(root: Path, doc_id: str) -> RawDocument:
+    # Reading each file once and treating FileNotFoundError as absence saves a stat per file on the bulk path.
     doc = RawDocument(doc_id=doc_id)
-    paths = {"text": text_path(root, doc_id), "meta": metadata_path(root, doc_id), "ann": annotation_path(root, doc_id)}
-    exists = {key: path.exists() for key, path in paths.items()}
-    where = {key: relative(root, path) for key, path in paths.items()}
+    where = {"text": text_file(doc_id), "meta": metadata_file(doc_id), "ann": annotation_file(doc_id)}
+    read_issues: dict[str, list[Issue]] = {"text": [], "meta": [], "ann": []}
+    blobs = {key: _read_bytes(root / where[key], where[key], read_issues[key]) for key in ("text", "meta")}
+    exists = {key: blob is not _MISSING for key, blob in blobs.items()}
     if not exists["text"] and not exists["meta"]:
         doc.issues.append(
             Issue(
@@ -91,6 +102,8 @@ def read_document(root: Path, doc_id: str) -> RawDocument:
             )
         )
         return doc
+    blobs["ann"] = _read_bytes(root / where["ann"], where["ann"], read_issues["ann"])
+    exists["ann"] = blobs["ann"] is not _MISSING
     if not exists["meta"]:
         doc.issues.append(
             Issue(code="metadata-missing", file=where["text"], path="$", message=f"{where['meta']} is missing")
@@ -108,19 +121,20 @@ def read_document(root: Path, doc_id: str) -> RawDocument:
                 message=f"document {doc_id!r} has no annotation file",
             )
         )
-    if exists["text"]:
-        raw = _read_bytes(root, paths["text"], doc.issues)
-        if raw is not None:
-            try:
-                doc.text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                doc.issues.append(
-                    Issue(code="text-decode-error", file=where["text"], path=f"byte {exc.start}", message=exc.reason)
-                )
+    doc.issues.extend(read_issues["text"])
+    if exists["text"] and blobs["text"] is not None:
+        try:
+            doc.text = blobs["text"].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            doc.issues.append(
+                Issue(code="text-decode-error", file=where["text"], path=f"byte {exc.start}", message=exc.reason)
+            )
+    doc.issues.extend(read_issues["meta"])
     if exists["meta"]:
-        doc.metadata = _read_json(root, paths["meta"], doc.issues)
+        doc.metadata = _parse_json(blobs["meta"], where["meta"], doc.issues)
+    doc.issues.extend(read_issues["ann"])
     if exists["ann"]:
-        doc.annotation = _read_json(root, paths["ann"], doc.issues)
+        doc.annotation = _parse_json(blobs["ann"], where["ann"], doc.issues)
     return doc
 
 
