@@ -153,8 +153,8 @@ class _Draft:
         surface, date, anchor = self.rng.choice(_TIMES)
         return {"span": self.put(surface), "start": date, "end": date, "precision": "day", "anchor": anchor}
 
-    def figure(self, event: str | None, counted: str, prop: str) -> None:
-        """The number, a space and the counted noun."""
+    def figure(self, counted: str, prop: str) -> dict[str, Any]:
+        """Append the number, a space and the counted noun; the new figure (its event is set by the caller)."""
         surface, value, lower, upper, bound, vague = self.rng.choice(_FIGURES)
         span = self.put(surface)
         cue = span if vague else _span(span["start"], _CUES[surface]) if surface in _CUES else None
@@ -162,8 +162,9 @@ class _Draft:
         self.figures.append({
             "id": f"fig{len(self.figures) + 1}", "span": span, "value": value, "lower": lower, "upper": upper,
             "bound": bound, "approx_cue": cue, "counted": counted, "counted_span": self.put(counted),
-            "property": prop, "claimant": None, "quote": None, "event": event,
+            "property": prop, "claimant": None, "quote": None, "event": None,
         })  # fmt: skip
+        return self.figures[-1]
 
     def sides(self) -> tuple[int, int]:
         a = self.rng.randrange(2)
@@ -179,16 +180,15 @@ def _drone_strike(d: _Draft) -> None:
     d.put(" ")
     trigger = d.put("launched")
     d.put(" ")
-    start = len(d.figures)
-    d.figure(None, "drones", "launched")
-    instrument = d.figures[start]["counted_span"]
+    fig = d.figure("drones", "launched")
+    instrument = fig["counted_span"]
     d.put(" at ")
     loc = d.place(f"st{b}")
     d.put(" ")
     time = d.when()
     d.put(".")
     args = [("attacker", attacker, d.forces[a]), ("instrument", instrument, None)]
-    d.figures[start]["event"] = d.event("violent.air_drone_strike", trigger, args, location=loc, time=time)
+    fig["event"] = d.event("violent.air_drone_strike", trigger, args, location=loc, time=time)
 
 
 def _shelling(d: _Draft) -> None:
@@ -206,8 +206,7 @@ def _shelling(d: _Draft) -> None:
 
 
 def _clash(d: _Draft) -> None:
-    start = len(d.figures)
-    d.figure(None, "soldiers", "killed")
+    fig = d.figure("soldiers", "killed")
     d.put(" were killed in ")
     trigger = d.put("clashes")
     d.put(" between ")
@@ -216,7 +215,7 @@ def _clash(d: _Draft) -> None:
     second = d.mention(d.forces[1])
     d.put(".")
     args = [("participant", first, d.forces[0]), ("participant", second, d.forces[1])]
-    d.figures[start]["event"] = d.event("violent.armed_clash", trigger, args)
+    fig["event"] = d.event("violent.armed_clash", trigger, args)
 
 
 def _no_attack(d: _Draft) -> None:
@@ -270,12 +269,11 @@ def _exchange(d: _Draft) -> None:
     d.put(" ")
     trigger = d.put("exchanged")
     d.put(" ")
-    start = len(d.figures)
-    d.figure(None, "prisoners", "handed_over")
-    theme = d.figures[start]["counted_span"]
+    fig = d.figure("prisoners", "handed_over")
+    theme = fig["counted_span"]
     d.put(".")
     args = [("participant", one, d.states[0]), ("participant", two, d.states[1]), ("theme", theme, None)]
-    d.figures[start]["event"] = d.event("exchange.prisoner_exchange", trigger, args)
+    fig["event"] = d.event("exchange.prisoner_exchange", trigger, args)
 
 
 def _accusation(d: _Draft) -> None:
