@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,14 @@ def test_cli_workers_option(broken_root: Path, capsys: pytest.CaptureFixture[str
     pooled = capsys.readouterr().out
     assert main(["validate", str(broken_root), "--workers", "1", "--json"]) == 1
     assert capsys.readouterr().out == pooled
+
+
+def test_listing_skips_hidden_files_and_missing_folders(tmp_path: Path) -> None:
+    write_synthetic(tmp_path, 2, seed=1)
+    (tmp_path / "corpus" / ".syn-000009.json.x1.tmp").write_text("{}", encoding="utf-8")  # a write in progress
+    shutil.rmtree(tmp_path / "annotations")
+    issues = list(validate.iter_errors([tmp_path]))
+    assert [(i.code, i.file) for i in issues] == [
+        ("annotation-missing", "annotations/syn-000001.json"),
+        ("annotation-missing", "annotations/syn-000002.json"),
+    ]
