@@ -19,6 +19,7 @@ def test_benchmark_suite_smoke_run(tmp_path: Path) -> None:
     assert (row["stage"], row["n"], row["target"]) == ("validate", 200, 2.0)
     assert row["stage_median_s"] > 0 and row["anchor_median_s"] > 0
     assert row["ratio"] == row["stage_median_s"] / row["anchor_median_s"]
+    assert row["stage_cpu_s"] > 0 and row["anchor_cpu_s"] > 0
     assert row["rss_mib"] > 0 and row["machine"]["cores"] >= 1
     assert "| validate | orjson parse of the same files | 200 |" in (out / "README.md").read_text(encoding="utf-8")
     assert (out / "scaling.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
