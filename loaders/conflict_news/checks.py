@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -143,18 +143,19 @@ class AnnotationChecker:
             if actual != actual.strip():
                 self.report("span-edge-whitespace", path, owner, f"span text {actual!r} has whitespace at an edge")
 
-    # Paths come as (item path, suffix) and are joined only for a report: most values are fine.
+    # Paths come as (item path, suffix template, indices) and are built only for a report: most values are fine.
     def check_label(
-        self, value: str, allowed: tuple[str, ...] | dict[str, Any], at: str, suffix: str, owner: str, what: str
-    ) -> None:
+        self, value: str, allowed: tuple[str, ...] | dict[str, Any], at: str, suffix: str, owner: str, what: str,
+        *index: int,
+    ) -> None:  # fmt: skip
         if value not in allowed:
-            self.report("unknown-label", at + suffix, owner, f"{what} {value!r} is not in the taxonomy")
+            self.report("unknown-label", at + suffix.format(*index), owner, f"{what} {value!r} is not in the taxonomy")
 
-    def check_ref(self, value: str | None, layer: str, at: str, suffix: str, owner: str) -> None:
+    def check_ref(self, value: str | None, layer: str, at: str, suffix: str, owner: str, *index: int) -> None:
         if value is not None and value not in self.ids[layer]:
             self.report(
                 "dangling-reference",
-                at + suffix,
+                at + suffix.format(*index),
                 owner,
                 f"no {layer[:-1] if layer != 'entities' else 'entity'} with id {value!r}",
             )
@@ -186,7 +187,7 @@ class AnnotationChecker:
                         eid,
                         f"role {arg['role']!r} is not allowed for {etype.name}",
                     )
-                self.check_ref(arg["entity"], "entities", at, f".arguments[{j}].entity", eid)
+                self.check_ref(arg["entity"], "entities", at, ".arguments[{}].entity", eid, j)
             if ev["location"]:
                 self.check_label(
                     ev["location"]["precision"],
@@ -214,9 +215,9 @@ class AnnotationChecker:
                 )
             for j, rel in enumerate(ev["relations"]):
                 self.check_label(
-                    rel["type"], self.tax.event_relations, at, f".relations[{j}].type", eid, "event relation"
+                    rel["type"], self.tax.event_relations, at, ".relations[{}].type", eid, "event relation", j
                 )
-                self.check_ref(rel["target"], "events", at, f".relations[{j}].target", eid)
+                self.check_ref(rel["target"], "events", at, ".relations[{}].target", eid, j)
                 if rel["target"] == eid:
                     self.report(
                         "relation-to-self", f"{at}.relations[{j}].target", eid, "an event cannot relate to itself"
@@ -228,7 +229,7 @@ class AnnotationChecker:
             self.check_label(q["type"], self.tax.quote_types, at, ".type", q["id"], "quote type")
             self.check_ref(q["speaker"], "entities", at, ".speaker", q["id"])
             for j, event_id in enumerate(q["events"]):
-                self.check_ref(event_id, "events", at, f".events[{j}]", q["id"])
+                self.check_ref(event_id, "events", at, ".events[{}]", q["id"], j)
 
     def check_figures(self) -> None:
         for i, fig in enumerate(self.ann["figures"]):
@@ -288,17 +289,19 @@ class AnnotationChecker:
             )  # fmt: skip
 
     def check_duplicates(self) -> None:
-        keys: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
-            "events": lambda e: (e["type"], e["trigger"]["start"], e["trigger"]["end"]),
-            "figures": lambda f: (f["span"]["start"], f["span"]["end"]),
-            "quotes": lambda q: (q["cue"]["start"], tuple((c["start"], c["end"]) for c in q["contents"])),
+        ann = self.ann
+        keys: dict[str, list[tuple[Any, ...]]] = {
+            "events": [(e["type"], e["trigger"]["start"], e["trigger"]["end"]) for e in ann["events"]],
+            "figures": [(f["span"]["start"], f["span"]["end"]) for f in ann["figures"]],
+            "quotes": [
+                (q["cue"]["start"], tuple((c["start"], c["end"]) for c in q["contents"])) for q in ann["quotes"]
+            ],
         }
-        for layer, key in keys.items():
-            found = [key(item) for item in self.ann[layer]]
+        for layer, found in keys.items():
             if len(set(found)) == len(found):
                 continue
             counts = Counter(found)
-            for i, item in enumerate(self.ann[layer]):
+            for i, item in enumerate(ann[layer]):
                 if counts[found[i]] > 1:
                     self.report(
                         "duplicate-annotation",
