@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from .__about__ import __version__
 from .errors import CorpusError
+from .evaluate import evaluate, format_markdown
 from .load import load_corpus
 from .render import render_document
 from .stats import compute_stats, format_stats
@@ -44,6 +45,12 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    result = evaluate(args.pred, args.gold, args.root)
+    print(json.dumps(result, indent=2) if args.json else format_markdown(result), end="\n" if args.json else "")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conflict-news", description="Conflict News Corpus tools.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -63,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to show (default: all)")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
     p.set_defaults(run=_show)
+
+    p = verbs.add_parser("evaluate", help="score predicted annotations against the gold (P/R/F1, attributes, links)")
+    p.add_argument("pred", metavar="PRED", help="prediction file, folder of them, or corpus root")
+    p.add_argument("gold", metavar="GOLD", help="gold annotation file, folder of them, or corpus root")
+    p.add_argument("--root", help="corpus root holding the texts (default: GOLD's root, else the shipped corpus)")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON on stdout")
+    p.set_defaults(run=_evaluate)
     return parser
 
 
