@@ -6,13 +6,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .__about__ import __version__
 from .errors import CorpusError
 from .evaluate import evaluate, format_markdown
 from .load import load_corpus
+from .paths import locate_root
+from .preannotate import preannotate_corpus
 from .render import render_document
 from .stats import compute_stats, format_stats
+from .store import dump_json, write_atomic
 from .validate import iter_errors
 
 
@@ -51,6 +55,26 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preannotate(args: argparse.Namespace) -> int:
+    root = Path(args.root) if args.root else locate_root()
+    try:
+        results = preannotate_corpus(root, args.doc_ids, Path(args.out))
+    except ValueError as exc:
+        if isinstance(exc, CorpusError):
+            raise
+        print(f"conflict-news preannotate: {exc}", file=sys.stderr)
+        return 1
+    existing = [str(path) for path in results if path.exists()]
+    if existing:
+        print(f"conflict-news preannotate: refusing to replace {', '.join(existing)}", file=sys.stderr)
+        return 1
+    for path, ann in results.items():
+        write_atomic(path, dump_json(ann))
+    counts = {layer: sum(len(a[layer]) for a in results.values()) for layer in ("events", "quotes", "figures")}
+    print(f"conflict-news preannotate: {len(results)} document(s), {counts}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conflict-news", description="Conflict News Corpus tools.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -70,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to show (default: all)")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
     p.set_defaults(run=_show)
+
+    p = verbs.add_parser("preannotate", help="rule-based baseline annotation (provenance kind prediction)")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to annotate (default: all)")
+    p.add_argument("--out", required=True, help="output file (*.json, one document) or folder")
+    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    p.set_defaults(run=_preannotate)
 
     p = verbs.add_parser("evaluate", help="score predicted annotations against the gold (P/R/F1, attributes, links)")
     p.add_argument("pred", metavar="PRED", help="prediction file, folder of them, or corpus root")
