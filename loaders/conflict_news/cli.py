@@ -11,6 +11,7 @@ from pathlib import Path
 from .__about__ import __version__
 from .errors import CorpusError
 from .evaluate import evaluate, format_markdown
+from .ingest import FIELDS, add_documents
 from .load import load_corpus
 from .paths import locate_root
 from .preannotate import preannotate_corpus
@@ -55,6 +56,21 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    stated = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
+    try:
+        new_ids = add_documents(root, Path(args.source), stated, args.id)
+    except ValueError as exc:
+        if isinstance(exc, CorpusError):
+            raise
+        print(f"conflict-news add: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(new_ids))
+    print(f"conflict-news add: {len(new_ids)} document(s) added to {root}", file=sys.stderr)
+    return 0
+
+
 def _preannotate(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else locate_root()
     try:
@@ -94,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to show (default: all)")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
     p.set_defaults(run=_show)
+
+    p = verbs.add_parser("add", help="add text or HTML articles (a file, a folder, or a JSONL file) to a corpus")
+    p.add_argument("source", metavar="FILE", help="a .txt or .html file, a folder of them, or a .jsonl file")
+    p.add_argument("--root", default=".", help="corpus root to grow (default: the current folder)")
+    p.add_argument("--id", help="id of the new document (default: the next free cnc-NNNNNN)")
+    for name in FIELDS:
+        p.add_argument(f"--{name}", help=f"metadata: {name} (default: unknown)")
+    p.set_defaults(run=_add)
 
     p = verbs.add_parser("preannotate", help="rule-based baseline annotation (provenance kind prediction)")
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to annotate (default: all)")

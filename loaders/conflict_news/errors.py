@@ -36,6 +36,10 @@ CODES: dict[str, str] = {
     "factuality-conflict": "An event's modality and polarity contradict each other.",
     "figure-value-mismatch": "A figure's value does not match the number its text states.",
     "figure-bounds-inconsistent": "A figure's value, lower and upper bounds disagree with its bound type.",
+    "input-binary": "An article to add is binary (NUL or control characters), not text.",
+    "input-empty": "An article to add has no text after extraction and normalisation.",
+    "duplicate-document": "An article to add has the same text as a document already in the corpus or batch.",
+    "id-taken": "An id given to a new document is already used in the corpus.",
 }
 
 

@@ -149,3 +149,32 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Write new files all or none: every temporary file first, then the renames, undone on failure.
+
+    Refuses to replace an existing file: this is for adding, and nothing here overwrites gold.
+    """
+    existing = [str(path) for path in files if path.exists()]
+    if existing:
+        raise FileExistsError(f"refusing to replace {', '.join(existing)}")
+    staged: list[tuple[str, Path]] = []
+    done: list[Path] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException:
+        for path in done:
+            path.unlink()
+        for tmp, path in staged:
+            if path not in done:
+                os.unlink(tmp)
+        raise
