@@ -12,6 +12,7 @@ import pytest
 
 from conflict_news import CorpusError, iter_errors, load_corpus
 from conflict_news.cli import main
+from conflict_news.evaluate import evaluate
 from conflict_news.ingest import add_documents, extract_html_text
 from conftest import ADD, REPO, load_case, materialize_case, write_add_input
 
@@ -51,7 +52,9 @@ def test_add_case_is_refused_with_exactly_its_code(code: str, tmp_path: Path) ->
     assert _files(root) == before
 
 
-def test_add_a_text_file_grows_the_corpus_and_it_validates(shipped_copy: Path, tmp_path: Path) -> None:
+def test_add_a_text_file_grows_the_corpus_and_it_validates(
+    shipped_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     raw = "\ufeff\n  Ostrian engineers repaired the bridge at Port Mere\u0301n.  \n".encode()
     source = _write(tmp_path / "in", "bridge.txt", raw)
     stated = {"title": "Bridge repaired", "published": "2026-03", "publisher": "Meren Herald"}
@@ -68,8 +71,13 @@ def test_add_a_text_file_grows_the_corpus_and_it_validates(shipped_copy: Path, t
     assert ann["text_sha256"] == meta["text_sha256"] and ann["events"] == []
     assert list(iter_errors([shipped_copy])) == []
     assert len(load_corpus(shipped_copy)) == 2
-    # the pre-annotator and the scorer work on the grown corpus too
-    assert main(["preannotate", "--root", str(shipped_copy), "cnc-000002", "--out", str(tmp_path / "p")]) == 0
+    # the pre-annotator and the scorer work on the grown corpus; the new document has no gold to score yet
+    assert main(["preannotate", "--root", str(shipped_copy), "--out", str(tmp_path / "p")]) == 0
+    result = evaluate(tmp_path / "p", shipped_copy)
+    assert (result["documents"], result["unannotated"]) == (1, ["cnc-000002"])
+    assert result == {**evaluate(tmp_path / "p" / "cnc-000001.json", REPO), "unannotated": ["cnc-000002"]}
+    assert main(["evaluate", str(tmp_path / "p"), str(shipped_copy)]) == 0
+    assert "not scored, no gold yet: cnc-000002" in capsys.readouterr().err
 
 
 def test_the_seed_again_is_refused_as_a_duplicate(shipped_copy: Path, tmp_path: Path) -> None:

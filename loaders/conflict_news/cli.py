@@ -52,6 +52,8 @@ def _show(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     result = evaluate(args.pred, args.gold, args.root)
+    if result["unannotated"]:
+        print(f"conflict-news evaluate: not scored, no gold yet: {', '.join(result['unannotated'])}", file=sys.stderr)
     print(json.dumps(result, indent=2) if args.json else format_markdown(result), end="\n" if args.json else "")
     return 0
 

@@ -281,7 +281,8 @@ def read_side(side: Side, root: Path, label: str) -> tuple[dict[str, dict[str, A
 def evaluate(pred: Path | str, gold: Path | str, root: Path | str | None = None) -> dict[str, Any]:
     """Score the predictions at `pred` against the gold at `gold`; raises CorpusError on any invalid input.
 
-    Documents of the gold without a prediction file are scored as predicted empty.
+    Documents of the gold without a prediction file are scored as predicted empty; documents whose
+    gold is still the placeholder `add` writes are not scored and are listed under "unannotated".
     """
     pred, gold = Path(pred), Path(gold)
     text_root = Path(root) if root is not None else text_root_of(gold)
@@ -302,16 +303,25 @@ def evaluate(pred: Path | str, gold: Path | str, root: Path | str | None = None)
             )  # fmt: skip
     if issues:
         raise CorpusError(issues)
+    unannotated = sorted(d for d, ann in gold_anns.items() if is_placeholder(ann))
     scores = {mode: ModeScore(mode) for mode in MODES}
     for doc_id, gold_ann in sorted(gold_anns.items()):
+        if doc_id in unannotated:
+            continue
         pred_ann = pred_anns.get(doc_id, empty_annotation(gold_ann))
         for score in scores.values():
             score.add_document(pred_ann, gold_ann)
     return {
-        "documents": len(gold_anns),
-        "predicted_documents": len(pred_anns),
+        "documents": len(gold_anns) - len(unannotated),
+        "predicted_documents": len([d for d in pred_anns if d not in unannotated]),
+        "unannotated": unannotated,
         **{mode: score.to_dict() for mode, score in scores.items()},
     }
+
+
+def is_placeholder(ann: dict[str, Any]) -> bool:
+    """The empty file `add` writes for a new document: no annotator yet, so nothing to score against."""
+    return not ann["provenance"]["annotators"] and not any(ann[layer] for layer in LAYERS)
 
 
 def empty_annotation(like: dict[str, Any]) -> dict[str, Any]:
