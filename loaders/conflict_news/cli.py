@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .__about__ import __version__
-from .errors import CorpusError
+from .errors import CorpusError, UsageError
 from .evaluate import evaluate, format_markdown
 from .ingest import FIELDS, add_documents
 from .load import load_corpus
@@ -61,13 +61,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     root = Path(args.root)
     stated = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
-    try:
-        new_ids = add_documents(root, Path(args.source), stated, args.id)
-    except ValueError as exc:
-        if isinstance(exc, CorpusError):
-            raise
-        print(f"conflict-news add: {exc}", file=sys.stderr)
-        return 1
+    new_ids = add_documents(root, Path(args.source), stated, args.id)
     print("\n".join(new_ids))
     print(f"conflict-news add: {len(new_ids)} document(s) added to {root}", file=sys.stderr)
     return 0
@@ -75,13 +69,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _preannotate(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else locate_root()
-    try:
-        results = preannotate_corpus(root, args.doc_ids, Path(args.out))
-    except ValueError as exc:
-        if isinstance(exc, CorpusError):
-            raise
-        print(f"conflict-news preannotate: {exc}", file=sys.stderr)
-        return 1
+    results = preannotate_corpus(root, args.doc_ids, Path(args.out))
     existing = [str(path) for path in results if path.exists()]
     if existing:
         print(f"conflict-news preannotate: refusing to replace {', '.join(existing)}", file=sys.stderr)
@@ -118,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".", help="corpus root to grow (default: the current folder)")
     p.add_argument("--id", help="id of the new document (default: the next free cnc-NNNNNN)")
     for name in FIELDS:
-        p.add_argument(f"--{name}", help=f"metadata: {name} (default: unknown)")
+        p.add_argument(f"--{name}", help=f"metadata {FIELDS[name][0]} (unstated facts stay unknown; language: en)")
     p.set_defaults(run=_add)
 
     p = verbs.add_parser("preannotate", help="rule-based baseline annotation (provenance kind prediction)")
@@ -144,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         print(f"conflict-news {args.verb}: the corpus does not validate ({len(exc.issues)} issue(s))", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"conflict-news {args.verb}: {exc}", file=sys.stderr)
         return 1
     return code
 

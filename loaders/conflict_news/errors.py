@@ -71,3 +71,7 @@ class CorpusError(ValueError):
         shown = "\n".join(str(i) for i in self.issues[:20])
         more = f"\n... and {len(self.issues) - 20} more" if len(self.issues) > 20 else ""
         super().__init__(f"{len(self.issues)} validation issue(s):\n{shown}{more}")
+
+
+class UsageError(ValueError):
+    """A request that cannot be carried out as asked (options that contradict each other, a wrong root)."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from .errors import CorpusError, Issue
+from .errors import CorpusError, Issue, UsageError
 from .store import (
     RawDocument,
     annotation_path,
@@ -338,10 +338,10 @@ def add_documents(
     `stated` metadata and `doc_id` apply to a single article only (a JSONL record carries its own).
     """
     if not (root / "corpus").is_dir():
-        raise ValueError(f"{root} is not a corpus root (it has no corpus/ folder)")
+        raise UsageError(f"{root} is not a corpus root (it has no corpus/ folder)")
     articles, issues = read_inputs(source)
     if (stated or doc_id) and len(articles) > 1:
-        raise ValueError("--id and metadata options apply to one article; give them per record in a JSONL file")
+        raise UsageError("--id and metadata options apply to one article; give them per record in a JSONL file")
     if not articles and not issues:
         issues.append(Issue(code="input-empty", file=str(source), path="$", message="no article found there"))
     articles = [

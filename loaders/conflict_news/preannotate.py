@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .__about__ import __version__
-from .errors import CorpusError, Issue
+from .errors import CorpusError, Issue, UsageError
 from .numbers import read_numbers
 from .store import list_doc_ids, read_document
 from .taxonomy import Taxonomy, load_taxonomy
@@ -431,7 +431,8 @@ def preannotate_corpus(root: Path, doc_ids: list[str] | None, out: Path) -> dict
     """Pre-annotate documents of `root` (default: all); the files to write under `out`, each validated.
 
     `out` is a file when it ends in .json (one document only), else a folder of <doc_id>.json.
-    Raises CorpusError for unknown or unreadable documents and for an output that would replace a file.
+    Raises UsageError for a .json `out` with several documents, CorpusError for unknown or unreadable
+    documents (and, were a rule ever to produce one, for output that does not validate).
     """
     taxonomy = load_taxonomy()
     known = list_doc_ids(root)
@@ -442,7 +443,7 @@ def preannotate_corpus(root: Path, doc_ids: list[str] | None, out: Path) -> dict
         if d not in known
     ]
     if out.suffix == ".json" and len(chosen) != 1:
-        raise ValueError(f"--out {out} is one file but {len(chosen)} documents are chosen; give a folder")
+        raise UsageError(f"--out {out} is one file but {len(chosen)} documents are chosen; give a folder")
     results: dict[Path, dict[str, Any]] = {}
     for doc_id in chosen if not issues else []:
         raw = read_document(root, doc_id)
