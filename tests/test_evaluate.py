@@ -228,3 +228,17 @@ def test_cli_evaluate_reports_bad_predictions(tmp_path: Path, capsys: pytest.Cap
     pred["quotes"][0]["contents"][0]["end"] = 999
     assert main(["evaluate", str(_write(tmp_path, pred)), str(BASE)]) == 1
     assert "[span-out-of-range] pq:" in capsys.readouterr().err
+
+
+def test_wrong_links_count_against_precision(tmp_path: Path) -> None:
+    pred = _prediction()
+    pred["entities"].append(
+        {"id": "p-forces", "name": "Valdorian forces", "type": "armed_force", "wikidata": None, "affiliation": None,
+         "mentions": [_span(0, 16)]}
+    )  # fmt: skip
+    pred["quotes"][0]["speaker"] = "p-forces"  # the gold speaker is Ilka Varn
+    pred["figures"][0]["event"] = "pC"  # "told" matches no gold event
+    result = evaluate(_write(tmp_path, pred), BASE)["exact"]
+    assert result["layers"]["quotes"]["attributes"]["speaker"] == {"correct": 0, "total": 1, "accuracy": 0.0}
+    assert _prf(result["links"]["quote.speaker"]) == (0.0, 0.0, 0.0)
+    assert _prf(result["links"]["figure.event"]) == (0.0, 0.0, 0.0)

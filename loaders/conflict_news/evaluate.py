@@ -177,24 +177,27 @@ class ModeScore:
     def add_links(self, pred: dict[str, Any], gold: dict[str, Any], pairs: dict[str, dict[str, str]]) -> None:
         pm, gm = _mentions(pred), _mentions(gold)
         gold_quotes = {q["id"]: q for q in gold["quotes"]}
-        speaker_tp = sum(
-            1
-            for q in pred["quotes"]
-            if q["speaker"] and q["id"] in pairs["quotes"]
-            and (g_speaker := gold_quotes[pairs["quotes"][q["id"]]]["speaker"])
-            and same_entity(pm[q["speaker"]], gm[g_speaker], self.mode)
-        )  # fmt: skip
+
+        def speaker_link_right(quote: dict[str, Any]) -> bool:
+            if not quote["speaker"] or quote["id"] not in pairs["quotes"]:
+                return False
+            gold_speaker = gold_quotes[pairs["quotes"][quote["id"]]]["speaker"]
+            return gold_speaker is not None and same_entity(pm[quote["speaker"]], gm[gold_speaker], self.mode)
+
+        speaker_tp = sum(1 for q in pred["quotes"] if speaker_link_right(q))
         self.tally(self.links, "quote.speaker").add(
             sum(1 for q in pred["quotes"] if q["speaker"]), sum(1 for q in gold["quotes"] if q["speaker"]), speaker_tp
         )
         gold_figures = {f["id"]: f for f in gold["figures"]}
         events = pairs["events"]
-        event_tp = sum(
-            1
-            for f in pred["figures"]
-            if f["event"] and f["id"] in pairs["figures"]
-            and events.get(f["event"]) == gold_figures[pairs["figures"][f["id"]]]["event"] is not None
-        )  # fmt: skip
+
+        def event_link_right(fig: dict[str, Any]) -> bool:
+            if not fig["event"] or fig["id"] not in pairs["figures"]:
+                return False
+            gold_event = gold_figures[pairs["figures"][fig["id"]]]["event"]
+            return gold_event is not None and events.get(fig["event"]) == gold_event
+
+        event_tp = sum(1 for f in pred["figures"] if event_link_right(f))
         self.tally(self.links, "figure.event").add(
             sum(1 for f in pred["figures"] if f["event"]), sum(1 for f in gold["figures"] if f["event"]), event_tp
         )
