@@ -40,6 +40,11 @@ CODES: dict[str, str] = {
     "input-empty": "An article to add has no text after extraction and normalisation.",
     "duplicate-document": "An article to add has the same text as a document already in the corpus or batch.",
     "id-taken": "An id given to a new document is already used in the corpus.",
+    "manifest-file-missing": "A file listed in MANIFEST (or MANIFEST itself) is not present.",
+    "manifest-file-unlisted": "A shipped file is not listed in MANIFEST.",
+    "manifest-hash-mismatch": "A shipped file's SHA-256 or size differs from MANIFEST.",
+    "manifest-line-invalid": "A MANIFEST line is not 'SHA256  BYTES  PATH'.",
+    "manifest-version-mismatch": "MANIFEST was written for another version than the package's.",
 }
 
 
