@@ -192,7 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CorpusError as exc:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
-        print(f"conflict-news {args.verb}: the corpus does not validate ({len(exc.issues)} issue(s))", file=sys.stderr)
+        print(
+            f"conflict-news {args.verb}: the input does not validate ({len(exc.issues)} issue(s)); nothing done",
+            file=sys.stderr,
+        )
         return 1
     except UsageError as exc:
         print(f"conflict-news {args.verb}: {exc}", file=sys.stderr)

@@ -69,7 +69,7 @@ class Issue:
 
 
 class CorpusError(ValueError):
-    """Raised when a corpus cannot be loaded because it does not validate; carries every issue."""
+    """Raised when a corpus (or an input to add or score) does not validate; carries every issue."""
 
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = tuple(issues)

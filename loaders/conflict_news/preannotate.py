@@ -12,6 +12,7 @@ Every rule is written so that its output validates; README.md has the baseline's
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,18 +124,25 @@ def span(text: str, start: int, end: int) -> dict[str, Any]:
     return {"start": start, "end": end, "text": text[start:end]}
 
 
-def sentence_bounds(text: str, offset: int) -> tuple[int, int]:
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, offset)]
-    end_match = _SENTENCE_END.search(text, offset)
-    start = starts[-1]
-    while start < len(text) and text[start].isspace():
-        start += 1
-    return start, end_match.end() if end_match else len(text)
+class Sentences:
+    """Sentence boundaries of one text, found once, looked up by offset."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        breaks = [m.span() for m in _SENTENCE_END.finditer(text)]
+        self.starts, self.ends = [b[0] for b in breaks], [b[1] for b in breaks]
 
-def words_before(text: str, offset: int, n: int) -> list[str]:
-    start = sentence_bounds(text, offset)[0]
-    return [w.lower() for w in _WORD.findall(text[start:offset])][-n:]
+    def bounds(self, offset: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding `offset`; the start skips leading whitespace."""
+        before = bisect.bisect_right(self.ends, offset)
+        start = self.ends[before - 1] if before else 0
+        while start < len(self.text) and self.text[start].isspace():
+            start += 1
+        after = bisect.bisect_left(self.starts, offset)
+        return start, self.ends[after] if after < len(self.ends) else len(self.text)
+
+    def words_before(self, offset: int, n: int) -> list[str]:
+        return [w.lower() for w in _WORD.findall(self.text[self.bounds(offset)[0] : offset])][-n:]
 
 
 class Preannotator:
@@ -143,6 +151,7 @@ class Preannotator:
     def __init__(self, doc_id: str, text: str, taxonomy: Taxonomy) -> None:
         self.doc_id, self.text, self.tax = doc_id, text, taxonomy
         self.lexicon = compile_lexicon(taxonomy)
+        self.sentences = Sentences(text)
         self.events: list[dict[str, Any]] = []
         self.quotes: list[dict[str, Any]] = []
         self.figures: list[dict[str, Any]] = []
@@ -194,7 +203,7 @@ class Preannotator:
             })  # fmt: skip
 
     def modality(self, offset: int) -> str:
-        window = words_before(self.text, offset, 4)
+        window = self.sentences.words_before(offset, 4)
         joined = " ".join(window)
         if NEGATION & set(window) or "stopped short of" in joined:
             return "negated"
@@ -275,10 +284,10 @@ class Preannotator:
 
     def find_source(self, cue_start: int, cue_end: int) -> tuple[int, int] | None:
         """The name or pronoun before the cue (auxiliaries skipped), after it, or the sentence subject."""
-        lead = self.text[sentence_bounds(self.text, cue_start)[0] : cue_start]
+        lead = self.text[self.sentences.bounds(cue_start)[0] : cue_start]
         lead = re.sub(r"(?:\s+(?:has|have|had|also|is|was|will|would|then|later|reportedly))+\s*$", " ", lead)
         name = re.search(r"([A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)*)\s*$", lead)
-        base = sentence_bounds(self.text, cue_start)[0]
+        base = self.sentences.bounds(cue_start)[0]
         if name and name.group(1).lower() not in {"the", "a", "an", "this", "it"}:
             return base + name.start(1), base + name.end(1)
         pronoun = re.search(r"\b(he|she|they|He|She|They)\s*$", lead)
@@ -364,7 +373,7 @@ class Preannotator:
     ) -> tuple[float | None, float | None, float | None, str, tuple[int, int] | None] | None:
         """(value, lower, upper, bound, approx cue), or None when the number is a year, identifier or time."""
         following = self.text[m.end() : m.end() + 12].lower().lstrip()
-        previous = words_before(self.text, m.start(), 1)
+        previous = self.sentences.words_before(m.start(), 1)
         if following.startswith(NOT_COUNTED_AFTER) or (previous and previous[0] in IDENTIFIER_WORDS):
             return None
         if m.group("vague"):
@@ -398,7 +407,7 @@ class Preannotator:
         return None
 
     def figure_property(self, offset: int, counted: str | None) -> str:
-        start, end = sentence_bounds(self.text, offset)
+        start, end = self.sentences.bounds(offset)
         sentence = self.text[start:end].lower()
         stated = {
             prop for prop, verbs in PROPERTY_VERBS.items() if any(re.search(rf"\b{v}\b", sentence) for v in verbs)
@@ -412,7 +421,7 @@ class Preannotator:
 
     def figure_event(self, offset: int, counted: tuple[int, int, str] | None) -> str | None:
         """The event whose trigger is the counted noun, else the nearest trigger in the sentence."""
-        start, end = sentence_bounds(self.text, offset)
+        start, end = self.sentences.bounds(offset)
         near = [ev for ev in self.events if start <= ev["trigger"]["start"] < end]
         for ev in near:
             if counted and (ev["trigger"]["start"], ev["trigger"]["end"]) == counted[:2]:
