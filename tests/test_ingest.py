@@ -141,6 +141,7 @@ def test_jsonl_records_carry_their_metadata_and_errors_name_the_line(tmp_path: P
         (b"text with a bell \x07", {}, None, "input-binary", "char 17"),
         ("A text.", {"published": "yesterday"}, None, "schema-violation", "$.published.date"),
         ("A text.", {}, "Not An Id", "schema-violation", "$.id"),
+        ("A text.", {"url": "not a url"}, None, "schema-violation", "$.source.url"),
     ],
 )
 def test_bad_articles_and_metadata_are_refused(
