@@ -323,8 +323,8 @@ def evaluate(pred: Path | str, gold: Path | str, root: Path | str | None = None)
 
 
 def is_placeholder(ann: dict[str, Any]) -> bool:
-    """The empty file `add` writes for a new document: no annotator yet, so nothing to score against."""
-    return not ann["provenance"]["annotators"] and not any(ann[layer] for layer in LAYERS)
+    """The empty file `add` writes for a new document: not annotated yet, so nothing to score against."""
+    return bool(ann["provenance"]["kind"] == "pending")
 
 
 def empty_annotation(like: dict[str, Any]) -> dict[str, Any]:

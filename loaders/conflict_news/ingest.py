@@ -258,7 +258,7 @@ def empty_annotation(doc_id: str, text: str) -> dict[str, Any]:
         "schema_version": "1.0",
         "doc_id": doc_id,
         "text_sha256": hash_text(text),
-        "provenance": {"kind": "gold", "annotators": [], "guidelines": GUIDELINES},
+        "provenance": {"kind": "pending", "annotators": [], "guidelines": GUIDELINES},
         "entities": [],
         "events": [],
         "quotes": [],
