@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .__about__ import __version__
+from .cli_labelstudio import register as register_labelstudio
 from .errors import CorpusError
 from .load import load_corpus
 from .render import render_document
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to show (default: all)")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
     p.set_defaults(run=_show)
+    register_labelstudio(verbs)
     return parser
 
 
