@@ -116,7 +116,7 @@ class ExportImporter:
             self.out.issues.extend(issues)
             who = name_annotator(annotation, self.users)
             self.out.diffs.extend(diff_layers(raw.doc_id, who, raw.annotation, layers))
-            converted.append((j, annotation, who, layers))
+            converted.append((bool(issues), annotation, who, layers))
         chosen = [c for c in converted if c[1].get("ground_truth")] if len(converted) > 1 else converted
         if len(chosen) > 1 or (converted and not chosen):
             self.report(
@@ -127,7 +127,9 @@ class ExportImporter:
             )
         if len(chosen) != 1:
             return
-        _, _, who, layers = chosen[0]
+        broken, _, who, layers = chosen[0]
+        if broken:  # already reported; validating a half-read annotation would only echo those issues
+            return
         old_prov = (raw.annotation or {}).get("provenance", {})
         guidelines = task["data"].get("guidelines") or old_prov.get("guidelines") or "1.0"
         ann = {"schema_version": "1.0", "doc_id": raw.doc_id, "text_sha256": hash_text(text),

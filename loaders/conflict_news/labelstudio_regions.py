@@ -55,6 +55,8 @@ class ResultReader:
         self.attrs: dict[str, Attribute] = {a.name: a for a in list_attributes(tax)}
         self.relations = list_relations(tax)
         self.out = ReadResult()
+        # Regions already reported as broken: their attributes and links are not reported again.
+        self.broken: set[str] = set()
 
     def report(self, code: str, path: str, ann_id: str | None, message: str) -> None:
         self.out.issues.append(Issue(code=code, file=self.file, path=path, ann_id=ann_id, message=message))
@@ -76,17 +78,22 @@ class ResultReader:
         return self.out
 
     def read_region(self, i: int, res: dict[str, Any]) -> None:
+        rid = str(res.get("id"))
+        if not self.check_region(i, res):
+            self.broken.add(rid)
+
+    def check_region(self, i: int, res: dict[str, Any]) -> bool:
         path, rid, value = f"{self.at}.result[{i}]", str(res.get("id")), res.get("value", {})
         labels = value.get("labels") or []
         if len(labels) != 1 or labels[0] not in LABELS:
             self.report(
                 "ls-unknown-label", f"{path}.value.labels", rid, f"labels {labels!r}: expected one of {sorted(LABELS)}"
             )
-            return
+            return False
         start, end = value.get("start"), value.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or start >= end:
             self.report("ls-span-inverted", f"{path}.value", rid, f"start {start!r} is not before end {end!r}")
-            return
+            return False
         if start < 0 or end > len(self.text):
             self.report(
                 "ls-span-out-of-range",
@@ -94,7 +101,7 @@ class ResultReader:
                 rid,
                 f"[{start}, {end}) is outside the text (length {len(self.text)})",
             )
-            return
+            return False
         covered = self.text[start:end]
         shown = value.get("text")
         if isinstance(shown, str) and _loose(shown) != _loose(covered):
@@ -105,6 +112,7 @@ class ResultReader:
                 f"{shown!r} differs from the text at [{start}, {end}): {covered!r}",
             )
         self.out.regions[rid] = Region(id=rid, label=labels[0], start=start, end=end, text=covered, order=i)
+        return True
 
     def read_attribute(self, i: int, res: dict[str, Any]) -> None:
         path, rid, name = f"{self.at}.result[{i}]", str(res.get("id")), res.get("from_name")
@@ -116,6 +124,8 @@ class ResultReader:
                 rid,
                 f"no {res.get('type')} control named {name!r} in the labeling config",
             )
+            return
+        if rid in self.broken:
             return
         if rid not in self.out.regions:
             self.report("ls-orphan-attribute", path, rid, f"{name} belongs to no span region with this id")
@@ -146,6 +156,8 @@ class ResultReader:
         direction = res.get("direction", "right")
         if direction == "left":
             source, target = target, source
+        if {source, target} & self.broken:
+            return
         missing = [rid for rid in (source, target) if rid not in self.out.regions]
         if missing:
             self.report("ls-relation-dangling", path, source, f"relation names no region {', '.join(missing)}")
