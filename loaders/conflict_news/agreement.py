@@ -9,7 +9,7 @@ compared on spans both annotators marked exactly, pooled over tasks, with Cohen'
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -39,6 +39,10 @@ def _items(layers: dict[str, Any]) -> dict[str, Spans]:
 
 def _overlaps(span: tuple[int, int], others: Spans) -> bool:
     return any(span[0] < o[1] and o[0] < span[1] for o in others)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
 
 
 def cohen_kappa(pairs: list[tuple[Any, Any]]) -> float | None:
@@ -90,17 +94,16 @@ def compute_agreement(export: list[dict[str, Any]], tax: Taxonomy | None = None)
                 for span in spans_a.keys() & spans_b.keys():
                     for name, value in spans_a[span].items():
                         values.setdefault(name, []).append((value, spans_b[span][name]))
-    ratio: Callable[[int, int], float | None] = lambda x, n: x / n if n else None  # noqa: E731
     layers: dict[str, dict[str, float | int | None]] = {
         layer: {
             "spans": c["spans"],
-            "exact_f1": ratio(c["exact"], c["spans"]),
-            "overlap_f1": ratio(c["overlap"], c["spans"]),
+            "exact_f1": _ratio(c["exact"], c["spans"]),
+            "overlap_f1": _ratio(c["overlap"], c["spans"]),
         }
         for layer, c in counts.items()
     }
     attributes: dict[str, dict[str, float | int | None]] = {
-        name: {"n": len(v), "observed": ratio(sum(a == b for a, b in v), len(v)), "kappa": cohen_kappa(v)}
+        name: {"n": len(v), "observed": _ratio(sum(a == b for a, b in v), len(v)), "kappa": cohen_kappa(v)}
         for name, v in values.items()
     }
     return Agreement(tasks=tasks, pairs=pairs, layers=layers, attributes=attributes)
