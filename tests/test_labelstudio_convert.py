@@ -259,3 +259,33 @@ def test_cohen_kappa_edge_cases() -> None:
     assert cohen_kappa([]) is None
     assert cohen_kappa([("a", "a"), ("a", "a")]) == 1.0
     assert cohen_kappa([("a", "b"), ("b", "a")]) == -1.0
+
+
+R = "/0/annotations/0/result/"
+RELATION = {"type": "relation", "from_id": "q1", "to_id": "ev2", "direction": "right", "labels": ["reports"]}
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        ({"set": {R + "15/from_name": "event_kind"}}, "ls-unknown-label"),
+        ({"set": {R + "15/type": "textarea"}}, "ls-unknown-label"),
+        ({"set": {R + "15/value/choices": ["violent.duel"]}}, "ls-unknown-label"),
+        ({"set": {R + "68": RELATION | {"labels": ["mentions"]}}}, "ls-unknown-label"),
+        ({"set": {R + "68": RELATION | {"direction": "bi"}}}, "ls-relation-role"),
+        ({"set": {R + "68": RELATION | {"labels": []}}}, "ls-relation-role"),
+        ({"set": {R + "68": {"type": "relation", "from_id": "q1", "to_id": "ent-ministry:m0", "direction": "left",
+                             "labels": ["speaker"]}}}, "ls-relation-role"),
+        ({"set": {R + "68": RELATION | {"from_id": "fig1", "to_id": "ev2", "labels": ["quantifies"]}}}, "ls-relation-role"),
+        ({"delete": [R + "13"]}, "ls-attribute-missing"),
+        ({"delete": [R + "11"]}, "ls-attribute-missing"),
+        ({"delete": [R + "22"]}, "ls-attribute-missing"),
+        ({"delete": [R + "32"]}, "ls-attribute-missing"),
+        ({"delete": [R + "43"]}, "ls-attribute-missing"),
+        ({"set": {R + "14/value/start": "17"}}, "ls-span-inverted"),
+    ],
+)  # fmt: skip
+def test_each_broken_result_is_named(edit: dict[str, object], code: str) -> None:
+    out = ExportImporter(BASE, "export.json").run(apply_case(offline_export(BASE, "toy-0001"), edit))
+    assert {i.code for i in out.issues} == {code}, [str(i) for i in out.issues]
+    assert out.issues[0].path.startswith("$[0].annotations[0].result[")

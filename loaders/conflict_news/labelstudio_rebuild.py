@@ -28,6 +28,7 @@ def _span(region: Region) -> dict[str, Any]:
 class LayerBuilder:
     def __init__(self, read: ReadResult, tax: Taxonomy, file: str, at: str) -> None:
         self.regions, self.attrs, self.file, self.at = read.regions, read.attributes, file, at
+        self.tainted = read.tainted
         self.roles, self.event_relations = set(tax.roles), set(tax.event_relations)
         self.issues: list[Issue] = []
         self.out_links: dict[str, list[Link]] = {}
@@ -55,6 +56,8 @@ class LayerBuilder:
         }
 
     def report(self, code: str, region: Region, message: str) -> None:
+        if code in ("ls-attribute-missing", "ls-region-unlinked") and region.id in self.tainted:
+            return
         path = f"{self.at}.result[{region.order}]"
         self.issues.append(Issue(code=code, file=self.file, path=path, ann_id=region.id, message=message))
 

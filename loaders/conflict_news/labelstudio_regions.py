@@ -38,6 +38,9 @@ class ReadResult:
     attributes: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # Region ids touched by a reported problem: what follows from it (a missing attribute, an
+    # unlinked part) is not reported a second time.
+    tainted: set[str] = field(default_factory=set)
 
 
 def _loose(text: str) -> str:
@@ -58,7 +61,8 @@ class ResultReader:
         # Regions already reported as broken: their attributes and links are not reported again.
         self.broken: set[str] = set()
 
-    def report(self, code: str, path: str, ann_id: str | None, message: str) -> None:
+    def report(self, code: str, path: str, ann_id: str | None, message: str, *touched: str) -> None:
+        self.out.tainted.update(touched)
         self.out.issues.append(Issue(code=code, file=self.file, path=path, ann_id=ann_id, message=message))
 
     def read(self, results: list[dict[str, Any]]) -> ReadResult:
@@ -81,6 +85,7 @@ class ResultReader:
         rid = str(res.get("id"))
         if not self.check_region(i, res):
             self.broken.add(rid)
+            self.out.tainted.add(rid)
 
     def check_region(self, i: int, res: dict[str, Any]) -> bool:
         path, rid, value = f"{self.at}.result[{i}]", str(res.get("id")), res.get("value", {})
@@ -123,6 +128,7 @@ class ResultReader:
                 f"{path}.from_name",
                 rid,
                 f"no {res.get('type')} control named {name!r} in the labeling config",
+                rid,
             )
             return
         if rid in self.broken:
@@ -139,6 +145,7 @@ class ResultReader:
                     f"{path}.value.choices",
                     rid,
                     f"{name} {chosen!r} is not one choice of the config",
+                    rid,
                 )
                 return
             found: Any = chosen[0]
@@ -157,15 +164,23 @@ class ResultReader:
         if direction == "left":
             source, target = target, source
         if {source, target} & self.broken:
+            self.out.tainted.update((source, target))
             return
         missing = [rid for rid in (source, target) if rid not in self.out.regions]
         if missing:
-            self.report("ls-relation-dangling", path, source, f"relation names no region {', '.join(missing)}")
+            self.report(
+                "ls-relation-dangling", path, source, f"relation names no region {', '.join(missing)}", source, target
+            )
             return
         labels = res.get("labels") or []
         if direction not in ("left", "right") or not labels:
             self.report(
-                "ls-relation-role", path, source, f"relation {source} -> {target} needs a direction and a label"
+                "ls-relation-role",
+                path,
+                source,
+                f"relation {source} -> {target} needs a direction and a label",
+                source,
+                target,
             )
             return
         ends = (self.out.regions[source].label, self.out.regions[target].label)
@@ -176,11 +191,18 @@ class ResultReader:
                     f"{path}.labels",
                     source,
                     f"relation label {label!r} is not in the labeling config",
+                    source,
+                    target,
                 )
             elif self.relations[label] != ends:
                 want = " -> ".join(self.relations[label])
                 self.report(
-                    "ls-relation-role", f"{path}.labels", source, f"{label!r} links {want}, not {ends[0]} -> {ends[1]}"
+                    "ls-relation-role",
+                    f"{path}.labels",
+                    source,
+                    f"{label!r} links {want}, not {ends[0]} -> {ends[1]}",
+                    source,
+                    target,
                 )
             else:
                 self.out.links.append(Link(source=source, target=target, label=label, order=i))
