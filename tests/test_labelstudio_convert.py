@@ -137,9 +137,19 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     export.write_bytes(dump_json(apply_case(offline_export(root, "toy-0001"), case)))
     assert main(["labelstudio", "import", str(export), "--root", str(root)]) == 1
     assert "[ls-gold-protected]" in capsys.readouterr().err
+    export.write_bytes(
+        dump_json(
+            [
+                *apply_case(offline_export(root, "toy-0001"), case),
+                {"data": {"doc_id": "toy-0001", "text": read_document(root, "toy-0001").text}},
+            ]
+        )
+    )
     assert main(["labelstudio", "import", str(export), "--root", str(root), "--overwrite-gold", "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
     assert report["written"] == ["toy-0001"]
+    assert "not annotated yet: toy-0001" in captured.err
     quotes = next(d for d in report["diffs"] if d["layer"] == "quotes")
     assert quotes == {"doc_id": "toy-0001", "annotator": "label-studio-user-1", "layer": "quotes",
                       "added": [], "removed": [], "changed": ["q1"]}  # fmt: skip
@@ -176,10 +186,12 @@ def test_ground_truth_is_chosen_and_cancelled_and_drafts_are_ignored(tmp_path: P
     first["ground_truth"] = True
     export[0]["annotations"] += [other, skipped]
     export[0]["drafts"] = [{"id": 1, "user": "c@example.org", "result": [{"broken": True}]}]
+    export.append({"id": 2, "data": export[0]["data"], "annotations": [skipped], "drafts": []})
     out = ExportImporter(BASE, "export.json", users={1: "a@example.org"}).run(export)
     assert out.issues == []
     assert out.annotations["toy-0001"]["provenance"]["annotators"] == ["a@example.org"]
     assert {d.annotator for d in out.diffs} == {"a@example.org", "b@example.org"}
+    assert out.unannotated == ["toy-0001"]  # the second task holds only a skip
 
 
 def test_validator_issues_of_the_rebuilt_file_block_the_import() -> None:

@@ -42,6 +42,7 @@ class ImportOutcome:
     diffs: list[LayerDiff] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    unannotated: list[str] = field(default_factory=list)  # tasks with only drafts, skips or nothing
 
 
 def name_annotator(annotation: dict[str, Any], users: dict[int, str]) -> str:
@@ -125,6 +126,8 @@ class ExportImporter:
                 f"{len(converted)} annotations, {len(chosen)} marked ground truth: mark exactly one",
                 raw.doc_id,
             )
+        if not converted:
+            self.out.unannotated.append(raw.doc_id)
         if len(chosen) != 1:
             return
         broken, _, who, layers = chosen[0]
