@@ -135,8 +135,10 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     case = load_ls_case("ls-gold-protected")
     export = tmp_path / "export.json"
     export.write_bytes(dump_json(apply_case(offline_export(root, "toy-0001"), case)))
-    assert main(["labelstudio", "import", str(export), "--root", str(root)]) == 1
-    assert "[ls-gold-protected]" in capsys.readouterr().err
+    assert main(["labelstudio", "import", str(export), "--root", str(root), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert "[ls-gold-protected]" in captured.err
+    assert [i["code"] for i in json.loads(captured.out)["issues"]] == ["ls-gold-protected"]
     export.write_bytes(
         dump_json(
             [

@@ -73,6 +73,8 @@ def _tasks(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path) -> int:
     if out.issues:
+        if args.json:
+            print(json.dumps({"issues": [i.to_dict() for i in out.issues]}, ensure_ascii=False, indent=2))
         return _fail(verb, out.issues)
     if args.json:
         report = {
