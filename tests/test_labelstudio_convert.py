@@ -303,3 +303,13 @@ def test_each_broken_result_is_named(edit: dict[str, object], code: str) -> None
     out = ExportImporter(BASE, "export.json").run(apply_case(offline_export(BASE, "toy-0001"), edit))
     assert {i.code for i in out.issues} == {code}, [str(i) for i in out.issues]
     assert out.issues[0].path.startswith("$[0].annotations[0].result[")
+
+
+def test_whitespace_at_a_region_edge_is_flagged_not_trimmed(tmp_path: Path) -> None:
+    export = offline_export(BASE, "toy-0001")
+    for r in export[0]["annotations"][0]["result"]:
+        if r.get("id") == "ev1" and r["type"] in ("labels", "choices"):
+            r["value"]["end"] += 1  # "fired " with the space after it, as a symbol-granular selection can be
+            r["value"]["text"] = "fired "
+    out = ExportImporter(BASE, "export.json").run(export)
+    assert [(i.code, i.ann_id) for i in out.issues] == [("span-edge-whitespace", "ev1")]

@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "ls-relation-role": "A Label Studio relation is unlabelled, bidirectional, repeated or links regions of the wrong kinds.",
     "ls-region-unlinked": "A Label Studio part region (argument, source, content, ...) has no owner link, or several.",
     "ls-attribute-missing": "A Label Studio region lacks an attribute its annotation requires.",
+    "ls-attribute-conflict": "Label Studio mentions of one entity give it different names, types or Wikidata ids.",
     "ls-no-adjudication": "A Label Studio task has several annotations and not exactly one marked ground truth.",
     "ls-gold-protected": "Importing would change a gold annotation file and --overwrite-gold was not given.",
 }

@@ -114,6 +114,7 @@ class LayerBuilder:
                 key=lambda r: (int(m.group(1)), r.order) if (m := pattern.fullmatch(r.id)) else (1 << 30, r.order)
             )
             described = [r for r in regions if "entity_type" in self.attrs.get(r.id, {})]
+            self.check_entity_agrees(regions)
             head = self.required(described[0] if described else regions[0], ("entity_name", "entity_type"))
             if head is None:
                 continue
@@ -124,6 +125,21 @@ class LayerBuilder:
                 "mentions": [_span(r) for r in regions],
             })  # fmt: skip
         return entities
+
+    def check_entity_agrees(self, regions: list[Region]) -> None:
+        """Entity attributes may sit on any mention, but two mentions must not disagree on one."""
+        for name in ("entity_name", "entity_type", "entity_wikidata"):
+            seen: dict[Any, Region] = {}
+            for region in regions:
+                if name in self.attrs.get(region.id, {}):
+                    seen.setdefault(self.attrs[region.id][name], region)
+            if len(seen) > 1:
+                values = ", ".join(repr(v) for v in seen)
+                self.report(
+                    "ls-attribute-conflict",
+                    list(seen.values())[1],
+                    f"mentions of one entity disagree on {name}: {values}",
+                )
 
     def build_place(self, event: Region, key: str) -> dict[str, Any] | None:
         label, names = (
