@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .__about__ import __version__
 from .cite import FORMATS, format_citation
+from .cli_labelstudio import register as register_labelstudio
 from .diff import diff_roots, format_diff, resolve_root
 from .errors import CorpusError, UsageError
 from .evaluate import evaluate, format_markdown
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("manifest", help="rewrite MANIFEST from the shipped files")
     p.add_argument("--root", help="corpus root (default: this checkout)")
     p.set_defaults(run=_manifest)
+    register_labelstudio(verbs)
     return parser
 
 

@@ -45,6 +45,20 @@ CODES: dict[str, str] = {
     "manifest-hash-mismatch": "A shipped file's SHA-256 or size differs from MANIFEST.",
     "manifest-line-invalid": "A MANIFEST line is not 'SHA256  BYTES  PATH'.",
     "manifest-version-mismatch": "MANIFEST was written for another version than the package's.",
+    "ls-export-invalid": "A Label Studio export does not parse or is not a list of tasks.",
+    "ls-task-mismatch": "A Label Studio task names no corpus document, or its text differs from the stored text.",
+    "ls-unknown-label": "A Label Studio result uses a label, control, choice or relation label not in the labeling config.",
+    "ls-span-inverted": "A Label Studio region's start is not before its end.",
+    "ls-span-out-of-range": "A Label Studio region lies outside its task's text.",
+    "ls-span-text-mismatch": "A Label Studio region's text, normalised, differs from the text its offsets cover.",
+    "ls-orphan-attribute": "A Label Studio per-region attribute belongs to no span region.",
+    "ls-relation-dangling": "A Label Studio relation names a region that does not exist.",
+    "ls-relation-role": "A Label Studio relation is unlabelled, bidirectional, repeated or links regions of the wrong kinds.",
+    "ls-region-unlinked": "A Label Studio part region (argument, source, content, ...) has no owner link, or several.",
+    "ls-attribute-missing": "A Label Studio region lacks an attribute its annotation requires.",
+    "ls-attribute-conflict": "Label Studio mentions of one entity give it different names, types or Wikidata ids.",
+    "ls-no-adjudication": "A Label Studio task has several annotations and not exactly one marked ground truth.",
+    "ls-gold-protected": "Importing would change a gold annotation file and --overwrite-gold was not given.",
 }
 
 
