@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from . import cli_hf
 from .__about__ import __version__
 from .errors import CorpusError
 from .load import load_corpus
@@ -63,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to show (default: all)")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
     p.set_defaults(run=_show)
+
+    cli_hf.register(verbs)
     return parser
 
 
