@@ -43,9 +43,7 @@ def _card(args: argparse.Namespace) -> int:
 def register(verbs: Any) -> None:
     p = verbs.add_parser("build", help="compile the corpus into data/<config>/<split>-*.parquet and refresh the card")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
-    p.add_argument(
-        "--max-shard-bytes", type=int, help="size bound of one shard (default 256 MiB)"
-    )
+    p.add_argument("--max-shard-bytes", type=int, help="size bound of one shard (default 256 MiB)")
     p.set_defaults(run=_build)
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")

@@ -88,9 +88,7 @@ def _swap_in(new: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_data(
-    root: Path | str, *, max_shard_bytes: int | None = None, progress: bool = False
-) -> list[Path]:
+def build_data(root: Path | str, *, max_shard_bytes: int | None = None, progress: bool = False) -> list[Path]:
     """Validate the corpus at `root` and (re)write `root`/data; returns the shard paths written.
 
     Raises CorpusError with every validation issue, before anything is written.
@@ -103,7 +101,10 @@ def build_data(
     staging = Path(tempfile.mkdtemp(prefix=".data.", dir=base))
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would otherwise become data/'s mode
-        writers = {c: _ShardWriter(staging / c, build_features(c, tax), max_shard_bytes or DEFAULT_MAX_SHARD_BYTES) for c in CONFIGS}
+        writers = {
+            c: _ShardWriter(staging / c, build_features(c, tax), max_shard_bytes or DEFAULT_MAX_SHARD_BYTES)
+            for c in CONFIGS
+        }
         total = len(list_doc_ids(base))
         for doc in tqdm(iter_documents(base), total=total, unit="doc", desc="build", disable=not progress):
             for config, writer in writers.items():

@@ -64,7 +64,7 @@ def render_card_metadata(root: Path) -> dict[str, Any]:
             dataset_size=sum(nbytes for _, nbytes in sizes.values()),
         )
     holder: dict[str, Any] = {}
-    infos.to_dataset_card_data(holder)  # type: ignore[arg-type]  # any mapping will do
+    infos.to_dataset_card_data(holder)  # any mapping will do as card data
     return {"configs": configs, "dataset_info": holder["dataset_info"]}
 
 
