@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import orjson
@@ -140,3 +141,13 @@ def test_unclosed_front_matter_is_an_error() -> None:
     with pytest.raises(ValueError, match="no closing"):
         split_front_matter("---\nlicense: mit\n")
     assert split_front_matter("# Title\n") == ({}, "# Title\n")
+
+
+@pytest.mark.parametrize("verb", ["build", "card"])
+def test_verbs_name_the_missing_extra(
+    verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for module in ("conflict_news.hf_build", "conflict_news.hf_card"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if datasets/pyarrow were not installed
+    assert main([verb, "--root", str(REPO)]) == 1
+    assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err

@@ -14,10 +14,17 @@ def _root(args: argparse.Namespace) -> Path:
     return Path(args.root) if args.root else locate_root()
 
 
-def _build(args: argparse.Namespace) -> int:
-    from .hf_build import build_data
-    from .hf_card import write_card
+def _missing_extra(verb: str, exc: ModuleNotFoundError) -> int:
+    print(f"conflict-news {verb}: needs the hf extra, pip install 'conflict-news-corpus[hf]' ({exc})", file=sys.stderr)
+    return 1
 
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        from .hf_build import build_data
+        from .hf_card import write_card
+    except ModuleNotFoundError as exc:
+        return _missing_extra("build", exc)
     root = _root(args)
     shards = build_data(root, max_shard_bytes=args.max_shard_bytes, progress=sys.stderr.isatty())
     changed = write_card(root)
@@ -27,8 +34,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _card(args: argparse.Namespace) -> int:
-    from .hf_card import render_card, write_card
-
+    try:
+        from .hf_card import render_card, write_card
+    except ModuleNotFoundError as exc:
+        return _missing_extra("card", exc)
     root = _root(args)
     if args.check:
         readme = root / "README.md"
