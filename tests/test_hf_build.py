@@ -10,6 +10,7 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
+import conflict_news
 from conflict_news import CorpusError, load_corpus
 from conflict_news.cli import main
 from conflict_news.hf_build import build_data
@@ -147,7 +148,10 @@ def test_unclosed_front_matter_is_an_error() -> None:
 def test_verbs_name_the_missing_extra(
     verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for module in ("conflict_news.hf_build", "conflict_news.hf_card"):
-        monkeypatch.setitem(sys.modules, module, None)  # as if datasets/pyarrow were not installed
+    # As if pyarrow were not installed: our modules that need it must be imported afresh, and fail.
+    for name in ("hf_build", "hf_card"):
+        monkeypatch.delitem(sys.modules, f"conflict_news.{name}")
+        monkeypatch.delattr(conflict_news, name)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
     assert main([verb, "--root", str(REPO)]) == 1
     assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err
