@@ -51,7 +51,7 @@ def test_load_and_streaming_give_identical_typed_rows(
 
 
 def test_default_config_is_documents(tmp_path: Path) -> None:
-    assert load(REPO, None, tmp_path)["test"][0]["doc_id"] == "cnc-000001"  # type: ignore[arg-type]
+    assert load(REPO, None, tmp_path)["test"][0]["doc_id"] == "cnc-000001"
 
 
 @pytest.mark.parametrize("config", HF_CONFIGS)
