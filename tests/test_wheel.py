@@ -39,6 +39,8 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         "conflict_news/_data/README.md",
         *(f"conflict_news/_data/data/{c}/test-00000-of-00001.parquet" for c in HF_CONFIGS),
         "conflict_news/py.typed",
+        "conflict_news/_data/MANIFEST",
+        "conflict_news/_data/CITATION.cff",
     ):
         assert shipped in names
     target = tmp_path / "site"
@@ -46,7 +48,8 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
     )
     probe = (
-        "import conflict_news, pathlib; c = conflict_news.load_corpus(); "
+        "import conflict_news, pathlib; from conflict_news.cli import main; c = conflict_news.load_corpus(); "
+        "assert main(['verify']) == 0; "
         "d = conflict_news.load_dataset('events', split='test'); "
         "print(pathlib.Path(conflict_news.__file__).parent, len(c['cnc-000001'].events), len(d))"
     )

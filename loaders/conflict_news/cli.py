@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import cli_hf
 from .__about__ import __version__
+from .cite import FORMATS, format_citation
+from .diff import diff_roots, format_diff, resolve_root
 from .errors import CorpusError
 from .load import load_corpus
+from .manifest import iter_manifest_errors, write_manifest
+from .paths import locate_root
 from .render import render_document
 from .stats import compute_stats, format_stats
 from .validate import iter_errors
@@ -45,6 +52,44 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cite(args: argparse.Namespace) -> int:
+    print(format_citation(args.format), end="")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="conflict-news-diff-") as scratch:
+        try:
+            old, new = (resolve_root(spec, Path.cwd(), Path(scratch)) for spec in (args.old, args.new))
+        except subprocess.CalledProcessError as exc:
+            print(
+                f"conflict-news diff: neither a folder nor a git revision: {exc.stderr.decode().strip()}",
+                file=sys.stderr,
+            )
+            return 1
+        result = diff_roots(old, new)
+    print(json.dumps(result.to_dict(), indent=2) if args.json else format_diff(result), end="\n" if args.json else "")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    root = Path(args.root) if args.root else locate_root()
+    issues = list(iter_manifest_errors(root))
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    print(
+        f"conflict-news verify: {root}: {len(issues)} issue(s)" if issues else f"conflict-news verify: {root}: ok",
+        file=sys.stderr,
+    )
+    return 1 if issues else 0
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    target = write_manifest(Path(args.root) if args.root else locate_root())
+    print(f"conflict-news manifest: wrote {target}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conflict-news", description="Conflict News Corpus tools.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -64,6 +109,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to show (default: all)")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
     p.set_defaults(run=_show)
+
+    p = verbs.add_parser("cite", help="print the citation")
+    p.add_argument("--format", choices=FORMATS, default="bibtex")
+    p.set_defaults(run=_cite)
+
+    p = verbs.add_parser("diff", help="documents and annotations added, removed or changed between two versions")
+    p.add_argument("old", help="corpus root folder, or a git revision (e.g. a release tag) of the current repository")
+    p.add_argument("new", help="corpus root folder, or a git revision")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_diff)
+
+    p = verbs.add_parser("verify", help="check shipped files against MANIFEST (a checkout or the installed package)")
+    p.add_argument("--root", help="corpus root (default: the installed package's data, or this checkout)")
+    p.set_defaults(run=_verify)
+
+    p = verbs.add_parser("manifest", help="rewrite MANIFEST from the shipped files")
+    p.add_argument("--root", help="corpus root (default: this checkout)")
+    p.set_defaults(run=_manifest)
 
     cli_hf.register(verbs)
     return parser

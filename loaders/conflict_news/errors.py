@@ -36,6 +36,11 @@ CODES: dict[str, str] = {
     "factuality-conflict": "An event's modality and polarity contradict each other.",
     "figure-value-mismatch": "A figure's value does not match the number its text states.",
     "figure-bounds-inconsistent": "A figure's value, lower and upper bounds disagree with its bound type.",
+    "manifest-file-missing": "A file listed in MANIFEST (or MANIFEST itself) is not present.",
+    "manifest-file-unlisted": "A shipped file is not listed in MANIFEST.",
+    "manifest-hash-mismatch": "A shipped file's SHA-256 or size differs from MANIFEST.",
+    "manifest-line-invalid": "A MANIFEST line is not 'SHA256  BYTES  PATH'.",
+    "manifest-version-mismatch": "MANIFEST was written for another version than the package's.",
 }
 
 
