@@ -6,10 +6,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from datasets import Value
 
 from conflict_news import Span, load_corpus
 from conflict_news.hf_bio import tag_layer, tokenize
-from conflict_news.hf_features import build_features
+from conflict_news.hf_features import CONFIGS, build_features, make_label_encoder
 from conflict_news.hf_rows import make_rows
 from conflict_news.schemas import load_schema
 from conflict_news.splits import SPLITS, assign_split
@@ -107,8 +108,17 @@ def test_split_rule_is_stable_and_roughly_80_10_10() -> None:
     assert [assign_split(doc_id) for doc_id in ids[:50]] == [assign_split(doc_id) for doc_id in ids[:50]]
 
 
-def test_unknown_config_is_refused() -> None:
+def test_rows_and_features_cover_the_same_configs() -> None:
+    assert tuple(make_rows(load_corpus()["cnc-000001"])) == CONFIGS
     with pytest.raises(ValueError, match="unknown config 'tokens'"):
         build_features("tokens")
-    with pytest.raises(ValueError, match="unknown config 'tokens'"):
-        make_rows("tokens", load_corpus()["cnc-000001"])
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_label_encoder_agrees_with_datasets_encode_example(config: str) -> None:
+    features = build_features(config)
+    encode = make_label_encoder(features)
+    rows = [row for doc in load_corpus() for row in make_rows(doc)[config]]
+    assert rows
+    assert [encode(row) for row in rows] == [features.encode_example(row) for row in rows]
+    assert make_label_encoder(Value("string"))("as is") == "as is"

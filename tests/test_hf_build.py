@@ -108,7 +108,7 @@ def test_shards_are_size_bounded_and_load_the_same_rows(tmp_path: Path) -> None:
 
 def test_a_bound_between_row_sizes_groups_rows(tmp_path: Path) -> None:
     root = copy_sources(tmp_path)
-    sizes = [len(orjson.dumps(row)) for doc in load_corpus(root) for row in make_rows("entities", doc)]
+    sizes = [len(orjson.dumps(row)) for doc in load_corpus(root) for row in make_rows(doc)["entities"]]
     bound = 3 * max(sizes)
     build_data(root, max_shard_bytes=bound)
     shards = list(read_shards(root, "entities").values())

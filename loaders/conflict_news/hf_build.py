@@ -1,8 +1,8 @@
 """`conflict-news build`: compile corpus/ + annotations/ into data/<config>/<split>-NNNNN-of-NNNNN.parquet.
 
-The build validates everything first and writes nothing if any issue is found. It writes into a
-temporary folder next to data/ and swaps it in only when every shard is complete, so a failed or
-interrupted build leaves the previous data/ as it was. Rows follow document id order, then
+The build validates every document as it reads it and, if any issue is found, reports them all
+and leaves data/ alone. It writes into a temporary folder next to data/ and swaps it in only when
+every shard is complete, so a failed or interrupted build leaves the previous data/ as it was. Rows follow document id order, then
 annotation-file order; with the same pyarrow the output is byte-identical from run to run.
 """
 
@@ -20,13 +20,12 @@ import pyarrow.parquet as pq
 from datasets import Features
 from tqdm import tqdm
 
-from .errors import CorpusError
-from .hf_features import CONFIGS, build_features
+from .errors import CorpusError, Issue
+from .hf_features import CONFIGS, build_features, make_label_encoder
 from .hf_rows import make_rows
-from .load import iter_documents
+from .load import load_document
 from .store import list_doc_ids
 from .taxonomy import load_taxonomy
-from .validate import iter_errors
 
 # Far below Arrow's 2 GiB offset limit for one string or list column, and small enough to stream.
 DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
@@ -45,7 +44,7 @@ class _ShardWriter:
 
     def __init__(self, folder: Path, features: Features, max_bytes: int) -> None:
         self.folder = folder
-        self.features = features
+        self.encode = make_label_encoder(features)
         self.schema = features.arrow_schema
         self.max_bytes = max_bytes
         self.pending: dict[str, list[dict[str, Any]]] = {}
@@ -60,7 +59,7 @@ class _ShardWriter:
             size = len(orjson.dumps(row))
             if pending and self.pending_bytes.get(split, 0) + size > self.max_bytes:
                 self._flush(split)
-            pending.append(self.features.encode_example(row))
+            pending.append(self.encode(row))
             self.pending_bytes[split] = self.pending_bytes.get(split, 0) + size
 
     def _flush(self, split: str) -> None:
@@ -91,24 +90,27 @@ def _swap_in(new: Path, dest: Path) -> None:
 def build_data(root: Path | str, *, max_shard_bytes: int | None = None, progress: bool = False) -> list[Path]:
     """Validate the corpus at `root` and (re)write `root`/data; returns the shard paths written.
 
-    Raises CorpusError with every validation issue, before anything is written.
+    Raises CorpusError with every validation issue of every document; data/ is then left untouched.
     """
     base = Path(root)
-    issues = list(iter_errors([base]))
-    if issues:
-        raise CorpusError(issues)
     tax = load_taxonomy()
+    bound = max_shard_bytes or DEFAULT_MAX_SHARD_BYTES
+    issues: list[Issue] = []
     staging = Path(tempfile.mkdtemp(prefix=".data.", dir=base))
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would otherwise become data/'s mode
-        writers = {
-            c: _ShardWriter(staging / c, build_features(c, tax), max_shard_bytes or DEFAULT_MAX_SHARD_BYTES)
-            for c in CONFIGS
-        }
-        total = len(list_doc_ids(base))
-        for doc in tqdm(iter_documents(base), total=total, unit="doc", desc="build", disable=not progress):
-            for config, writer in writers.items():
-                writer.add(doc.metadata.split, make_rows(config, doc))
+        writers = {c: _ShardWriter(staging / c, build_features(c, tax), bound) for c in CONFIGS}
+        for doc_id in tqdm(list_doc_ids(base), unit="doc", desc="build", disable=not progress):
+            try:
+                doc = load_document(base, doc_id)  # validates it: each document is read once
+            except CorpusError as exc:
+                issues.extend(exc.issues)
+            if issues:  # from the first issue on, only validation goes on
+                continue
+            for config, rows in make_rows(doc).items():
+                writers[config].add(doc.metadata.split, rows)
+        if issues:
+            raise CorpusError(issues)
         for writer in writers.values():
             writer.close()
         _swap_in(staging, base / "data")

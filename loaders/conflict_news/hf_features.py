@@ -7,6 +7,7 @@ ever appends labels within a major version, so the integer ids stay stable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
@@ -175,3 +176,27 @@ def build_features(config: str, tax: Taxonomy | None = None) -> Features:
         case "spans_bio":
             return Features(spans_bio_fields(tax))
     raise ValueError(f"unknown config {config!r}; expected one of {', '.join(CONFIGS)}")
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+def make_label_encoder(feature: Any) -> Callable[[Any], Any]:
+    """A function turning a row's label strings into ClassLabel ids, everything else untouched.
+
+    The same result as `Features.encode_example` for our rows (validated, so every label is known),
+    at a fraction of its cost: the walk over the feature tree is done once, not once per row.
+    """
+    if isinstance(feature, ClassLabel):
+        ids = {name: i for i, name in enumerate(feature.names)}
+        return lambda value: None if value is None else ids[value]
+    if isinstance(feature, List):
+        item = make_label_encoder(feature.feature)
+        return _keep if item is _keep else lambda value: None if value is None else [item(v) for v in value]
+    if isinstance(feature, dict):
+        fields = {key: enc for key, sub in feature.items() if (enc := make_label_encoder(sub)) is not _keep}
+        if not fields:
+            return _keep
+        return lambda value: None if value is None else {**value, **{k: enc(value[k]) for k, enc in fields.items()}}
+    return _keep

@@ -1,18 +1,30 @@
-"""The rows of every config for one document, as plain dicts with label strings (Features encode them)."""
+"""The rows of every config for one document, as plain dicts with label strings (encoded at write time)."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from . import model
 from .hf_bio import bio_row
 
+LAYERS = ("events", "quotes", "figures", "entities")
+
+
+def _fields_of(cls: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+
+
+_field_names: Callable[[type], tuple[str, ...] | None] = cache(_fields_of)  # one lookup per class
+
 
 def _plain(value: Any) -> Any:
     """A model object as JSON-like data: dataclasses to dicts, tuples to lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     return value
@@ -45,20 +57,12 @@ def document_row(doc: model.Document) -> dict[str, Any]:
     }
 
 
-def make_rows(config: str, doc: model.Document) -> list[dict[str, Any]]:
-    """The rows `doc` contributes to `config`, in annotation-file order."""
-    with_id = {"doc_id": doc.id}
-    match config:
-        case "documents":
-            return [document_row(doc)]
-        case "events":
-            return [{**with_id, **event_row(doc, ev)} for ev in doc.events]
-        case "quotes":
-            return [{**with_id, **quote_row(doc, q)} for q in doc.quotes]
-        case "figures":
-            return [{**with_id, **_plain(f)} for f in doc.figures]
-        case "entities":
-            return [{**with_id, **_plain(e)} for e in doc.entities]
-        case "spans_bio":
-            return [bio_row(doc)]
-    raise ValueError(f"unknown config {config!r}")
+def make_rows(doc: model.Document) -> dict[str, list[dict[str, Any]]]:
+    """The rows `doc` contributes to each config, in annotation-file order.
+
+    The per-annotation configs are the document row's layers with `doc_id` added, so the nested
+    and the flat views cannot drift apart.
+    """
+    row = document_row(doc)
+    layers = {layer: [{"doc_id": doc.id, **item} for item in row[layer]] for layer in LAYERS}
+    return {"documents": [row], **layers, "spans_bio": [bio_row(doc)]}
