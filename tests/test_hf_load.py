@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import datasets
 import duckdb
 import pyarrow.parquet as pq
 import pytest
@@ -107,6 +108,7 @@ def test_card_parquet_schemas_and_features_agree() -> None:
     front, _ = split_front_matter((REPO / "README.md").read_text(encoding="utf-8"))
     infos = {info["config_name"]: info for info in front["dataset_info"]}
     assert [c["config_name"] for c in front["configs"]] == list(HF_CONFIGS)
+    assert datasets.get_dataset_config_names(str(REPO)) == list(HF_CONFIGS)
     assert set(infos) == set(HF_CONFIGS)
     for config in HF_CONFIGS:
         features = build_features(config)
