@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from conflict_news.cli import main
 from conflict_news.hf_build import build_data
 from conflict_news.hf_card import render_card, split_front_matter, write_card
 from conflict_news.hf_rows import make_rows
+from conflict_news.splits import assign_split
 from conftest import REPO, load_case, materialize_case
 from hfcase import HF_CONFIGS, copy_sources, load, make_two_split_root, read_shards, shard_bytes
 
@@ -155,3 +157,15 @@ def test_verbs_name_the_missing_extra(
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     assert main([verb, "--root", str(REPO)]) == 1
     assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err
+
+
+def test_added_documents_get_their_split_and_stay_out_until_annotated(tmp_path: Path) -> None:
+    root = materialize_case({}, tmp_path)
+    article = tmp_path / "article.txt"
+    article.write_text("Ostrian officials said the Meren bridge reopened on Friday.\n", encoding="utf-8")
+    assert main(["add", str(article), "--root", str(root), "--id", "toy-0100"]) == 0
+    meta = json.loads((root / "corpus" / "toy-0100.json").read_text(encoding="utf-8"))
+    assert meta["split"] == assign_split("toy-0100")
+    build_data(root)
+    ids = {row["doc_id"] for table in read_shards(root, "documents").values() for row in table.to_pylist()}
+    assert ids == {"toy-0001"}

@@ -36,6 +36,10 @@ CODES: dict[str, str] = {
     "factuality-conflict": "An event's modality and polarity contradict each other.",
     "figure-value-mismatch": "A figure's value does not match the number its text states.",
     "figure-bounds-inconsistent": "A figure's value, lower and upper bounds disagree with its bound type.",
+    "input-binary": "An article to add is binary (NUL or control characters), not text.",
+    "input-empty": "An article to add has no text after extraction and normalisation.",
+    "duplicate-document": "An article to add has the same text as a document already in the corpus or batch.",
+    "id-taken": "An id given to a new document is already used in the corpus.",
     "manifest-file-missing": "A file listed in MANIFEST (or MANIFEST itself) is not present.",
     "manifest-file-unlisted": "A shipped file is not listed in MANIFEST.",
     "manifest-hash-mismatch": "A shipped file's SHA-256 or size differs from MANIFEST.",
@@ -65,10 +69,14 @@ class Issue:
 
 
 class CorpusError(ValueError):
-    """Raised when a corpus cannot be loaded because it does not validate; carries every issue."""
+    """Raised when a corpus (or an input to add or score) does not validate; carries every issue."""
 
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = tuple(issues)
         shown = "\n".join(str(i) for i in self.issues[:20])
         more = f"\n... and {len(self.issues) - 20} more" if len(self.issues) > 20 else ""
         super().__init__(f"{len(self.issues)} validation issue(s):\n{shown}{more}")
+
+
+class UsageError(ValueError):
+    """A request that cannot be carried out as asked (options that contradict each other, a wrong root)."""

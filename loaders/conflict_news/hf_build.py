@@ -2,7 +2,8 @@
 
 The build validates every document as it reads it and, if any issue is found, reports them all
 and leaves data/ alone. It writes into a temporary folder next to data/ and swaps it in only when
-every shard is complete, so a failed or interrupted build leaves the previous data/ as it was. Rows follow document id order, then
+every shard is complete, so a failed or interrupted build leaves the previous data/ as it was.
+Documents whose annotation is still `pending` (added, not yet annotated) are left out. Rows follow document id order, then
 annotation-file order; with the same pyarrow the output is byte-identical from run to run.
 """
 
@@ -107,6 +108,8 @@ def build_data(root: Path | str, *, max_shard_bytes: int | None = None, progress
                 issues.extend(exc.issues)
             if issues:  # from the first issue on, only validation goes on
                 continue
+            if doc.annotations.provenance.kind == "pending":
+                continue  # added but not annotated yet: empty layers would read as "nothing here"
             for config, rows in make_rows(doc).items():
                 writers[config].add(doc.metadata.split, rows)
         if issues:

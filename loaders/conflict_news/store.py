@@ -26,6 +26,8 @@ class RawDocument:
     metadata: Any = None
     annotation: Any = None
     issues: list[Issue] = field(default_factory=list)
+    # Set when the annotation was read from outside the root (a prediction file scored against it).
+    annotation_file: Path | None = None
 
 
 def text_path(root: Path, doc_id: str) -> Path:
@@ -76,9 +78,11 @@ def _read_json(root: Path, path: Path, issues: list[Issue]) -> Any:
         return None
 
 
-def read_document(root: Path, doc_id: str) -> RawDocument:
-    doc = RawDocument(doc_id=doc_id)
-    paths = {"text": text_path(root, doc_id), "meta": metadata_path(root, doc_id), "ann": annotation_path(root, doc_id)}
+def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) -> RawDocument:
+    """Text and metadata of `doc_id` in `root`, with its annotation from `annotation_file` if given."""
+    doc = RawDocument(doc_id=doc_id, annotation_file=annotation_file)
+    ann = annotation_file if annotation_file is not None else annotation_path(root, doc_id)
+    paths = {"text": text_path(root, doc_id), "meta": metadata_path(root, doc_id), "ann": ann}
     exists = {key: path.exists() for key, path in paths.items()}
     where = {key: relative(root, path) for key, path in paths.items()}
     if not exists["text"] and not exists["meta"]:
@@ -144,4 +148,33 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
+        raise
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Write new files all or none: every temporary file first, then the renames, undone on failure.
+
+    Refuses to replace an existing file: this is for adding, and nothing here overwrites gold.
+    """
+    existing = [str(path) for path in files if path.exists()]
+    if existing:
+        raise FileExistsError(f"refusing to replace {', '.join(existing)}")
+    staged: list[tuple[str, Path]] = []
+    done: list[Path] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException:
+        for path in done:
+            path.unlink()
+        for tmp, path in staged:
+            if path not in done:
+                os.unlink(tmp)
         raise

@@ -18,7 +18,7 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
     issues = list(raw.issues)
     doc_id, text = raw.doc_id, raw.text
     meta_file = relative(root, metadata_path(root, doc_id))
-    ann_file = relative(root, annotation_path(root, doc_id))
+    ann_file = relative(root, raw.annotation_file or annotation_path(root, doc_id))
     if text is not None and normalize_text(text) != text:
         issues.append(
             Issue(code="text-not-normalized", file=relative(root, text_path(root, doc_id)), path="$",
