@@ -9,12 +9,21 @@ with exactly the issue <code> when adding it to the toy corpus.
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Before anything imports datasets or huggingface_hub (they read these once): no network, and a
+# cache of this session only, so no load can be answered from a stale cache of an earlier run.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="cnc-hf-home-")
+atexit.register(shutil.rmtree, os.environ["HF_HOME"], ignore_errors=True)
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

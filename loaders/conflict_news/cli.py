@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import cli_hf
 from .__about__ import __version__
 from .cite import FORMATS, format_citation
 from .cli_labelstudio import register as register_labelstudio
@@ -184,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", help="corpus root (default: this checkout)")
     p.set_defaults(run=_manifest)
     register_labelstudio(verbs)
+    cli_hf.register(verbs)
     return parser
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from .errors import CorpusError, Issue, UsageError
+from .splits import assign_split
 from .store import (
     RawDocument,
     annotation_path,
@@ -70,6 +71,7 @@ def metadata_template() -> dict[str, Any]:
         "normalization": RULE,
         "text_sha256": None,
         "text_length": None,
+        "split": None,
     }
 
 
@@ -246,6 +248,7 @@ def build_metadata(article: Article, doc_id: str, text: str) -> dict[str, Any]:
         pointer, convert = FIELDS[name]
         _set(record, pointer, convert(value))
     record["id"] = doc_id
+    record["split"] = assign_split(doc_id)  # decided now, once; never recomputed
     record["source"]["original_filename"] = article.filename
     record["source"]["original_sha256"] = hashlib.sha256(article.raw).hexdigest()
     record["text_sha256"], record["text_length"] = hash_text(text), len(text)

@@ -64,6 +64,7 @@ class Metadata:
     normalization: str
     text_sha256: str
     text_length: int
+    split: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
