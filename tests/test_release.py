@@ -118,7 +118,7 @@ def test_one_version_everywhere() -> None:
         re.M,
     )
     assert (REPO / MANIFEST).read_text(encoding="utf-8").startswith(f"# Conflict News Corpus {__version__}:")
-    assert f"Release {__version__}" in (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"### Counts (release {__version__})" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_cite_formats(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,7 @@ from . import cli_hf
 from .__about__ import __version__
 from .cite import FORMATS, format_citation
 from .cli_labelstudio import register as register_labelstudio
+from .cli_release import register as register_release
 from .diff import diff_roots, format_diff, resolve_root
 from .errors import CorpusError, UsageError
 from .evaluate import evaluate, format_markdown
@@ -186,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_manifest)
     register_labelstudio(verbs)
     cli_hf.register(verbs)
+    register_release(verbs)
     return parser
 
 

@@ -87,10 +87,10 @@ def diff_roots(old_root: Path, new_root: Path) -> CorpusDiff:
     return result
 
 
-def extract_revision(repo: Path, revision: str, dest: Path) -> Path:
-    """The corpus files of a git revision (e.g. a release tag) unpacked under `dest`."""
+def extract_revision(repo: Path, revision: str, dest: Path, paths: tuple[str, ...] = ("corpus", "annotations")) -> Path:
+    """The corpus files (or other `paths`) of a git revision, e.g. a release tag, unpacked under `dest`."""
     archive = subprocess.run(
-        ["git", "-C", str(repo), "archive", "--format=tar", revision, "corpus", "annotations"],
+        ["git", "-C", str(repo), "archive", "--format=tar", revision, *paths],
         capture_output=True,
         check=True,
     ).stdout

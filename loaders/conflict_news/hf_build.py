@@ -121,3 +121,30 @@ def build_data(root: Path | str, *, max_shard_bytes: int | None = None, progress
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted((base / "data").glob("*/*.parquet"))
+
+
+def stale_data(root: Path | str) -> list[str]:
+    """Shards of `root`/data (and README.md's card) that a fresh build would write differently.
+
+    Compared by content (Arrow schema with its metadata, and rows), not bytes: the bytes also
+    record the pyarrow version that wrote them.
+    """
+    from .hf_card import render_card
+
+    base = Path(root)
+    with tempfile.TemporaryDirectory(prefix="conflict-news-fresh-") as scratch:
+        fresh = Path(scratch)
+        for name in ("corpus", "annotations"):
+            shutil.copytree(base / name, fresh / name)
+        shutil.copy(base / "README.md", fresh / "README.md")
+        build_data(fresh)
+        ours = {p.relative_to(base).as_posix() for p in (base / "data").glob("*/*.parquet")}
+        theirs = {p.relative_to(fresh).as_posix() for p in (fresh / "data").glob("*/*.parquet")}
+        stale = sorted(ours ^ theirs)
+        for rel in sorted(ours & theirs):
+            old, new = pq.read_table(base / rel), pq.read_table(fresh / rel)
+            if not (old.schema.equals(new.schema, check_metadata=True) and old.equals(new)):
+                stale.append(rel)
+        if render_card(fresh) != (base / "README.md").read_text(encoding="utf-8"):
+            stale.append("README.md")
+    return stale

@@ -18,7 +18,7 @@ from .store import write_atomic
 
 MANIFEST = "MANIFEST"
 SHIPPED_DIRS = ("corpus", "annotations", "schema", "data")
-SHIPPED_FILES = ("CITATION.cff", "croissant.json")
+SHIPPED_FILES = ("CITATION.cff", "croissant.json", "tombstones.json")
 _HEADER = re.compile(r"^# Conflict News Corpus (\S+?):")
 _LINE = re.compile(r"^([0-9a-f]{64})  (\d+)  (.+)$")
 
@@ -34,6 +34,10 @@ def list_shipped(root: Path) -> list[str]:
     paths = [p for d in SHIPPED_DIRS if (root / d).is_dir() for p in (root / d).rglob("*") if p.is_file()]
     paths += [root / f for f in SHIPPED_FILES if (root / f).is_file()]
     return sorted(p.relative_to(root).as_posix() for p in paths)
+
+
+def hash_bytes(rel: str, data: bytes) -> Entry:
+    return Entry(path=rel, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
 def hash_file(root: Path, rel: str) -> Entry:

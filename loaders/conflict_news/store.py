@@ -151,14 +151,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_all_atomic(files: dict[Path, bytes]) -> None:
-    """Write new files all or none: every temporary file first, then the renames, undone on failure.
+def write_all_atomic(files: dict[Path, bytes], *, replace: bool = False) -> None:
+    """Write files all or none: every temporary file first, then the renames, undone on failure.
 
-    Refuses to replace an existing file: this is for adding, and nothing here overwrites gold.
+    Refuses to replace an existing file unless `replace` (used for release files, never for gold);
+    replaced files are restored if a later rename fails.
     """
-    existing = [str(path) for path in files if path.exists()]
-    if existing:
-        raise FileExistsError(f"refusing to replace {', '.join(existing)}")
+    existing = [path for path in files if path.exists()]
+    if existing and not replace:
+        raise FileExistsError(f"refusing to replace {', '.join(map(str, existing))}")
+    backups = {path: path.read_bytes() for path in existing}
     staged: list[tuple[str, Path]] = []
     done: list[Path] = []
     try:
@@ -173,7 +175,10 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
             done.append(path)
     except BaseException:
         for path in done:
-            path.unlink()
+            if path in backups:
+                write_atomic(path, backups[path])
+            else:
+                path.unlink()
         for tmp, path in staged:
             if path not in done:
                 os.unlink(tmp)
