@@ -66,8 +66,11 @@ def test_release_verbs_name_the_missing_extras(
     from conflict_news.cli import main
 
     monkeypatch.setitem(sys.modules, "mlcroissant", None)  # as if the release extra were not installed
-    for name in ("conflict_news.croissant", "conflict_news.release"):
-        monkeypatch.delitem(sys.modules, name, raising=False)
+    import conflict_news
+
+    for name in ("croissant", "release"):
+        monkeypatch.delitem(sys.modules, f"conflict_news.{name}", raising=False)
+        monkeypatch.delattr(conflict_news, name, raising=False)  # else `from . import` finds the old module
     assert main(["croissant"]) == 1
     assert main(["release", "9.9.9"]) == 1
     assert "pip install 'conflict-news-corpus[hf,release]'" in capsys.readouterr().err
