@@ -147,3 +147,28 @@ def test_push_and_pull_verbs(label_studio: Server, ls: Any, tmp_path: Path, caps
     assert "nothing changed" in captured.err
     assert (root / "annotations" / "toy-0001.json").read_bytes() == before
     assert json.loads(out.read_text(encoding="utf-8"))[0]["data"]["doc_id"] == "toy-0001"
+
+
+def test_added_article_preannotated_round_trips(label_studio: Server, ls: Any, tmp_path: Path) -> None:
+    """Issue 7's path end to end: add an article, pre-annotate it, push with predictions, accept, import."""
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Ostrian drones struck the port of Veln on Sunday, officials said. "
+        "Dozens of homes were damaged. “We will rebuild every street,” mayor Tira Oss said.\n",
+        encoding="utf-8",
+    )
+    assert main(["add", str(article), "--root", str(root), "--publisher", "Fictional Wire"]) == 0
+    (new_id,) = set(list_doc_ids(root)) - {"toy-0001"}
+    predictions = tmp_path / "pred"
+    assert main(["preannotate", new_id, "--root", str(root), "--out", str(predictions)]) == 0
+    predicted = json.loads((predictions / f"{new_id}.json").read_text(encoding="utf-8"))
+    assert predicted["events"] and predicted["figures"] and predicted["quotes"]
+    tasks, issues = collect_tasks(root, str(predictions))
+    assert issues == []
+    project, _ = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added")
+    _accept_predictions(ls, project)
+    out = ExportImporter(root, "export.json").run(ls.projects.exports.as_json(project))
+    assert out.issues == [], [str(i) for i in out.issues]
+    assert {k: out.annotations[new_id][k] for k in LAYERS} == {k: predicted[k] for k in LAYERS}

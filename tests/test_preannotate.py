@@ -121,3 +121,15 @@ def test_cli_one_file_and_refusals(tmp_path: Path, capsys: pytest.CaptureFixture
     (two_docs / "corpus" / "toy-0002.txt").write_bytes((two_docs / "corpus" / "toy-0001.txt").read_bytes())
     assert main(["preannotate", "--root", str(two_docs), "--out", str(tmp_path / "two.json")]) == 1
     assert "give a folder" in capsys.readouterr().err
+
+
+def test_quote_before_a_titled_speaker_is_found() -> None:
+    """`“…,” mayor Tira Oss said`: the cue is the fourth word after the closing mark."""
+    from conflict_news.preannotate import preannotate
+    from conflict_news.taxonomy import load_taxonomy
+
+    text = "Drones struck Veln on Sunday. “We will rebuild every street,” mayor Tira Oss said."
+    quotes = preannotate("toy-0009", text, load_taxonomy())["quotes"]
+    assert [(q["type"], q["cue"]["text"], q["contents"][0]["text"]) for q in quotes] == [
+        ("direct", "said", "We will rebuild every street,")
+    ]

@@ -246,9 +246,13 @@ class Preannotator:
         return None
 
     def cue_after(self, offset: int) -> tuple[int, int] | None:
-        """`,” Name said` or `,” said Name`: a reporting verb within the three words after the closing mark."""
-        tail = self.text[offset : offset + 60]
-        for m in list(_WORD.finditer(tail))[:3]:
+        """`,” Name said` or `,” said Name`: a reporting verb within five words after the closing mark.
+
+        Five, not fewer, so that a speaker named with a title (`mayor Tira Oss said`) is reached.
+        """
+        tail = self.text[offset : offset + 80]
+        tail = tail[: m.start() + 1] if (m := _SENTENCE_END.search(tail)) else tail
+        for m in list(_WORD.finditer(tail))[:5]:
             if m.group().lower() in REPORTING_CUES:
                 return offset + m.start(), offset + m.end()
         return None
