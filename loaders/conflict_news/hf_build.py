@@ -22,9 +22,10 @@ from datasets import Features
 from tqdm import tqdm
 
 from .errors import CorpusError, Issue
-from .hf_features import CONFIGS, build_features, make_label_encoder
+from .hf_features import CONFIGS, make_label_encoder
 from .hf_rows import make_rows
 from .load import load_document
+from .standoff import flavor_features, standoff_rows
 from .store import list_doc_ids
 from .taxonomy import load_taxonomy
 
@@ -88,19 +89,33 @@ def _swap_in(new: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_data(root: Path | str, *, max_shard_bytes: int | None = None, progress: bool = False) -> list[Path]:
-    """Validate the corpus at `root` and (re)write `root`/data; returns the shard paths written.
+def release_dir(root: Path | str, flavor: str = "full") -> Path:
+    """Where a flavour is written: the corpus root itself (its card and data/) for `full`, ROOT/standoff else."""
+    return Path(root) if flavor == "full" else Path(root) / "standoff"
+
+
+def build_data(
+    root: Path | str,
+    *,
+    flavor: str = "full",
+    out: Path | str | None = None,
+    max_shard_bytes: int | None = None,
+    progress: bool = False,
+) -> list[Path]:
+    """Validate the corpus at `root` and (re)write OUT/data (OUT: release_dir); returns the shard paths written.
 
     Raises CorpusError with every validation issue of every document; data/ is then left untouched.
     """
     base = Path(root)
+    dest = Path(out) if out is not None else release_dir(base, flavor)
+    dest.mkdir(parents=True, exist_ok=True)
     tax = load_taxonomy()
     bound = max_shard_bytes or DEFAULT_MAX_SHARD_BYTES
     issues: list[Issue] = []
-    staging = Path(tempfile.mkdtemp(prefix=".data.", dir=base))
+    staging = Path(tempfile.mkdtemp(prefix=".data.", dir=dest))
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would otherwise become data/'s mode
-        writers = {c: _ShardWriter(staging / c, build_features(c, tax), bound) for c in CONFIGS}
+        writers = {c: _ShardWriter(staging / c, flavor_features(c, tax, flavor), bound) for c in CONFIGS}
         for doc_id in tqdm(list_doc_ids(base), unit="doc", desc="build", disable=not progress):
             try:
                 doc = load_document(base, doc_id)  # validates it: each document is read once
@@ -110,14 +125,15 @@ def build_data(root: Path | str, *, max_shard_bytes: int | None = None, progress
                 continue
             if doc.annotations.provenance.kind == "pending":
                 continue  # added but not annotated yet: empty layers would read as "nothing here"
-            for config, rows in make_rows(doc).items():
-                writers[config].add(doc.metadata.split, rows)
+            rows = make_rows(doc)
+            for config, config_rows in (standoff_rows(doc, rows) if flavor == "standoff" else rows).items():
+                writers[config].add(doc.metadata.split, config_rows)
         if issues:
             raise CorpusError(issues)
         for writer in writers.values():
             writer.close()
-        _swap_in(staging, base / "data")
+        _swap_in(staging, dest / "data")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return sorted((base / "data").glob("*/*.parquet"))
+    return sorted((dest / "data").glob("*/*.parquet"))
