@@ -66,4 +66,7 @@ def test_stats_and_card_show_the_policies(capsys: pytest.CaptureFixture[str]) ->
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for doc in corpus:
         meta = doc.metadata
-        assert f"| `{doc.id}` | {meta.license.text} | {meta.distribution.policy} ({meta.distribution.decided_by}) |" in readme
+        assert (
+            f"| `{doc.id}` | {meta.license.text} | {meta.distribution.policy} ({meta.distribution.decided_by}) |"
+            in readme
+        )

@@ -44,7 +44,7 @@ class Alignment:
 
 def _found_at(copy: str, sentence: Sentence, start: int) -> bool:
     end = start + sentence.end - sentence.start
-    return 0 <= start and end <= len(copy) and hash_sentence(copy[start:end]) == sentence.hash
+    return start >= 0 and end <= len(copy) and hash_sentence(copy[start:end]) == sentence.hash
 
 
 def align(recorded: list[Sentence], copy: Canonical) -> Alignment:

@@ -84,7 +84,9 @@ def _match_sources(
 ) -> tuple[dict[str, _Copy], list[Issue]]:
     """doc_id -> the user's copy of it; issues for sources that are no copy of any withheld document."""
     by_hash = {row["metadata"]["text_sha256"]: doc_id for doc_id, row in withheld.items()}
-    by_url = {row["metadata"]["source"]["url"]: doc_id for doc_id, row in withheld.items() if row["metadata"]["source"]["url"]}
+    by_url = {
+        row["metadata"]["source"]["url"]: doc_id for doc_id, row in withheld.items() if row["metadata"]["source"]["url"]
+    }
     copies: dict[str, _Copy] = {}
     issues: list[Issue] = []
     for article in articles:
@@ -94,7 +96,7 @@ def _match_sources(
             continue
         doc_id = by_hash.get(hash_text(text))
         if doc_id is not None:
-            copies[doc_id] = _Copy(text, article, None)
+            _keep_better(copies, doc_id, _Copy(text, article, None))
             continue
         canon = canonicalize(text)
         named = by_url.get(article.stated.get("url")) or Path(article.filename or "").stem
@@ -107,10 +109,18 @@ def _match_sources(
                       message=f"matches no withheld document: no hash match, and it shares only {share}")
             )  # fmt: skip
             continue
-        alignment, doc_id = aligned[0]
-        if doc_id not in copies or (copies[doc_id].alignment and copies[doc_id].alignment.found < alignment.found):
-            copies[doc_id] = _Copy(text, article, alignment)
+        _keep_better(copies, aligned[0][1], _Copy(text, article, aligned[0][0]))
     return copies, issues
+
+
+def _keep_better(copies: dict[str, _Copy], doc_id: str, new: _Copy) -> None:
+    """Of several copies of one document, the exact one, else the one sharing most sentences."""
+
+    def score(copy: _Copy) -> float:
+        return 2.0 if copy.alignment is None else copy.alignment.found
+
+    if doc_id not in copies or score(new) > score(copies[doc_id]):
+        copies[doc_id] = new
 
 
 def _annotation(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
@@ -130,7 +140,9 @@ def _annotation(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
     return ann
 
 
-def _place_spans(doc_id: str, ann: dict[str, Any], text: str, alignment: Alignment | None) -> tuple[list[Move], list[Issue]]:
+def _place_spans(
+    doc_id: str, ann: dict[str, Any], text: str, alignment: Alignment | None
+) -> tuple[list[Move], list[Issue]]:
     """Fill in every span's text (re-placed when `alignment` is given); strip the canonical offsets."""
     moves, issues = [], []
     for path, owner, span in iter_spans(ann):
