@@ -2,7 +2,7 @@
 
 Each source article is normalised exactly as `add` does (ingest.decode_article: HTML extraction,
 rule cnc-norm-1) and matched to a withheld document by its SHA-256; a copy that differs is
-matched by URL, by file name (<doc_id>.txt) or by the share of the document's sentence hashes it
+matched by URL, by id (a JSONL `id`, or the file name <doc_id>.txt) or by the share of the document's sentence hashes it
 contains, and its spans are re-placed (realign.py). Every span that moved is reported; a span that
 cannot be placed exactly, a document without a source and a source that matches no document are
 issues, and then nothing is written. The output (corpus/ + annotations/) is validated before it
@@ -99,7 +99,7 @@ def _match_sources(
             _keep_better(copies, doc_id, _Copy(text, article, None))
             continue
         canon = canonicalize(text)
-        named = by_url.get(article.stated.get("url")) or Path(article.filename or "").stem
+        named = by_url.get(article.stated.get("url")) or article.doc_id or Path(article.filename or "").stem
         candidates = [named] if named in withheld else list(withheld)
         aligned = sorted(((align(_sentences(withheld[d]), canon), d) for d in candidates), key=lambda a: -a[0].found)
         if not aligned or aligned[0][0].found < MIN_SHARED_SENTENCES:
@@ -140,24 +140,34 @@ def _annotation(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
     return ann
 
 
+def _place(span: dict[str, Any], text: str, alignment: Alignment | None) -> tuple[int, int] | None:
+    """Where a withheld span lies in `text` (re-placed when `alignment` is given); fills in its text."""
+    cstart, cend = span.pop("cstart"), span.pop("cend")
+    placed = (span["start"], span["end"]) if alignment is None else alignment.place(cstart, cend)
+    if placed is not None:
+        span["text"] = text[placed[0] : placed[1]]
+    return placed
+
+
+def _unplaced(file: str, path: str, ann_id: str | None, span: dict[str, Any]) -> Issue:
+    return Issue(code="rehydrate-span-unplaced", file=file, path=path, ann_id=ann_id,
+                 message=f"the sentence(s) around {span['start']}-{span['end']} are not in the copy as recorded")  # fmt: skip
+
+
 def _place_spans(
     doc_id: str, ann: dict[str, Any], text: str, alignment: Alignment | None
 ) -> tuple[list[Move], list[Issue]]:
     """Fill in every span's text (re-placed when `alignment` is given); strip the canonical offsets."""
     moves, issues = [], []
     for path, owner, span in iter_spans(ann):
-        cstart, cend = span.pop("cstart"), span.pop("cend")
-        placed = (span["start"], span["end"]) if alignment is None else alignment.place(cstart, cend)
+        old = (span["start"], span["end"])
+        placed = _place(span, text, alignment)
         if placed is None:
-            issues.append(
-                Issue(code="rehydrate-span-unplaced", file=f"annotations/{doc_id}.json", path=path, ann_id=owner,
-                      message=f"the sentence(s) around {span['start']}-{span['end']} are not in the copy as recorded")
-            )  # fmt: skip
+            issues.append(_unplaced(f"annotations/{doc_id}.json", path, owner, span))
             continue
-        if placed != (span["start"], span["end"]):
-            moves.append(Move(doc_id, path, owner, (span["start"], span["end"]), placed))
+        if placed != old:
+            moves.append(Move(doc_id, path, owner, old, placed))
         span["start"], span["end"] = placed
-        span["text"] = text[placed[0] : placed[1]]
     return moves, issues
 
 
@@ -186,7 +196,13 @@ def rehydrate(release: Path | str, sources: Path | str, out: Path | str) -> Repo
         text = copy.text if copy else row["text"]
         meta["text_sha256"], meta["text_length"] = hash_text(text), len(text)
         ann = _annotation(row, meta["text_sha256"])
-        found, problems = _place_spans(doc_id, ann, text, copy.alignment if copy else None)
+        alignment = copy.alignment if copy else None
+        found, problems = _place_spans(doc_id, ann, text, alignment)
+        evidence = (row["fingerprint"] or {}).get("evidence")
+        if evidence is not None and _place(evidence, text, alignment) is None:
+            problems.append(_unplaced(f"corpus/{doc_id}.json", "$.published.evidence", None, evidence))
+        elif evidence is not None:
+            meta["published"]["evidence"] = evidence["text"]
         moves += found
         issues += problems
         if problems:

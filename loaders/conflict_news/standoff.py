@@ -38,9 +38,12 @@ def _with_canonical(feature: Any) -> Any:
 
 
 def fingerprint_feature() -> dict[str, Any]:
+    offsets = {key: Value("int32") for key in ("start", "end", "cstart", "cend")}
     return {
         "length": Value("int32"),
         "sentences": List({"start": Value("int32"), "end": Value("int32"), "hash": Value("string")}),
+        # Where metadata.published.evidence, a passage of the text, was (it is withheld with the text).
+        "evidence": {**offsets, "text": Value("string")},
     }
 
 
@@ -73,6 +76,17 @@ def _withhold(value: Any, canon: Canonical | None) -> Any:
     return value
 
 
+def _evidence(doc: model.Document, row: dict[str, Any], canon: Canonical) -> dict[str, Any] | None:
+    """Withhold an inferred date's evidence when it quotes the text; its place, for rehydration."""
+    evidence = doc.metadata.published.evidence
+    at = doc.text.find(evidence) if evidence else -1
+    if evidence is None or at < 0:
+        return None  # the maintainer's own words, not the article's: shipped as they are
+    row["metadata"]["published"]["evidence"] = None
+    withheld: dict[str, Any] = _withhold({"start": at, "end": at + len(evidence), "text": evidence}, canon)
+    return withheld
+
+
 def standoff_rows(doc: model.Document, rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The full flavour's rows of `doc` (hf_rows.make_rows) as the standoff flavour ships them."""
     withheld = doc.metadata.distribution.policy == "standoff"
@@ -83,11 +97,11 @@ def standoff_rows(doc: model.Document, rows: dict[str, list[dict[str, Any]]]) ->
         out[config] = []
         for row in config_rows:
             new = {"doc_id": row["doc_id"], "text_status": status, **_withhold(row, canon)}
-            if config == "documents":
-                new["fingerprint"] = fingerprint(doc.text) if withheld else None
-                if withheld:
-                    new["text"] = None
-                    new["metadata"]["published"]["evidence"] = None  # a passage of the text
+            if config == "documents" and canon is not None:
+                new["text"] = None
+                new["fingerprint"] = {**fingerprint(doc.text), "evidence": _evidence(doc, new, canon)}
+            elif config == "documents":
+                new["fingerprint"] = None
             if config == "spans_bio" and withheld:
                 new["tokens"] = None
             out[config].append(new)
