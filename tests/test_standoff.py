@@ -14,9 +14,10 @@ import pytest
 import conflict_news
 from conflict_news import CorpusError, load_corpus
 from conflict_news.cli import main
-from conflict_news.fingerprint import canonicalize
+from conflict_news.fingerprint import canonicalize, split_sentences
 from conflict_news.hf_build import build_data
 from conflict_news.hf_card import render_card
+from conflict_news.realign import align
 from conflict_news.rehydrate import rehydrate
 from conftest import REPO, load_case, materialize_case
 from hfcase import HF_CONFIGS, copy_sources, read_shards, shard_bytes
@@ -35,7 +36,7 @@ WITHHOLD_TOY = {
 def _standoff_toy(tmp_path: Path) -> tuple[Path, Path]:
     """The toy corpus with its text withheld, and its standoff release."""
     root = materialize_case(WITHHOLD_TOY, tmp_path / "src")
-    build_data(root, flavor="standoff")
+    assert main(["build", "--root", str(root), "--flavor", "standoff"]) == 0
     return root, root / "standoff"
 
 
@@ -288,3 +289,20 @@ def test_a_jsonl_record_is_matched_by_its_id(tmp_path: Path) -> None:
     sources = tmp_path / "mine.jsonl"
     sources.write_text(json.dumps({"id": "toy-0001", "text": text.replace("12 rockets", "12  rockets")}) + "\n")
     assert rehydrate(release, sources, tmp_path / "out").realigned == ("toy-0001",)
+
+
+@pytest.mark.parametrize(
+    ("copy", "shift"),
+    [
+        ("BREAKING: Ostrian ferries sailed at dawn.", 10),
+        ("Ostrian ferries  sailed at dawn.Subscribe!", 0),
+        ("Ostrian ferries sailed at noon.", None),
+    ],
+)
+def test_a_sentence_glued_to_boilerplate_at_either_end_is_found(copy: str, shift: int | None) -> None:
+    recorded = split_sentences(canonicalize("Ostrian ferries sailed at dawn.").text)
+    alignment = align(recorded, canonicalize(copy))
+    assert alignment.shifts.get(0) == shift
+    if shift is not None:
+        start, end = alignment.place(8, 15)  # "ferries"
+        assert copy[start:end] == "ferries"
