@@ -11,6 +11,7 @@ is written, all files or none.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pyarrow.parquet as pq
 
 from .checks import iter_spans
 from .errors import CorpusError, Issue, UsageError
-from .fingerprint import Sentence, canonicalize
+from .fingerprint import Sentence, canonicalize, split_sentences
 from .hf_features import make_label_decoder
 from .ingest import Article, decode_article, read_inputs
 from .realign import Alignment, align
@@ -87,6 +88,10 @@ def _match_sources(
     by_url = {
         row["metadata"]["source"]["url"]: doc_id for doc_id, row in withheld.items() if row["metadata"]["source"]["url"]
     }
+    owners: dict[str, set[str]] = {}  # sentence hash -> the withheld documents holding that sentence
+    for owner, row in withheld.items():
+        for sentence in row["fingerprint"]["sentences"]:
+            owners.setdefault(sentence["hash"], set()).add(owner)
     copies: dict[str, _Copy] = {}
     issues: list[Issue] = []
     for article in articles:
@@ -94,23 +99,36 @@ def _match_sources(
         if text is None:
             issues.extend([problem] if problem else [])
             continue
-        doc_id = by_hash.get(hash_text(text))
-        if doc_id is not None:
-            _keep_better(copies, doc_id, _Copy(text, article, None))
+        exact = by_hash.get(hash_text(text))
+        if exact is not None:
+            _keep_better(copies, exact, _Copy(text, article, None))
             continue
         canon = canonicalize(text)
         named = by_url.get(article.stated.get("url")) or article.doc_id or Path(article.filename or "").stem
-        candidates = [named] if named in withheld else list(withheld)
-        aligned = sorted(((align(_sentences(withheld[d]), canon), d) for d in candidates), key=lambda a: -a[0].found)
+        aligned = sorted(
+            ((align(_sentences(withheld[d]), canon), d) for d in _candidates(named, canon.text, withheld, owners)),
+            key=lambda a: -a[0].found,
+        )
         if not aligned or aligned[0][0].found < MIN_SHARED_SENTENCES:
-            share = f"{aligned[0][0].found:.0%} of the sentences of {aligned[0][1]!r}" if aligned else "nothing"
+            share = (
+                f"only {aligned[0][0].found:.0%} of the sentences of {aligned[0][1]!r}" if aligned else "no sentence"
+            )
             issues.append(
                 Issue(code="rehydrate-unrelated", file=article.origin, path="$",
-                      message=f"matches no withheld document: no hash match, and it shares only {share}")
+                      message=f"matches no withheld document: no hash match, and it shares {share}")
             )  # fmt: skip
             continue
         _keep_better(copies, aligned[0][1], _Copy(text, article, aligned[0][0]))
     return copies, issues
+
+
+def _candidates(named: str, canonical: str, withheld: dict[str, Any], owners: dict[str, set[str]]) -> list[str]:
+    """The document a copy names (URL, id), else the few sharing most sentences with it: aligning each
+    copy with every withheld document would grow with the square of the corpus."""
+    if named in withheld:
+        return [named]
+    shared = Counter(doc_id for s in split_sentences(canonical) for doc_id in sorted(owners.get(s.hash, ())))
+    return [doc_id for doc_id, _ in shared.most_common(3)]
 
 
 def _keep_better(copies: dict[str, _Copy], doc_id: str, new: _Copy) -> None:
