@@ -71,8 +71,7 @@ def split_sentences(canonical: str) -> list[Sentence]:
     return [Sentence(m.start(), m.end(), hash_sentence(m.group())) for m in _SENTENCE.finditer(canonical)]
 
 
-def fingerprint(text: str) -> dict[str, object]:
-    """The record a standoff release keeps in place of `text`."""
-    canon = canonicalize(text)
+def fingerprint(canon: Canonical) -> dict[str, object]:
+    """The record a standoff release keeps in place of a text (given in its canonical form)."""
     sentences = [{"start": s.start, "end": s.end, "hash": s.hash} for s in split_sentences(canon.text)]
     return {"length": len(canon.text), "sentences": sentences}

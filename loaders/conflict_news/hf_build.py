@@ -5,6 +5,8 @@ and leaves data/ alone. It writes into a temporary folder next to data/ and swap
 every shard is complete, so a failed or interrupted build leaves the previous data/ as it was.
 Documents whose annotation is still `pending` (added, not yet annotated) are left out. Rows follow document id order, then
 annotation-file order; with the same pyarrow the output is byte-identical from run to run.
+The `standoff` flavour (standoff.py) writes the same configs into ROOT/standoff, without the texts
+that may not be redistributed.
 """
 
 from __future__ import annotations

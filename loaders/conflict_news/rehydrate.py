@@ -2,8 +2,8 @@
 
 Each source article is normalised exactly as `add` does (ingest.decode_article: HTML extraction,
 rule cnc-norm-1) and matched to a withheld document by its SHA-256; a copy that differs is
-matched by URL, by id (a JSONL `id`, or the file name <doc_id>.txt) or by the share of the document's sentence hashes it
-contains, and its spans are re-placed (realign.py). Every span that moved is reported; a span that
+matched by URL, by id (a JSONL `id`, or the file name <doc_id>.txt) or by the share of the
+document's sentence hashes it contains, and its spans are re-placed (realign.py). Every span that moved is reported; a span that
 cannot be placed exactly, a document without a source and a source that matches no document are
 issues, and then nothing is written. The output (corpus/ + annotations/) is validated before it
 is written, all files or none.

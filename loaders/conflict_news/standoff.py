@@ -99,7 +99,7 @@ def standoff_rows(doc: model.Document, rows: dict[str, list[dict[str, Any]]]) ->
             new = {"doc_id": row["doc_id"], "text_status": status, **_withhold(row, canon)}
             if config == "documents" and canon is not None:
                 new["text"] = None
-                new["fingerprint"] = {**fingerprint(doc.text), "evidence": _evidence(doc, new, canon)}
+                new["fingerprint"] = {**fingerprint(canon), "evidence": _evidence(doc, new, canon)}
             elif config == "documents":
                 new["fingerprint"] = None
             if config == "spans_bio" and withheld:
