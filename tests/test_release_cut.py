@@ -12,14 +12,22 @@ import pytest
 
 from conflict_news import __version__
 from conflict_news.cli import main
-from conflict_news.hf_build import build_data
-from conflict_news.hf_card import write_card
 from conflict_news.manifest import iter_manifest_errors
 from conflict_news.release import VERSION_FILE, bump, cut_release, parse_version
 from conftest import REPO, TESTS, _delete, _edit_json, _set
 
 RELEASE_CASES = TESTS / "cases" / "release"
-SOURCES = ("corpus", "annotations", "schema", "data", "README.md", "CHANGELOG.md", "CITATION.cff", "tombstones.json")
+SOURCES = (
+    "corpus",
+    "annotations",
+    "schema",
+    "data",
+    "standoff",
+    "README.md",
+    "CHANGELOG.md",
+    "CITATION.cff",
+    "tombstones.json",
+)
 
 
 def _git(root: Path, *args: str) -> None:
@@ -72,8 +80,8 @@ def _apply(case: dict[str, Any], root: Path) -> None:
     for target in case.get("delete", []):
         _edit_json(root, target, _delete)
     if case.get("build"):
-        build_data(root)
-        write_card(root)
+        for flavor in ("full", "standoff"):
+            assert main(["build", "--root", str(root), "--flavor", flavor]) == 0
     if case.get("commit"):
         _commit(root, "change")
 

@@ -38,6 +38,8 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         "conflict_news/_data/schema/taxonomy.json",
         "conflict_news/_data/README.md",
         *(f"conflict_news/_data/data/{c}/test-00000-of-00001.parquet" for c in HF_CONFIGS),
+        "conflict_news/_data/standoff/README.md",
+        *(f"conflict_news/_data/standoff/data/{c}/test-00000-of-00001.parquet" for c in HF_CONFIGS),
         "conflict_news/py.typed",
         "conflict_news/_data/MANIFEST",
         "conflict_news/_data/CITATION.cff",

@@ -5,6 +5,8 @@ and leaves data/ alone. It writes into a temporary folder next to data/ and swap
 every shard is complete, so a failed or interrupted build leaves the previous data/ as it was.
 Documents whose annotation is still `pending` (added, not yet annotated) are left out. Rows follow document id order, then
 annotation-file order; with the same pyarrow the output is byte-identical from run to run.
+The `standoff` flavour (standoff.py) writes the same configs into ROOT/standoff, without the texts
+that may not be redistributed.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from datasets import Features
 from tqdm import tqdm
 
 from .errors import CorpusError, Issue
-from .hf_features import CONFIGS, build_features, make_label_encoder
+from .hf_features import CONFIGS, make_label_encoder
 from .hf_rows import make_rows
 from .load import load_document
+from .standoff import flavor_features, standoff_rows
 from .store import list_doc_ids
 from .taxonomy import load_taxonomy
 
@@ -88,19 +91,33 @@ def _swap_in(new: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_data(root: Path | str, *, max_shard_bytes: int | None = None, progress: bool = False) -> list[Path]:
-    """Validate the corpus at `root` and (re)write `root`/data; returns the shard paths written.
+def release_dir(root: Path | str, flavor: str = "full") -> Path:
+    """Where a flavour is written: the corpus root itself (its card and data/) for `full`, ROOT/standoff else."""
+    return Path(root) if flavor == "full" else Path(root) / "standoff"
+
+
+def build_data(
+    root: Path | str,
+    *,
+    flavor: str = "full",
+    out: Path | str | None = None,
+    max_shard_bytes: int | None = None,
+    progress: bool = False,
+) -> list[Path]:
+    """Validate the corpus at `root` and (re)write OUT/data (OUT: release_dir); returns the shard paths written.
 
     Raises CorpusError with every validation issue of every document; data/ is then left untouched.
     """
     base = Path(root)
+    dest = Path(out) if out is not None else release_dir(base, flavor)
+    dest.mkdir(parents=True, exist_ok=True)
     tax = load_taxonomy()
     bound = max_shard_bytes or DEFAULT_MAX_SHARD_BYTES
     issues: list[Issue] = []
-    staging = Path(tempfile.mkdtemp(prefix=".data.", dir=base))
+    staging = Path(tempfile.mkdtemp(prefix=".data.", dir=dest))
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would otherwise become data/'s mode
-        writers = {c: _ShardWriter(staging / c, build_features(c, tax), bound) for c in CONFIGS}
+        writers = {c: _ShardWriter(staging / c, flavor_features(c, tax, flavor), bound) for c in CONFIGS}
         for doc_id in tqdm(list_doc_ids(base), unit="doc", desc="build", disable=not progress):
             try:
                 doc = load_document(base, doc_id)  # validates it: each document is read once
@@ -110,21 +127,22 @@ def build_data(root: Path | str, *, max_shard_bytes: int | None = None, progress
                 continue
             if doc.annotations.provenance.kind == "pending":
                 continue  # added but not annotated yet: empty layers would read as "nothing here"
-            for config, rows in make_rows(doc).items():
-                writers[config].add(doc.metadata.split, rows)
+            rows = make_rows(doc)
+            for config, config_rows in (standoff_rows(doc, rows) if flavor == "standoff" else rows).items():
+                writers[config].add(doc.metadata.split, config_rows)
         if issues:
             raise CorpusError(issues)
         for writer in writers.values():
             writer.close()
-        _swap_in(staging, base / "data")
+        _swap_in(staging, dest / "data")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return sorted((base / "data").glob("*/*.parquet"))
+    return sorted((dest / "data").glob("*/*.parquet"))
 
 
 def stale_data(root: Path | str) -> list[str]:
-    """Shards of `root`/data (and README.md's card) that a fresh build would write differently.
+    """Shards and cards of both flavours (data/, standoff/) that a fresh build would write differently.
 
     Compared by content (Arrow schema with its metadata, and rows), not bytes: the bytes also
     record the pyarrow version that wrote them.
@@ -132,19 +150,24 @@ def stale_data(root: Path | str) -> list[str]:
     from .hf_card import render_card
 
     base = Path(root)
+    stale: list[str] = []
     with tempfile.TemporaryDirectory(prefix="conflict-news-fresh-") as scratch:
         fresh = Path(scratch)
         for name in ("corpus", "annotations"):
             shutil.copytree(base / name, fresh / name)
         shutil.copy(base / "README.md", fresh / "README.md")
-        build_data(fresh)
-        ours = {p.relative_to(base).as_posix() for p in (base / "data").glob("*/*.parquet")}
-        theirs = {p.relative_to(fresh).as_posix() for p in (fresh / "data").glob("*/*.parquet")}
-        stale = sorted(ours ^ theirs)
-        for rel in sorted(ours & theirs):
-            old, new = pq.read_table(base / rel), pq.read_table(fresh / rel)
-            if not (old.schema.equals(new.schema, check_metadata=True) and old.equals(new)):
-                stale.append(rel)
-        if render_card(fresh) != (base / "README.md").read_text(encoding="utf-8"):
-            stale.append("README.md")
+        for flavor in ("full", "standoff"):
+            build_data(fresh, flavor=flavor)
+            ours_dir, theirs_dir = release_dir(base, flavor), release_dir(fresh, flavor)
+            ours = {p.relative_to(base).as_posix() for p in (ours_dir / "data").glob("*/*.parquet")}
+            theirs = {p.relative_to(fresh).as_posix() for p in (theirs_dir / "data").glob("*/*.parquet")}
+            stale += sorted(ours ^ theirs)
+            for rel in sorted(ours & theirs):
+                old, new = pq.read_table(base / rel), pq.read_table(fresh / rel)
+                if not (old.schema.equals(new.schema, check_metadata=True) and old.equals(new)):
+                    stale.append(rel)
+            card = render_card(theirs_dir, flavor, base / "README.md")
+            readme = ours_dir / "README.md"
+            if not readme.exists() or card != readme.read_text(encoding="utf-8"):
+                stale.append(readme.relative_to(base).as_posix())
     return stale

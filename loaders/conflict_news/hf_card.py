@@ -14,8 +14,9 @@ import yaml
 from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 
-from .hf_features import CONFIGS, DEFAULT_CONFIG, build_features
+from .hf_features import CONFIGS, DEFAULT_CONFIG
 from .splits import SPLITS
+from .standoff import flavor_features
 from .store import write_atomic
 from .taxonomy import load_taxonomy
 
@@ -43,8 +44,8 @@ def _split_sizes(folder: Path) -> dict[str, tuple[int, int]]:
     return dict(sorted(sizes.items(), key=lambda item: SPLITS.index(item[0])))
 
 
-def render_card_metadata(root: Path) -> dict[str, Any]:
-    """`configs` and `dataset_info` for the data/ under `root`."""
+def render_card_metadata(root: Path, flavor: str = "full") -> dict[str, Any]:
+    """`configs` and `dataset_info` for the data/ under `root`, a release of that flavour."""
     tax = load_taxonomy()
     configs: list[dict[str, Any]] = []
     infos = DatasetInfosDict()
@@ -59,7 +60,7 @@ def render_card_metadata(root: Path) -> dict[str, Any]:
         for name, (rows, nbytes) in sizes.items():
             splits.add(SplitInfo(name=name, num_examples=rows, num_bytes=nbytes))
         infos[config] = DatasetInfo(
-            features=build_features(config, tax),
+            features=flavor_features(config, tax, flavor),
             splits=splits,
             dataset_size=sum(nbytes for _, nbytes in sizes.values()),
         )
@@ -68,19 +69,35 @@ def render_card_metadata(root: Path) -> dict[str, Any]:
     return {"configs": configs, "dataset_info": holder["dataset_info"]}
 
 
-def render_card(root: Path) -> str:
-    """README.md of `root` with its front matter's configs and dataset_info regenerated."""
-    readme = root / "README.md"
+STANDOFF_BODY = """
+# Conflict News Corpus (standoff release)
+
+The annotations of the Conflict News Corpus with the text of every document whose licence does
+not allow redistribution left out (`text_status` `withheld`). Such a document keeps its metadata
+(URL, text length, SHA-256), a fingerprint of its sentence boundaries and, in every span, the
+offsets without the text. To get the full corpus, restore the texts from your own copies of the
+articles: `conflict-news rehydrate . ARTICLES --out ROOT` (see the main card, *Copyright-aware
+distribution*).
+"""
+
+
+def render_card(root: Path, flavor: str = "full", template: Path | None = None) -> str:
+    """README.md of release `root` with its front matter's configs and dataset_info regenerated.
+
+    A standoff release takes the rest of its front matter from `template` (the corpus's README.md)
+    and has a body of its own, which describes what is left out.
+    """
+    readme = template or root / "README.md"
     front, body = split_front_matter(readme.read_text(encoding="utf-8") if readme.exists() else "")
-    front.update(render_card_metadata(root))
+    front.update(render_card_metadata(root, flavor))
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=120)
-    return f"{FENCE}{head}{FENCE}{body}"
+    return f"{FENCE}{head}{FENCE}{STANDOFF_BODY if flavor == 'standoff' else body}"
 
 
-def write_card(root: Path) -> bool:
+def write_card(root: Path, flavor: str = "full", template: Path | None = None) -> bool:
     """Rewrite README.md's front matter if it is out of date; True when it changed."""
     readme = root / "README.md"
-    new = render_card(root)
+    new = render_card(root, flavor, template)
     if readme.exists() and readme.read_text(encoding="utf-8") == new:
         return False
     write_atomic(readme, new.encode("utf-8"))

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from .distribution import decide_distribution
 from .errors import CorpusError, Issue, UsageError
 from .splits import assign_split
 from .store import (
@@ -43,6 +44,10 @@ def _published(value: str) -> dict[str, Any]:
     return {"date": value, "precision": precision, "inferred": False, "evidence": None}
 
 
+def _maintainer_choice(value: str) -> dict[str, str]:
+    return decide_distribution("unknown", value)
+
+
 # Metadata a user may state, as (JSON pointer into the record, converter). The CLI options and the
 # JSONL keys are generated from this table: a new metadata field is one more entry here.
 FIELDS: dict[str, tuple[str, Callable[[str], Any]]] = {
@@ -52,6 +57,8 @@ FIELDS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "published": ("/published", _published),
     "license": ("/license/text", str),
     "language": ("/language", str),
+    # An explicit choice of `full` or `standoff`; without it the licence decides (build_metadata).
+    "distribution": ("/distribution", _maintainer_choice),
 }
 
 
@@ -67,6 +74,7 @@ def metadata_template() -> dict[str, Any]:
         "retrieved": None,
         "added": date.today().isoformat(),
         "license": {"text": "unknown", "annotations": "CC-BY-4.0"},
+        "distribution": None,  # decided from the licence once the stated metadata is in
         "tags": {"conflicts": [], "topics": []},
         "normalization": RULE,
         "text_sha256": None,
@@ -247,6 +255,8 @@ def build_metadata(article: Article, doc_id: str, text: str) -> dict[str, Any]:
     for name, value in article.stated.items():
         pointer, convert = FIELDS[name]
         _set(record, pointer, convert(value))
+    if record["distribution"] is None:
+        record["distribution"] = decide_distribution(record["license"]["text"])
     record["id"] = doc_id
     record["split"] = assign_split(doc_id)  # decided now, once; never recomputed
     record["source"]["original_filename"] = article.filename

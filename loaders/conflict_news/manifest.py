@@ -17,7 +17,7 @@ from .errors import Issue
 from .store import write_atomic
 
 MANIFEST = "MANIFEST"
-SHIPPED_DIRS = ("corpus", "annotations", "schema", "data")
+SHIPPED_DIRS = ("corpus", "annotations", "schema", "data", "standoff")
 SHIPPED_FILES = ("CITATION.cff", "croissant.json", "tombstones.json")
 _HEADER = re.compile(r"^# Conflict News Corpus (\S+?):")
 _LINE = re.compile(r"^([0-9a-f]{64})  (\d+)  (.+)$")

@@ -35,7 +35,7 @@ from .validate import iter_errors
 
 VERSION_FILE = Path("loaders") / "conflict_news" / "__about__.py"
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-SHIPPED_SOURCES = ("corpus", "annotations", "schema", "data", "tombstones.json")
+SHIPPED_SOURCES = ("corpus", "annotations", "schema", "data", "standoff", "tombstones.json")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

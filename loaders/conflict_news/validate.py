@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .checks import AnnotationChecker
+from .distribution import policy_for_licence
 from .errors import CorpusError, Issue
 from .schemas import iter_schema_errors
 from .store import RawDocument, annotation_path, list_doc_ids, metadata_path, read_document, relative, text_path
@@ -42,6 +44,7 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
                       message=f"recorded {raw.metadata['text_sha256'][:12]}…/{raw.metadata['text_length']} code points, "
                               f"stored text is {text_hash[:12] if text_hash else ''}…/{len(text)}")
             )  # fmt: skip
+        issues.extend(_check_distribution(raw.metadata, meta_file))
     ann = raw.annotation
     if ann is None or not _schema_ok("annotation", ann, ann_file, issues):
         return issues
@@ -64,6 +67,17 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
         return issues
     issues.extend(AnnotationChecker(ann, text, taxonomy, ann_file).run())
     return issues
+
+
+def _check_distribution(meta: dict[str, Any], file: str) -> list[Issue]:
+    dist, licence = meta["distribution"], meta["license"]["text"]
+    if dist["decided_by"] == "licence" and dist["policy"] != policy_for_licence(licence):
+        return [
+            Issue(code="distribution-mismatch", file=file, path="$.distribution.policy",
+                  message=f"policy {dist['policy']!r} is not what licence {licence!r} gives "
+                          f"({policy_for_licence(licence)!r}); a maintainer's choice must say decided_by 'maintainer'")
+        ]  # fmt: skip
+    return []
 
 
 def _schema_ok(schema: str, instance: object, file: str, issues: list[Issue]) -> bool:
