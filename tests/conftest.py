@@ -3,21 +3,33 @@
 An invalid case (tests/cases/invalid/<code>.json) is a list of edits to the valid toy corpus in
 tests/cases/base: `set`/`delete` a JSON pointer inside a file, `write` text, `write_hex` bytes,
 `remove` a file or `mkdir` a folder. Applying them must produce exactly the issue <code>.
+An add case (tests/cases/add/<code>.json) is an article file that `conflict-news add` must refuse
+with exactly the issue <code> when adding it to the toy corpus.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+# Before anything imports datasets or huggingface_hub (they read these once): no network, and a
+# cache of this session only, so no load can be answered from a stale cache of an earlier run.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="cnc-hf-home-")
+atexit.register(shutil.rmtree, os.environ["HF_HOME"], ignore_errors=True)
+
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 BASE = TESTS / "cases" / "base"
 INVALID = TESTS / "cases" / "invalid"
+ADD = TESTS / "cases" / "add"
 
 
 def _walk(doc: Any, pointer: str) -> tuple[Any, str | int]:
@@ -67,9 +79,17 @@ def materialize_case(case: dict[str, Any], dest: Path) -> Path:
     return root
 
 
-def load_case(code: str) -> dict[str, Any]:
-    case: dict[str, Any] = json.loads((INVALID / f"{code}.json").read_text(encoding="utf-8"))
+def load_case(code: str, folder: Path = INVALID) -> dict[str, Any]:
+    case: dict[str, Any] = json.loads((folder / f"{code}.json").read_text(encoding="utf-8"))
     return case
+
+
+def write_add_input(case: dict[str, Any], dest: Path) -> Path:
+    """The article file of an `add` case (tests/cases/add/<code>.json): `text`, or `hex` bytes."""
+    path = dest / "input" / case["input"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8"))
+    return path
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conflict_news import CODES
 from conflict_news.cli import main
-from conftest import load_case, materialize_case
+from conftest import ADD, INVALID, load_case, materialize_case, write_add_input
 
 
 def test_validate_shipped_corpus(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,10 +72,19 @@ def test_commands_on_an_invalid_corpus_fail_without_traceback(
     assert "[json-invalid]" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("code", sorted(CODES))
+@pytest.mark.parametrize("code", sorted(p.stem for p in INVALID.glob("*.json")))
 def test_validate_exits_1_for_each_invalid_case(code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = materialize_case(load_case(code), tmp_path)
     assert main(["validate", str(root)]) == 1
+    assert f"[{code}]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("code", sorted(p.stem for p in ADD.glob("*.json")))
+def test_add_exits_1_for_each_add_case(code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = load_case(code, ADD)
+    root = materialize_case({}, tmp_path)
+    id_option = ["--id", case["id"]] if "id" in case else []
+    assert main(["add", str(write_add_input(case, tmp_path)), "--root", str(root), *id_option]) == 1
     assert f"[{code}]" in capsys.readouterr().err
 
 

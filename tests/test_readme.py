@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import doctest
 import re
+from pathlib import Path
 
 from conflict_news import CODES, load_corpus
+from conflict_news.evaluate import evaluate, format_markdown
+from conflict_news.preannotate import preannotate_corpus
 from conflict_news.stats import compute_stats
+from conflict_news.store import dump_json, write_atomic
 from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -47,3 +51,12 @@ def test_counts_table_is_current() -> None:
     assert row == {k: stats[k] for k in ("documents", "events", "quotes", "figures", "entities")}
     assert f"{stats['event_arguments']} arguments" in README
     assert f"{stats['entity_mentions']} mentions" in README
+
+
+def test_baseline_table_is_current(tmp_path: Path) -> None:
+    """The README's baseline table is what `evaluate` prints for `preannotate`'s output on the shipped corpus."""
+    for path, ann in preannotate_corpus(REPO, None, tmp_path / "pred").items():
+        write_atomic(path, dump_json(ann))
+    table = format_markdown(evaluate(tmp_path / "pred", REPO))
+    published = README.split("<!-- baseline:start -->\n", 1)[1].split("<!-- baseline:end -->", 1)[0]
+    assert published == table

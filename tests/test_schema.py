@@ -57,6 +57,7 @@ MODEL_TO_SCHEMA = [
     (model.Source, "document", "#/properties/source"),
     (model.Published, "document", "#/properties/published"),
     (model.License, "document", "#/properties/license"),
+    (model.Distribution, "document", "#/properties/distribution"),
     (model.Tags, "document", "#/properties/tags"),
     (model.Annotations, "annotation", "#"),
     (model.Provenance, "annotation", "#/properties/provenance"),

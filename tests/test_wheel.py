@@ -1,4 +1,4 @@
-"""A real wheel carries corpus/, annotations/ and schema/, and loads without the source tree."""
+"""A real wheel carries corpus/, annotations/, schema/, data/ and the card, and loads without the source tree."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from conftest import REPO
+from hfcase import HF_CONFIGS
 
 
 def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
@@ -35,7 +36,13 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         "conflict_news/_data/annotations/cnc-000001.json",
         "conflict_news/_data/schema/annotation.schema.json",
         "conflict_news/_data/schema/taxonomy.json",
+        "conflict_news/_data/README.md",
+        *(f"conflict_news/_data/data/{c}/test-00000-of-00001.parquet" for c in HF_CONFIGS),
+        "conflict_news/_data/standoff/README.md",
+        *(f"conflict_news/_data/standoff/data/{c}/test-00000-of-00001.parquet" for c in HF_CONFIGS),
         "conflict_news/py.typed",
+        "conflict_news/_data/MANIFEST",
+        "conflict_news/_data/CITATION.cff",
     ):
         assert shipped in names
     target = tmp_path / "site"
@@ -43,13 +50,17 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
     )
     probe = (
-        "import conflict_news, pathlib; c = conflict_news.load_corpus(); "
-        "print(pathlib.Path(conflict_news.__file__).parent, len(c['cnc-000001'].events))"
+        "import conflict_news, pathlib; from conflict_news.cli import main; c = conflict_news.load_corpus(); "
+        "assert main(['verify']) == 0; "
+        "d = conflict_news.load_dataset('events', split='test'); "
+        "print(pathlib.Path(conflict_news.__file__).parent, len(c['cnc-000001'].events), len(d))"
     )
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    # A cache of its own, so the rows come from the wheel's Parquet, not from an earlier load.
+    env = {**os.environ, "PYTHONPATH": str(target), "HF_HOME": str(tmp_path / "hf-home")}
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env, cwd=tmp_path
     )
-    location, events = out.stdout.split()
+    location, events, rows = out.stdout.split()
     assert Path(location).is_relative_to(target)
     assert int(events) > 0
+    assert int(rows) == int(events)

@@ -2,6 +2,7 @@
 
 from .__about__ import __version__
 from .errors import CODES, CorpusError, Issue
+from .hf_load import load_dataset
 from .load import iter_documents, load_corpus, load_document
 from .model import (
     Annotations,
@@ -43,6 +44,7 @@ __all__ = [
     "iter_documents",
     "iter_errors",
     "load_corpus",
+    "load_dataset",
     "load_document",
     "load_taxonomy",
     "validate",

@@ -36,6 +36,38 @@ CODES: dict[str, str] = {
     "factuality-conflict": "An event's modality and polarity contradict each other.",
     "figure-value-mismatch": "A figure's value does not match the number its text states.",
     "figure-bounds-inconsistent": "A figure's value, lower and upper bounds disagree with its bound type.",
+    "distribution-mismatch": "A document's distribution policy differs from what its licence gives, and no maintainer decision is recorded.",
+    "rehydrate-unrelated": "A source article given to rehydrate is no copy of any withheld document (neither its hash nor enough of its sentences match).",
+    "rehydrate-source-missing": "A withheld document of a standoff release has no copy among the sources given to rehydrate.",
+    "rehydrate-span-unplaced": "A span of a withheld document cannot be placed exactly in the user's copy of its text.",
+    "input-binary": "An article to add is binary (NUL or control characters), not text.",
+    "input-empty": "An article to add has no text after extraction and normalisation.",
+    "duplicate-document": "An article to add has the same text as a document already in the corpus or batch.",
+    "id-taken": "An id given to a new document is already used in the corpus.",
+    "release-dirty": "A shipped source has uncommitted changes; a release is cut from a clean commit.",
+    "release-stale-data": "data/ or the card differs from what a fresh build writes.",
+    "release-version": "The release version is not X.Y.Z or not the SemVer step the changes since the last release require.",
+    "release-id-removed": "An id of the previous release is gone without a tombstone in tombstones.json.",
+    "release-split-moved": "A released document changed split; splits are frozen.",
+    "manifest-file-missing": "A file listed in MANIFEST (or MANIFEST itself) is not present.",
+    "manifest-file-unlisted": "A shipped file is not listed in MANIFEST.",
+    "manifest-hash-mismatch": "A shipped file's SHA-256 or size differs from MANIFEST.",
+    "manifest-line-invalid": "A MANIFEST line is not 'SHA256  BYTES  PATH'.",
+    "manifest-version-mismatch": "MANIFEST was written for another version than the package's.",
+    "ls-export-invalid": "A Label Studio export does not parse or is not a list of tasks.",
+    "ls-task-mismatch": "A Label Studio task names no corpus document, or its text differs from the stored text.",
+    "ls-unknown-label": "A Label Studio result uses a label, control, choice or relation label not in the labeling config.",
+    "ls-span-inverted": "A Label Studio region's start is not before its end.",
+    "ls-span-out-of-range": "A Label Studio region lies outside its task's text.",
+    "ls-span-text-mismatch": "A Label Studio region's text, normalised, differs from the text its offsets cover.",
+    "ls-orphan-attribute": "A Label Studio per-region attribute belongs to no span region.",
+    "ls-relation-dangling": "A Label Studio relation names a region that does not exist.",
+    "ls-relation-role": "A Label Studio relation is unlabelled, bidirectional, repeated or links regions of the wrong kinds.",
+    "ls-region-unlinked": "A Label Studio part region (argument, source, content, ...) has no owner link, or several.",
+    "ls-attribute-missing": "A Label Studio region lacks an attribute its annotation requires.",
+    "ls-attribute-conflict": "Label Studio mentions of one entity give it different names, types or Wikidata ids.",
+    "ls-no-adjudication": "A Label Studio task has several annotations and not exactly one marked ground truth.",
+    "ls-gold-protected": "Importing would change a gold annotation file and --overwrite-gold was not given.",
 }
 
 
@@ -60,10 +92,14 @@ class Issue:
 
 
 class CorpusError(ValueError):
-    """Raised when a corpus cannot be loaded because it does not validate; carries every issue."""
+    """Raised when a corpus (or an input to add or score) does not validate; carries every issue."""
 
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = tuple(issues)
         shown = "\n".join(str(i) for i in self.issues[:20])
         more = f"\n... and {len(self.issues) - 20} more" if len(self.issues) > 20 else ""
         super().__init__(f"{len(self.issues)} validation issue(s):\n{shown}{more}")
+
+
+class UsageError(ValueError):
+    """A request that cannot be carried out as asked (options that contradict each other, a wrong root)."""

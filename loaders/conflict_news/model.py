@@ -44,6 +44,12 @@ class License:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Distribution:
+    policy: Literal["full", "standoff"]
+    decided_by: Literal["licence", "maintainer"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Tags:
     conflicts: tuple[str, ...]
     topics: tuple[str, ...]
@@ -60,10 +66,12 @@ class Metadata:
     retrieved: str | None
     added: str
     license: License
+    distribution: Distribution
     tags: Tags
     normalization: str
     text_sha256: str
     text_length: int
+    split: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -36,6 +36,7 @@ def compute_stats(corpus: Corpus) -> dict[str, Any]:
             "figures": _sorted(Counter(f.property for f in figures)),
             "figure_bounds": _sorted(Counter(f.bound for f in figures)),
             "entities": _sorted(Counter(e.type for e in entities)),
+            "distribution": _sorted(Counter(doc.metadata.distribution.policy for doc in docs)),
         },
     }
 

@@ -26,31 +26,33 @@ class RawDocument:
     metadata: Any = None
     annotation: Any = None
     issues: list[Issue] = field(default_factory=list)
+    # Set when the annotation was read from outside the root (a prediction file scored against it).
+    annotation_file: Path | None = None
 
 
-def text_file(doc_id: str) -> str:
+def text_name(doc_id: str) -> str:
     """Where a document's text lives, relative to its corpus root (as issues name it)."""
     return f"corpus/{doc_id}.txt"
 
 
-def metadata_file(doc_id: str) -> str:
+def metadata_name(doc_id: str) -> str:
     return f"corpus/{doc_id}.json"
 
 
-def annotation_file(doc_id: str) -> str:
+def annotation_name(doc_id: str) -> str:
     return f"annotations/{doc_id}.json"
 
 
 def text_path(root: Path, doc_id: str) -> Path:
-    return root / text_file(doc_id)
+    return root / text_name(doc_id)
 
 
 def metadata_path(root: Path, doc_id: str) -> Path:
-    return root / metadata_file(doc_id)
+    return root / metadata_name(doc_id)
 
 
 def annotation_path(root: Path, doc_id: str) -> Path:
-    return root / annotation_file(doc_id)
+    return root / annotation_name(doc_id)
 
 
 def list_doc_ids(root: Path) -> list[str]:
@@ -72,6 +74,13 @@ def list_doc_ids(root: Path) -> list[str]:
                 if name.endswith(suffixes) and not name.startswith("."):
                     ids.add(name.rsplit(".", 1)[0])
     return sorted(ids)
+
+
+def relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 _MISSING = object()
@@ -98,12 +107,15 @@ def _parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
         return None
 
 
-def read_document(root: Path, doc_id: str) -> RawDocument:
+def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) -> RawDocument:
+    """Text and metadata of `doc_id` in `root`, with its annotation from `annotation_file` if given."""
     # Reading each file once and treating FileNotFoundError as absence saves a stat per file on the bulk path.
-    doc = RawDocument(doc_id=doc_id)
-    where = {"text": text_file(doc_id), "meta": metadata_file(doc_id), "ann": annotation_file(doc_id)}
+    doc = RawDocument(doc_id=doc_id, annotation_file=annotation_file)
+    ann_name = relative(root, annotation_file) if annotation_file is not None else annotation_name(doc_id)
+    where = {"text": text_name(doc_id), "meta": metadata_name(doc_id), "ann": ann_name}
+    places = {"text": root / where["text"], "meta": root / where["meta"], "ann": annotation_file or root / ann_name}
     read_issues: dict[str, list[Issue]] = {"text": [], "meta": [], "ann": []}
-    blobs = {key: _read_bytes(root / where[key], where[key], read_issues[key]) for key in ("text", "meta")}
+    blobs = {key: _read_bytes(places[key], where[key], read_issues[key]) for key in ("text", "meta")}
     exists = {key: blob is not _MISSING for key, blob in blobs.items()}
     if not exists["text"] and not exists["meta"]:
         doc.issues.append(
@@ -115,7 +127,7 @@ def read_document(root: Path, doc_id: str) -> RawDocument:
             )
         )
         return doc
-    blobs["ann"] = _read_bytes(root / where["ann"], where["ann"], read_issues["ann"])
+    blobs["ann"] = _read_bytes(places["ann"], where["ann"], read_issues["ann"])
     exists["ann"] = blobs["ann"] is not _MISSING
     if not exists["meta"]:
         doc.issues.append(
@@ -171,4 +183,38 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
+        raise
+
+
+def write_all_atomic(files: dict[Path, bytes], *, replace: bool = False) -> None:
+    """Write files all or none: every temporary file first, then the renames, undone on failure.
+
+    Refuses to replace an existing file unless `replace` (used for release files, never for gold);
+    replaced files are restored if a later rename fails.
+    """
+    existing = [path for path in files if path.exists()]
+    if existing and not replace:
+        raise FileExistsError(f"refusing to replace {', '.join(map(str, existing))}")
+    backups = {path: path.read_bytes() for path in existing}
+    staged: list[tuple[str, Path]] = []
+    done: list[Path] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException:
+        for path in done:
+            if path in backups:
+                write_atomic(path, backups[path])
+            else:
+                path.unlink()
+        for tmp, path in staged:
+            if path not in done:
+                os.unlink(tmp)
         raise

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .distribution import decide_distribution
 from .model import Corpus
 from .paths import locate_root
+from .splits import assign_split
 from .store import annotation_path, dump_json, metadata_path, text_path, write_atomic
 from .taxonomy import load_taxonomy
 from .textnorm import RULE, hash_text, normalize_text
@@ -406,10 +408,12 @@ def generate_document(index: int, seed: int, density: Density) -> tuple[str, dic
         "retrieved": None,
         "added": "2031-06-04",
         "license": {"text": "CC0-1.0", "annotations": "CC0-1.0"},
+        "distribution": decide_distribution("CC0-1.0"),
         "tags": {"conflicts": [TAG], "topics": [TAG]},
         "normalization": RULE,
         "text_sha256": digest,
         "text_length": len(text),
+        "split": assign_split(doc_id),
     }  # fmt: skip
     annotation = {
         "schema_version": "1.0",

@@ -21,6 +21,7 @@ class EventType:
     acled_sub_event_type: str | None
     cameo_code: str
     cameo_label: str
+    triggers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +62,7 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
             acled_sub_event_type=spec["acled"]["sub_event_type"] if spec["acled"] else None,
             cameo_code=spec["cameo"]["code"],
             cameo_label=spec["cameo"]["label"],
+            triggers=tuple(spec.get("triggers", ())),
         )
         for name, spec in raw["event_types"].items()
     }

@@ -8,11 +8,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from .checks import AnnotationChecker
+from .distribution import policy_for_licence
 from .errors import CorpusError, Issue
 from .schemas import iter_schema_errors
-from .store import RawDocument, annotation_file, list_doc_ids, metadata_file, read_document, text_file
+from .store import RawDocument, annotation_name, list_doc_ids, metadata_name, read_document, relative, text_name
 from .taxonomy import Taxonomy, load_taxonomy
 from .textnorm import hash_text, is_normalized
 
@@ -21,11 +23,11 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
     """All issues of one document (text, metadata, annotations); raw.issues holds those found while reading."""
     issues = list(raw.issues)
     doc_id, text = raw.doc_id, raw.text
-    meta_file = metadata_file(doc_id)
-    ann_file = annotation_file(doc_id)
+    meta_file = metadata_name(doc_id)
+    ann_file = relative(root, raw.annotation_file) if raw.annotation_file else annotation_name(doc_id)
     if text is not None and not is_normalized(text):
         issues.append(
-            Issue(code="text-not-normalized", file=text_file(doc_id), path="$",
+            Issue(code="text-not-normalized", file=text_name(doc_id), path="$",
                   message="the stored text is not NFC or has leading/trailing whitespace (rule cnc-norm-1)")
         )  # fmt: skip
     text_hash = hash_text(text) if text is not None else None
@@ -46,6 +48,7 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
                       message=f"recorded {raw.metadata['text_sha256'][:12]}…/{raw.metadata['text_length']} code points, "
                               f"stored text is {text_hash[:12] if text_hash else ''}…/{len(text)}")
             )  # fmt: skip
+        issues.extend(_check_distribution(raw.metadata, meta_file))
     ann = raw.annotation
     if ann is None or not _schema_ok("annotation", ann, ann_file, issues):
         return issues
@@ -68,6 +71,17 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
         return issues
     issues.extend(AnnotationChecker(ann, text, taxonomy, ann_file).run())
     return issues
+
+
+def _check_distribution(meta: dict[str, Any], file: str) -> list[Issue]:
+    dist, licence = meta["distribution"], meta["license"]["text"]
+    if dist["decided_by"] == "licence" and dist["policy"] != policy_for_licence(licence):
+        return [
+            Issue(code="distribution-mismatch", file=file, path="$.distribution.policy",
+                  message=f"policy {dist['policy']!r} is not what licence {licence!r} gives "
+                          f"({policy_for_licence(licence)!r}); a maintainer's choice must say decided_by 'maintainer'")
+        ]  # fmt: skip
+    return []
 
 
 def _schema_ok(schema: str, instance: object, file: str, issues: list[Issue]) -> bool:

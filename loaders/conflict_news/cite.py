@@ -1,0 +1,69 @@
+"""Citations rendered from CITATION.cff, the one place the citation metadata lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .paths import locate_root
+
+FORMATS = ("cff", "bibtex", "apa")
+
+
+def locate_citation() -> Path:
+    """CITATION.cff at the corpus root (source checkout) or shipped beside the data (wheel)."""
+    return locate_root() / "CITATION.cff"
+
+
+def read_citation(path: Path | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((path or locate_citation()).read_text(encoding="utf-8"))
+    return data
+
+
+def _authors(cff: dict[str, Any]) -> list[str]:
+    names = []
+    for author in cff["authors"]:
+        if "family-names" in author:
+            names.append(f"{author['family-names']}, {author.get('given-names', '')}".strip(", "))
+        else:
+            names.append(author["name"])
+    return names
+
+
+def _year(cff: dict[str, Any]) -> str:
+    released = cff.get("date-released")
+    return str(released)[:4] if released else "n.d."
+
+
+def format_bibtex(cff: dict[str, Any]) -> str:
+    key = "conflict_news_corpus_" + str(cff["version"]).replace(".", "_")
+    authors = " and ".join("{" + a + "}" if "," not in a else a for a in _authors(cff))
+    fields = {
+        "title": "{" + cff["title"] + "}",
+        "author": "{" + authors + "}",
+        "year": "{" + _year(cff) + "}",
+        "version": "{" + str(cff["version"]) + "}",
+        "note": "{Dataset, licence " + cff["license"] + "}",
+    }
+    if cff.get("doi"):
+        fields["doi"] = "{" + cff["doi"] + "}"
+    if cff.get("url"):
+        fields["url"] = "{" + cff["url"] + "}"
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields.items())
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def format_apa(cff: dict[str, Any]) -> str:
+    authors = _authors(cff)
+    who = authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + ", & " + authors[-1]
+    where = f" https://doi.org/{cff['doi']}" if cff.get("doi") else (f" {cff['url']}" if cff.get("url") else "")
+    return f"{who}. ({_year(cff)}). {cff['title']} (Version {cff['version']}) [Data set].{where}\n"
+
+
+def format_citation(fmt: str, path: Path | None = None) -> str:
+    if fmt == "cff":
+        return (path or locate_citation()).read_text(encoding="utf-8")
+    cff = read_citation(path)
+    return format_bibtex(cff) if fmt == "bibtex" else format_apa(cff)

@@ -1,0 +1,103 @@
+"""The `build` and `card` verbs: Parquet shards and the dataset card (need the `hf` extra)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .paths import locate_root
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root) if args.root else locate_root()
+
+
+def _needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run the verb if the extra's modules import; else say which extra to install."""
+
+    def verb(args: argparse.Namespace) -> int:
+        try:
+            from . import hf_build, hf_card  # noqa: F401  (pyarrow, datasets)
+        except ModuleNotFoundError as exc:
+            print(
+                f"conflict-news {args.verb}: needs the hf extra, pip install 'conflict-news-corpus[hf]' ({exc})",
+                file=sys.stderr,
+            )
+            return 1
+        return run(args)
+
+    return verb
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .hf_build import build_data, release_dir
+    from .hf_card import write_card
+
+    root = _root(args)
+    out = Path(args.out) if args.out else release_dir(root, args.flavor)
+    shards = build_data(
+        root, flavor=args.flavor, out=out, max_shard_bytes=args.max_shard_bytes, progress=sys.stderr.isatty()
+    )
+    changed = write_card(out, args.flavor, root / "README.md")
+    print(f"conflict-news build: {len(shards)} shard(s) in {out / 'data'}", file=sys.stderr)
+    print(f"conflict-news build: card {'updated' if changed else 'already current'}", file=sys.stderr)
+    return 0
+
+
+def _card(args: argparse.Namespace) -> int:
+    from .hf_card import render_card, write_card
+
+    root = _root(args)
+    if args.check:
+        readme = root / "README.md"
+        current = readme.exists() and readme.read_text(encoding="utf-8") == render_card(root)
+        print(f"conflict-news card: {'current' if current else 'out of date; run conflict-news card'}", file=sys.stderr)
+        return 0 if current else 1
+    changed = write_card(root)
+    print(f"conflict-news card: {'updated' if changed else 'already current'}", file=sys.stderr)
+    return 0
+
+
+def _rehydrate(args: argparse.Namespace) -> int:
+    from .rehydrate import rehydrate
+
+    report = rehydrate(Path(args.release), Path(args.sources), Path(args.out))
+    for move in report.moves:
+        print(move, file=sys.stderr)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report), indent=2))
+    print(
+        f"conflict-news rehydrate: {len(report.doc_ids)} document(s) in {args.out}; withheld texts restored "
+        f"exactly: {len(report.exact)}, from a differing copy: {len(report.realigned)} "
+        f"({len(report.moves)} span(s) moved)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def register(verbs: Any) -> None:
+    p = verbs.add_parser("build", help="compile the corpus into data/<config>/<split>-*.parquet and refresh the card")
+    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    p.add_argument("--max-shard-bytes", type=int, help="size bound of one shard (default 256 MiB)")
+    p.add_argument(
+        "--flavor", choices=("full", "standoff"), default="full", help="full: every text; standoff: withheld texts"
+    )
+    p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
+    p.set_defaults(run=_needs_hf(_build))
+
+    p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")
+    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    p.add_argument("--check", action="store_true", help="only check; exit 1 if the card is out of date")
+    p.set_defaults(run=_needs_hf(_card))
+
+    p = verbs.add_parser("rehydrate", help="a standoff release + your copies of the articles -> a full corpus root")
+    p.add_argument("release", metavar="STANDOFF", help="the standoff release folder (its data/ and card)")
+    p.add_argument("sources", metavar="SOURCES", help="a folder of .txt/.html articles, or a JSONL of {url, text}")
+    p.add_argument("--out", required=True, help="the corpus root to create (corpus/ + annotations/)")
+    p.add_argument("--json", action="store_true", help="print the report (documents, moved spans) as JSON")
+    p.set_defaults(run=_needs_hf(_rehydrate))

@@ -1,0 +1,185 @@
+"""CLI verbs for Label Studio (`labelstudio config|tasks|import|push|pull`) and `agreement`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .agreement import compute_agreement, format_agreement
+from .errors import Issue
+from .labelstudio_config import build_config
+from .labelstudio_import import ImportOutcome, format_diffs, import_export
+from .labelstudio_tasks import build_task, read_prediction_files
+from .paths import locate_root
+from .store import RawDocument, list_doc_ids, read_document, relative
+from .taxonomy import load_taxonomy
+from .validate import check_document
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root) if args.root else locate_root()
+
+
+def _fail(verb: str, issues: list[Issue]) -> int:
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    print(f"conflict-news {verb}: {len(issues)} issue(s), nothing written", file=sys.stderr)
+    return 1
+
+
+def collect_tasks(root: Path, predictions: str) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """One task per document; predictions from the gold files, none, or annotation files at a path."""
+    tax = load_taxonomy()
+    docs = {doc_id: read_document(root, doc_id) for doc_id in list_doc_ids(root)}
+    issues = [i for raw in docs.values() for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
+    chosen: dict[str, dict[str, Any]] = {}
+    if predictions == "gold":
+        chosen = {d: raw.annotation for d, raw in docs.items() if raw.annotation is not None}
+    elif predictions != "none":
+        for ann in read_prediction_files(Path(predictions)):
+            doc_id = str(ann.get("doc_id"))
+            if doc_id not in docs:
+                issues.append(
+                    Issue(code="document-missing", file=predictions, path="$.doc_id", message=f"no document {doc_id!r}")
+                )
+                continue
+            # Check the prediction against the document's text exactly as the validator checks gold.
+            raw = docs[doc_id]
+            issues += check_document(
+                root, RawDocument(doc_id=doc_id, text=raw.text, metadata=raw.metadata, annotation=ann), tax
+            )
+            chosen[doc_id] = ann
+    tasks = [build_task(d, raw.text, chosen.get(d)) for d, raw in docs.items() if raw.text is not None]
+    return tasks, issues
+
+
+def _config(args: argparse.Namespace) -> int:
+    print(build_config(load_taxonomy()), end="")
+    return 0
+
+
+def _tasks(args: argparse.Namespace) -> int:
+    tasks, issues = collect_tasks(_root(args), args.predictions)
+    if issues:
+        return _fail("labelstudio tasks", issues)
+    sys.stdout.buffer.write(orjson.dumps(tasks, option=orjson.OPT_INDENT_2) + b"\n")
+    return 0
+
+
+def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path) -> int:
+    if out.issues:
+        if args.json:
+            print(json.dumps({"issues": [i.to_dict() for i in out.issues]}, ensure_ascii=False, indent=2))
+        return _fail(verb, out.issues)
+    if args.json:
+        report = {
+            "written": out.written,
+            "diffs": [
+                {
+                    "doc_id": d.doc_id,
+                    "annotator": d.annotator,
+                    "layer": d.layer,
+                    "added": d.added,
+                    "removed": d.removed,
+                    "changed": d.changed,
+                }
+                for d in out.diffs
+            ],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_diffs(out.diffs), end="")
+    if out.unannotated:
+        print(f"conflict-news {verb}: not annotated yet: {', '.join(out.unannotated)}", file=sys.stderr)
+    written = ", ".join(relative(root, root / "annotations" / f"{d}.json") for d in out.written) or "nothing changed"
+    print(f"conflict-news {verb}: {len(out.annotations)} document(s) imported; written: {written}", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    root = _root(args)
+    return _report(args, "labelstudio import", import_export(Path(args.export), root, args.overwrite_gold), root)
+
+
+def _push(args: argparse.Namespace) -> int:
+    from .labelstudio_sync import push_tasks
+
+    tasks, issues = collect_tasks(_root(args), args.predictions)
+    if issues:
+        return _fail("labelstudio push", issues)
+    project, added = push_tasks(args.url, tasks, args.project, args.title)
+    print(project)
+    print(f"conflict-news labelstudio push: project {project}, {added} task(s) added", file=sys.stderr)
+    return 0
+
+
+def _pull(args: argparse.Namespace) -> int:
+    from .labelstudio_sync import pull_export
+
+    root, dest = _root(args), Path(args.out or f"labelstudio-project-{args.project}.json")
+    users = pull_export(args.url, args.project, dest)
+    print(f"conflict-news labelstudio pull: export saved to {dest}", file=sys.stderr)
+    return _report(args, "labelstudio pull", import_export(dest, root, args.overwrite_gold, users), root)
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    export = orjson.loads(Path(args.export).read_bytes())
+    result = compute_agreement(export)
+    print(
+        json.dumps(result.to_dict(), indent=2) if args.json else format_agreement(result), end="\n" if args.json else ""
+    )
+    return 0
+
+
+def register(verbs: Any) -> None:
+    ls = verbs.add_parser("labelstudio", help="Label Studio: labeling config, tasks, import, push, pull")
+    sub = ls.add_subparsers(dest="ls_verb", required=True)
+    p = sub.add_parser("config", help="print the labeling config XML generated from schema/taxonomy.json")
+    p.set_defaults(run=_config)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+
+    def predictions(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--predictions", default="gold", metavar="gold|none|PATH",
+                       help="pre-annotations: the gold files (default), none, or annotation files in our schema (a file or a folder)")  # fmt: skip
+
+    def importing(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--overwrite-gold", action="store_true", help="allow replacing gold annotation files")
+        p.add_argument("--json", action="store_true", help="print the diff report as JSON")
+
+    p = sub.add_parser("tasks", help="print one task per document as JSON (Label Studio import format)")
+    common(p)
+    predictions(p)
+    p.set_defaults(run=_tasks)
+    p = sub.add_parser("import", help="read a full JSON export back into annotations/ (checked, atomic)")
+    p.add_argument("export", metavar="EXPORT.json")
+    common(p)
+    importing(p)
+    p.set_defaults(run=_import)
+    p = sub.add_parser(
+        "push", help="create or update a project and import the tasks it lacks (key: LABEL_STUDIO_API_KEY)"
+    )
+    p.add_argument("--url", required=True, help="Label Studio base URL")
+    p.add_argument("--project", type=int, help="existing project id (default: create one)")
+    p.add_argument("--title", default="Conflict News Corpus", help="title of a new project")
+    common(p)
+    predictions(p)
+    p.set_defaults(run=_push)
+    p = sub.add_parser("pull", help="export a project in full and import it (key: LABEL_STUDIO_API_KEY)")
+    p.add_argument("--url", required=True, help="Label Studio base URL")
+    p.add_argument("--project", type=int, required=True)
+    p.add_argument("--out", help="where to keep the export (default: labelstudio-project-ID.json)")
+    common(p)
+    importing(p)
+    p.set_defaults(run=_pull)
+
+    p = verbs.add_parser("agreement", help="inter-annotator agreement on a Label Studio export")
+    p.add_argument("export", metavar="EXPORT.json")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_agreement)

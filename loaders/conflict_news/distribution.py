@@ -1,0 +1,27 @@
+"""Whether a document's text may be shipped: its `distribution` policy, decided from its licence.
+
+`full` ships the text; `standoff` ships only the annotations, a hash and a non-expressive
+fingerprint, and users restore the text from their own copy (`conflict-news rehydrate`). A licence
+that is unknown, or not one of the open licences below, gives `standoff`; only an explicit
+maintainer decision, recorded as such in the metadata, ships such a text in full.
+"""
+
+from __future__ import annotations
+
+POLICIES = ("full", "standoff")
+
+# SPDX ids of licences that allow anyone to redistribute the text as we ship it.
+REDISTRIBUTABLE = frozenset(
+    {"CC0-1.0", "CC-PDDC", "PDDL-1.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "ODC-By-1.0"}
+)
+
+
+def policy_for_licence(licence: str) -> str:
+    return "full" if licence in REDISTRIBUTABLE else "standoff"
+
+
+def decide_distribution(licence: str, maintainer_choice: str | None = None) -> dict[str, str]:
+    """The metadata record `distribution`: the maintainer's explicit choice, else what the licence gives."""
+    if maintainer_choice is not None:
+        return {"policy": maintainer_choice, "decided_by": "maintainer"}
+    return {"policy": policy_for_licence(licence), "decided_by": "licence"}

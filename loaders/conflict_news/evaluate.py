@@ -1,0 +1,366 @@
+"""Scoring predicted annotations against gold ones: span P/R/F1 per layer and type, attributes, links.
+
+Both sides are checked against the texts of one corpus root with the validator before anything is
+scored: a prediction for an unknown document, a span that does not match the text or an
+annotation of another text version is an Issue, never a silent zero. Metric definitions are in
+README.md, "Scoring an extractor".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CorpusError, Issue
+from .paths import locate_root
+from .store import annotation_path, list_doc_ids, read_document
+from .taxonomy import load_taxonomy
+from .validate import check_document
+
+MODES = ("exact", "overlap")
+LAYERS = ("events", "quotes", "figures", "entities")
+Bounds = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One scored unit of a layer: its id, the span it is matched by, its type and its attributes."""
+
+    id: str
+    start: int
+    end: int
+    type: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Tally:
+    pred: int = 0
+    gold: int = 0
+    tp: int = 0
+
+    def add(self, pred: int, gold: int, tp: int) -> None:
+        self.pred, self.gold, self.tp = self.pred + pred, self.gold + gold, self.tp + tp
+
+    def to_dict(self) -> dict[str, Any]:
+        precision = self.tp / self.pred if self.pred else None
+        recall = self.tp / self.gold if self.gold else None
+        f1 = None
+        if self.pred or self.gold:
+            f1 = 2 * self.tp / (self.pred + self.gold)
+        return {"pred": self.pred, "gold": self.gold, "tp": self.tp, "precision": precision, "recall": recall, "f1": f1}
+
+
+def spans_match(a: Bounds, b: Bounds, mode: str) -> bool:
+    if mode == "exact":
+        return a == b
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def match(pred: list[Item], gold: list[Item], mode: str) -> dict[str, str]:
+    """One-to-one pairing pred id -> gold id: exact spans first, then same type, then the larger overlap."""
+    candidates = []
+    for p in pred:
+        for g in gold:
+            if spans_match((p.start, p.end), (g.start, g.end), mode):
+                overlap = min(p.end, g.end) - max(p.start, g.start)
+                key = ((p.start, p.end) == (g.start, g.end), p.type == g.type, overlap)
+                candidates.append((key, g.start, p.start, p.id, g.id))
+    candidates.sort(key=lambda c: (tuple(-int(k) for k in c[0]), c[1], c[2], c[3], c[4]))
+    pairs: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, _, _, pid, gid in candidates:
+        if pid not in pairs and gid not in taken:
+            pairs[pid] = gid
+            taken.add(gid)
+    return pairs
+
+
+def _bounds(span: dict[str, Any]) -> Bounds:
+    return span["start"], span["end"]
+
+
+def _mentions(ann: dict[str, Any]) -> dict[str, tuple[Bounds, ...]]:
+    return {ent["id"]: tuple(_bounds(m) for m in ent["mentions"]) for ent in ann["entities"]}
+
+
+def extract_items(ann: dict[str, Any]) -> dict[str, list[Item]]:
+    """The scored items of each layer; a quote is placed by the hull of its contents."""
+    mentions = _mentions(ann)
+    items: dict[str, list[Item]] = {
+        "events": [
+            Item(
+                ev["id"],
+                *_bounds(ev["trigger"]),
+                ev["type"],
+                {"type": ev["type"], "modality": ev["modality"], "polarity": ev["polarity"]},
+            )
+            for ev in ann["events"]
+        ],
+        "quotes": [
+            Item(
+                q["id"],
+                min(c["start"] for c in q["contents"]),
+                max(c["end"] for c in q["contents"]),
+                q["type"],
+                {"type": q["type"], "speaker": mentions.get(q["speaker"]) if q["speaker"] else None},
+            )
+            for q in ann["quotes"]
+        ],
+        "figures": [
+            Item(
+                f["id"],
+                *_bounds(f["span"]),
+                f["bound"],
+                {key: f[key] for key in ("value", "lower", "upper", "bound", "counted", "property")},
+            )
+            for f in ann["figures"]
+        ],
+        "entities": [
+            Item(f"{ent['id']}#{i}", *_bounds(m), ent["type"], {"type": ent["type"]})
+            for ent in ann["entities"]
+            for i, m in enumerate(ent["mentions"])
+        ],
+    }
+    return items
+
+
+def same_entity(a: tuple[Bounds, ...] | None, b: tuple[Bounds, ...] | None, mode: str) -> bool:
+    """Two entities (given by their mentions) are the same when a mention of one matches one of the other."""
+    if a is None or b is None:
+        return a is b
+    return any(spans_match(x, y, mode) for x in a for y in b)
+
+
+@dataclass(slots=True)
+class ModeScore:
+    """Running totals for one matching mode over all documents."""
+
+    mode: str
+    layers: dict[str, Tally] = field(default_factory=dict)
+    types: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    attributes: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    links: dict[str, Tally] = field(default_factory=dict)
+
+    def tally(self, table: dict[str, Tally], key: str) -> Tally:
+        return table.setdefault(key, Tally())
+
+    def add_document(self, pred_ann: dict[str, Any], gold_ann: dict[str, Any]) -> None:
+        pred, gold = extract_items(pred_ann), extract_items(gold_ann)
+        pairs = {layer: match(pred[layer], gold[layer], self.mode) for layer in LAYERS}
+        for layer in LAYERS:
+            self.add_layer(layer, pred[layer], gold[layer], pairs[layer])
+        self.add_links(pred_ann, gold_ann, pairs)
+
+    def add_layer(self, layer: str, pred: list[Item], gold: list[Item], pairs: dict[str, str]) -> None:
+        self.tally(self.layers, layer).add(len(pred), len(gold), len(pairs))
+        gold_by_id = {g.id: g for g in gold}
+        types = self.types.setdefault(layer, {})
+        pred_types, gold_types = Counter(p.type for p in pred), Counter(g.type for g in gold)
+        typed_tp = Counter(p.type for p in pred if p.id in pairs and gold_by_id[pairs[p.id]].type == p.type)
+        for name in pred_types | gold_types:
+            self.tally(types, name).add(pred_types[name], gold_types[name], typed_tp[name])
+        attributes = self.attributes.setdefault(layer, {})
+        for p in pred:
+            if p.id not in pairs:
+                continue
+            g = gold_by_id[pairs[p.id]]
+            for name, value in p.attrs.items():
+                right = same_entity(value, g.attrs[name], self.mode) if name == "speaker" else value == g.attrs[name]
+                counts = attributes.setdefault(name, [0, 0])
+                counts[0] += int(right)
+                counts[1] += 1
+
+    def add_links(self, pred: dict[str, Any], gold: dict[str, Any], pairs: dict[str, dict[str, str]]) -> None:
+        pm, gm = _mentions(pred), _mentions(gold)
+        gold_quotes = {q["id"]: q for q in gold["quotes"]}
+
+        def speaker_link_right(quote: dict[str, Any]) -> bool:
+            if not quote["speaker"] or quote["id"] not in pairs["quotes"]:
+                return False
+            gold_speaker = gold_quotes[pairs["quotes"][quote["id"]]]["speaker"]
+            return gold_speaker is not None and same_entity(pm[quote["speaker"]], gm[gold_speaker], self.mode)
+
+        speaker_tp = sum(1 for q in pred["quotes"] if speaker_link_right(q))
+        self.tally(self.links, "quote.speaker").add(
+            sum(1 for q in pred["quotes"] if q["speaker"]), sum(1 for q in gold["quotes"] if q["speaker"]), speaker_tp
+        )
+        gold_figures = {f["id"]: f for f in gold["figures"]}
+        events = pairs["events"]
+
+        def event_link_right(fig: dict[str, Any]) -> bool:
+            if not fig["event"] or fig["id"] not in pairs["figures"]:
+                return False
+            gold_event = gold_figures[pairs["figures"][fig["id"]]]["event"]
+            return gold_event is not None and events.get(fig["event"]) == gold_event
+
+        event_tp = sum(1 for f in pred["figures"] if event_link_right(f))
+        self.tally(self.links, "figure.event").add(
+            sum(1 for f in pred["figures"] if f["event"]), sum(1 for f in gold["figures"] if f["event"]), event_tp
+        )
+        self.add_arguments(pred, gold, events)
+
+    def add_arguments(self, pred: dict[str, Any], gold: dict[str, Any], events: dict[str, str]) -> None:
+        """Arguments count as found when their event is matched and the gold event has one of the role there."""
+        gold_events = {ev["id"]: ev for ev in gold["events"]}
+
+        def args(ev: dict[str, Any]) -> list[Item]:
+            return [Item(f"{i}", *_bounds(a["span"]), a["role"]) for i, a in enumerate(ev["arguments"])]
+
+        roles_tp: Counter[str] = Counter()
+        for ev in pred["events"]:
+            if ev["id"] not in events:
+                continue
+            p_args, g_args = args(ev), args(gold_events[events[ev["id"]]])
+            for role in {a.type for a in p_args}:
+                chosen = [a for a in p_args if a.type == role], [a for a in g_args if a.type == role]
+                roles_tp[role] += len(match(*chosen, self.mode))
+        p_roles = Counter(a["role"] for ev in pred["events"] for a in ev["arguments"])
+        g_roles = Counter(a["role"] for ev in gold["events"] for a in ev["arguments"])
+        self.tally(self.links, "event.argument").add(p_roles.total(), g_roles.total(), roles_tp.total())
+        for role in p_roles | g_roles:
+            self.tally(self.links, f"event.argument.{role}").add(p_roles[role], g_roles[role], roles_tp[role])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "layers": {
+                layer: {
+                    **self.layers[layer].to_dict(),
+                    "types": {name: t.to_dict() for name, t in sorted(self.types[layer].items())},
+                    "attributes": {
+                        name: {"correct": c, "total": n, "accuracy": c / n if n else None}
+                        for name, (c, n) in self.attributes[layer].items()
+                    },
+                }
+                for layer in LAYERS
+            },
+            "links": {name: t.to_dict() for name, t in sorted(self.links.items())},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """Annotation files of one side (predictions or gold), keyed by the document id their name gives."""
+
+    files: dict[str, Path]
+
+
+def collect_files(path: Path) -> Side:
+    """An annotation file, a folder of them, or a corpus root (its annotations/ folder)."""
+    if path.is_file():
+        return Side({path.stem: path})
+    folder = path / "annotations" if (path / "corpus").is_dir() else path
+    return Side({p.stem: p for p in sorted(folder.glob("*.json"))})
+
+
+def text_root_of(gold: Path) -> Path:
+    """The corpus root whose texts the gold annotates: the gold itself, the root holding it, or the shipped one."""
+    for candidate in (gold, gold.parent, gold.parent.parent):
+        if (candidate / "corpus").is_dir():
+            return candidate
+    return locate_root()
+
+
+def read_side(side: Side, root: Path, label: str) -> tuple[dict[str, dict[str, Any]], list[Issue]]:
+    """The annotation dicts of a side that validate against the texts in `root`, and every issue."""
+    taxonomy = load_taxonomy()
+    anns: dict[str, dict[str, Any]] = {}
+    issues: list[Issue] = []
+    for doc_id, path in side.files.items():
+        raw = read_document(root, doc_id, path)
+        # A prediction needs no annotation-missing check: the file exists by construction.
+        found = check_document(root, raw, taxonomy)
+        issues.extend(found)
+        if not found:
+            anns[doc_id] = raw.annotation
+    if not side.files:
+        issues.append(Issue(code="file-unreadable", file=label, path="$", message="no annotation files found there"))
+    return anns, issues
+
+
+def evaluate(pred: Path | str, gold: Path | str, root: Path | str | None = None) -> dict[str, Any]:
+    """Score the predictions at `pred` against the gold at `gold`; raises CorpusError on any invalid input.
+
+    Documents of the gold without a prediction file are scored as predicted empty; documents whose
+    gold is still the placeholder `add` writes are not scored and are listed under "unannotated".
+    """
+    pred, gold = Path(pred), Path(gold)
+    text_root = Path(root) if root is not None else text_root_of(gold)
+    gold_side = collect_files(gold)
+    if gold.resolve() == text_root.resolve():
+        # A gold corpus root: every document must validate, annotated or not.
+        gold_side = Side({d: annotation_path(text_root, d) for d in list_doc_ids(text_root)})
+    gold_anns, issues = read_side(gold_side, text_root, str(gold))
+    pred_side = collect_files(pred)
+    pred_anns, pred_issues = read_side(pred_side, text_root, str(pred))
+    issues += pred_issues
+    known = set(list_doc_ids(text_root))
+    for doc_id, path in pred_side.files.items():
+        if doc_id in known and doc_id not in gold_side.files:
+            issues.append(
+                Issue(code="document-missing", file=str(path), path="$.doc_id",
+                      message=f"no gold annotation of document {doc_id!r} to score against")
+            )  # fmt: skip
+    if issues:
+        raise CorpusError(issues)
+    unannotated = sorted(d for d, ann in gold_anns.items() if is_placeholder(ann))
+    scores = {mode: ModeScore(mode) for mode in MODES}
+    for doc_id, gold_ann in sorted(gold_anns.items()):
+        if doc_id in unannotated:
+            continue
+        pred_ann = pred_anns.get(doc_id, empty_annotation(gold_ann))
+        for score in scores.values():
+            score.add_document(pred_ann, gold_ann)
+    return {
+        "documents": len(gold_anns) - len(unannotated),
+        "predicted_documents": len([d for d in pred_anns if d not in unannotated]),
+        "unannotated": unannotated,
+        **{mode: score.to_dict() for mode, score in scores.items()},
+    }
+
+
+def is_placeholder(ann: dict[str, Any]) -> bool:
+    """The empty file `add` writes for a new document: not annotated yet, so nothing to score against."""
+    return bool(ann["provenance"]["kind"] == "pending")
+
+
+def empty_annotation(like: dict[str, Any]) -> dict[str, Any]:
+    return {**like, "entities": [], "events": [], "quotes": [], "figures": []}
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _row(name: str, cells: Iterable[dict[str, Any]]) -> str:
+    cells = list(cells)
+    counts = f"{cells[0]['pred']} | {cells[0]['gold']}"
+    scores = " | ".join(f"{_fmt(c['precision'])} | {_fmt(c['recall'])} | {_fmt(c['f1'])}" for c in cells)
+    return f"| {name} | {counts} | {scores} |"
+
+
+def format_markdown(result: dict[str, Any]) -> str:
+    """Two Markdown tables: span and link P/R/F1 (exact, overlap), then attribute accuracy on matched items."""
+    lines = [
+        "| item | pred | gold | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    exact, overlap = result["exact"], result["overlap"]
+    for layer in LAYERS:
+        lines.append(_row(f"**{layer}**", (exact["layers"][layer], overlap["layers"][layer])))
+        for name, cell in exact["layers"][layer]["types"].items():
+            lines.append(_row(f"{layer}: {name}", (cell, overlap["layers"][layer]["types"][name])))
+    for name, cell in exact["links"].items():
+        lines.append(_row(f"link {name}", (cell, overlap["links"][name])))
+    lines += ["", "| attribute | matched (exact) | accuracy (exact) | matched (overlap) | accuracy (overlap) |"]
+    lines.append("|---|---|---|---|---|")
+    for layer in LAYERS:
+        by_mode = [result[mode]["layers"][layer]["attributes"] for mode in MODES]
+        for name in dict.fromkeys([*by_mode[0], *by_mode[1]]):
+            cells = [m.get(name, {"total": 0, "accuracy": None}) for m in by_mode]
+            shown = " | ".join(f"{c['total']} | {_fmt(c['accuracy'])}" for c in cells)
+            lines.append(f"| {layer}.{name} | {shown} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,104 @@
+"""The dataset card: README.md's YAML front matter `configs:` and `dataset_info:`, from the Features.
+
+Only the front matter is rewritten; its other keys (licence, language, task categories...) and the
+Markdown body stay as they are. Split sizes are read from the Parquet shards under data/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import yaml
+from datasets import DatasetInfo, SplitDict, SplitInfo
+from datasets.info import DatasetInfosDict
+
+from .hf_features import CONFIGS, DEFAULT_CONFIG
+from .splits import SPLITS
+from .standoff import flavor_features
+from .store import write_atomic
+from .taxonomy import load_taxonomy
+
+FENCE = "---\n"
+
+
+def split_front_matter(readme: str) -> tuple[dict[str, Any], str]:
+    """(front matter as a dict, body) of a card; an absent front matter is empty."""
+    if not readme.startswith(FENCE):
+        return {}, readme
+    head, sep, body = readme[len(FENCE) :].partition("\n" + FENCE)
+    if not sep:
+        raise ValueError("README.md front matter has no closing '---' line")
+    return yaml.safe_load(head) or {}, body
+
+
+def _split_sizes(folder: Path) -> dict[str, tuple[int, int]]:
+    """split -> (rows, in-memory Arrow bytes) over the config's shards."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for shard in sorted(folder.glob("*.parquet")):
+        split = shard.name.split("-", 1)[0]
+        table = pq.read_table(shard)
+        rows, nbytes = sizes.get(split, (0, 0))
+        sizes[split] = (rows + table.num_rows, nbytes + table.nbytes)
+    return dict(sorted(sizes.items(), key=lambda item: SPLITS.index(item[0])))
+
+
+def render_card_metadata(root: Path, flavor: str = "full") -> dict[str, Any]:
+    """`configs` and `dataset_info` for the data/ under `root`, a release of that flavour."""
+    tax = load_taxonomy()
+    configs: list[dict[str, Any]] = []
+    infos = DatasetInfosDict()
+    for config in CONFIGS:
+        sizes = _split_sizes(root / "data" / config)
+        entry: dict[str, Any] = {"config_name": config}
+        if config == DEFAULT_CONFIG:
+            entry["default"] = True
+        entry["data_files"] = [{"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in sizes]
+        configs.append(entry)
+        splits = SplitDict()
+        for name, (rows, nbytes) in sizes.items():
+            splits.add(SplitInfo(name=name, num_examples=rows, num_bytes=nbytes))
+        infos[config] = DatasetInfo(
+            features=flavor_features(config, tax, flavor),
+            splits=splits,
+            dataset_size=sum(nbytes for _, nbytes in sizes.values()),
+        )
+    holder: dict[str, Any] = {}
+    infos.to_dataset_card_data(holder)  # any mapping will do as card data
+    return {"configs": configs, "dataset_info": holder["dataset_info"]}
+
+
+STANDOFF_BODY = """
+# Conflict News Corpus (standoff release)
+
+The annotations of the Conflict News Corpus with the text of every document whose licence does
+not allow redistribution left out (`text_status` `withheld`). Such a document keeps its metadata
+(URL, text length, SHA-256), a fingerprint of its sentence boundaries and, in every span, the
+offsets without the text. To get the full corpus, restore the texts from your own copies of the
+articles: `conflict-news rehydrate . ARTICLES --out ROOT` (see the main card, *Copyright-aware
+distribution*).
+"""
+
+
+def render_card(root: Path, flavor: str = "full", template: Path | None = None) -> str:
+    """README.md of release `root` with its front matter's configs and dataset_info regenerated.
+
+    A standoff release takes the rest of its front matter from `template` (the corpus's README.md)
+    and has a body of its own, which describes what is left out.
+    """
+    readme = template or root / "README.md"
+    front, body = split_front_matter(readme.read_text(encoding="utf-8") if readme.exists() else "")
+    front.update(render_card_metadata(root, flavor))
+    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=120)
+    return f"{FENCE}{head}{FENCE}{STANDOFF_BODY if flavor == 'standoff' else body}"
+
+
+def write_card(root: Path, flavor: str = "full", template: Path | None = None) -> bool:
+    """Rewrite README.md's front matter if it is out of date; True when it changed."""
+    readme = root / "README.md"
+    new = render_card(root, flavor, template)
+    if readme.exists() and readme.read_text(encoding="utf-8") == new:
+        return False
+    write_atomic(readme, new.encode("utf-8"))
+    return True

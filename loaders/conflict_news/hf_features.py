@@ -1,0 +1,216 @@
+"""The typed `datasets.Features` of every published config, defined once here from schema/taxonomy.json.
+
+The Parquet schemas, the card's `dataset_info` and what `load_dataset` returns all come from these.
+Every label set becomes a ClassLabel whose names follow the taxonomy's order; the taxonomy only
+ever appends labels within a major version, so the integer ids stay stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from datasets import ClassLabel, Features, List, Value
+
+from .taxonomy import Taxonomy, load_taxonomy
+
+CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio")
+DEFAULT_CONFIG = "documents"
+POLARITIES = ("positive", "negative")
+QUOTE_PARTS = ("cue", "content", "source")
+
+
+def _string() -> Value:
+    return Value("string")
+
+
+def _span() -> dict[str, Value]:
+    return {"start": Value("int32"), "end": Value("int32"), "text": _string()}
+
+
+def _labels(names: tuple[str, ...]) -> ClassLabel:
+    return ClassLabel(names=list(names))
+
+
+def bio_names(types: tuple[str, ...]) -> tuple[str, ...]:
+    """O, then B-<type> and I-<type> for each type in order."""
+    return ("O", *(f"{prefix}-{t}" for t in types for prefix in ("B", "I")))
+
+
+def entity_fields(tax: Taxonomy) -> dict[str, Any]:
+    return {
+        "id": _string(),
+        "name": _string(),
+        "type": _labels(tax.entity_types),
+        "wikidata": _string(),
+        "affiliation": _string(),
+        "mentions": List(_span()),
+    }
+
+
+def event_fields(tax: Taxonomy) -> dict[str, Any]:
+    return {
+        "id": _string(),
+        "type": _labels(tuple(tax.event_types)),
+        "trigger": _span(),
+        "arguments": List({"role": _labels(tax.roles), "span": _span(), "entity": _string()}),
+        "location": {
+            "span": _span(),
+            "name": _string(),
+            "country": _string(),
+            "wikidata": _string(),
+            "precision": _labels(tax.location_precision),
+        },
+        "time": {
+            "span": _span(),
+            "start": _string(),
+            "end": _string(),
+            "precision": _labels(tax.time_precision),
+            "anchor": _labels(tax.time_anchors),
+        },
+        "modality": _labels(tax.modalities),
+        "polarity": _labels(POLARITIES),
+        "relations": List({"type": _labels(tax.event_relations), "target": _string()}),
+        # Derived reverse links, so that the events table joins figures and quotes both ways.
+        "figures": List(_string()),
+        "quotes": List(_string()),
+    }
+
+
+def quote_fields(tax: Taxonomy) -> dict[str, Any]:
+    return {
+        "id": _string(),
+        "type": _labels(tax.quote_types),
+        "cue": _span(),
+        "source": _span(),
+        "speaker": _string(),
+        "contents": List(_span()),
+        "events": List(_string()),
+        "figures": List(_string()),  # derived: figures whose `quote` is this quote
+    }
+
+
+def figure_fields(tax: Taxonomy) -> dict[str, Any]:
+    number = Value("float64")
+    return {
+        "id": _string(),
+        "span": _span(),
+        "value": number,
+        "lower": number,
+        "upper": number,
+        "bound": _labels(tax.figure_bounds),
+        "approx_cue": _span(),
+        "counted": _string(),
+        "counted_span": _span(),
+        "property": _labels(tax.figure_properties),
+        "claimant": _string(),
+        "quote": _string(),
+        "event": _string(),
+    }
+
+
+def metadata_fields() -> dict[str, Any]:
+    strings = List(_string())
+    return {
+        "schema_version": _string(),
+        "id": _string(),
+        "language": _string(),
+        "title": _string(),
+        "source": {
+            "publisher": _string(),
+            "url": _string(),
+            "original_filename": _string(),
+            "original_sha256": _string(),
+        },
+        "published": {"date": _string(), "precision": _string(), "inferred": Value("bool"), "evidence": _string()},
+        "retrieved": _string(),
+        "added": _string(),
+        "license": {"text": _string(), "annotations": _string()},
+        "distribution": {"policy": _string(), "decided_by": _string()},
+        "tags": {"conflicts": strings, "topics": strings},
+        "normalization": _string(),
+        "text_sha256": _string(),
+        "text_length": Value("int32"),
+        "split": _string(),
+    }
+
+
+def spans_bio_fields(tax: Taxonomy) -> dict[str, Any]:
+    offsets = List(Value("int32"))
+    return {
+        "doc_id": _string(),
+        "tokens": List(_string()),
+        "starts": offsets,
+        "ends": offsets,
+        "event_tags": List(_labels(bio_names(tuple(tax.event_types)))),
+        "quote_tags": List(_labels(bio_names(QUOTE_PARTS))),
+        "figure_tags": List(_labels(bio_names(tax.figure_properties))),
+    }
+
+
+def build_features(config: str, tax: Taxonomy | None = None) -> Features:
+    """The Features of one config (one of CONFIGS)."""
+    tax = tax or load_taxonomy()
+    doc_id = {"doc_id": _string()}
+    match config:
+        case "documents":
+            return Features(
+                {
+                    **doc_id,
+                    "text": _string(),
+                    "metadata": metadata_fields(),
+                    "provenance": {"kind": _string(), "annotators": List(_string()), "guidelines": _string()},
+                    "entities": List(entity_fields(tax)),
+                    "events": List(event_fields(tax)),
+                    "quotes": List(quote_fields(tax)),
+                    "figures": List(figure_fields(tax)),
+                }
+            )
+        case "events":
+            return Features({**doc_id, **event_fields(tax)})
+        case "quotes":
+            return Features({**doc_id, **quote_fields(tax)})
+        case "figures":
+            return Features({**doc_id, **figure_fields(tax)})
+        case "entities":
+            return Features({**doc_id, **entity_fields(tax)})
+        case "spans_bio":
+            return Features(spans_bio_fields(tax))
+    raise ValueError(f"unknown config {config!r}; expected one of {', '.join(CONFIGS)}")
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+def _label_ids(names: list[str]) -> dict[Any, Any]:
+    return {name: i for i, name in enumerate(names)}
+
+
+def _label_names(names: list[str]) -> dict[Any, Any]:
+    return dict(enumerate(names))
+
+
+def make_label_encoder(feature: Any, table: Callable[[list[str]], dict[Any, Any]] = _label_ids) -> Callable[[Any], Any]:
+    """A function turning a row's label strings into ClassLabel ids, everything else untouched.
+
+    The same result as `Features.encode_example` for our rows (validated, so every label is known),
+    at a fraction of its cost: the walk over the feature tree is done once, not once per row.
+    """
+    if isinstance(feature, ClassLabel):
+        ids = table(feature.names)
+        return lambda value: None if value is None else ids[value]
+    if isinstance(feature, List):
+        item = make_label_encoder(feature.feature, table)
+        return _keep if item is _keep else lambda value: None if value is None else [item(v) for v in value]
+    if isinstance(feature, dict):
+        fields = {key: enc for key, sub in feature.items() if (enc := make_label_encoder(sub, table)) is not _keep}
+        if not fields:
+            return _keep
+        return lambda value: None if value is None else {**value, **{k: enc(value[k]) for k, enc in fields.items()}}
+    return _keep
+
+
+def make_label_decoder(feature: Any) -> Callable[[Any], Any]:
+    """The inverse of make_label_encoder: ClassLabel ids of a stored row back to their names."""
+    return make_label_encoder(feature, _label_names)

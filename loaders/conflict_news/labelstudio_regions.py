@@ -1,0 +1,208 @@
+"""One Label Studio annotation's result list -> checked regions, attributes and directed links.
+
+Start/end are trusted against the task's text (code points); `value.text` is only compared after
+undoing the editor's escaping of line breaks (a literal backslash-n) and collapsing whitespace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Issue
+from .labelstudio_config import LABELS, SPAN, Attribute, list_attributes, list_relations
+from .taxonomy import Taxonomy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Region:
+    id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    source: str
+    target: str
+    label: str
+    order: int
+
+
+@dataclass(slots=True, kw_only=True)
+class ReadResult:
+    regions: dict[str, Region] = field(default_factory=dict)
+    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    # Region ids touched by a reported problem: what follows from it (a missing attribute, an
+    # unlinked part) is not reported a second time.
+    tainted: set[str] = field(default_factory=set)
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.replace("\\n", "\n").split())
+
+
+def _plain_number(value: Any) -> Any:
+    # Label Studio may hand back 270.0 for 270; keep the integral form our files use.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+class ResultReader:
+    def __init__(self, tax: Taxonomy, text: str, file: str, at: str) -> None:
+        self.text, self.file, self.at = text, file, at
+        self.attrs: dict[str, Attribute] = {a.name: a for a in list_attributes(tax)}
+        self.relations = list_relations(tax)
+        self.out = ReadResult()
+        # Regions already reported as broken: their attributes and links are not reported again.
+        self.broken: set[str] = set()
+
+    def report(self, code: str, path: str, ann_id: str | None, message: str, *touched: str) -> None:
+        self.out.tainted.update(touched)
+        self.out.issues.append(Issue(code=code, file=self.file, path=path, ann_id=ann_id, message=message))
+
+    def read(self, results: list[dict[str, Any]]) -> ReadResult:
+        relations: list[tuple[int, dict[str, Any]]] = []
+        attributes: list[tuple[int, dict[str, Any]]] = []
+        for i, res in enumerate(results):
+            if res.get("type") == "relation":
+                relations.append((i, res))
+            elif res.get("from_name") == SPAN:
+                self.read_region(i, res)
+            else:
+                attributes.append((i, res))
+        for i, res in attributes:
+            self.read_attribute(i, res)
+        for i, res in relations:
+            self.read_relation(i, res)
+        return self.out
+
+    def read_region(self, i: int, res: dict[str, Any]) -> None:
+        rid = str(res.get("id"))
+        if not self.check_region(i, res):
+            self.broken.add(rid)
+            self.out.tainted.add(rid)
+
+    def check_region(self, i: int, res: dict[str, Any]) -> bool:
+        path, rid, value = f"{self.at}.result[{i}]", str(res.get("id")), res.get("value", {})
+        labels = value.get("labels") or []
+        if len(labels) != 1 or labels[0] not in LABELS:
+            self.report(
+                "ls-unknown-label", f"{path}.value.labels", rid, f"labels {labels!r}: expected one of {sorted(LABELS)}"
+            )
+            return False
+        start, end = value.get("start"), value.get("end")
+        if not isinstance(start, int) or not isinstance(end, int) or start >= end:
+            self.report("ls-span-inverted", f"{path}.value", rid, f"start {start!r} is not before end {end!r}")
+            return False
+        if start < 0 or end > len(self.text):
+            self.report(
+                "ls-span-out-of-range",
+                f"{path}.value.end",
+                rid,
+                f"[{start}, {end}) is outside the text (length {len(self.text)})",
+            )
+            return False
+        covered = self.text[start:end]
+        shown = value.get("text")
+        if isinstance(shown, str) and _loose(shown) != _loose(covered):
+            self.report(
+                "ls-span-text-mismatch",
+                f"{path}.value.text",
+                rid,
+                f"{shown!r} differs from the text at [{start}, {end}): {covered!r}",
+            )
+        self.out.regions[rid] = Region(id=rid, label=labels[0], start=start, end=end, text=covered, order=i)
+        return True
+
+    def read_attribute(self, i: int, res: dict[str, Any]) -> None:
+        path, rid, name = f"{self.at}.result[{i}]", str(res.get("id")), res.get("from_name")
+        attr = self.attrs.get(str(name))
+        if attr is None or res.get("type") != attr.kind:
+            self.report(
+                "ls-unknown-label",
+                f"{path}.from_name",
+                rid,
+                f"no {res.get('type')} control named {name!r} in the labeling config",
+                rid,
+            )
+            return
+        if rid in self.broken:
+            return
+        if rid not in self.out.regions:
+            self.report("ls-orphan-attribute", path, rid, f"{name} belongs to no span region with this id")
+            return
+        value = res.get("value", {})
+        if attr.kind == "choices":
+            chosen = value.get("choices") or []
+            if len(chosen) != 1 or chosen[0] not in attr.choices:
+                self.report(
+                    "ls-unknown-label",
+                    f"{path}.value.choices",
+                    rid,
+                    f"{name} {chosen!r} is not one choice of the config",
+                    rid,
+                )
+                return
+            found: Any = chosen[0]
+        elif attr.kind == "number":
+            found = _plain_number(value.get("number"))
+        else:
+            texts = value.get("text") or []
+            found = texts[0] if texts else None
+        if found is not None:
+            self.out.attributes.setdefault(rid, {})[attr.name] = found
+
+    def read_relation(self, i: int, res: dict[str, Any]) -> None:
+        path = f"{self.at}.result[{i}]"
+        source, target = str(res.get("from_id")), str(res.get("to_id"))
+        direction = res.get("direction", "right")
+        if direction == "left":
+            source, target = target, source
+        if {source, target} & self.broken:
+            self.out.tainted.update((source, target))
+            return
+        missing = [rid for rid in (source, target) if rid not in self.out.regions]
+        if missing:
+            self.report(
+                "ls-relation-dangling", path, source, f"relation names no region {', '.join(missing)}", source, target
+            )
+            return
+        labels = res.get("labels") or []
+        if direction not in ("left", "right") or not labels:
+            self.report(
+                "ls-relation-role",
+                path,
+                source,
+                f"relation {source} -> {target} needs a direction and a label",
+                source,
+                target,
+            )
+            return
+        ends = (self.out.regions[source].label, self.out.regions[target].label)
+        for label in labels:
+            if label not in self.relations:
+                self.report(
+                    "ls-unknown-label",
+                    f"{path}.labels",
+                    source,
+                    f"relation label {label!r} is not in the labeling config",
+                    source,
+                    target,
+                )
+            elif self.relations[label] != ends:
+                want = " -> ".join(self.relations[label])
+                self.report(
+                    "ls-relation-role",
+                    f"{path}.labels",
+                    source,
+                    f"{label!r} links {want}, not {ends[0]} -> {ends[1]}",
+                    source,
+                    target,
+                )
+            else:
+                self.out.links.append(Link(source=source, target=target, label=label, order=i))

@@ -1,0 +1,178 @@
+"""Our annotation files -> Label Studio tasks whose predictions carry every span, link and attribute.
+
+The region id scheme is described in labelstudio_config. Links to an entity point at the region of
+its first mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .labelstudio_config import SEP, SPAN, TEXT
+from .textnorm import hash_text
+
+Result = dict[str, Any]
+
+
+class RegionWriter:
+    """Collects the results of one annotation file: regions, their attributes, and merged relations."""
+
+    def __init__(self) -> None:
+        self.results: list[Result] = []
+        self.spans: dict[str, dict[str, Any]] = {}
+        self.links: dict[tuple[str, str], list[str]] = {}
+
+    def region(self, region_id: str, label: str, span: dict[str, Any]) -> None:
+        self.spans[region_id] = span
+        value = {"start": span["start"], "end": span["end"], "text": span["text"], "labels": [label]}
+        self.results.append({"id": region_id, "from_name": SPAN, "to_name": TEXT, "type": "labels", "value": value})
+
+    def attribute(self, region_id: str, name: str, kind: str, value: Any) -> None:
+        if value is None:
+            return
+        span = self.spans[region_id]
+        payload: dict[str, Any] = {"start": span["start"], "end": span["end"], "text": span["text"]}
+        if kind == "choices":
+            payload["choices"] = [value]
+        elif kind == "number":
+            payload["number"] = value
+        else:
+            payload["text"] = [value]
+        self.results.append({"id": region_id, "from_name": name, "to_name": TEXT, "type": kind, "value": payload})
+
+    def link(self, from_id: str, to_id: str, label: str) -> None:
+        self.links.setdefault((from_id, to_id), []).append(label)
+
+    def finish(self) -> list[Result]:
+        relations = [
+            {"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": labels}
+            for (a, b), labels in self.links.items()
+        ]
+        return self.results + relations
+
+
+def _write_entities(w: RegionWriter, ann: dict[str, Any]) -> None:
+    for ent in ann["entities"]:
+        for j, span in enumerate(ent["mentions"]):
+            rid = f"{ent['id']}{SEP}m{j}"
+            w.region(rid, "MENTION", span)
+            w.attribute(rid, "entity", "textarea", ent["id"])
+            if j == 0:
+                w.attribute(rid, "entity_name", "textarea", ent["name"])
+                w.attribute(rid, "entity_type", "choices", ent["type"])
+                w.attribute(rid, "entity_wikidata", "textarea", ent["wikidata"])
+    for ent in ann["entities"]:
+        if ent["affiliation"]:
+            w.link(f"{ent['id']}{SEP}m0", f"{ent['affiliation']}{SEP}m0", "affiliation")
+
+
+def _write_place_and_time(w: RegionWriter, ev: dict[str, Any]) -> None:
+    fields = {
+        "location": ("LOCATION", "loc", {"loc_name": "name", "loc_country": "country", "loc_wikidata": "wikidata"},
+                     {"loc_precision": "precision"}),
+        "time": ("TIME", "time", {"time_start": "start", "time_end": "end"},
+                 {"time_precision": "precision", "time_anchor": "anchor"}),
+    }  # fmt: skip
+    for key, (label, part, texts, choices) in fields.items():
+        item = ev[key]
+        if item is None:
+            continue
+        rid = ev["id"]
+        if item["span"] is not None:
+            rid = f"{ev['id']}{SEP}{part}"
+            w.region(rid, label, item["span"])
+            w.link(ev["id"], rid, key)
+        for name, field in texts.items():
+            w.attribute(rid, name, "textarea", item[field])
+        for name, field in choices.items():
+            w.attribute(rid, name, "choices", item[field])
+
+
+def _write_events(w: RegionWriter, ann: dict[str, Any]) -> None:
+    for ev in ann["events"]:
+        w.region(ev["id"], "EVENT", ev["trigger"])
+        for name in ("type", "modality", "polarity"):
+            w.attribute(ev["id"], "event_type" if name == "type" else name, "choices", ev[name])
+        for j, arg in enumerate(ev["arguments"]):
+            rid = f"{ev['id']}{SEP}arg{j}"
+            w.region(rid, "ARGUMENT", arg["span"])
+            w.link(ev["id"], rid, arg["role"])
+            if arg["entity"]:
+                w.link(rid, f"{arg['entity']}{SEP}m0", "refers_to")
+        _write_place_and_time(w, ev)
+    for ev in ann["events"]:
+        for rel in ev["relations"]:
+            w.link(ev["id"], rel["target"], rel["type"])
+
+
+def _write_quotes(w: RegionWriter, ann: dict[str, Any]) -> None:
+    for q in ann["quotes"]:
+        w.region(q["id"], "CUE", q["cue"])
+        w.attribute(q["id"], "quote_type", "choices", q["type"])
+        if q["source"]:
+            w.region(f"{q['id']}{SEP}src", "SOURCE", q["source"])
+            w.link(q["id"], f"{q['id']}{SEP}src", "source")
+        for j, span in enumerate(q["contents"]):
+            w.region(f"{q['id']}{SEP}c{j}", "CONTENT", span)
+            w.link(q["id"], f"{q['id']}{SEP}c{j}", "content")
+        if q["speaker"]:
+            w.link(q["id"], f"{q['speaker']}{SEP}m0", "speaker")
+        for ev in q["events"]:
+            w.link(q["id"], ev, "reports")
+
+
+def _write_figures(w: RegionWriter, ann: dict[str, Any]) -> None:
+    for fig in ann["figures"]:
+        fid = fig["id"]
+        w.region(fid, "FIGURE", fig["span"])
+        for name in ("value", "lower", "upper"):
+            w.attribute(fid, f"fig_{name}", "number", fig[name])
+        w.attribute(fid, "fig_bound", "choices", fig["bound"])
+        w.attribute(fid, "fig_property", "choices", fig["property"])
+        w.attribute(fid, "fig_counted", "textarea", fig["counted"])
+        for key, part in (("approx_cue", "approx"), ("counted_span", "counted")):
+            if fig[key]:
+                w.region(f"{fid}{SEP}{part}", "APPROX" if part == "approx" else "COUNTED", fig[key])
+                w.link(fid, f"{fid}{SEP}{part}", part)
+        targets = {"quantifies": fig["event"], "in_quote": fig["quote"]}
+        targets["claimant"] = f"{fig['claimant']}{SEP}m0" if fig["claimant"] else None
+        for label, target in targets.items():
+            if target:
+                w.link(fid, target, label)
+
+
+def build_result(ann: dict[str, Any]) -> list[Result]:
+    """The Label Studio result list that represents one annotation file."""
+    w = RegionWriter()
+    _write_entities(w, ann)
+    _write_events(w, ann)
+    _write_quotes(w, ann)
+    _write_figures(w, ann)
+    return w.finish()
+
+
+def model_version(ann: dict[str, Any]) -> str:
+    prov = ann["provenance"]
+    return f"{prov['kind']}:{'+'.join(prov['annotators'])}"
+
+
+def build_task(doc_id: str, text: str, prediction: dict[str, Any] | None) -> dict[str, Any]:
+    task: dict[str, Any] = {"data": {"doc_id": doc_id, "text": text, "text_sha256": hash_text(text)}}
+    if prediction is not None:
+        task["data"]["guidelines"] = prediction["provenance"]["guidelines"]
+        task["predictions"] = [
+            {"model_version": model_version(prediction), "score": 1.0, "result": build_result(prediction)}
+        ]
+    return task
+
+
+def read_prediction_files(path: Path) -> Iterator[dict[str, Any]]:
+    """Annotation files in our schema (a single file or a folder of them), e.g. a model's output."""
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    for file in files:
+        ann: dict[str, Any] = orjson.loads(file.read_bytes())
+        yield ann

@@ -1,0 +1,237 @@
+"""`conflict-news rehydrate`: a standoff release plus the user's own copies of the articles -> a full corpus root.
+
+Each source article is normalised exactly as `add` does (ingest.decode_article: HTML extraction,
+rule cnc-norm-1) and matched to a withheld document by its SHA-256; a copy that differs is
+matched by URL, by id (a JSONL `id`, or the file name <doc_id>.txt) or by the share of the
+document's sentence hashes it contains, and its spans are re-placed (realign.py). Every span that moved is reported; a span that
+cannot be placed exactly, a document without a source and a source that matches no document are
+issues, and then nothing is written. The output (corpus/ + annotations/) is validated before it
+is written, all files or none.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from .checks import iter_spans
+from .errors import CorpusError, Issue, UsageError
+from .fingerprint import Sentence, canonicalize, split_sentences
+from .hf_features import make_label_decoder
+from .ingest import Article, decode_article, read_inputs
+from .realign import Alignment, align
+from .schemas import load_schema
+from .standoff import flavor_features
+from .store import RawDocument, annotation_path, dump_json, metadata_path, text_path, write_all_atomic
+from .taxonomy import load_taxonomy
+from .textnorm import hash_text
+from .validate import check_document
+
+# A copy must contain at least this share of a document's sentences to count as a copy of it.
+MIN_SHARED_SENTENCES = 0.5
+LAYERS = ("entities", "events", "quotes", "figures")
+DERIVED = {"events": ("figures", "quotes"), "quotes": ("figures",)}  # hf_rows adds these reverse links
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    doc_id: str
+    path: str  # JSONPath in the annotation file
+    ann_id: str
+    old: tuple[int, int]
+    new: tuple[int, int]
+
+    def __str__(self) -> str:
+        return f"annotations/{self.doc_id}.json:{self.path}: {self.ann_id}: moved {self.old} -> {self.new}"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    doc_ids: tuple[str, ...]  # every document written
+    exact: tuple[str, ...]  # withheld documents whose copy had the recorded hash
+    realigned: tuple[str, ...]  # withheld documents restored from a differing copy
+    moves: tuple[Move, ...]
+
+
+def read_release(release: Path) -> list[dict[str, Any]]:
+    """The `documents` rows of a standoff release, labels decoded, in id order."""
+    shards = sorted((release / "data" / "documents").glob("*.parquet"))
+    if not shards:
+        raise UsageError(f"{release} is not a standoff release (no data/documents/*.parquet)")
+    decode = make_label_decoder(flavor_features("documents", load_taxonomy(), "standoff"))
+    rows = [decode(row) for shard in shards for row in pq.read_table(shard).to_pylist()]
+    if any("text_status" not in row for row in rows):
+        raise UsageError(f"{release} is a full release, not a standoff one (its rows have no text_status)")
+    return sorted(rows, key=lambda row: row["doc_id"])
+
+
+@dataclass(frozen=True, slots=True)
+class _Copy:
+    text: str
+    article: Article
+    alignment: Alignment | None  # None: the copy has the recorded hash
+
+
+def _sentences(row: dict[str, Any]) -> list[Sentence]:
+    return [Sentence(s["start"], s["end"], s["hash"]) for s in row["fingerprint"]["sentences"]]
+
+
+def _match_sources(
+    withheld: dict[str, dict[str, Any]], articles: list[Article]
+) -> tuple[dict[str, _Copy], list[Issue]]:
+    """doc_id -> the user's copy of it; issues for sources that are no copy of any withheld document."""
+    by_hash = {row["metadata"]["text_sha256"]: doc_id for doc_id, row in withheld.items()}
+    by_url = {
+        row["metadata"]["source"]["url"]: doc_id for doc_id, row in withheld.items() if row["metadata"]["source"]["url"]
+    }
+    owners: dict[str, set[str]] = {}  # sentence hash -> the withheld documents holding that sentence
+    for owner, row in withheld.items():
+        for sentence in row["fingerprint"]["sentences"]:
+            owners.setdefault(sentence["hash"], set()).add(owner)
+    copies: dict[str, _Copy] = {}
+    issues: list[Issue] = []
+    for article in articles:
+        text, problem = decode_article(article)
+        if text is None:
+            issues.extend([problem] if problem else [])
+            continue
+        exact = by_hash.get(hash_text(text))
+        if exact is not None:
+            _keep_better(copies, exact, _Copy(text, article, None))
+            continue
+        canon = canonicalize(text)
+        named = by_url.get(article.stated.get("url")) or article.doc_id or Path(article.filename or "").stem
+        aligned = sorted(
+            ((align(_sentences(withheld[d]), canon), d) for d in _candidates(named, canon.text, withheld, owners)),
+            key=lambda a: -a[0].found,
+        )
+        if not aligned or aligned[0][0].found < MIN_SHARED_SENTENCES:
+            share = (
+                f"only {aligned[0][0].found:.0%} of the sentences of {aligned[0][1]!r}" if aligned else "no sentence"
+            )
+            issues.append(
+                Issue(code="rehydrate-unrelated", file=article.origin, path="$",
+                      message=f"matches no withheld document: no hash match, and it shares {share}")
+            )  # fmt: skip
+            continue
+        _keep_better(copies, aligned[0][1], _Copy(text, article, aligned[0][0]))
+    return copies, issues
+
+
+def _candidates(named: str, canonical: str, withheld: dict[str, Any], owners: dict[str, set[str]]) -> list[str]:
+    """The document a copy names (URL, id), else the few sharing most sentences with it: aligning each
+    copy with every withheld document would grow with the square of the corpus."""
+    if named in withheld:
+        return [named]
+    shared = Counter(doc_id for s in split_sentences(canonical) for doc_id in sorted(owners.get(s.hash, ())))
+    return [doc_id for doc_id, _ in shared.most_common(3)]
+
+
+def _keep_better(copies: dict[str, _Copy], doc_id: str, new: _Copy) -> None:
+    """Of several copies of one document, the exact one, else the one sharing most sentences."""
+
+    def score(copy: _Copy) -> float:
+        return 2.0 if copy.alignment is None else copy.alignment.found
+
+    if doc_id not in copies or score(new) > score(copies[doc_id]):
+        copies[doc_id] = new
+
+
+def _annotation(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
+    """The annotation file of a documents row: the layers without the derived reverse links."""
+    ann: dict[str, Any] = {
+        "schema_version": load_schema("annotation")["properties"]["schema_version"]["const"],
+        "doc_id": row["doc_id"],
+        "text_sha256": text_sha256,
+        "provenance": row["provenance"],
+    }
+    for layer in LAYERS:
+        ann[layer] = [{k: v for k, v in item.items() if k not in DERIVED.get(layer, ())} for item in row[layer]]
+    for figure in ann["figures"]:
+        for key in ("value", "lower", "upper"):  # Parquet stores float64; the files write 270, not 270.0
+            if isinstance(figure[key], float) and figure[key].is_integer():
+                figure[key] = int(figure[key])
+    return ann
+
+
+def _place(span: dict[str, Any], text: str, alignment: Alignment | None) -> tuple[int, int] | None:
+    """Where a withheld span lies in `text` (re-placed when `alignment` is given); fills in its text."""
+    cstart, cend = span.pop("cstart"), span.pop("cend")
+    placed = (span["start"], span["end"]) if alignment is None else alignment.place(cstart, cend)
+    if placed is not None:
+        span["text"] = text[placed[0] : placed[1]]
+    return placed
+
+
+def _unplaced(file: str, path: str, ann_id: str | None, span: dict[str, Any]) -> Issue:
+    return Issue(code="rehydrate-span-unplaced", file=file, path=path, ann_id=ann_id,
+                 message=f"the sentence(s) around {span['start']}-{span['end']} are not in the copy as recorded")  # fmt: skip
+
+
+def _place_spans(
+    doc_id: str, ann: dict[str, Any], text: str, alignment: Alignment | None
+) -> tuple[list[Move], list[Issue]]:
+    """Fill in every span's text (re-placed when `alignment` is given); strip the canonical offsets."""
+    moves, issues = [], []
+    for path, owner, span in iter_spans(ann):
+        old = (span["start"], span["end"])
+        placed = _place(span, text, alignment)
+        if placed is None:
+            issues.append(_unplaced(f"annotations/{doc_id}.json", path, owner, span))
+            continue
+        if placed != old:
+            moves.append(Move(doc_id, path, owner, old, placed))
+        span["start"], span["end"] = placed
+    return moves, issues
+
+
+def rehydrate(release: Path | str, sources: Path | str, out: Path | str) -> Report:
+    """Write the full corpus root `out` from a standoff release and the user's sources; raises CorpusError."""
+    rows, dest = read_release(Path(release)), Path(out)
+    if (dest / "corpus").exists() or (dest / "annotations").exists():
+        raise UsageError(f"{dest} already holds a corpus; rehydrate into a new folder")
+    withheld = {row["doc_id"]: row for row in rows if row["text_status"] == "withheld"}
+    articles, issues = read_inputs(Path(sources))
+    copies, problems = _match_sources(withheld, articles)
+    issues += problems
+    files: dict[Path, bytes] = {}
+    moves: list[Move] = []
+    taxonomy = load_taxonomy()
+    for row in rows:
+        doc_id, meta = row["doc_id"], row["metadata"]
+        if doc_id in withheld and doc_id not in copies:
+            issues.append(
+                Issue(code="rehydrate-source-missing", file=f"corpus/{doc_id}.json", path="$.source.url",
+                      message=f"no source is a copy of this withheld text (url {meta['source']['url']}, "
+                              f"text_sha256 {meta['text_sha256'][:12]}…)")
+            )  # fmt: skip
+            continue
+        copy = copies.get(doc_id)
+        text = copy.text if copy else row["text"]
+        meta["text_sha256"], meta["text_length"] = hash_text(text), len(text)
+        ann = _annotation(row, meta["text_sha256"])
+        alignment = copy.alignment if copy else None
+        found, problems = _place_spans(doc_id, ann, text, alignment)
+        evidence = (row["fingerprint"] or {}).get("evidence")
+        if evidence is not None and _place(evidence, text, alignment) is None:
+            problems.append(_unplaced(f"corpus/{doc_id}.json", "$.published.evidence", None, evidence))
+        elif evidence is not None:
+            meta["published"]["evidence"] = evidence["text"]
+        moves += found
+        issues += problems
+        if problems:
+            continue
+        issues += check_document(dest, RawDocument(doc_id=doc_id, text=text, metadata=meta, annotation=ann), taxonomy)
+        files[text_path(dest, doc_id)] = text.encode("utf-8")
+        files[metadata_path(dest, doc_id)] = dump_json(meta)
+        files[annotation_path(dest, doc_id)] = dump_json(ann)
+    if issues:
+        raise CorpusError(issues)
+    write_all_atomic(files)
+    exact = tuple(d for d, c in sorted(copies.items()) if c.alignment is None)
+    realigned = tuple(d for d, c in sorted(copies.items()) if c.alignment is not None)
+    return Report(tuple(row["doc_id"] for row in rows), exact, realigned, tuple(moves))

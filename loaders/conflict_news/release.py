@@ -1,0 +1,212 @@
+"""`conflict-news release X.Y.Z`: refuse anything invalid, stale or unversioned, then write the release files.
+
+SemVer for data, checked against the previous release (the highest vX.Y.Z git tag):
+MAJOR when a schema's or the taxonomy's major version changed (readers break), MINOR when documents
+or annotations were added or a schema/taxonomy minor version changed, PATCH for corrections only.
+Released ids never disappear silently: each removal needs a tombstone (tombstones.json), and a
+released document never changes split.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .croissant import CROISSANT, build_croissant, dump_croissant
+from .diff import LAYERS, extract_revision
+from .errors import Issue
+from .hf_build import stale_data
+from .hf_card import render_card
+from .load import load_corpus
+from .manifest import MANIFEST, SHIPPED_FILES, compute_manifest, format_manifest, hash_bytes
+from .schemas import SCHEMA_FILES, iter_schema_errors
+from .stats import compute_stats
+from .store import list_doc_ids, read_document, write_all_atomic
+from .validate import iter_errors
+
+VERSION_FILE = Path("loaders") / "conflict_news" / "__about__.py"
+_SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+SHIPPED_SOURCES = ("corpus", "annotations", "schema", "data", "standoff", "tombstones.json")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    version: str
+    previous: str | None
+    level: str
+    files: dict[Path, bytes]
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    match = _SEMVER.match(text)
+    if match is None:
+        raise ValueError(f"not a version X.Y.Z: {text!r}")
+    major, minor, patch = (int(g) for g in match.groups())
+    return major, minor, patch
+
+
+def bump(version: str, level: str) -> str:
+    major, minor, patch = parse_version(version)
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
+        level
+    ]
+
+
+def previous_release(repo: Path) -> str | None:
+    tags = subprocess.run(
+        ["git", "-C", str(repo), "tag", "--list", "v*"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    versions = [t[1:] for t in tags if _SEMVER.match(t[1:])]
+    return max(versions, key=parse_version) if versions else None
+
+
+def _schema_versions(root: Path) -> dict[str, tuple[int, int]]:
+    versions = {}
+    for name in SCHEMA_FILES:
+        schema_id = json.loads((root / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))["$id"]
+        major, minor = schema_id.rsplit(":", 1)[1].split(".")
+        versions[name] = (int(major), int(minor))
+    major, minor = json.loads((root / "schema" / "taxonomy.json").read_text(encoding="utf-8"))["version"].split(".")
+    versions["taxonomy.json"] = (int(major), int(minor))
+    return versions
+
+
+def _ids(root: Path) -> dict[tuple[str, str], set[str]]:
+    """(doc id, layer) -> annotation ids, plus ("", "documents") -> document ids."""
+    ids: dict[tuple[str, str], set[str]] = {("", "documents"): set(list_doc_ids(root))}
+    for doc_id in ids[("", "documents")]:
+        ann = read_document(root, doc_id).annotation or {}
+        for layer in LAYERS:
+            ids[(doc_id, layer)] = {item["id"] for item in ann.get(layer, [])}
+    return ids
+
+
+def required_level(old: Path, new: Path) -> str:
+    old_versions, new_versions = _schema_versions(old), _schema_versions(new)
+    if any(old_versions.get(k, (0, 0))[0] != v[0] for k, v in new_versions.items()):
+        return "major"
+    old_ids, new_ids = _ids(old), _ids(new)
+    added = any(new_ids[key] - old_ids.get(key, set()) for key in new_ids)
+    return "minor" if added or old_versions != new_versions else "patch"
+
+
+def iter_identity_errors(old: Path, new: Path, tombstones: list[dict[str, Any]]) -> Iterator[Issue]:
+    """Removed ids without a tombstone, and released documents that changed split."""
+    buried = {("" if t["layer"] == "documents" else t["doc_id"], t["layer"], t["id"]) for t in tombstones}
+    old_ids, new_ids = _ids(old), _ids(new)
+    for (doc_id, layer), ids in sorted(old_ids.items()):
+        for gone in sorted(ids - new_ids.get((doc_id, layer), set())):
+            if (doc_id, layer, gone) in buried or ("", "documents", doc_id) in buried:
+                continue  # tombstoned itself, or its whole document is
+            yield Issue(
+                code="release-id-removed", file="tombstones.json", path="$", ann_id=gone,
+                message=f"released {layer} id {gone!r} of {doc_id or 'the corpus'} was removed without a tombstone",
+            )  # fmt: skip
+    for doc_id in sorted(old_ids[("", "documents")] & new_ids[("", "documents")]):
+        before = (read_document(old, doc_id).metadata or {}).get("split")
+        after = (read_document(new, doc_id).metadata or {}).get("split")
+        if before != after:
+            yield Issue(
+                code="release-split-moved", file=f"corpus/{doc_id}.json", path="$.split", ann_id=doc_id,
+                message=f"released in split {before!r}, now {after!r}; splits are frozen",
+            )  # fmt: skip
+
+
+def _dirty(repo: Path) -> list[str]:
+    out = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=all", "--", *SHIPPED_SOURCES],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [line[3:] for line in out.splitlines()]
+
+
+def _changelog(text: str, version: str, date: str, stats: dict[str, Any]) -> str:
+    """The open section (## [Unreleased] ...) becomes ## [version] - date, with the release's counts."""
+    counts = (
+        f"Counts: {stats['documents']} document(s), {stats['events']} events, {stats['quotes']} quotes, "
+        f"{stats['figures']} figures, {stats['entities']} entities ({stats['entity_mentions']} mentions)."
+    )
+    section = f"## [{version}] - {date}\n\n{counts}"
+    unreleased = re.compile(r"^## \[Unreleased\].*$", re.M)
+    if unreleased.search(text):
+        return unreleased.sub(section, text, count=1)
+    first = re.search(r"^## \[", text, re.M)  # no notes written: open a section above the last release
+    at = first.start() if first else len(text)
+    return f"{text[:at]}{section}\n\n{text[at:]}"
+
+
+def _citation(text: str, version: str, date: str) -> str:
+    text = re.sub(r"^version: .*$", f'version: "{version}"', text, count=1, flags=re.M)
+    if re.search(r"^date-released: ", text, re.M):
+        return re.sub(r"^date-released: .*$", f'date-released: "{date}"', text, count=1, flags=re.M)
+    return text.replace(f'version: "{version}"\n', f'version: "{version}"\ndate-released: "{date}"\n', 1)
+
+
+def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan | None]:
+    """Every reason to refuse the release, or the files it writes."""
+    issues = list(iter_errors([repo]))
+    issues += [
+        Issue(code="release-dirty", file=f, path="$", message="uncommitted change to a shipped file")
+        for f in _dirty(repo)
+    ]
+    tombstones = json.loads((repo / "tombstones.json").read_text(encoding="utf-8"))
+    issues += [
+        Issue(code="schema-violation", file="tombstones.json", path=p, message=m)
+        for p, m in iter_schema_errors("tombstones", tombstones)
+    ]
+    issues += [
+        Issue(code="release-stale-data", file=f, path="$", message="differs from a fresh `conflict-news build`")
+        for f in stale_data(repo)
+    ]
+    previous, level = previous_release(repo), "initial"
+    try:
+        parse_version(version)
+    except ValueError as exc:
+        issues.append(Issue(code="release-version", file=str(VERSION_FILE), path="$", message=str(exc)))
+        return issues, None
+    if previous is not None:
+        with tempfile.TemporaryDirectory() as scratch:
+            old = extract_revision(repo, f"v{previous}", Path(scratch), ("corpus", "annotations", "schema"))
+            level = required_level(old, repo)
+            if not issues:
+                issues += iter_identity_errors(old, repo, tombstones)
+        if version != bump(previous, level):
+            issues.append(Issue(code="release-version", file=str(VERSION_FILE), path="$",
+                                message=f"after {previous} with {level}-level changes the next version is {bump(previous, level)}, not {version}"))  # fmt: skip
+    if issues:
+        return issues, None
+    stats = compute_stats(load_corpus(repo))
+    files = {
+        repo / VERSION_FILE: f'__version__ = "{version}"\n'.encode(),
+        repo / "CITATION.cff": _citation((repo / "CITATION.cff").read_text(encoding="utf-8"), version, date).encode(),
+        repo / "CHANGELOG.md": _changelog(
+            (repo / "CHANGELOG.md").read_text(encoding="utf-8"), version, date, stats
+        ).encode(),
+        repo / "README.md": re.sub(
+            r"### Counts \(release [^)]*\)", f"### Counts (release {version})", render_card(repo)
+        ).encode(),
+    }
+    cff = yaml.safe_load(files[repo / "CITATION.cff"])
+    files[repo / CROISSANT] = dump_croissant(build_croissant(repo, cff, version))
+    planned = {path.relative_to(repo).as_posix(): data for path, data in files.items()}
+    entries = {e.path: e for e in compute_manifest(repo)}
+    entries |= {rel: hash_bytes(rel, data) for rel, data in planned.items() if rel in SHIPPED_FILES}
+    files[repo / MANIFEST] = format_manifest([entries[k] for k in sorted(entries)], version).encode("utf-8")
+    return [], Plan(version=version, previous=previous, level=level, files=files)
+
+
+def cut_release(repo: Path, version: str, date: str | None = None) -> tuple[list[Issue], Plan | None]:
+    """Check, then write every release file at once (or none); the caller tags the commit."""
+    issues, plan = plan_release(repo, version, date or dt.date.today().isoformat())
+    if plan is not None:
+        write_all_atomic(plan.files, replace=True)
+    return issues, plan

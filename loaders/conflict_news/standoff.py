@@ -1,0 +1,108 @@
+"""The standoff flavour of the Parquet release: the same configs, without the text of `standoff` documents.
+
+A withheld text is replaced by its fingerprint (fingerprint.py; the metadata keeps its length,
+SHA-256 and URL); every span keeps its offsets, loses its `text` and gains its canonical offsets
+`cstart`/`cend`, which let rehydration re-place it in a copy that differs in whitespace, quotes or
+boilerplate. `spans_bio` loses its tokens (the offsets and tags stay). Every row says
+`text_status`: `included` (a `full` document, shipped as in the full flavour) or `withheld`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasets import Features, List, Value
+
+from . import model
+from .fingerprint import Canonical, canonicalize, fingerprint
+from .hf_features import build_features
+from .taxonomy import Taxonomy
+
+FLAVORS = ("full", "standoff")
+SPAN_KEYS = frozenset({"start", "end", "text"})
+
+
+def _is_span_feature(feature: Any) -> bool:
+    return isinstance(feature, dict) and feature.keys() == SPAN_KEYS
+
+
+def _with_canonical(feature: Any) -> Any:
+    """The feature tree with every span struct extended by cstart/cend."""
+    if _is_span_feature(feature):
+        return {**feature, "cstart": Value("int32"), "cend": Value("int32")}
+    if isinstance(feature, List):
+        return List(_with_canonical(feature.feature))
+    if isinstance(feature, dict):
+        return {key: _with_canonical(sub) for key, sub in feature.items()}
+    return feature
+
+
+def fingerprint_feature() -> dict[str, Any]:
+    offsets = {key: Value("int32") for key in ("start", "end", "cstart", "cend")}
+    return {
+        "length": Value("int32"),
+        "sentences": List({"start": Value("int32"), "end": Value("int32"), "hash": Value("string")}),
+        # Where metadata.published.evidence, a passage of the text, was (it is withheld with the text).
+        "evidence": {**offsets, "text": Value("string")},
+    }
+
+
+def flavor_features(config: str, tax: Taxonomy | None = None, flavor: str = "full") -> Features:
+    """The Features of one config in one flavour (the full flavour's are hf_features.build_features)."""
+    full = build_features(config, tax)
+    if flavor == "full":
+        return full
+    fields: dict[str, Any] = {}
+    for name, feature in full.items():
+        fields[name] = _with_canonical(feature)
+        if name == "doc_id":
+            fields["text_status"] = Value("string")
+        if name == "text":
+            fields["fingerprint"] = fingerprint_feature()
+    return Features(fields)
+
+
+def _withhold(value: Any, canon: Canonical | None) -> Any:
+    """Spans inside `value` with cstart/cend added, and their text dropped when `canon` is given."""
+    if isinstance(value, dict):
+        if value.keys() == SPAN_KEYS:
+            if canon is None:
+                return {**value, "cstart": None, "cend": None}
+            cstart, cend = canon.to_canonical(value["start"], value["end"])
+            return {"start": value["start"], "end": value["end"], "text": None, "cstart": cstart, "cend": cend}
+        return {key: _withhold(item, canon) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_withhold(item, canon) for item in value]
+    return value
+
+
+def _evidence(doc: model.Document, row: dict[str, Any], canon: Canonical) -> dict[str, Any] | None:
+    """Withhold an inferred date's evidence when it quotes the text; its place, for rehydration."""
+    evidence = doc.metadata.published.evidence
+    at = doc.text.find(evidence) if evidence else -1
+    if evidence is None or at < 0:
+        return None  # the maintainer's own words, not the article's: shipped as they are
+    row["metadata"]["published"]["evidence"] = None
+    withheld: dict[str, Any] = _withhold({"start": at, "end": at + len(evidence), "text": evidence}, canon)
+    return withheld
+
+
+def standoff_rows(doc: model.Document, rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The full flavour's rows of `doc` (hf_rows.make_rows) as the standoff flavour ships them."""
+    withheld = doc.metadata.distribution.policy == "standoff"
+    canon = canonicalize(doc.text) if withheld else None
+    status = "withheld" if withheld else "included"
+    out: dict[str, list[dict[str, Any]]] = {}
+    for config, config_rows in rows.items():
+        out[config] = []
+        for row in config_rows:
+            new = {"doc_id": row["doc_id"], "text_status": status, **_withhold(row, canon)}
+            if config == "documents" and canon is not None:
+                new["text"] = None
+                new["fingerprint"] = {**fingerprint(canon), "evidence": _evidence(doc, new, canon)}
+            elif config == "documents":
+                new["fingerprint"] = None
+            if config == "spans_bio" and withheld:
+                new["tokens"] = None
+            out[config].append(new)
+    return out

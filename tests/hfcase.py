@@ -1,0 +1,65 @@
+"""Helpers for the Hugging Face tests: a two-split toy corpus, Parquet readers, span walkers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pyarrow.parquet as pq
+
+from conftest import REPO, materialize_case
+
+HF_CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio")
+
+
+def make_two_split_root(dest: Path) -> Path:
+    """The toy corpus (toy-0001, train) plus a copy of it as toy-0002 in the test split."""
+    root = materialize_case({}, dest)
+    for folder in ("corpus", "annotations"):
+        for path in (root / folder).glob("toy-0001.*"):
+            shutil.copy(path, path.with_name(path.name.replace("toy-0001", "toy-0002")))
+    meta_path, ann_path = root / "corpus" / "toy-0002.json", root / "annotations" / "toy-0002.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.update(id="toy-0002", split="test")
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    ann = json.loads(ann_path.read_text(encoding="utf-8"))
+    ann["doc_id"] = "toy-0002"
+    ann_path.write_text(json.dumps(ann), encoding="utf-8")
+    return root
+
+
+def copy_sources(dest: Path) -> Path:
+    """A corpus root holding the repository's sources and card, without data/."""
+    for name in ("corpus", "annotations"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "README.md", dest / "README.md")
+    return dest
+
+
+def load(root: Path, config: str, cache: Path, **kwargs: Any) -> Any:
+    return datasets.load_dataset(str(root), config, cache_dir=str(cache), **kwargs)
+
+
+def read_shards(root: Path, config: str) -> dict[str, Any]:
+    """shard file name -> its table, for one config."""
+    return {p.name: pq.read_table(p) for p in sorted((root / "data" / config).glob("*.parquet"))}
+
+
+def shard_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "data").glob("*/*.parquet"))}
+
+
+def iter_spans(value: Any, where: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every {start, end, text} struct inside a loaded row, with where it was found."""
+    if isinstance(value, dict):
+        if {"start", "end", "text"} <= value.keys() and isinstance(value["start"], int):
+            yield where, value
+        for key, item in value.items():
+            yield from iter_spans(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from iter_spans(item, f"{where}[{i}]")

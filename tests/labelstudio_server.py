@@ -1,0 +1,98 @@
+"""A real Label Studio server for the integration tests.
+
+Label Studio pins dependencies that clash with ours (pyarrow among them), so it lives in its own
+virtual environment, created once and kept under .cache/ (git-ignored; CNC_LABEL_STUDIO_ENV moves
+it). `.ci/run` creates it before the tests (`python3 tests/labelstudio_server.py`), so CI never
+skips the server tests; locally the first test run creates it.
+
+The server gets a fresh data dir, binds 127.0.0.1 on a free port, and has legacy API tokens switched
+on at first start (the only moment that setting is read), so one fixed token authenticates the SDK.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+VERSION = "1.23.2"
+REPO = Path(__file__).resolve().parent.parent
+ENV_DIR = Path(os.environ.get("CNC_LABEL_STUDIO_ENV", REPO / ".cache" / f"labelstudio-{VERSION}"))
+READY = ENV_DIR / "installed"
+
+
+def ensure_env() -> Path:
+    """The label-studio executable of the cached environment, installing it on first use."""
+    exe = ENV_DIR / "bin" / "label-studio"
+    if READY.exists() and exe.exists():
+        return exe
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(ENV_DIR)], check=True)
+    pip = [str(ENV_DIR / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, f"label-studio=={VERSION}"], check=True)
+    READY.write_text(VERSION + "\n", encoding="utf-8")  # only a complete install counts
+    return exe
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Server:
+    url: str
+    token: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_server(data_dir: Path, timeout: float = 300) -> Server:
+    exe = ensure_env()
+    port, token = free_port(), secrets.token_hex(20)
+    env = os.environ | {
+        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
+        "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        "LABEL_STUDIO_USERNAME": "lead@example.org",
+        "LABEL_STUDIO_PASSWORD": secrets.token_hex(12),
+        "LABEL_STUDIO_USER_TOKEN": token,
+    }
+    log = data_dir / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(exe), "start", "--no-browser", "--port", str(port), "--internal-host", "127.0.0.1"],
+            env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    server = Server(url=f"http://127.0.0.1:{port}", token=token, process=process, log=log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"Label Studio exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+            )
+        try:
+            with urllib.request.urlopen(f"{server.url}/health", timeout=5) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(1)
+    server.stop()
+    raise RuntimeError(f"Label Studio did not answer within {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+if __name__ == "__main__":
+    print(ensure_env())

@@ -1,0 +1,86 @@
+"""Helpers for the Label Studio tests: exports built from a corpus root, their damaged variants, and
+copies of the toy corpus whose text is full of the characters that break offsets elsewhere.
+
+A damaged-export case (tests/cases/labelstudio/<code>.json) edits the export of the toy corpus (one
+task, one annotation made from the prediction): `set`/`delete` a JSON pointer, or `copy` one
+pointer's value to another. Importing it must give exactly the issue <code> and write nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from conflict_news.labelstudio_tasks import build_task
+from conflict_news.store import annotation_path, dump_json, metadata_path, read_document, text_path
+from conflict_news.textnorm import hash_text
+from conftest import _delete, _set, _walk
+
+LS_CASES_DIR = Path(__file__).parent / "cases" / "labelstudio"
+LS_CASES = sorted(p.stem for p in LS_CASES_DIR.glob("*.json"))
+
+# Separators a space of the toy text may become: each starts and ends with whitespace, so no span
+# gains edge whitespace, and none is digits, so figure values still read the same.
+NOISE = (" ", "  ", "\t", "\r\n", "\r\n\r\n", " \U0001f1e6\U0001f1f6 ", " \U0001f680 ", " \u0642\u0627\u0644\u062a ",
+         " \u05e9\u05dc\u05d5\u05dd ", " q\u0301 ", " \u00a0 ", "\n\t ")  # fmt: skip
+
+
+def offline_export(root: Path, doc_id: str) -> list[dict[str, Any]]:
+    """What Label Studio's full export holds after one annotator accepted the gold pre-annotation."""
+    raw = read_document(root, doc_id)
+    assert raw.text is not None
+    task = build_task(doc_id, raw.text, raw.annotation)
+    result = copy.deepcopy(task["predictions"][0]["result"])
+    annotation = {"id": 1, "completed_by": 1, "was_cancelled": False, "ground_truth": False, "result": result}
+    return [{"id": 1, **task, "annotations": [annotation], "drafts": []}]
+
+
+def apply_case(export: list[dict[str, Any]], case: dict[str, Any]) -> list[dict[str, Any]]:
+    for source, dest in case.get("copy", {}).items():
+        parent, key = _walk(export, source)
+        _set(export, dest, copy.deepcopy(parent[key]))
+    for pointer, value in case.get("set", {}).items():
+        _set(export, pointer, value)
+    for pointer in case.get("delete", []):
+        _delete(export, pointer)
+    return export
+
+
+def load_ls_case(code: str) -> dict[str, Any]:
+    case: dict[str, Any] = json.loads((LS_CASES_DIR / f"{code}.json").read_text(encoding="utf-8"))
+    return case
+
+
+def noisy_copy(root: Path, doc_id: str, choices: list[int]) -> None:
+    """Rewrite a document in place: the k-th space of its text becomes NOISE[choices[k]] (cycling),
+    offsets of every span shift with it, and metadata and annotation hashes follow."""
+    raw = read_document(root, doc_id)
+    assert raw.text is not None and raw.annotation is not None
+    new_at, pieces, k = [], [], 0
+    for ch in raw.text:
+        new_at.append(sum(len(p) for p in pieces))
+        if ch == " " and choices:
+            ch = NOISE[choices[k % len(choices)]]
+            k += 1
+        pieces.append(ch)
+    text = "".join(pieces)
+    new_at.append(len(text))
+
+    def move(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"start", "end", "text"}:
+                start, end = new_at[value["start"]], new_at[value["end"]]
+                return {"start": start, "end": end, "text": text[start:end]}
+            return {key: move(v) for key, v in value.items()}
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        return value
+
+    ann = move(raw.annotation)
+    ann["text_sha256"] = hash_text(text)
+    meta = dict(raw.metadata, text_sha256=hash_text(text), text_length=len(text))
+    text_path(root, doc_id).write_bytes(text.encode("utf-8"))
+    metadata_path(root, doc_id).write_bytes(dump_json(meta))
+    annotation_path(root, doc_id).write_bytes(dump_json(ann))

@@ -1,0 +1,76 @@
+"""croissant.json is current, passes the real mlcroissant validator, and its records load with label names."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import mlcroissant as mlc
+import pytest
+
+from conflict_news.croissant import CROISSANT, build_croissant
+from conflict_news.taxonomy import load_taxonomy
+from conftest import REPO
+
+
+def test_croissant_json_is_current() -> None:
+    """Regenerate with `conflict-news croissant` after a build."""
+    assert json.loads((REPO / CROISSANT).read_text(encoding="utf-8")) == build_croissant(REPO)
+
+
+def test_mlcroissant_validates_it() -> None:
+    exe = Path(sys.executable).parent / "mlcroissant"
+    result = subprocess.run([str(exe), "validate", "--jsonld", str(REPO / CROISSANT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_records_load_with_label_names_and_match_the_data() -> None:
+    dataset = mlc.Dataset(jsonld=str(REPO / CROISSANT))
+    events = list(dataset.records("events"))
+    assert len(events) == 47
+    names = {r["labels-events-type/index"]: r["labels-events-type/name"] for r in dataset.records("labels-events-type")}
+    assert list(names.values()) == list(load_taxonomy().event_types)
+    first = events[0]
+    assert (first["events/id"], names[first["events/type"]], first["events/split"]) == (b"ev1", "violent.war", b"test")
+    assert first["events/trigger"]["events/trigger/text"] == b"conflict"
+    for record_set in ("documents", "quotes", "figures", "entities", "spans_bio"):
+        assert list(itertools.islice(dataset.records(record_set), 1)), record_set
+
+
+def test_a_changed_shard_fails_its_checksum(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(REPO / "data", root / "data")
+    shutil.copy(REPO / CROISSANT, root / CROISSANT)
+    shard = next((root / "data" / "events").glob("*.parquet"))
+    shutil.copy(next((root / "data" / "quotes").glob("*.parquet")), shard)
+    with pytest.raises(mlc.GenerationError):
+        list(mlc.Dataset(jsonld=str(root / CROISSANT)).records("events"))
+
+
+def test_croissant_verb_writes_the_current_document(tmp_path: Path) -> None:
+    from conflict_news.cli import main
+
+    for name in ("data", "CITATION.cff"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, tmp_path / name)
+    assert main(["croissant", "--root", str(tmp_path)]) == 0
+    assert (tmp_path / CROISSANT).read_bytes() == (REPO / CROISSANT).read_bytes()
+
+
+def test_release_verbs_name_the_missing_extras(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conflict_news.cli import main
+
+    monkeypatch.setitem(sys.modules, "mlcroissant", None)  # as if the release extra were not installed
+    import conflict_news
+
+    for name in ("croissant", "release"):
+        monkeypatch.delitem(sys.modules, f"conflict_news.{name}", raising=False)
+        monkeypatch.delattr(conflict_news, name, raising=False)  # else `from . import` finds the old module
+    assert main(["croissant"]) == 1
+    assert main(["release", "9.9.9"]) == 1
+    assert "pip install 'conflict-news-corpus[hf,release]'" in capsys.readouterr().err

@@ -1,0 +1,244 @@
+"""The scorer: gold against itself, a hand-made prediction with hand-computed numbers, invalid input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflict_news import CorpusError
+from conflict_news.cli import main
+from conflict_news.evaluate import Item, evaluate, match
+from conftest import BASE, REPO
+
+TOY = BASE / "annotations" / "toy-0001.json"
+
+
+def _span(start: int, end: int) -> dict[str, Any]:
+    text = (BASE / "corpus" / "toy-0001.txt").read_text(encoding="utf-8")
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def _event(eid: str, start: int, end: int, etype: str, modality: str, args: list[tuple[str, int, int]]) -> dict:
+    return {
+        "id": eid, "type": etype, "trigger": _span(start, end), "location": None, "time": None,
+        "arguments": [{"role": r, "span": _span(s, e), "entity": None} for r, s, e in args],
+        "modality": modality, "polarity": "positive", "relations": [],
+    }  # fmt: skip
+
+
+def _prediction() -> dict[str, Any]:
+    """The toy gold as a weak system would annotate it; the expected numbers below are counted by hand."""
+    gold = json.loads(TOY.read_text(encoding="utf-8"))
+    return {
+        **{k: gold[k] for k in ("schema_version", "doc_id", "text_sha256")},
+        "provenance": {"kind": "prediction", "annotators": ["hand-made"], "guidelines": "1.0"},
+        "entities": [
+            {
+                "id": "p-varn",
+                "name": "Varn",
+                "type": "person",
+                "wikidata": None,
+                "affiliation": None,
+                "mentions": [_span(122, 131)],
+            },
+        ],
+        "events": [
+            # "fired": right span, wrong type; attacker exact, instrument "rockets" only overlaps "12 rockets"
+            _event("pA", 17, 22, "violent.remote_strike", "actual", [("attacker", 0, 16), ("instrument", 26, 33)]),
+            # "will answer": overlaps the gold "answer" only
+            _event("pB", 99, 110, "violent.attack", "planned", [("attacker", 96, 98)]),
+            # "told": no gold event
+            _event("pC", 132, 136, "diplomatic.meeting", "actual", []),
+        ],
+        "quotes": [
+            {
+                "id": "pq",
+                "type": "direct",
+                "cue": _span(132, 136),
+                "source": _span(122, 131),
+                "speaker": "p-varn",
+                "contents": [_span(96, 111)],
+                "events": [],
+            },
+        ],
+        "figures": [
+            {
+                "id": "pf",
+                "span": _span(23, 25),
+                "value": 12,
+                "lower": 12,
+                "upper": 12,
+                "bound": "exact",
+                "approx_cue": None,
+                "counted": "rockets",
+                "counted_span": _span(26, 33),
+                "property": "other",
+                "claimant": None,
+                "quote": None,
+                "event": "pA",
+            },
+        ],
+    }
+
+
+def _write(tmp_path: Path, ann: dict[str, Any], name: str = "toy-0001.json") -> Path:
+    path = tmp_path / "pred" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(ann), encoding="utf-8")
+    return path
+
+
+def _prf(cell: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(None if cell[k] is None else round(cell[k], 4) for k in ("precision", "recall", "f1"))
+
+
+def _all_metrics(value: Any) -> list[float]:
+    if isinstance(value, dict):
+        found = [v for k, v in value.items() if k in ("precision", "recall", "f1", "accuracy") and v is not None]
+        return found + [m for v in value.values() for m in _all_metrics(v)]
+    return []
+
+
+@pytest.mark.parametrize("root", [REPO, BASE])
+def test_gold_against_itself_scores_one_everywhere(root: Path) -> None:
+    result = evaluate(root, root)
+    metrics = _all_metrics(result)
+    assert metrics and set(metrics) == {1.0}
+
+
+def test_hand_made_prediction_exact(tmp_path: Path) -> None:
+    result = evaluate(_write(tmp_path, _prediction()), BASE)["exact"]
+    layers, links = result["layers"], result["links"]
+    # events: 3 predicted, 2 gold, only "fired" has the same span
+    assert _prf(layers["events"]) == (0.3333, 0.5, 0.4)
+    types = layers["events"]["types"]
+    assert _prf(types["violent.remote_strike"]) == (0.0, None, 0.0)
+    assert _prf(types["violent.shelling_missile_attack"]) == (None, 0.0, 0.0)
+    assert _prf(types["violent.attack"]) == (0.0, 0.0, 0.0)
+    assert layers["events"]["attributes"]["type"] == {"correct": 0, "total": 1, "accuracy": 0.0}
+    assert layers["events"]["attributes"]["modality"]["accuracy"] == 1.0
+    # quotes: the direct quote of two; its speaker shares the mention "Ilka Varn" with the gold speaker
+    assert _prf(layers["quotes"]) == (1.0, 0.5, 0.6667)
+    assert layers["quotes"]["attributes"]["speaker"]["accuracy"] == 1.0
+    assert _prf(links["quote.speaker"]) == (1.0, 0.5, 0.6667)
+    # figures: one of one; property wrong, value and bounds right; its event is matched to the gold's
+    assert _prf(layers["figures"]) == (1.0, 1.0, 1.0)
+    attrs = layers["figures"]["attributes"]
+    assert (attrs["property"]["accuracy"], attrs["value"]["accuracy"], attrs["bound"]["accuracy"]) == (0.0, 1, 1)
+    assert _prf(links["figure.event"]) == (1.0, 1.0, 1.0)
+    # arguments: only the attacker of "fired" (exact span); 3 predicted, 3 gold
+    assert _prf(links["event.argument"]) == (0.3333, 0.3333, 0.3333)
+    assert _prf(links["event.argument.attacker"]) == (0.5, 0.5, 0.5)
+    assert _prf(links["event.argument.instrument"]) == (0.0, 0.0, 0.0)
+    # entities: 1 predicted mention; 4 gold mentions (Valdorian forces, the ministry, Ilka Varn, We)
+    assert _prf(layers["entities"]) == (1.0, 0.25, 0.4)
+
+
+def test_hand_made_prediction_overlap(tmp_path: Path) -> None:
+    result = evaluate(_write(tmp_path, _prediction()), BASE)["overlap"]
+    layers, links = result["layers"], result["links"]
+    assert _prf(layers["events"]) == (0.6667, 1.0, 0.8)
+    assert _prf(layers["events"]["types"]["violent.attack"]) == (1.0, 1.0, 1.0)
+    assert layers["events"]["attributes"]["type"] == {"correct": 1, "total": 2, "accuracy": 0.5}
+    assert layers["events"]["attributes"]["modality"] == {"correct": 2, "total": 2, "accuracy": 1.0}
+    assert _prf(links["event.argument"]) == (1.0, 1.0, 1.0)
+
+
+def test_greedy_matching_prefers_exact_then_same_type() -> None:
+    gold = [Item("g1", 0, 5, "a"), Item("g2", 3, 9, "b")]
+    pred = [Item("p1", 3, 9, "a"), Item("p2", 0, 4, "a")]
+    assert match(pred, gold, "overlap") == {"p1": "g2", "p2": "g1"}
+    assert match(pred, gold, "exact") == {"p1": "g2"}
+
+
+@pytest.fixture
+def two_doc_root(tmp_path: Path) -> Path:
+    """A corpus root holding the toy document and the seed, both with gold."""
+    root = tmp_path / "root"
+    for source in (BASE, REPO):
+        for sub in ("corpus", "annotations"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+            for src in (source / sub).glob("*.*"):
+                if src.suffix in (".txt", ".json"):
+                    (root / sub / src.name).write_bytes(src.read_bytes())
+    return root
+
+
+def test_documents_without_prediction_count_as_empty(tmp_path: Path, two_doc_root: Path) -> None:
+    result = evaluate(_write(tmp_path, _prediction()).parent, two_doc_root)
+    assert (result["documents"], result["predicted_documents"]) == (2, 1)
+    # the seed's 47 gold events are all missed
+    assert _prf(result["exact"]["layers"]["events"]) == (0.3333, round(1 / 49, 4), round(2 / 52, 4))
+
+
+def test_empty_prediction_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "pred").mkdir()
+    with pytest.raises(CorpusError) as info:
+        evaluate(tmp_path / "pred", BASE)
+    assert [i.code for i in info.value.issues] == ["file-unreadable"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        (lambda a: a["events"][0]["trigger"].update(text="fires"), "span-text-mismatch"),
+        (lambda a: a.update(text_sha256="0" * 64), "annotation-stale"),
+        (lambda a: a["figures"][0].update(event="nope"), "dangling-reference"),
+    ],
+)
+def test_invalid_predictions_are_reported_with_the_validators_codes(tmp_path: Path, edit: Any, code: str) -> None:
+    pred = _prediction()
+    edit(pred)
+    with pytest.raises(CorpusError) as info:
+        evaluate(_write(tmp_path, pred), BASE)
+    assert [i.code for i in info.value.issues] == [code]
+    assert info.value.issues[0].file.endswith("pred/toy-0001.json")
+
+
+def test_prediction_for_unknown_document(tmp_path: Path) -> None:
+    pred = {**_prediction(), "doc_id": "toy-9999"}
+    with pytest.raises(CorpusError) as info:
+        evaluate(_write(tmp_path, pred, "toy-9999.json"), BASE)
+    assert [i.code for i in info.value.issues] == ["document-missing"]
+
+
+def test_prediction_for_a_document_outside_the_gold(tmp_path: Path, two_doc_root: Path) -> None:
+    """The texts know toy-0001, but the gold given is the seed's file alone: nothing to score against."""
+    with pytest.raises(CorpusError) as info:
+        evaluate(_write(tmp_path, _prediction()), two_doc_root / "annotations" / "cnc-000001.json")
+    assert [(i.code, i.path) for i in info.value.issues] == [("document-missing", "$.doc_id")]
+
+
+def test_cli_evaluate_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred = _write(tmp_path, _prediction())
+    assert main(["evaluate", str(pred), str(BASE), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["exact"]["layers"]["figures"]["f1"] == 1.0
+    assert main(["evaluate", str(pred), str(BASE)]) == 0
+    out = capsys.readouterr().out
+    assert "| **events** | 3 | 2 | 0.333 | 0.500 | 0.400 | 0.667 | 1.000 | 0.800 |" in out
+    assert "| figures.property | 1 | 0.000 | 1 | 0.000 |" in out
+
+
+def test_cli_evaluate_reports_bad_predictions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred = _prediction()
+    pred["quotes"][0]["contents"][0]["end"] = 999
+    assert main(["evaluate", str(_write(tmp_path, pred)), str(BASE)]) == 1
+    assert "[span-out-of-range] pq:" in capsys.readouterr().err
+
+
+def test_wrong_links_count_against_precision(tmp_path: Path) -> None:
+    pred = _prediction()
+    pred["entities"].append(
+        {"id": "p-forces", "name": "Valdorian forces", "type": "armed_force", "wikidata": None, "affiliation": None,
+         "mentions": [_span(0, 16)]}
+    )  # fmt: skip
+    pred["quotes"][0]["speaker"] = "p-forces"  # the gold speaker is Ilka Varn
+    pred["figures"][0]["event"] = "pC"  # "told" matches no gold event
+    result = evaluate(_write(tmp_path, pred), BASE)["exact"]
+    assert result["layers"]["quotes"]["attributes"]["speaker"] == {"correct": 0, "total": 1, "accuracy": 0.0}
+    assert _prf(result["links"]["quote.speaker"]) == (0.0, 0.0, 0.0)
+    assert _prf(result["links"]["figure.event"]) == (0.0, 0.0, 0.0)

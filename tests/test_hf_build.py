@@ -1,0 +1,171 @@
+"""`conflict-news build` and `card`: fresh, deterministic, atomic, size-bounded, refusing invalid input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import orjson
+import pyarrow.parquet as pq
+import pytest
+
+import conflict_news
+from conflict_news import CorpusError, load_corpus
+from conflict_news.cli import main
+from conflict_news.hf_build import build_data
+from conflict_news.hf_card import render_card, split_front_matter, write_card
+from conflict_news.hf_rows import make_rows
+from conflict_news.splits import assign_split
+from conftest import REPO, load_case, materialize_case
+from hfcase import HF_CONFIGS, copy_sources, load, make_two_split_root, read_shards, shard_bytes
+
+
+def test_committed_data_and_card_are_fresh(tmp_path: Path) -> None:
+    """Rebuilt from corpus/ and annotations/, data/ has the same files, schemas and rows, and the card is current.
+
+    Bytes are not compared: Parquet records the pyarrow version that wrote it.
+    """
+    fresh = copy_sources(tmp_path)
+    build_data(fresh)
+    committed = {p.relative_to(REPO) for p in (REPO / "data").glob("*/*.parquet")}
+    assert committed == {p.relative_to(fresh) for p in (fresh / "data").glob("*/*.parquet")}
+    for config in HF_CONFIGS:
+        old, new = read_shards(REPO, config), read_shards(fresh, config)
+        for name, table in new.items():
+            assert old[name].schema.equals(table.schema, check_metadata=True), name
+            assert old[name].equals(table), f"data/{config}/{name} is stale: run conflict-news build"
+    assert render_card(fresh) == (REPO / "README.md").read_text(encoding="utf-8")
+    assert main(["card", "--check", "--root", str(REPO)]) == 0
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = make_two_split_root(tmp_path / "a")
+    second = make_two_split_root(tmp_path / "b")
+    build_data(first)
+    build_data(second)
+    build_data(first)  # a rebuild over an existing data/ too
+    assert shard_bytes(first) == shard_bytes(second)
+    assert len(shard_bytes(first)) == 2 * len(HF_CONFIGS)
+
+
+def test_invalid_corpus_is_refused_and_data_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    valid = materialize_case({}, tmp_path / "valid")
+    build_data(valid)
+    case = load_case("span-text-mismatch")
+    root = materialize_case(case, tmp_path / "broken")
+    shutil.copytree(valid / "data", root / "data")  # the previous, good build
+    before = shard_bytes(root)
+    with pytest.raises(CorpusError) as info:
+        build_data(root)
+    assert {i.code for i in info.value.issues} == {"span-text-mismatch"}
+    assert main(["build", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "[span-text-mismatch]" in err and case["expect"] in err
+    assert shard_bytes(root) == before
+    assert sorted(p.name for p in root.iterdir()) == ["annotations", "corpus", "data"]
+
+
+def test_a_failing_build_leaves_the_previous_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = materialize_case({}, tmp_path)
+    build_data(root)
+    before = shard_bytes(root)
+    calls: list[object] = []
+    real_write = pq.write_table
+
+    def write_then_fail(*args: object, **kwargs: object) -> None:
+        calls.append(args[1])
+        if len(calls) == 3:  # fail in the middle, after some shards were written
+            raise OSError("disk full")
+        real_write(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", write_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        build_data(root)
+    assert shard_bytes(root) == before
+    assert sorted(p.name for p in root.iterdir()) == ["annotations", "corpus", "data"]
+
+
+def test_shards_are_size_bounded_and_load_the_same_rows(tmp_path: Path) -> None:
+    whole = make_two_split_root(tmp_path / "whole")
+    tiny = make_two_split_root(tmp_path / "tiny")
+    build_data(whole)
+    build_data(tiny, max_shard_bytes=1)
+    for root in (whole, tiny):
+        write_card(root)
+    events = read_shards(tiny, "events")
+    # The toy document has two events: one per shard, numbered within each split.
+    assert sorted(events) == [
+        "test-00000-of-00002.parquet",
+        "test-00001-of-00002.parquet",
+        "train-00000-of-00002.parquet",
+        "train-00001-of-00002.parquet",
+    ]
+    assert all(table.num_rows == 1 for table in events.values())
+    for config in HF_CONFIGS:
+        a, b = load(whole, config, tmp_path / "c1"), load(tiny, config, tmp_path / "c2")
+        assert {s: list(a[s]) for s in a} == {s: list(b[s]) for s in b}
+
+
+def test_a_bound_between_row_sizes_groups_rows(tmp_path: Path) -> None:
+    root = copy_sources(tmp_path)
+    sizes = [len(orjson.dumps(row)) for doc in load_corpus(root) for row in make_rows(doc)["entities"]]
+    bound = 3 * max(sizes)
+    build_data(root, max_shard_bytes=bound)
+    shards = list(read_shards(root, "entities").values())
+    assert 1 < len(shards) < len(sizes)
+    for table in shards:
+        assert sum(sizes[: table.num_rows]) <= bound
+        sizes = sizes[table.num_rows :]
+    assert sizes == []
+
+
+def test_card_verb_creates_checks_and_rewrites_only_front_matter(tmp_path: Path) -> None:
+    root = make_two_split_root(tmp_path)
+    build_data(root)
+    assert main(["card", "--check", "--root", str(root)]) == 1
+    assert main(["card", "--root", str(root)]) == 0
+    assert main(["card", "--check", "--root", str(root)]) == 0
+    readme = root / "README.md"
+    front, body = split_front_matter(readme.read_text(encoding="utf-8"))
+    assert body == ""
+    readme.write_text(readme.read_text(encoding="utf-8").replace("- config_name: events\n", "- config_name: x\n", 1))
+    readme.write_text(readme.read_text(encoding="utf-8") + "\n# Body kept\n\nText.\n", encoding="utf-8")
+    assert main(["card", "--check", "--root", str(root)]) == 1
+    assert main(["build", "--root", str(root)]) == 0
+    front_after, body_after = split_front_matter(readme.read_text(encoding="utf-8"))
+    assert front_after == front
+    assert body_after == "\n# Body kept\n\nText.\n"
+    assert main(["card", "--root", str(root)]) == 0  # already current: nothing to write
+
+
+def test_unclosed_front_matter_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no closing"):
+        split_front_matter("---\nlicense: mit\n")
+    assert split_front_matter("# Title\n") == ({}, "# Title\n")
+
+
+@pytest.mark.parametrize("verb", ["build", "card"])
+def test_verbs_name_the_missing_extra(
+    verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As if pyarrow were not installed: our modules that need it must be imported afresh, and fail.
+    for name in ("hf_build", "hf_card"):
+        monkeypatch.delitem(sys.modules, f"conflict_news.{name}")
+        monkeypatch.delattr(conflict_news, name)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    assert main([verb, "--root", str(REPO)]) == 1
+    assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err
+
+
+def test_added_documents_get_their_split_and_stay_out_until_annotated(tmp_path: Path) -> None:
+    root = materialize_case({}, tmp_path)
+    article = tmp_path / "article.txt"
+    article.write_text("Ostrian officials said the Meren bridge reopened on Friday.\n", encoding="utf-8")
+    assert main(["add", str(article), "--root", str(root), "--id", "toy-0100"]) == 0
+    meta = json.loads((root / "corpus" / "toy-0100.json").read_text(encoding="utf-8"))
+    assert meta["split"] == assign_split("toy-0100")
+    build_data(root)
+    ids = {row["doc_id"] for table in read_shards(root, "documents").values() for row in table.to_pylist()}
+    assert ids == {"toy-0001"}

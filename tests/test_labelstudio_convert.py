@@ -1,0 +1,315 @@
+"""The Label Studio converter, offline: config, tasks, import, damaged exports, round trips, agreement."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from label_studio_sdk.label_interface import LabelInterface
+
+from conflict_news import CODES, iter_errors
+from conflict_news.agreement import cohen_kappa, compute_agreement
+from conflict_news.cli import main
+from conflict_news.labelstudio_config import build_config, list_relations
+from conflict_news.labelstudio_import import LAYERS, ExportImporter, import_export
+from conflict_news.labelstudio_tasks import build_task
+from conflict_news.store import annotation_path, dump_json, list_doc_ids, read_document
+from conflict_news.taxonomy import load_taxonomy, parse_taxonomy
+from conftest import BASE, REPO
+from ls_helpers import LS_CASES, NOISE, apply_case, load_ls_case, noisy_copy, offline_export
+
+CONFIG = build_config(load_taxonomy())
+
+
+def _roundtrip(root: Path, doc_id: str) -> dict[str, object]:
+    out = ExportImporter(root, "export.json").run(offline_export(root, doc_id))
+    assert out.issues == [], [str(i) for i in out.issues]
+    return out.annotations[doc_id]
+
+
+def test_config_is_valid_for_the_sdk_and_lists_the_taxonomy() -> None:
+    li = LabelInterface(CONFIG)
+    li.validate()
+    tax = load_taxonomy()
+    assert set(li.get_control("event_type").labels) == set(tax.event_types)
+    assert set(li.get_control("fig_property").labels) == set(tax.figure_properties)
+    for relation in list_relations(tax):
+        assert f'<Relation value="{relation}"/>' in CONFIG
+
+
+def test_config_refuses_a_taxonomy_whose_names_clash_with_link_labels() -> None:
+    raw = json.loads((REPO / "schema" / "taxonomy.json").read_text(encoding="utf-8"))
+    raw["roles"]["speaker"] = "A role named like a link."
+    with pytest.raises(ValueError, match="speaker"):
+        list_relations(parse_taxonomy(raw))
+
+
+@pytest.mark.parametrize(("root", "doc_id"), [(REPO, d) for d in list_doc_ids(REPO)] + [(BASE, "toy-0001")])
+def test_predictions_pass_the_sdk_check_and_round_trip_exactly(root: Path, doc_id: str) -> None:
+    raw = read_document(root, doc_id)
+    assert raw.text is not None
+    task = build_task(doc_id, raw.text, raw.annotation)
+    assert LabelInterface(CONFIG).validate_prediction(task["predictions"][0], return_errors=True) == []
+    back = _roundtrip(root, doc_id)
+    assert {k: back[k] for k in ("doc_id", "text_sha256", *LAYERS)} == {
+        k: raw.annotation[k] for k in ("doc_id", "text_sha256", *LAYERS)
+    }
+
+
+def test_region_ids_are_our_ids_or_derived_from_them() -> None:
+    raw = read_document(BASE, "toy-0001")
+    result = build_task("toy-0001", str(raw.text), raw.annotation)["predictions"][0]["result"]
+    ids = {r["id"] for r in result if r.get("from_name") == "span"}
+    assert {"ev1", "ev2", "q1", "q2", "fig1"} <= ids
+    assert {"ev1:arg0", "ev1:loc", "ev1:time", "q1:src", "q1:c0", "ent-varn:m1", "fig1:counted"} <= ids
+    relations = [r for r in result if r["type"] == "relation"]
+    assert len({(r["from_id"], r["to_id"]) for r in relations}) == len(relations)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choices=st.lists(st.integers(0, len(NOISE) - 1), min_size=1, max_size=30))
+def test_round_trip_holds_on_texts_with_emoji_crlf_marks_rtl_and_tabs(choices: list[int], tmp_path: Path) -> None:
+    root = tmp_path / f"noisy-{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(BASE, root)
+    noisy_copy(root, "toy-0001", choices)
+    assert list(iter_errors([root])) == []
+    raw = read_document(root, "toy-0001")
+    back = _roundtrip(root, "toy-0001")
+    assert {k: back[k] for k in LAYERS} == {k: raw.annotation[k] for k in LAYERS}
+
+
+def test_editor_escaped_line_breaks_and_collapsed_spaces_are_accepted(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    noisy_copy(root, "toy-0001", [NOISE.index("\r\n"), NOISE.index("  ")])
+    export = offline_export(root, "toy-0001")
+    content = next(r for r in export[0]["annotations"][0]["result"] if r.get("id") == "q1:c0" and r["type"] == "labels")
+    # What the editor sends: each line break as the two characters backslash-n, space runs collapsed.
+    content["value"]["text"] = " ".join(content["value"]["text"].split()).replace("\r", "").replace("\n", "\\n")
+    out = ExportImporter(root, "export.json").run(export)
+    assert out.issues == []
+
+
+def test_relation_drawn_backwards_is_read_in_its_direction() -> None:
+    export = offline_export(BASE, "toy-0001")
+    result = export[0]["annotations"][0]["result"]
+    for r in result:
+        if r["type"] == "relation" and r["labels"] == ["causes"]:
+            r["from_id"], r["to_id"], r["direction"] = r["to_id"], r["from_id"], "left"
+    out = ExportImporter(BASE, "export.json").run(export)
+    assert out.issues == []
+    assert out.annotations["toy-0001"]["events"][0]["relations"] == [{"type": "causes", "target": "ev2"}]
+
+
+@pytest.mark.parametrize("code", LS_CASES)
+def test_damaged_export_gives_exactly_its_code_and_writes_nothing(code: str, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    before = annotation_path(root, "toy-0001").read_bytes()
+    case = load_ls_case(code)
+    export = tmp_path / "export.json"
+    export.write_bytes(dump_json(apply_case(offline_export(root, "toy-0001"), case)))
+    out = import_export(export, root)
+    assert {i.code for i in out.issues} == {code}, [str(i) for i in out.issues]
+    assert str(out.issues[0]).startswith(case["expect"]), str(out.issues[0])
+    assert out.written == []
+    assert annotation_path(root, "toy-0001").read_bytes() == before
+    assert code in CODES
+
+
+def test_unparsable_export_is_reported(tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    export.write_text("[{", encoding="utf-8")
+    assert [i.code for i in import_export(export, BASE).issues] == ["ls-export-invalid"]
+
+
+def test_import_writes_changes_only_when_allowed_and_reports_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    case = load_ls_case("ls-gold-protected")
+    export = tmp_path / "export.json"
+    export.write_bytes(dump_json(apply_case(offline_export(root, "toy-0001"), case)))
+    assert main(["labelstudio", "import", str(export), "--root", str(root), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert "[ls-gold-protected]" in captured.err
+    assert [i["code"] for i in json.loads(captured.out)["issues"]] == ["ls-gold-protected"]
+    export.write_bytes(
+        dump_json(
+            [
+                *apply_case(offline_export(root, "toy-0001"), case),
+                {"data": {"doc_id": "toy-0001", "text": read_document(root, "toy-0001").text}},
+            ]
+        )
+    )
+    assert main(["labelstudio", "import", str(export), "--root", str(root), "--overwrite-gold", "--json"]) == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["written"] == ["toy-0001"]
+    assert "not annotated yet: toy-0001" in captured.err
+    quotes = next(d for d in report["diffs"] if d["layer"] == "quotes")
+    assert quotes == {"doc_id": "toy-0001", "annotator": "label-studio-user-1", "layer": "quotes",
+                      "added": [], "removed": [], "changed": ["q1"]}  # fmt: skip
+    written = read_document(root, "toy-0001").annotation
+    assert written["quotes"][0]["type"] == "mixed"
+    assert written["provenance"] == {"kind": "gold", "annotators": ["label-studio-user-1"], "guidelines": "1.0"}
+    assert list(iter_errors([root])) == []
+    # Importing the same export again changes nothing, so nothing is written.
+    assert main(["labelstudio", "import", str(export), "--root", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert "toy-0001  label-studio-user-1  quotes    0      0        0" in captured.out
+    assert "nothing changed" in captured.err
+
+
+def test_import_of_a_new_document_writes_it_and_lists_what_was_added(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    export = offline_export(root, "toy-0001")
+    annotation_path(root, "toy-0001").unlink()
+    path = tmp_path / "export.json"
+    path.write_bytes(dump_json(export))
+    out = import_export(path, root)
+    assert out.written == ["toy-0001"]
+    events = next(d for d in out.diffs if d.layer == "events")
+    assert events.added == ("ev1", "ev2")
+    assert list(iter_errors([root])) == []
+
+
+def test_ground_truth_is_chosen_and_cancelled_and_drafts_are_ignored(tmp_path: Path) -> None:
+    export = offline_export(BASE, "toy-0001")
+    first = export[0]["annotations"][0]
+    other = json.loads(json.dumps(first)) | {"id": 2, "completed_by": {"id": 2, "email": "b@example.org"}}
+    skipped = {"id": 3, "completed_by": 3, "was_cancelled": True, "result": [{"type": "relation"}]}
+    first["ground_truth"] = True
+    export[0]["annotations"] += [other, skipped]
+    export[0]["drafts"] = [{"id": 1, "user": "c@example.org", "result": [{"broken": True}]}]
+    export.append({"id": 2, "data": export[0]["data"], "annotations": [skipped], "drafts": []})
+    out = ExportImporter(BASE, "export.json", users={1: "a@example.org"}).run(export)
+    assert out.issues == []
+    assert out.annotations["toy-0001"]["provenance"]["annotators"] == ["a@example.org"]
+    assert {d.annotator for d in out.diffs} == {"a@example.org", "b@example.org"}
+    assert out.unannotated == ["toy-0001"]  # the second task holds only a skip
+
+
+def test_validator_issues_of_the_rebuilt_file_block_the_import() -> None:
+    export = offline_export(BASE, "toy-0001")
+    for r in export[0]["annotations"][0]["result"]:
+        if r.get("id") == "ev1" and r.get("from_name") == "event_type":
+            r["value"]["choices"] = ["diplomatic.talks"]  # attacker is not a role of talks
+    out = ExportImporter(BASE, "export.json").run(export)
+    assert {i.code for i in out.issues} == {"role-not-allowed"}
+
+
+def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["labelstudio", "tasks", "--root", str(BASE)]) == 0
+    gold = json.loads(capsys.readouterr().out)
+    assert gold[0]["predictions"][0]["model_version"] == "gold:test suite"
+    assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", "none"]) == 0
+    assert "predictions" not in json.loads(capsys.readouterr().out)[0]
+    pred = read_document(BASE, "toy-0001").annotation | {
+        "provenance": {"kind": "prediction", "annotators": ["toy-model 0.1"], "guidelines": "1.0"}
+    }
+    folder = tmp_path / "preds"
+    folder.mkdir()
+    (folder / "toy-0001.json").write_bytes(dump_json(pred))
+    for given_path in (folder, folder / "toy-0001.json"):
+        assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(given_path)]) == 0
+        task = json.loads(capsys.readouterr().out)[0]
+        assert task["predictions"][0]["model_version"] == "prediction:toy-model 0.1"
+    (folder / "other.json").write_bytes(dump_json(pred | {"doc_id": "toy-0404"}))
+    (folder / "toy-0001.json").write_bytes(dump_json(pred | {"events": pred["events"][:1]}))
+    assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "[document-missing]" in err and "[dangling-reference]" in err and "nothing written" in err
+
+
+def test_config_verb_prints_the_config(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["labelstudio", "config"]) == 0
+    assert capsys.readouterr().out == CONFIG
+
+
+def _two_annotators(changed_type: str) -> list[dict[str, object]]:
+    export = offline_export(BASE, "toy-0001")
+    second = json.loads(json.dumps(export[0]["annotations"][0])) | {"id": 2, "completed_by": 2}
+    result = second["result"]
+    for r in result:
+        if r.get("id") == "ev1" and r.get("from_name") == "event_type":
+            r["value"]["choices"] = [changed_type]
+        if r.get("id") == "q2:c0" and r["type"] == "labels":
+            r["value"]["end"] -= 1  # "We will answer" without the comma: overlaps, not exact
+            r["value"]["text"] = r["value"]["text"][:-1]
+    export[0]["annotations"].append(second)
+    export.append({"id": 2, "data": export[0]["data"], "annotations": export[0]["annotations"][:1]})
+    return export
+
+
+def test_agreement_counts_exact_and_overlapping_spans_and_kappa(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = _two_annotators("violent.air_drone_strike")
+    result = compute_agreement(export)
+    assert (result.tasks, result.pairs) == (1, 1)
+    assert result.layers["event triggers"] == {"spans": 4, "exact_f1": 1.0, "overlap_f1": 1.0}
+    assert result.layers["quote contents"] == {"spans": 4, "exact_f1": 0.5, "overlap_f1": 1.0}
+    # ev1 differs, ev2 agrees: observed 1/2; each annotator uses two types once -> expected 1/4.
+    assert result.attributes["event type"]["observed"] == 0.5
+    assert result.attributes["event type"]["kappa"] == pytest.approx((0.5 - 0.25) / 0.75)
+    path = tmp_path / "export.json"
+    path.write_bytes(dump_json(export))
+    assert main(["agreement", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == result.to_dict()
+    assert main(["agreement", str(path)]) == 0
+    table = capsys.readouterr().out
+    assert "quote contents          4     0.500       1.000" in table
+    assert "1 task(s) with two or more annotators, 1 annotator pair(s)" in table
+
+
+def test_cohen_kappa_edge_cases() -> None:
+    assert cohen_kappa([]) is None
+    assert cohen_kappa([("a", "a"), ("a", "a")]) == 1.0
+    assert cohen_kappa([("a", "b"), ("b", "a")]) == -1.0
+
+
+R = "/0/annotations/0/result/"
+RELATION = {"type": "relation", "from_id": "q1", "to_id": "ev2", "direction": "right", "labels": ["reports"]}
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        ({"set": {R + "15/from_name": "event_kind"}}, "ls-unknown-label"),
+        ({"set": {R + "15/type": "textarea"}}, "ls-unknown-label"),
+        ({"set": {R + "15/value/choices": ["violent.duel"]}}, "ls-unknown-label"),
+        ({"set": {R + "68": RELATION | {"labels": ["mentions"]}}}, "ls-unknown-label"),
+        ({"set": {R + "68": RELATION | {"direction": "bi"}}}, "ls-relation-role"),
+        ({"set": {R + "68": RELATION | {"labels": []}}}, "ls-relation-role"),
+        ({"set": {R + "68": {"type": "relation", "from_id": "q1", "to_id": "ent-ministry:m0", "direction": "left",
+                             "labels": ["speaker"]}}}, "ls-relation-role"),
+        ({"set": {R + "68": RELATION | {"from_id": "fig1", "to_id": "ev2", "labels": ["quantifies"]}}}, "ls-relation-role"),
+        ({"delete": [R + "13"]}, "ls-attribute-missing"),
+        ({"delete": [R + "11"]}, "ls-attribute-missing"),
+        ({"delete": [R + "22"]}, "ls-attribute-missing"),
+        ({"delete": [R + "32"]}, "ls-attribute-missing"),
+        ({"delete": [R + "43"]}, "ls-attribute-missing"),
+        ({"set": {R + "14/value/start": "17"}}, "ls-span-inverted"),
+    ],
+)  # fmt: skip
+def test_each_broken_result_is_named(edit: dict[str, object], code: str) -> None:
+    out = ExportImporter(BASE, "export.json").run(apply_case(offline_export(BASE, "toy-0001"), edit))
+    assert {i.code for i in out.issues} == {code}, [str(i) for i in out.issues]
+    assert out.issues[0].path.startswith("$[0].annotations[0].result[")
+
+
+def test_whitespace_at_a_region_edge_is_flagged_not_trimmed(tmp_path: Path) -> None:
+    export = offline_export(BASE, "toy-0001")
+    for r in export[0]["annotations"][0]["result"]:
+        if r.get("id") == "ev1" and r["type"] in ("labels", "choices"):
+            r["value"]["end"] += 1  # "fired " with the space after it, as a symbol-granular selection can be
+            r["value"]["text"] = "fired "
+    out = ExportImporter(BASE, "export.json").run(export)
+    assert [(i.code, i.ann_id) for i in out.issues] == [("span-edge-whitespace", "ev1")]

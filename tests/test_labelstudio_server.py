@@ -1,0 +1,174 @@
+"""Round trips through a real Label Studio 1.23.2 server started by the tests (see labelstudio_server.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflict_news.agreement import compute_agreement
+from conflict_news.cli import main
+from conflict_news.cli_labelstudio import collect_tasks
+from conflict_news.labelstudio_config import build_config
+from conflict_news.labelstudio_import import LAYERS, ExportImporter
+from conflict_news.labelstudio_sync import connect, push_tasks
+from conflict_news.store import list_doc_ids, read_document
+from conflict_news.taxonomy import load_taxonomy
+from conftest import BASE, REPO
+from labelstudio_server import Server, start_server
+from ls_helpers import NOISE, noisy_copy
+
+
+@pytest.fixture(scope="session")
+def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = start_server(tmp_path_factory.mktemp("label-studio-data"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ls(label_studio: Server, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
+    return connect(label_studio.url)
+
+
+def _accept_predictions(ls: Any, project: int, **extra: Any) -> None:
+    """What an annotator does who accepts the pre-annotation unchanged: an annotation from the prediction."""
+    for task in ls.tasks.list(project=project, fields="all"):
+        prediction = task.predictions[0]
+        ls.annotations.create(id=task.id, result=prediction.result, parent_prediction=prediction.id, **extra)
+
+
+def _push(label_studio: Server, root: Path, title: str) -> int:
+    tasks, issues = collect_tasks(root, "gold")
+    assert issues == []
+    project, added = push_tasks(label_studio.url, tasks, None, title)
+    assert added == len(tasks)
+    return project
+
+
+def _assert_export_equals_gold(ls: Any, root: Path, project: int) -> list[dict[str, Any]]:
+    export: list[dict[str, Any]] = ls.projects.exports.as_json(project)
+    out = ExportImporter(root, "export.json").run(export)
+    assert out.issues == [], [str(i) for i in out.issues]
+    for doc_id in list_doc_ids(root):
+        original = read_document(root, doc_id).annotation
+        assert {k: out.annotations[doc_id][k] for k in ("doc_id", "text_sha256", *LAYERS)} == {
+            k: original[k] for k in ("doc_id", "text_sha256", *LAYERS)
+        }
+    return export
+
+
+def test_server_accepts_the_generated_config(label_studio: Server, ls: Any) -> None:
+    project = ls.projects.create(title="config check", label_config=build_config(load_taxonomy()))
+    stored = ls.projects.get(id=project.id).get_label_interface()
+    stored.validate()
+    assert {c.name for c in stored.controls} >= {"span", "event_type", "fig_value", "loc_precision"}
+
+
+@pytest.mark.parametrize("root", [REPO, BASE], ids=["gold corpus", "toy corpus"])
+def test_gold_survives_tasks_server_annotation_export_import(label_studio: Server, ls: Any, root: Path) -> None:
+    project = _push(label_studio, root, f"round trip {root.name}")
+    _accept_predictions(ls, project, lead_time=12.5)
+    export = _assert_export_equals_gold(ls, root, project)
+    assert all(len(task["annotations"]) == 1 for task in export)
+
+
+# A sample of the generated texts the offline property test covers, sent through the server.
+@pytest.mark.parametrize("choices", [list(range(len(NOISE))), [3, 5, 7, 8, 9], [4, 2, 10, 11, 6, 1]])
+def test_texts_with_emoji_crlf_marks_rtl_and_tabs_survive_the_server(
+    label_studio: Server, ls: Any, tmp_path: Path, choices: list[int]
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    noisy_copy(root, "toy-0001", choices)
+    project = _push(label_studio, root, "noisy text")
+    _accept_predictions(ls, project)
+    export = _assert_export_equals_gold(ls, root, project)
+    assert export[0]["data"]["text"] == read_document(root, "toy-0001").text
+
+
+def test_two_annotators_ground_truth_skip_and_agreement(label_studio: Server, ls: Any, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    project = _push(label_studio, root, "two annotators")
+    other = ls.users.create(username="second", email="second@example.org")
+    _accept_predictions(ls, project, ground_truth=True)
+    task = next(iter(ls.tasks.list(project=project, fields="all")))
+    changed = json.loads(json.dumps(task.predictions[0].result))
+    for r in changed:
+        if r.get("id") == "ev1" and r.get("from_name") == "event_type":
+            r["value"]["choices"] = ["violent.air_drone_strike"]
+    ls.annotations.create(id=task.id, result=changed, completed_by=other.id)
+    ls.annotations.create(id=task.id, result=[], was_cancelled=True)
+    export = ls.projects.exports.as_json(project)
+    assert len(export[0]["annotations"]) == 3  # the full export keeps the skipped one too
+    users = {int(u.id): str(u.email) for u in ls.users.list()}
+    out = ExportImporter(root, "export.json", users).run(export)
+    assert out.issues == []
+    assert out.annotations["toy-0001"]["events"] == read_document(root, "toy-0001").annotation["events"]
+    changed_by = {d.annotator: d.changed for d in out.diffs if d.layer == "events"}
+    assert changed_by == {"lead@example.org": (), "second@example.org": ("ev1",)}
+    agreement = compute_agreement(export)
+    assert (agreement.tasks, agreement.pairs) == (1, 1)
+    assert agreement.attributes["event type"]["observed"] == 0.5
+
+
+def test_push_and_pull_verbs(label_studio: Server, ls: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    assert main(["labelstudio", "push", "--url", label_studio.url, "--root", str(root), "--title", "verbs"]) == 0
+    project = int(capsys.readouterr().out)
+    # Pushing again to the same project updates its config and adds no duplicate task.
+    assert main(["labelstudio", "push", "--url", label_studio.url, "--root", str(root), "--project", str(project)]) == 0
+    assert "0 task(s) added" in capsys.readouterr().err
+    _accept_predictions(ls, project)
+    before = (root / "annotations" / "toy-0001.json").read_bytes()
+    out = tmp_path / "pulled.json"
+    args = [
+        "labelstudio",
+        "pull",
+        "--url",
+        label_studio.url,
+        "--project",
+        str(project),
+        "--root",
+        str(root),
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "toy-0001  lead@example.org  events    0      0        0" in captured.out
+    assert "nothing changed" in captured.err
+    assert (root / "annotations" / "toy-0001.json").read_bytes() == before
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["data"]["doc_id"] == "toy-0001"
+
+
+def test_added_article_preannotated_round_trips(label_studio: Server, ls: Any, tmp_path: Path) -> None:
+    """Issue 7's path end to end: add an article, pre-annotate it, push with predictions, accept, import."""
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Ostrian drones struck the port of Veln on Sunday, officials said. "
+        "Dozens of homes were damaged. “We will rebuild every street,” mayor Tira Oss said.\n",
+        encoding="utf-8",
+    )
+    assert main(["add", str(article), "--root", str(root), "--publisher", "Fictional Wire"]) == 0
+    (new_id,) = set(list_doc_ids(root)) - {"toy-0001"}
+    predictions = tmp_path / "pred"
+    assert main(["preannotate", new_id, "--root", str(root), "--out", str(predictions)]) == 0
+    predicted = json.loads((predictions / f"{new_id}.json").read_text(encoding="utf-8"))
+    assert predicted["events"] and predicted["figures"] and predicted["quotes"]
+    tasks, issues = collect_tasks(root, str(predictions))
+    assert issues == []
+    project, _ = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added")
+    _accept_predictions(ls, project)
+    out = ExportImporter(root, "export.json").run(ls.projects.exports.as_json(project))
+    assert out.issues == [], [str(i) for i in out.issues]
+    assert {k: out.annotations[new_id][k] for k in LAYERS} == {k: predicted[k] for k in LAYERS}

@@ -1,0 +1,135 @@
+"""The baseline pre-annotator: its rules on a fictional text, and its output validating on real corpora."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflict_news import iter_errors, load_taxonomy
+from conflict_news.cli import main
+from conflict_news.preannotate import compile_lexicon, preannotate
+from conftest import BASE, REPO, materialize_case
+
+TEXT = (
+    "Valdorian forces launched dozens of drones and more than 30 rockets at Port Meren on Tuesday, "
+    "the third attack in 2024. Between 5 and 8 missiles and 10-20 shells hit the port; about two hundred "
+    "soldiers were wounded, Article 5 was invoked and three days passed.\n"
+    "General Tomas Brell accused Ostria of shelling the port, while the mayor stayed silent. "
+    "\u201cWe will answer,\u201d Brell told reporters. The so-called \u201cIron Shield Alliance\u201d refused any talks."
+)
+
+
+@pytest.fixture(scope="module")
+def predicted() -> dict[str, Any]:
+    return preannotate("toy-0001", TEXT, load_taxonomy())
+
+
+def test_figures_values_bounds_and_counted_nouns(predicted: dict[str, Any]) -> None:
+    got = [
+        (f["span"]["text"], f["value"], f["lower"], f["upper"], f["bound"], f["counted"], f["property"])
+        for f in predicted["figures"]
+    ]
+    # not figures: the year 2024, the identifier "Article 5", the time expression "three days", "third"
+    assert got == [
+        ("dozens", None, 24, None, "at_least", "drones", "launched"),
+        ("more than 30", 30, 30, None, "more_than", "rockets", "launched"),
+        ("Between 5 and 8", None, 5, 8, "range", "missiles", "launched"),
+        ("10-20", None, 10, 20, "range", "shells", "launched"),
+        ("about two hundred", 200, None, None, "approximate", "soldiers", "wounded"),
+    ]
+    cues = [f["approx_cue"]["text"] if f["approx_cue"] else None for f in predicted["figures"]]
+    assert cues == ["dozens", "more than", None, None, "about"]
+
+
+def test_quotes_cues_sources_and_contents(predicted: dict[str, Any]) -> None:
+    got = [
+        (q["type"], q["cue"]["text"], q["source"]["text"], [c["text"] for c in q["contents"]])
+        for q in predicted["quotes"]
+    ]
+    # "Iron Shield Alliance" only names something: no quote
+    assert got == [
+        ("indirect", "accused", "General Tomas Brell", ["Ostria of shelling the port"]),
+        ("direct", "told", "Brell", ["We will answer,"]),
+    ]
+    (brell,) = predicted["entities"]
+    assert [q["speaker"] for q in predicted["quotes"]] == [brell["id"], brell["id"]]
+    assert [m["text"] for m in brell["mentions"]] == ["Tomas Brell", "Brell"]
+    shelling = next(ev for ev in predicted["events"] if ev["trigger"]["text"] == "shelling")
+    assert predicted["quotes"][0]["events"] == [shelling["id"]]
+
+
+def test_event_triggers_types_and_modality(predicted: dict[str, Any]) -> None:
+    got = [(ev["trigger"]["text"], ev["type"], ev["modality"]) for ev in predicted["events"]]
+    assert got == [
+        ("attack", "violent.attack", "actual"),
+        ("accused", "diplomatic.accusation", "actual"),
+        ("shelling", "violent.shelling_missile_attack", "actual"),
+        ("refused", "diplomatic.rejection", "actual"),
+        ("talks", "diplomatic.talks", "hypothetical"),  # "any talks"
+    ]
+
+
+def test_bracketed_lexicon_entries_annotate_only_the_head() -> None:
+    text = "A prisoner swap and land swaps were discussed; no ceasefire was agreed."
+    events = preannotate("x", text, load_taxonomy())["events"]
+    assert [(e["trigger"]["text"], e["type"], e["modality"], e["polarity"]) for e in events] == [
+        ("swap", "exchange.prisoner_exchange", "actual", "positive"),
+        ("swaps", "diplomatic.territorial_exchange", "actual", "positive"),
+        ("ceasefire", "diplomatic.ceasefire", "negated", "negative"),
+        ("agreed", "diplomatic.agreement", "negated", "negative"),  # "no" within four words: no agreement either
+    ]
+    assert all(lex.pattern.groups == 1 for lex in compile_lexicon(load_taxonomy()))
+
+
+def test_output_on_a_fictional_text_validates(tmp_path: Path, predicted: dict[str, Any]) -> None:
+    digest = hashlib.sha256(TEXT.encode()).hexdigest()
+    root = materialize_case(
+        {
+            "write": {"corpus/toy-0001.txt": TEXT},
+            "set": {"corpus/toy-0001.json#/text_sha256": digest, "corpus/toy-0001.json#/text_length": len(TEXT)},
+        },
+        tmp_path,
+    )
+    (root / "annotations" / "toy-0001.json").write_text(json.dumps(predicted), encoding="utf-8")
+    assert list(iter_errors([root])) == []
+    assert predicted["provenance"]["kind"] == "prediction"
+
+
+@pytest.mark.parametrize("root", [REPO, BASE])
+def test_cli_writes_validating_predictions(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pred"
+    assert main(["preannotate", "--root", str(root), "--out", str(out)]) == 0
+    files = sorted(out.glob("*.json"))
+    assert [f.stem for f in files] == sorted(p.stem for p in (root / "annotations").glob("*.json"))
+    assert main(["evaluate", str(out), str(root), "--json"]) == 0
+
+
+def test_cli_one_file_and_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "one.json"
+    assert main(["preannotate", "cnc-000001", "--out", str(target)]) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["doc_id"] == "cnc-000001"
+    capsys.readouterr()
+    assert main(["preannotate", "cnc-000001", "--out", str(target)]) == 1
+    assert "refusing to replace" in capsys.readouterr().err
+    assert main(["preannotate", "--root", str(BASE), "cnc-000001", "--out", str(tmp_path / "x")]) == 1
+    assert "[document-missing]" in capsys.readouterr().err
+    two_docs = materialize_case({}, tmp_path)
+    (two_docs / "corpus" / "toy-0002.txt").write_bytes((two_docs / "corpus" / "toy-0001.txt").read_bytes())
+    assert main(["preannotate", "--root", str(two_docs), "--out", str(tmp_path / "two.json")]) == 1
+    assert "give a folder" in capsys.readouterr().err
+
+
+def test_quote_before_a_titled_speaker_is_found() -> None:
+    """`“…,” mayor Tira Oss said`: the cue is the fourth word after the closing mark."""
+    from conflict_news.preannotate import preannotate
+    from conflict_news.taxonomy import load_taxonomy
+
+    text = "Drones struck Veln on Sunday. “We will rebuild every street,” mayor Tira Oss said."
+    quotes = preannotate("toy-0009", text, load_taxonomy())["quotes"]
+    assert [(q["type"], q["cue"]["text"], q["contents"][0]["text"]) for q in quotes] == [
+        ("direct", "said", "We will rebuild every street,")
+    ]

@@ -1,0 +1,140 @@
+"""`conflict-news release`: v0.1.0 is cut from the repository; later releases are refused for each reason."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflict_news import __version__
+from conflict_news.cli import main
+from conflict_news.manifest import iter_manifest_errors
+from conflict_news.release import VERSION_FILE, bump, cut_release, parse_version
+from conftest import REPO, TESTS, _delete, _edit_json, _set
+
+RELEASE_CASES = TESTS / "cases" / "release"
+SOURCES = (
+    "corpus",
+    "annotations",
+    "schema",
+    "data",
+    "standoff",
+    "README.md",
+    "CHANGELOG.md",
+    "CITATION.cff",
+    "tombstones.json",
+)
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def _commit(root: Path, message: str) -> None:
+    _git(root, "add", "-A")
+    _git(root, "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-qm", message)
+
+
+def make_repository(dest: Path) -> Path:
+    """A git repository holding this checkout's release sources, committed."""
+    root = dest / "repo"
+    root.mkdir()
+    for name in SOURCES:
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+    (root / VERSION_FILE).parent.mkdir(parents=True)
+    shutil.copy(REPO / VERSION_FILE, root / VERSION_FILE)
+    _git(root, "init", "-q")
+    _commit(root, "sources")
+    return root
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository after `conflict-news release 0.1.0`, committed and tagged v0.1.0."""
+    root = make_repository(tmp_path_factory.mktemp("released"))
+    assert main(["release", "0.1.0", "--root", str(root), "--date", "2026-11-27"]) == 0
+    _commit(root, "Release 0.1.0")
+    _git(root, "tag", "v0.1.0")
+    return root
+
+
+def test_first_release_writes_every_release_file(released: Path) -> None:
+    assert (released / VERSION_FILE).read_text() == '__version__ = "0.1.0"\n'
+    assert 'date-released: "2026-11-27"' in (released / "CITATION.cff").read_text()
+    changelog = (released / "CHANGELOG.md").read_text()
+    assert "## [0.1.0] - 2026-11-27\n\nCounts: 1 document(s), 47 events" in changelog
+    assert "[Unreleased]" not in changelog
+    assert json.loads((released / "croissant.json").read_text())["version"] == "0.1.0"
+    assert list(iter_manifest_errors(released)) == [] if __version__ == "0.1.0" else True
+
+
+def _apply(case: dict[str, Any], root: Path) -> None:
+    for rel, text in case.get("write", {}).items():
+        (root / rel).write_text(text, encoding="utf-8")
+    for target, value in case.get("set", {}).items():
+        _edit_json(root, target, lambda doc, ptr, v=value: _set(doc, ptr, v))
+    for target in case.get("delete", []):
+        _edit_json(root, target, _delete)
+    if case.get("build"):
+        for flavor in ("full", "standoff"):
+            assert main(["build", "--root", str(root), "--flavor", flavor]) == 0
+    if case.get("commit"):
+        _commit(root, "change")
+
+
+@pytest.mark.parametrize("code", sorted(p.stem for p in RELEASE_CASES.glob("*.json")))
+def test_release_case_is_refused_with_its_code_and_writes_nothing(code: str, released: Path, tmp_path: Path) -> None:
+    case = json.loads((RELEASE_CASES / f"{code}.json").read_text(encoding="utf-8"))
+    root = tmp_path / "repo"
+    shutil.copytree(released, root)
+    _apply(case, root)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    issues, plan = cut_release(root, case["version"], "2027-01-01")
+    assert plan is None
+    assert {i.code for i in issues} == {code}, [str(i) for i in issues]
+    assert str(issues[0]).startswith(case["expect"]), str(issues[0])
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts} == before
+
+
+def test_additions_need_a_minor_release_and_get_it(
+    released: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(released, root)
+    ann = "annotations/cnc-000001.json#"
+    first = json.loads((root / "annotations" / "cnc-000001.json").read_text())["events"][0]
+    extra = first | {"id": "ev48", "type": "violent.attack", "arguments": [], "relations": []}
+    _apply({"set": {f"{ann}/events/47": extra}, "build": True, "commit": True}, root)
+    issues, _ = cut_release(root, "0.1.1", "2027-01-01")
+    assert [i.code for i in issues] == ["release-version"]
+    assert "next version is 0.2.0" in issues[0].message
+    assert main(["release", "0.2.0", "--root", str(root), "--date", "2027-01-01"]) == 0
+    assert "git tag -a v0.2.0" in capsys.readouterr().out
+    assert "## [0.2.0] - 2027-01-01" in (root / "CHANGELOG.md").read_text()
+
+
+def test_tombstoned_removal_is_a_patch(released: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(released, root)
+    stone = [
+        {"id": "ev46", "doc_id": "cnc-000001", "layer": "events", "release": "0.1.1", "reason": "duplicate of ev1"}
+    ]
+    (root / "tombstones.json").write_text(json.dumps(stone), encoding="utf-8")
+    _apply({"delete": ["annotations/cnc-000001.json#/events/45"], "build": True, "commit": True}, root)
+    issues, plan = cut_release(root, "0.1.1", "2027-01-01")
+    assert issues == [] and plan is not None and plan.level == "patch"
+
+
+def test_refusal_is_reported_on_the_command_line(released: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["release", "1.0", "--root", str(released)]) == 1
+    assert "[release-version]" in capsys.readouterr().err
+
+
+def test_semver_helpers() -> None:
+    assert [bump("1.4.2", level) for level in ("major", "minor", "patch")] == ["2.0.0", "1.5.0", "1.4.3"]
+    with pytest.raises(ValueError, match="not a version"):
+        parse_version("v1.0")
