@@ -23,5 +23,11 @@ def test_benchmark_suite_smoke_run(tmp_path: Path) -> None:
     assert row["rss_mib"] > 0 and row["machine"]["cores"] >= 1
     assert "| validate | orjson parse of the same files | 200 |" in (out / "README.md").read_text(encoding="utf-8")
     assert (out / "scaling.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    assert (corpora / "n200-seed0" / "COMPLETE").exists()
     assert len(list((corpora / "n200-seed0" / "annotations").iterdir())) == 200
+    marker = corpora / "n200-seed0" / "COMPLETE"
+    stamp = marker.stat().st_mtime_ns
+    subprocess.run([*command, "--corpora", str(corpora), "--out", str(out)], check=True, capture_output=True)
+    assert marker.stat().st_mtime_ns == stamp  # reused, not generated again
+    marker.write_text("another generator\n", encoding="utf-8")
+    subprocess.run([*command, "--corpora", str(corpora), "--out", str(out)], check=True, capture_output=True)
+    assert marker.read_text(encoding="utf-8") != "another generator\n"  # stale: generated again
