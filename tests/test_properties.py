@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from conflict_news.checks import AnnotationChecker
 from conflict_news.taxonomy import load_taxonomy
-from conflict_news.textnorm import normalize_text
+from conflict_news.textnorm import is_normalized, normalize_text
 
 # Emoji, flags, CRLF, combining marks, joiners and non-Latin letters, as in real multilingual news.
 PIECES = [
@@ -73,6 +73,11 @@ def test_normalisation_is_idempotent_and_keeps_inner_text(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
     assert once == unicodedata.normalize("NFC", text).strip()
+
+
+@given(st.lists(st.sampled_from([*PIECES, "\ufeff", "e\u0301", "\u212b", " "]), max_size=30).map("".join))
+def test_is_normalized_agrees_with_normalize_text(text: str) -> None:
+    assert is_normalized(text) == (normalize_text(text) == text)
 
 
 @given(texts, st.data())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from .errors import Issue
@@ -14,41 +16,72 @@ from .taxonomy import Taxonomy
 _JOINERS = {"\u200d", "\u200c", "\u034f"}
 
 
-def _splits_character(text: str, offset: int) -> bool:
-    if offset <= 0 or offset >= len(text):
-        return False
-    after, before = text[offset], text[offset - 1]
-    if before == "\r" and after == "\n":
-        return True
-    if before in _JOINERS or after in _JOINERS:
-        return True
-    # A combining mark or a variation selector belongs to the character before it.
-    return unicodedata.category(after) in ("Mn", "Me") or "\ufe00" <= after <= "\ufe0f"
+_MARKS = ("Mn", "Me")
+
+
+@cache
+def _boundary_pattern() -> re.Pattern[str]:
+    """CR, joiners, variation selectors and BMP combining marks; any astral character, to be looked at.
+
+    One character class, so that `re` tests a bitmap per position. Listing the astral marks too would
+    make it test ranges one by one; astral characters are rare (emoji, mostly) and get their
+    category checked one at a time instead.
+    """
+    bmp_marks = [chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) in _MARKS]
+    chars = "".join(re.escape(ch) for ch in ["\r", *bmp_marks, *_JOINERS, *map(chr, range(0xFE00, 0xFE10))])
+    return re.compile(f"[{chars}\U00010000-\U0010ffff]")
+
+
+def split_offsets(text: str) -> set[int]:
+    """Every offset that would cut a user-perceived character in two, found in one regex pass over the text."""
+    cuts: set[int] = set()
+    for match in _boundary_pattern().finditer(text):
+        i, found = match.start(), match.group()
+        if found == "\r":
+            if text.startswith("\n", i + 1):
+                cuts.add(i + 1)
+        elif found > "\uffff" and unicodedata.category(found) not in _MARKS:
+            continue
+        else:
+            cuts.add(i)  # a mark or joiner belongs with the character before it
+            if found in _JOINERS:
+                cuts.add(i + 1)  # and a joiner with the one after it too
+    cuts.discard(0)
+    cuts.discard(len(text))
+    return cuts
+
+
+# (JSONPath template, owner key) of every span site; the path is formatted only when an issue needs it.
+def _iter_span_sites(ann: dict[str, Any]) -> Iterator[tuple[str, int, int, str, dict[str, Any]]]:
+    for i, ent in enumerate(ann["entities"]):
+        for j, span in enumerate(ent["mentions"]):
+            yield "$.entities[{}].mentions[{}]", i, j, ent["id"], span
+    for i, ev in enumerate(ann["events"]):
+        yield "$.events[{}].trigger", i, 0, ev["id"], ev["trigger"]
+        for j, arg in enumerate(ev["arguments"]):
+            yield "$.events[{}].arguments[{}].span", i, j, ev["id"], arg["span"]
+        if ev["location"] and ev["location"]["span"]:
+            yield "$.events[{}].location.span", i, 0, ev["id"], ev["location"]["span"]
+        if ev["time"] and ev["time"]["span"]:
+            yield "$.events[{}].time.span", i, 0, ev["id"], ev["time"]["span"]
+    for i, q in enumerate(ann["quotes"]):
+        yield "$.quotes[{}].cue", i, 0, q["id"], q["cue"]
+        if q["source"]:
+            yield "$.quotes[{}].source", i, 0, q["id"], q["source"]
+        for j, span in enumerate(q["contents"]):
+            yield "$.quotes[{}].contents[{}]", i, j, q["id"], span
+    for i, fig in enumerate(ann["figures"]):
+        yield "$.figures[{}].span", i, 0, fig["id"], fig["span"]
+        if fig["approx_cue"]:
+            yield "$.figures[{}].approx_cue", i, 0, fig["id"], fig["approx_cue"]
+        if fig["counted_span"]:
+            yield "$.figures[{}].counted_span", i, 0, fig["id"], fig["counted_span"]
 
 
 def iter_spans(ann: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(JSONPath, owner id, span) for every span in the file."""
-    for i, ent in enumerate(ann["entities"]):
-        for j, span in enumerate(ent["mentions"]):
-            yield f"$.entities[{i}].mentions[{j}]", ent["id"], span
-    for i, ev in enumerate(ann["events"]):
-        yield f"$.events[{i}].trigger", ev["id"], ev["trigger"]
-        for j, arg in enumerate(ev["arguments"]):
-            yield f"$.events[{i}].arguments[{j}].span", ev["id"], arg["span"]
-        for key in ("location", "time"):
-            if ev[key] and ev[key]["span"]:
-                yield f"$.events[{i}].{key}.span", ev["id"], ev[key]["span"]
-    for i, q in enumerate(ann["quotes"]):
-        yield f"$.quotes[{i}].cue", q["id"], q["cue"]
-        if q["source"]:
-            yield f"$.quotes[{i}].source", q["id"], q["source"]
-        for j, span in enumerate(q["contents"]):
-            yield f"$.quotes[{i}].contents[{j}]", q["id"], span
-    for i, fig in enumerate(ann["figures"]):
-        yield f"$.figures[{i}].span", fig["id"], fig["span"]
-        for key in ("approx_cue", "counted_span"):
-            if fig[key]:
-                yield f"$.figures[{i}].{key}", fig["id"], fig[key]
+    for template, i, j, owner, span in _iter_span_sites(ann):
+        yield template.format(i, j), owner, span
 
 
 class AnnotationChecker:
@@ -83,43 +116,55 @@ class AnnotationChecker:
                 seen.add(item["id"])
 
     def check_spans(self) -> None:
-        n = len(self.text)
-        for path, owner, span in iter_spans(self.ann):
+        text, n, cuts = self.text, len(self.text), split_offsets(self.text)
+        for template, i, j, owner, span in _iter_span_sites(self.ann):
             start, end, stated = span["start"], span["end"], span["text"]
+            if (
+                start < end <= n
+                and text[start:end] == stated
+                and start not in cuts
+                and end not in cuts
+                and stated.strip() == stated
+            ):
+                continue  # the common case, decided without formatting a path
+            path = template.format(i, j)
             if end <= start:
                 self.report("span-inverted", path, owner, f"end {end} is not after start {start}")
                 continue
             if end > n:
                 self.report("span-out-of-range", path, owner, f"span {start}-{end} ends past the text's length {n}")
                 continue
-            actual = self.text[start:end]
+            actual = text[start:end]
             if actual != stated:
                 self.report("span-text-mismatch", path, owner, f"text {stated!r} != text[{start}:{end}] {actual!r}")
                 continue
-            if _splits_character(self.text, start) or _splits_character(self.text, end):
+            if start in cuts or end in cuts:
                 self.report("span-splits-character", path, owner, f"span {start}-{end} cuts a character in two")
             if actual != actual.strip():
                 self.report("span-edge-whitespace", path, owner, f"span text {actual!r} has whitespace at an edge")
 
+    # Paths come as (item path, suffix template, indices) and are built only for a report: most values are fine.
     def check_label(
-        self, value: str, allowed: tuple[str, ...] | dict[str, Any], path: str, owner: str, what: str
-    ) -> None:
+        self, value: str, allowed: tuple[str, ...] | dict[str, Any], at: str, suffix: str, owner: str, what: str,
+        *index: int,
+    ) -> None:  # fmt: skip
         if value not in allowed:
-            self.report("unknown-label", path, owner, f"{what} {value!r} is not in the taxonomy")
+            self.report("unknown-label", at + suffix.format(*index), owner, f"{what} {value!r} is not in the taxonomy")
 
-    def check_ref(self, value: str | None, layer: str, path: str, owner: str) -> None:
+    def check_ref(self, value: str | None, layer: str, at: str, suffix: str, owner: str, *index: int) -> None:
         if value is not None and value not in self.ids[layer]:
             self.report(
                 "dangling-reference",
-                path,
+                at + suffix.format(*index),
                 owner,
                 f"no {layer[:-1] if layer != 'entities' else 'entity'} with id {value!r}",
             )
 
     def check_entities(self) -> None:
         for i, ent in enumerate(self.ann["entities"]):
-            self.check_label(ent["type"], self.tax.entity_types, f"$.entities[{i}].type", ent["id"], "entity type")
-            self.check_ref(ent["affiliation"], "entities", f"$.entities[{i}].affiliation", ent["id"])
+            at = f"$.entities[{i}]"
+            self.check_label(ent["type"], self.tax.entity_types, at, ".type", ent["id"], "entity type")
+            self.check_ref(ent["affiliation"], "entities", at, ".affiliation", ent["id"])
 
     def check_events(self) -> None:
         for i, ev in enumerate(self.ann["events"]):
@@ -128,28 +173,36 @@ class AnnotationChecker:
             if etype is None:
                 self.report("unknown-label", f"{at}.type", eid, f"event type {ev['type']!r} is not in the taxonomy")
             for j, arg in enumerate(ev["arguments"]):
-                role_path = f"{at}.arguments[{j}].role"
                 if arg["role"] not in self.tax.roles:
-                    self.report("unknown-label", role_path, eid, f"role {arg['role']!r} is not in the taxonomy")
+                    self.report(
+                        "unknown-label",
+                        f"{at}.arguments[{j}].role",
+                        eid,
+                        f"role {arg['role']!r} is not in the taxonomy",
+                    )
                 elif etype is not None and arg["role"] not in etype.roles:
                     self.report(
-                        "role-not-allowed", role_path, eid, f"role {arg['role']!r} is not allowed for {etype.name}"
+                        "role-not-allowed",
+                        f"{at}.arguments[{j}].role",
+                        eid,
+                        f"role {arg['role']!r} is not allowed for {etype.name}",
                     )
-                self.check_ref(arg["entity"], "entities", f"{at}.arguments[{j}].entity", eid)
+                self.check_ref(arg["entity"], "entities", at, ".arguments[{}].entity", eid, j)
             if ev["location"]:
                 self.check_label(
                     ev["location"]["precision"],
                     self.tax.location_precision,
-                    f"{at}.location.precision",
+                    at,
+                    ".location.precision",
                     eid,
                     "location precision",
                 )
             if ev["time"]:
                 self.check_label(
-                    ev["time"]["precision"], self.tax.time_precision, f"{at}.time.precision", eid, "time precision"
+                    ev["time"]["precision"], self.tax.time_precision, at, ".time.precision", eid, "time precision"
                 )
-                self.check_label(ev["time"]["anchor"], self.tax.time_anchors, f"{at}.time.anchor", eid, "time anchor")
-            self.check_label(ev["modality"], self.tax.modalities, f"{at}.modality", eid, "modality")
+                self.check_label(ev["time"]["anchor"], self.tax.time_anchors, at, ".time.anchor", eid, "time anchor")
+            self.check_label(ev["modality"], self.tax.modalities, at, ".modality", eid, "modality")
             if (ev["modality"] == "negated") != (ev["polarity"] == "negative") and ev["modality"] in (
                 "negated",
                 "actual",
@@ -162,9 +215,9 @@ class AnnotationChecker:
                 )
             for j, rel in enumerate(ev["relations"]):
                 self.check_label(
-                    rel["type"], self.tax.event_relations, f"{at}.relations[{j}].type", eid, "event relation"
+                    rel["type"], self.tax.event_relations, at, ".relations[{}].type", eid, "event relation", j
                 )
-                self.check_ref(rel["target"], "events", f"{at}.relations[{j}].target", eid)
+                self.check_ref(rel["target"], "events", at, ".relations[{}].target", eid, j)
                 if rel["target"] == eid:
                     self.report(
                         "relation-to-self", f"{at}.relations[{j}].target", eid, "an event cannot relate to itself"
@@ -173,19 +226,19 @@ class AnnotationChecker:
     def check_quotes(self) -> None:
         for i, q in enumerate(self.ann["quotes"]):
             at = f"$.quotes[{i}]"
-            self.check_label(q["type"], self.tax.quote_types, f"{at}.type", q["id"], "quote type")
-            self.check_ref(q["speaker"], "entities", f"{at}.speaker", q["id"])
+            self.check_label(q["type"], self.tax.quote_types, at, ".type", q["id"], "quote type")
+            self.check_ref(q["speaker"], "entities", at, ".speaker", q["id"])
             for j, event_id in enumerate(q["events"]):
-                self.check_ref(event_id, "events", f"{at}.events[{j}]", q["id"])
+                self.check_ref(event_id, "events", at, ".events[{}]", q["id"], j)
 
     def check_figures(self) -> None:
         for i, fig in enumerate(self.ann["figures"]):
             at, fid = f"$.figures[{i}]", fig["id"]
-            self.check_label(fig["bound"], self.tax.figure_bounds, f"{at}.bound", fid, "bound type")
-            self.check_label(fig["property"], self.tax.figure_properties, f"{at}.property", fid, "figure property")
-            self.check_ref(fig["claimant"], "entities", f"{at}.claimant", fid)
-            self.check_ref(fig["quote"], "quotes", f"{at}.quote", fid)
-            self.check_ref(fig["event"], "events", f"{at}.event", fid)
+            self.check_label(fig["bound"], self.tax.figure_bounds, at, ".bound", fid, "bound type")
+            self.check_label(fig["property"], self.tax.figure_properties, at, ".property", fid, "figure property")
+            self.check_ref(fig["claimant"], "entities", at, ".claimant", fid)
+            self.check_ref(fig["quote"], "quotes", at, ".quote", fid)
+            self.check_ref(fig["event"], "events", at, ".event", fid)
             self.check_figure_value(fig, at)
             self.check_figure_bounds(fig, at)
 
@@ -236,15 +289,20 @@ class AnnotationChecker:
             )  # fmt: skip
 
     def check_duplicates(self) -> None:
-        keys: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
-            "events": lambda e: (e["type"], e["trigger"]["start"], e["trigger"]["end"]),
-            "figures": lambda f: (f["span"]["start"], f["span"]["end"]),
-            "quotes": lambda q: (q["cue"]["start"], tuple((c["start"], c["end"]) for c in q["contents"])),
+        ann = self.ann
+        keys: dict[str, list[tuple[Any, ...]]] = {
+            "events": [(e["type"], e["trigger"]["start"], e["trigger"]["end"]) for e in ann["events"]],
+            "figures": [(f["span"]["start"], f["span"]["end"]) for f in ann["figures"]],
+            "quotes": [
+                (q["cue"]["start"], tuple((c["start"], c["end"]) for c in q["contents"])) for q in ann["quotes"]
+            ],
         }
-        for layer, key in keys.items():
-            counts = Counter(key(item) for item in self.ann[layer])
-            for i, item in enumerate(self.ann[layer]):
-                if counts[key(item)] > 1:
+        for layer, found in keys.items():
+            if len(set(found)) == len(found):
+                continue
+            counts = Counter(found)
+            for i, item in enumerate(ann[layer]):
+                if counts[found[i]] > 1:
                     self.report(
                         "duplicate-annotation",
                         f"$.{layer}[{i}]",

@@ -30,7 +30,7 @@ from .validate import iter_errors
 
 
 def _validate(args: argparse.Namespace) -> int:
-    issues = list(iter_errors(args.paths or None))
+    issues = list(iter_errors(args.paths or None, workers=args.workers))
     if args.json:
         print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     for issue in issues:
@@ -38,6 +38,21 @@ def _validate(args: argparse.Namespace) -> int:
     summary = f"{len(issues)} issue(s)" if issues else "valid"
     print(f"conflict-news validate: {summary}", file=sys.stderr)
     return 1 if issues else 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .synthetic import write_synthetic
+
+    try:
+        with tqdm(total=args.n, unit="doc", desc="synth", file=sys.stderr, disable=None) as bar:
+            write_synthetic(Path(args.out), args.n, seed=args.seed, progress=bar.update)
+    except ValueError as exc:
+        print(f"conflict-news synth: {exc}", file=sys.stderr)
+        return 1
+    print(f"conflict-news synth: {args.n} synthetic document(s) in {args.out}", file=sys.stderr)
+    return 0
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -135,7 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("validate", help="check corpus roots or single files; exit 1 on any issue")
     p.add_argument("paths", nargs="*", help="corpus roots or files (default: the shipped corpus)")
     p.add_argument("--json", action="store_true", help="print the issues as JSON on stdout")
+    p.add_argument(
+        "--workers", type=int, default=0, help="processes to use (default 0: every core for 2000+ documents)"
+    )
     p.set_defaults(run=_validate)
+
+    p = verbs.add_parser("synth", help="write a synthetic stress corpus (fictional, marked syn-*) to a new folder")
+    p.add_argument("n", type=int, help="number of documents")
+    p.add_argument("out", help="corpus root to create (must not hold documents yet)")
+    p.add_argument("--seed", type=int, default=0, help="same seed, same corpus (default 0)")
+    p.set_defaults(run=_synth)
 
     p = verbs.add_parser("stats", help="counts per layer and per type")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")

@@ -21,6 +21,11 @@ def normalize_text(raw: bytes | str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def is_normalized(text: str) -> bool:
+    """normalize_text(text) == text, without building the normalised copy (the validator's hot path)."""
+    return not text.startswith("\ufeff") and unicodedata.is_normalized("NFC", text) and text.strip() == text
+
+
 def hash_text(text: str) -> str:
     """SHA-256 of the text's UTF-8 bytes, the value recorded as text_sha256."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
