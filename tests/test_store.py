@@ -65,3 +65,19 @@ def test_write_all_atomic_undoes_renames_when_one_fails(tmp_path: Path, monkeypa
     with pytest.raises(OSError, match="injected"):
         write_all_atomic({tmp_path / "a.txt": b"a", tmp_path / "b.txt": b"b"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    """Not mkstemp's 0600: a new file follows the umask, a replaced one keeps its mode."""
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.json", b"{}")
+        assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "kept.json").write_bytes(b"{}")
+        (tmp_path / "kept.json").chmod(0o640)
+        write_atomic(tmp_path / "kept.json", b"[]")
+        assert (tmp_path / "kept.json").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)

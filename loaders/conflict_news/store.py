@@ -173,13 +173,29 @@ def dump_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it, so no reader sees half a file."""
+def _stage(path: Path, data: bytes) -> str:
+    """A temporary file beside `path` holding `data`, with the mode a plainly written file would get.
+
+    mkstemp creates files readable by their owner only; a corpus file must stay readable by others.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and rename it, so no reader sees half a file."""
+    tmp = _stage(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -200,11 +216,7 @@ def write_all_atomic(files: dict[Path, bytes], *, replace: bool = False) -> None
     done: list[Path] = []
     try:
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
+            staged.append((_stage(path, data), path))
         for tmp, path in staged:
             os.replace(tmp, path)
             done.append(path)
