@@ -176,9 +176,9 @@ def run_stage(stage: Stage, root: Path, n: int, repeat: int) -> dict[str, Any]:
     from tqdm import tqdm
 
     runs: dict[str, list[dict[str, float]]] = {"anchor": [], "stage": []}
-    if stage.setup is not None:
-        stage.setup(root)
-    stage.anchor(root)  # untimed: brings the files into the page cache, so that no run pays for the disk
+    # Untimed: prepares the inputs and brings the files into the page cache, so that no run pays for the
+    # disk. In a child, like every run: a child inherits its parent's peak RSS (ru_maxrss survives exec).
+    measure_in_subprocess(stage.name, "anchor", root)
     steps = [role for _ in range(repeat) for role in ("anchor", "stage")]
     for role in tqdm(steps, desc=f"{stage.name} N={n}", unit="run", file=sys.stderr, disable=None):
         runs[role].append(measure_in_subprocess(stage.name, role, root))

@@ -93,9 +93,7 @@ def register(verbs: Any) -> None:
         "--flavor", choices=("full", "standoff"), default="full", help="full: every text; standoff: withheld texts"
     )
     p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
-    p.add_argument(
-        "--workers", type=int, default=0, help="processes to use (default 0: every core for 2000+ documents)"
-    )
+    p.add_argument("--workers", type=int, default=0, help="processes to use (default 0: every core for 200+ documents)")
     p.set_defaults(run=_needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")
