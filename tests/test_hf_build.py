@@ -183,6 +183,8 @@ def test_workers_write_the_same_shards_as_one_process(tmp_path: Path, monkeypatc
                  "--max-shard-bytes", "200000"]) == 0  # fmt: skip
     assert shard_bytes(single) == shard_bytes(pooled)
     assert any("-00001-of-" in name for name in shard_bytes(single))  # the bound split some configs
+    # Batches of 3 documents are gathered into one row group per shard, not written one by one.
+    assert {pq.ParquetFile(p).metadata.num_row_groups for p in (single / "data").glob("*/*.parquet")} == {1}
     rows = sum(pq.ParquetFile(p).metadata.num_rows for p in (single / "data" / "documents").glob("*.parquet"))
     assert rows == 20
 

@@ -45,7 +45,9 @@ DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
 BATCH_DOCUMENTS = 64
 # Encoding a document costs ~7 ms, 30 times what validating alone does: a pool pays off much sooner.
 POOL_THRESHOLD = 200
-IN_FLIGHT_PER_WORKER = 2  # batches queued per worker: enough to keep it busy, few enough to bound memory
+IN_FLIGHT_PER_WORKER = 2
+# Rows (JSON bytes) per Parquet row group: large enough to compress well, small enough to stay flat.
+ROW_GROUP_BYTES = 16 * 1024 * 1024  # batches queued per worker: enough to keep it busy, few enough to bound memory
 
 
 def shard_name(split: str, index: int, count: int) -> str:
@@ -107,7 +109,9 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: str) -> Encoded:
 class _ShardWriter:
     """The shards of one config: a new shard starts before a row that would take it past the bound.
 
-    Tables are written as row groups as they come; a single row larger than the bound gets a shard of its own.
+    Tables are gathered per split into row groups of about ROW_GROUP_BYTES (a batch holds few rows of
+    the small splits, and small row groups compress badly); a single row larger than the bound gets
+    a shard of its own.
     """
 
     def __init__(self, folder: Path, schema: pa.Schema, max_bytes: int) -> None:
@@ -117,6 +121,8 @@ class _ShardWriter:
         self.shard_bytes: dict[str, int] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.parts: dict[str, list[Path]] = {}
+        self.pending: dict[str, list[pa.Table]] = {}
+        self.pending_bytes: dict[str, int] = {}
         folder.mkdir(parents=True)
 
     def add(self, split: str, table: pa.Table, sizes: list[int]) -> None:
@@ -129,8 +135,11 @@ class _ShardWriter:
                 taken += sizes[end]
                 end += 1
             if end > start:
-                self._writer(split).write_table(table.slice(start, end - start))
+                self.pending.setdefault(split, []).append(table.slice(start, end - start))
+                self.pending_bytes[split] = self.pending_bytes.get(split, 0) + taken
                 self.shard_bytes[split] = used + taken
+                if self.pending_bytes[split] >= ROW_GROUP_BYTES:
+                    self._write_group(split)
             if end < len(sizes):
                 self._close_shard(split)
             start = end
@@ -142,15 +151,23 @@ class _ShardWriter:
             self.writers[split] = pq.ParquetWriter(parts[-1], self.schema, compression="zstd")
         return self.writers[split]
 
+    def _write_group(self, split: str) -> None:
+        tables = self.pending.pop(split, [])
+        self.pending_bytes[split] = 0
+        if tables:
+            self._writer(split).write_table(pa.concat_tables(tables))
+
     def _close_shard(self, split: str) -> None:
+        self._write_group(split)
         self.writers.pop(split).close()
         self.shard_bytes[split] = 0
 
     def close(self) -> None:
         for split, parts in self.parts.items():
+            if split in self.writers or self.pending.get(split):
+                self._close_shard(split)
             if not parts:  # a split with no rows still gets one empty shard, so every config lists every split
                 self._writer(split).write_table(self.schema.empty_table())
-            if split in self.writers:
                 self._close_shard(split)
             for index, part in enumerate(parts):
                 part.rename(self.folder / shard_name(split, index, len(parts)))
