@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_rehydrate.py [N]. Each document is the seed with a closing sentence
 of its own; the sources are copies with curled quotes, changed spacing and a footer, under names
 that do not give their id, so every one is matched by its sentences and re-aligned. Prints
-documents per second for the rehydration alone (the standoff build is timed by bench_build.py).
+documents per second for the rehydration alone.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from stages_hf_ls import add_stages  # benchmarks/ is sys.path[0] when run.py runs as a script
 
 HERE = Path(__file__).resolve().parent
 TABLE_START, TABLE_END = "<!-- results:start -->", "<!-- results:end -->"
@@ -43,18 +44,24 @@ class Stage:
     anchor: Callable[[Path], object]
     anchor_name: str
     target: float  # the stage may take at most this many times the anchor's time
+    setup: Callable[[Path], object] | None = None  # untimed, in every measuring process: inputs, imports
 
 
 STAGES: dict[str, Stage] = {}
 
 
 def register(
-    name: str, *, anchor: Callable[[Path], object], anchor_name: str, target: float
+    name: str,
+    *,
+    anchor: Callable[[Path], object],
+    anchor_name: str,
+    target: float,
+    setup: Callable[[Path], object] | None = None,
 ) -> Callable[[Callable[[Path], object]], Callable[[Path], object]]:
     """Add a stage: `run(root)` does the work on the corpus root, `anchor(root)` the baseline it is held to."""
 
     def add(run: Callable[[Path], object]) -> Callable[[Path], object]:
-        STAGES[name] = Stage(name=name, run=run, anchor=anchor, anchor_name=anchor_name, target=target)
+        STAGES[name] = Stage(name=name, run=run, anchor=anchor, anchor_name=anchor_name, target=target, setup=setup)
         return run
 
     return add
@@ -87,6 +94,9 @@ def validate_root(root: Path) -> int:
     return issues
 
 
+add_stages(register)
+
+
 # ---------------------------------------------------------------- measuring
 
 
@@ -94,6 +104,8 @@ def measure(stage: str, role: str, root: Path) -> dict[str, float]:
     """Run one stage or anchor here (in the child process) and report time and peak memory."""
     chosen = STAGES[stage]
     func = chosen.run if role == "stage" else chosen.anchor
+    if chosen.setup is not None:
+        chosen.setup(root)
     before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     func(root)
@@ -164,7 +176,9 @@ def run_stage(stage: Stage, root: Path, n: int, repeat: int) -> dict[str, Any]:
     from tqdm import tqdm
 
     runs: dict[str, list[dict[str, float]]] = {"anchor": [], "stage": []}
-    stage.anchor(root)  # untimed: brings the files into the page cache, so that no run pays for the disk
+    # Untimed: prepares the inputs and brings the files into the page cache, so that no run pays for the
+    # disk. In a child, like every run: a child inherits its parent's peak RSS (ru_maxrss survives exec).
+    measure_in_subprocess(stage.name, "anchor", root)
     steps = [role for _ in range(repeat) for role in ("anchor", "stage")]
     for role in tqdm(steps, desc=f"{stage.name} N={n}", unit="run", file=sys.stderr, disable=None):
         runs[role].append(measure_in_subprocess(stage.name, role, root))

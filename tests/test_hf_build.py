@@ -72,15 +72,15 @@ def test_a_failing_build_leaves_the_previous_data(tmp_path: Path, monkeypatch: p
     build_data(root)
     before = shard_bytes(root)
     calls: list[object] = []
-    real_write = pq.write_table
+    real_write = pq.ParquetWriter.write_table
 
-    def write_then_fail(*args: object, **kwargs: object) -> None:
-        calls.append(args[1])
+    def write_then_fail(writer: pq.ParquetWriter, table: object, *args: object, **kwargs: object) -> None:
+        calls.append(table)
         if len(calls) == 3:  # fail in the middle, after some shards were written
             raise OSError("disk full")
-        real_write(*args, **kwargs)
+        real_write(writer, table, *args, **kwargs)
 
-    monkeypatch.setattr(pq, "write_table", write_then_fail)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", write_then_fail)
     with pytest.raises(OSError, match="disk full"):
         build_data(root)
     assert shard_bytes(root) == before
@@ -169,3 +169,33 @@ def test_added_documents_get_their_split_and_stay_out_until_annotated(tmp_path: 
     build_data(root)
     ids = {row["doc_id"] for table in read_shards(root, "documents").values() for row in table.to_pylist()}
     assert ids == {"toy-0001"}
+
+
+def test_workers_write_the_same_shards_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conflict_news import hf_build
+    from conflict_news.synthetic import write_synthetic
+
+    monkeypatch.setattr(hf_build, "BATCH_DOCUMENTS", 3)  # many batches, so order across workers is exercised
+    write_synthetic(tmp_path / "corpus-root", 20, seed=5)
+    single, pooled = tmp_path / "single", tmp_path / "pooled"
+    build_data(tmp_path / "corpus-root", out=single, workers=1, max_shard_bytes=200_000)
+    assert main(["build", "--root", str(tmp_path / "corpus-root"), "--out", str(pooled), "--workers", "2",
+                 "--max-shard-bytes", "200000"]) == 0  # fmt: skip
+    assert shard_bytes(single) == shard_bytes(pooled)
+    assert any("-00001-of-" in name for name in shard_bytes(single))  # the bound split some configs
+    # Batches of 3 documents are gathered into one row group per shard, not written one by one.
+    assert {pq.ParquetFile(p).metadata.num_row_groups for p in (single / "data").glob("*/*.parquet")} == {1}
+    rows = sum(pq.ParquetFile(p).metadata.num_rows for p in (single / "data" / "documents").glob("*.parquet"))
+    assert rows == 20
+
+
+def test_workers_report_every_issue_and_write_nothing(tmp_path: Path) -> None:
+    case = load_case("span-text-mismatch")
+    root = materialize_case(case, tmp_path / "broken")
+    found = []
+    for workers in (1, 2):
+        with pytest.raises(CorpusError) as info:
+            build_data(root, workers=workers)
+        found.append([str(issue) for issue in info.value.issues])
+    assert found[0] == found[1] and case["expect"] in "".join(found[1])
+    assert not (root / "data").exists()

@@ -41,7 +41,12 @@ def _build(args: argparse.Namespace) -> int:
     root = _root(args)
     out = Path(args.out) if args.out else release_dir(root, args.flavor)
     shards = build_data(
-        root, flavor=args.flavor, out=out, max_shard_bytes=args.max_shard_bytes, progress=sys.stderr.isatty()
+        root,
+        flavor=args.flavor,
+        out=out,
+        max_shard_bytes=args.max_shard_bytes,
+        progress=sys.stderr.isatty(),
+        workers=args.workers,
     )
     changed = write_card(out, args.flavor, root / "README.md")
     print(f"conflict-news build: {len(shards)} shard(s) in {out / 'data'}", file=sys.stderr)
@@ -88,6 +93,7 @@ def register(verbs: Any) -> None:
         "--flavor", choices=("full", "standoff"), default="full", help="full: every text; standoff: withheld texts"
     )
     p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
+    p.add_argument("--workers", type=int, default=0, help="processes to use (default 0: every core for 200+ documents)")
     p.set_defaults(run=_needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")

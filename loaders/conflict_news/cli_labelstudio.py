@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
+from tqdm import tqdm
 
 from .agreement import compute_agreement, format_agreement
 from .errors import Issue
@@ -32,30 +36,52 @@ def _fail(verb: str, issues: list[Issue]) -> int:
     return 1
 
 
-def collect_tasks(root: Path, predictions: str) -> tuple[list[dict[str, Any]], list[Issue]]:
-    """One task per document; predictions from the gold files, none, or annotation files at a path."""
+def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[dict[str, Any]]:
+    """One task per document, read and checked one at a time; issues found on the way go to `issues`.
+
+    Predictions come from the gold files, none, or annotation files at a path (checked against the
+    document's text exactly as the validator checks gold).
+    """
     tax = load_taxonomy()
-    docs = {doc_id: read_document(root, doc_id) for doc_id in list_doc_ids(root)}
-    issues = [i for raw in docs.values() for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
+    doc_ids = list_doc_ids(root)
     chosen: dict[str, dict[str, Any]] = {}
-    if predictions == "gold":
-        chosen = {d: raw.annotation for d, raw in docs.items() if raw.annotation is not None}
-    elif predictions != "none":
+    if predictions not in ("gold", "none"):
+        known = set(doc_ids)
         for ann in read_prediction_files(Path(predictions)):
             doc_id = str(ann.get("doc_id"))
-            if doc_id not in docs:
+            if doc_id not in known:
                 issues.append(
                     Issue(code="document-missing", file=predictions, path="$.doc_id", message=f"no document {doc_id!r}")
                 )
                 continue
-            # Check the prediction against the document's text exactly as the validator checks gold.
-            raw = docs[doc_id]
-            issues += check_document(
-                root, RawDocument(doc_id=doc_id, text=raw.text, metadata=raw.metadata, annotation=ann), tax
-            )
             chosen[doc_id] = ann
-    tasks = [build_task(d, raw.text, chosen.get(d)) for d, raw in docs.items() if raw.text is not None]
+    for doc_id in doc_ids:
+        raw = read_document(root, doc_id)
+        issues += [i for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
+        prediction = raw.annotation if predictions == "gold" else chosen.get(doc_id)
+        if doc_id in chosen:
+            candidate = RawDocument(doc_id=doc_id, text=raw.text, metadata=raw.metadata, annotation=prediction)
+            issues += check_document(root, candidate, tax)
+        if raw.text is not None:
+            yield build_task(doc_id, raw.text, prediction)
+
+
+def collect_tasks(root: Path, predictions: str) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """Every task (see iter_tasks) in memory, and the issues found."""
+    issues: list[Issue] = []
+    tasks = list(iter_tasks(root, predictions, issues))
     return tasks, issues
+
+
+def write_tasks(root: Path, predictions: str, out: BinaryIO, progress: bool = False) -> list[Issue]:
+    """The tasks as one JSON array written to `out` task by task, so memory stays flat; returns the issues."""
+    issues: list[Issue] = []
+    out.write(b"[")
+    tasks = iter_tasks(root, predictions, issues)
+    for number, task in enumerate(tqdm(tasks, unit="doc", desc="tasks", disable=not progress)):
+        out.write((b",\n" if number else b"\n") + orjson.dumps(task, option=orjson.OPT_INDENT_2))
+    out.write(b"\n]\n")
+    return issues
 
 
 def _config(args: argparse.Namespace) -> int:
@@ -64,10 +90,13 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _tasks(args: argparse.Namespace) -> int:
-    tasks, issues = collect_tasks(_root(args), args.predictions)
-    if issues:
-        return _fail("labelstudio tasks", issues)
-    sys.stdout.buffer.write(orjson.dumps(tasks, option=orjson.OPT_INDENT_2) + b"\n")
+    # Spooled to a temporary file: nothing reaches stdout unless every document is clean.
+    with tempfile.TemporaryFile() as spool:
+        issues = write_tasks(_root(args), args.predictions, spool, progress=sys.stderr.isatty())
+        if issues:
+            return _fail("labelstudio tasks", issues)
+        spool.seek(0)
+        shutil.copyfileobj(spool, sys.stdout.buffer)
     return 0
 
 

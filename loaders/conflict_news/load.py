@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,31 +22,38 @@ from .validate import check_document
 T = TypeVar("T")
 
 
+Convert = Callable[[Any], Any]
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(model))
-
-
-def _convert(tp: Any, value: Any) -> Any:
+def _converter(tp: Any) -> Convert:
+    """The function that turns on-disk data of type `tp` into model objects, worked out once per type."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return None
         (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        return _convert(inner, value)
+        convert_inner = _converter(inner)
+        return _keep if convert_inner is _keep else lambda value: None if value is None else convert_inner(value)
     if origin is tuple:
-        item_type = typing.get_args(tp)[0]
-        return tuple(_convert(item_type, item) for item in value)
+        convert_item = _converter(typing.get_args(tp)[0])
+        return tuple if convert_item is _keep else lambda value: tuple(map(convert_item, value))
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return build(tp, value)
-    return value
+        return functools.partial(build, tp)
+    return _keep
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, Convert], ...]:
+    hints = typing.get_type_hints(cls, vars(model))
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
 
 
 def build(cls: type[T], data: dict[str, Any]) -> T:
     """Build dataclass `cls` from its on-disk dict; the schema has checked the shape already."""
-    hints = _hints(cls)  # type: ignore[arg-type]
-    fields = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    return cls(**fields)
+    return cls(**{name: convert(data[name]) for name, convert in _fields(cls)})  # type: ignore[arg-type]
 
 
 def load_document(root: Path, doc_id: str) -> model.Document:

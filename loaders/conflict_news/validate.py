@@ -111,12 +111,12 @@ POOL_THRESHOLD = 2000  # below this many documents a process pool costs more tha
 _BATCH = 200
 
 
-def count_workers(workers: int | None, documents: int) -> int:
-    """Processes to use: `workers` when given (0 or None: automatic), else every usable core for a large job."""
+def count_workers(workers: int | None, documents: int, threshold: int = POOL_THRESHOLD) -> int:
+    """Processes to use: `workers` when given (0 or None: automatic), else every usable core from `threshold` documents on."""
     if workers:
         return max(1, workers)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores if documents >= POOL_THRESHOLD else 1
+    return cores if documents >= threshold else 1
 
 
 def _check_batch(root: Path, doc_ids: list[str], taxonomy: Taxonomy) -> list[Issue]:

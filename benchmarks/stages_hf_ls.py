@@ -1,0 +1,223 @@
+"""Stages of the Hugging Face build and load, and of the Label Studio export and import (issue 6).
+
+Each stage reads inputs prepared once per corpus and code version under ROOT/.bench/<key>/ (a release
+built with data/ and its card, the rows that build writes as JSON lines, the tasks export and a full
+Label Studio export): preparing them is nobody's timed work. `setup` runs in every measuring process
+before the clock starts; it prepares what is missing and imports the heavy modules (datasets, pyarrow),
+so that neither stage nor anchor is charged for imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+# One pyarrow write per this many rows, in the anchor as in hf_build.
+ANCHOR_BATCH_ROWS = 512
+
+
+def code_key() -> str:
+    """Changes with any source file of the package, so prepared inputs never outlive the code that made them."""
+    import conflict_news
+
+    digest = hashlib.sha256()
+    for source in sorted(Path(conflict_news.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def prepared(root: Path) -> Path:
+    """ROOT/.bench/<key>: release/ (data/ + README card), rows/<config>/<split>.jsonl, tasks.jsonl, export.json."""
+    base = root / ".bench"
+    prep = base / code_key()
+    if (prep / "COMPLETE").exists():
+        return prep
+    shutil.rmtree(base, ignore_errors=True)  # inputs of older code
+    prep.mkdir(parents=True)
+    prepare_release(root, prep / "release")
+    dump_rows(prep / "release" / "data", prep / "rows")
+    write_tasks_and_export(root, prep / "tasks.jsonl", prep / "export.json")
+    (prep / "COMPLETE").touch()
+    return prep
+
+
+def prepare_release(root: Path, release: Path) -> None:
+    from conflict_news.hf_build import build_data
+    from conflict_news.hf_card import write_card
+
+    build_data(root, out=release)
+    write_card(release)
+
+
+def dump_rows(data: Path, rows: Path) -> None:
+    """The rows build wrote, read back from its shards: exactly what the anchor must write again."""
+    import pyarrow.parquet as pq
+
+    for config in sorted(p.name for p in data.iterdir()):
+        (rows / config).mkdir(parents=True)
+        for split in ("train", "validation", "test"):
+            with (rows / config / f"{split}.jsonl").open("wb") as out:
+                for shard in sorted((data / config).glob(f"{split}-*.parquet")):
+                    for batch in pq.ParquetFile(shard).iter_batches(batch_size=ANCHOR_BATCH_ROWS):
+                        out.writelines(orjson.dumps(row) + b"\n" for row in batch.to_pylist())
+
+
+def write_tasks_and_export(root: Path, tasks: Path, export: Path) -> None:
+    """The tasks, one per line, and a full export of them, written one task at a time."""
+    from conflict_news.cli_labelstudio import iter_tasks
+
+    issues: list[Any] = []
+    with tasks.open("wb") as lines, export.open("wb") as out:
+        out.write(b"[")
+        for number, task in enumerate(iter_tasks(root, "gold", issues), start=1):
+            lines.write(orjson.dumps(task) + b"\n")
+            out.write((b"," if number > 1 else b"") + orjson.dumps(export_task(number, task)))
+        out.write(b"]")
+    if issues:
+        raise SystemExit(f"the benchmark corpus {root} has {len(issues)} issue(s)")
+
+
+def export_task(number: int, task: dict[str, Any]) -> dict[str, Any]:
+    """A task of a full Label Studio JSON export in which one annotator accepted the prediction as it was.
+
+    Shaped like the export of LS 1.x: task and annotation ids, predictions by id only.
+    """
+    (prediction,) = task["predictions"]
+    annotation = {"id": number, "completed_by": 1, "result": prediction["result"], "was_cancelled": False,
+                  "ground_truth": False, "lead_time": 12.5, "parent_prediction": number}  # fmt: skip
+    return {"id": number, "data": task["data"], "annotations": [annotation], "predictions": [number]}
+
+
+def setup(root: Path) -> None:
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["HF_DATASETS_OFFLINE"] = "1"
+    import datasets  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    import conflict_news.cli_labelstudio
+    import conflict_news.hf_build
+    import conflict_news.labelstudio_import  # noqa: F401
+
+    prepared(root)
+
+
+def scratch(root: Path) -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="scratch-", dir=root / ".bench")
+
+
+# ---------------------------------------------------------------- build
+
+
+def read_rows(path: Path) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    with path.open("rb") as lines:
+        for line in lines:
+            batch.append(orjson.loads(line))
+            if len(batch) == ANCHOR_BATCH_ROWS:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def write_rows_with_pyarrow(root: Path) -> None:
+    """orjson-parse the rows build writes (labels already ids), pyarrow-write them: one shard per config and split."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    prep = prepared(root)
+    with scratch(root) as out:
+        for config_rows in sorted((prep / "rows").iterdir()):
+            schema = pq.read_schema(next((prep / "release" / "data" / config_rows.name).glob("*.parquet")))
+            (Path(out) / config_rows.name).mkdir()
+            for rows in sorted(config_rows.glob("*.jsonl")):
+                dest = Path(out) / config_rows.name / f"{rows.stem}.parquet"
+                with pq.ParquetWriter(dest, schema, compression="zstd") as writer:
+                    for batch in read_rows(rows):
+                        writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+
+
+def build_parquet(root: Path) -> None:
+    from conflict_news.hf_build import build_data
+
+    with scratch(root) as out:
+        build_data(root, out=out)
+
+
+# ---------------------------------------------------------------- load_dataset
+
+
+def load_shards_as_parquet(root: Path) -> None:
+    import datasets
+
+    data = prepared(root) / "release" / "data" / "events"
+    files = {
+        split: sorted(str(p) for p in data.glob(f"{split}-*.parquet")) for split in ("train", "validation", "test")
+    }
+    with scratch(root) as cache:
+        datasets.load_dataset("parquet", data_files=files, cache_dir=cache)
+
+
+def load_events_config(root: Path) -> None:
+    import datasets
+
+    with scratch(root) as cache:
+        datasets.load_dataset(str(prepared(root) / "release"), "events", cache_dir=cache)
+
+
+# ---------------------------------------------------------------- Label Studio
+
+
+def round_trip_tasks(root: Path) -> None:
+    """orjson-parse each task and dump it indented into one JSON array, as write_tasks does."""
+    with (prepared(root) / "tasks.jsonl").open("rb") as lines, scratch(root) as out:
+        dest = (Path(out) / "tasks.json").open("wb")
+        dest.write(b"[")
+        for number, line in enumerate(lines):
+            dest.write((b",\n" if number else b"\n") + orjson.dumps(orjson.loads(line), option=orjson.OPT_INDENT_2))
+        dest.write(b"\n]\n")
+        dest.close()
+
+
+def round_trip_export(root: Path) -> None:
+    """orjson-parse the whole export, as import_export does, and dump it again."""
+    data = orjson.loads((prepared(root) / "export.json").read_bytes())
+    with scratch(root) as out:
+        (Path(out) / "export.json").write_bytes(orjson.dumps(data))
+
+
+def export_tasks(root: Path) -> None:
+    """What `conflict-news labelstudio tasks --root ROOT` does, into a file instead of its spool and stdout."""
+    from conflict_news.cli_labelstudio import write_tasks
+
+    with scratch(root) as out, (Path(out) / "tasks.json").open("wb") as dest:
+        issues = write_tasks(root, "gold", dest)
+    if issues:
+        raise SystemExit(f"the benchmark corpus {root} has {len(issues)} issue(s)")
+
+
+def import_export(root: Path) -> None:
+    """What `conflict-news labelstudio import export.json --root ROOT` does; every layer comes back unchanged."""
+    from conflict_news.labelstudio_import import import_export
+
+    out = import_export(prepared(root) / "export.json", root)
+    if out.issues or out.written or len(out.annotations) != len(os.listdir(root / "annotations")):
+        raise SystemExit(f"import of the benchmark export: {len(out.issues)} issue(s), {len(out.written)} written")
+
+
+def add_stages(register: Callable[..., Callable[[Callable[[Path], object]], Callable[[Path], object]]]) -> None:
+    register("build", anchor=write_rows_with_pyarrow, setup=setup, target=1.5,
+             anchor_name="orjson-parse + pyarrow-write the same rows")(build_parquet)  # fmt: skip
+    register("load_dataset", anchor=load_shards_as_parquet, setup=setup, target=1.1,
+             anchor_name='load_dataset("parquet") on the same shards, cold cache')(load_events_config)  # fmt: skip
+    register("labelstudio_tasks", anchor=round_trip_tasks, setup=setup, target=3.0,
+             anchor_name="orjson parse + dump of the tasks JSON")(export_tasks)  # fmt: skip
+    register("labelstudio_import", anchor=round_trip_export, setup=setup, target=3.0,
+             anchor_name="orjson parse + dump of the export JSON")(import_export)  # fmt: skip
