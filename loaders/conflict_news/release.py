@@ -80,7 +80,10 @@ def _schema_versions(root: Path) -> dict[str, tuple[int, int]]:
     return versions
 
 
-def _ids(root: Path) -> dict[tuple[str, str], set[str]]:
+Ids = dict[tuple[str, str], set[str]]
+
+
+def _ids(root: Path) -> Ids:
     """(doc id, layer) -> annotation ids, plus ("", "documents") -> document ids."""
     ids: dict[tuple[str, str], set[str]] = {("", "documents"): set(list_doc_ids(root))}
     for doc_id in ids[("", "documents")]:
@@ -90,19 +93,19 @@ def _ids(root: Path) -> dict[tuple[str, str], set[str]]:
     return ids
 
 
-def required_level(old: Path, new: Path) -> str:
+def required_level(old: Path, new: Path, old_ids: Ids, new_ids: Ids) -> str:
     old_versions, new_versions = _schema_versions(old), _schema_versions(new)
     if any(old_versions.get(k, (0, 0))[0] != v[0] for k, v in new_versions.items()):
         return "major"
-    old_ids, new_ids = _ids(old), _ids(new)
     added = any(new_ids[key] - old_ids.get(key, set()) for key in new_ids)
     return "minor" if added or old_versions != new_versions else "patch"
 
 
-def iter_identity_errors(old: Path, new: Path, tombstones: list[dict[str, Any]]) -> Iterator[Issue]:
+def iter_identity_errors(
+    old: Path, new: Path, old_ids: Ids, new_ids: Ids, tombstones: list[dict[str, Any]]
+) -> Iterator[Issue]:
     """Removed ids without a tombstone, and released documents that changed split."""
     buried = {("" if t["layer"] == "documents" else t["doc_id"], t["layer"], t["id"]) for t in tombstones}
-    old_ids, new_ids = _ids(old), _ids(new)
     for (doc_id, layer), ids in sorted(old_ids.items()):
         for gone in sorted(ids - new_ids.get((doc_id, layer), set())):
             if (doc_id, layer, gone) in buried or ("", "documents", doc_id) in buried:
@@ -176,9 +179,10 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
     if previous is not None:
         with tempfile.TemporaryDirectory() as scratch:
             old = extract_revision(repo, f"v{previous}", Path(scratch), ("corpus", "annotations", "schema"))
-            level = required_level(old, repo)
+            old_ids, new_ids = _ids(old), _ids(repo)  # every annotation file read once per side
+            level = required_level(old, repo, old_ids, new_ids)
             if not issues:
-                issues += iter_identity_errors(old, repo, tombstones)
+                issues += iter_identity_errors(old, repo, old_ids, new_ids, tombstones)
         if version != bump(previous, level):
             issues.append(Issue(code="release-version", file=str(VERSION_FILE), path="$",
                                 message=f"after {previous} with {level}-level changes the next version is {bump(previous, level)}, not {version}"))  # fmt: skip
