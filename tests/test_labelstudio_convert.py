@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import ijson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,9 +16,10 @@ from conflict_news import CODES, iter_errors
 from conflict_news.agreement import cohen_kappa, compute_agreement
 from conflict_news.cli import main
 from conflict_news.labelstudio_config import build_config, list_relations
-from conflict_news.labelstudio_import import LAYERS, ExportImporter, import_export
+from conflict_news.labelstudio_import import LAYERS, ExportImporter, import_export, read_export
 from conflict_news.labelstudio_tasks import build_task
 from conflict_news.store import annotation_path, dump_json, list_doc_ids, read_document
+from conflict_news.synthetic import write_synthetic
 from conflict_news.taxonomy import load_taxonomy, parse_taxonomy
 from conftest import BASE, REPO
 from ls_helpers import LS_CASES, NOISE, apply_case, load_ls_case, noisy_copy, offline_export
@@ -125,6 +127,40 @@ def test_unparsable_export_is_reported(tmp_path: Path) -> None:
     export = tmp_path / "export.json"
     export.write_text("[{", encoding="utf-8")
     assert [i.code for i in import_export(export, BASE).issues] == ["ls-export-invalid"]
+
+
+@pytest.mark.parametrize("content", ["{}", "  \n", '"tasks"', "[1]"])
+def test_export_that_is_not_a_list_of_tasks_is_reported(content: str, tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    export.write_text(content, encoding="utf-8")
+    issues = import_export(export, BASE).issues
+    assert [i.code for i in issues] == ["ls-export-invalid"]
+    assert issues[0].path == ("$[0]" if content == "[1]" else "$")
+
+
+def test_export_is_read_one_task_at_a_time(tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    first = dump_json(offline_export(BASE, "toy-0001")[0])
+    export.write_bytes(b"[" + first + b", {broken")
+    tasks = read_export(export)
+    assert next(tasks)["data"]["doc_id"] == "toy-0001"  # before the parser has reached the damage
+    with pytest.raises(ijson.JSONError):
+        next(tasks)
+
+
+def test_a_broken_later_task_stops_the_write_of_an_earlier_clean_change(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    before = annotation_path(root, "toy-0001").read_bytes()
+    changed = apply_case(offline_export(root, "toy-0001"), load_ls_case("ls-gold-protected"))
+    unknown = {"data": {"doc_id": "toy-9999", "text": "Nobody wrote this."}, "annotations": []}
+    export = tmp_path / "export.json"
+    export.write_bytes(dump_json([*changed, unknown]))
+    out = import_export(export, root, overwrite_gold=True)
+    assert [(i.code, i.path) for i in out.issues] == [("ls-task-mismatch", "$[1].data")]
+    assert out.written == []
+    assert annotation_path(root, "toy-0001").read_bytes() == before
+    assert not [p for p in (root / "annotations").iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
 def test_import_writes_changes_only_when_allowed_and_reports_them(
@@ -313,3 +349,24 @@ def test_whitespace_at_a_region_edge_is_flagged_not_trimmed(tmp_path: Path) -> N
             r["value"]["text"] = "fired "
     out = ExportImporter(BASE, "export.json").run(export)
     assert [(i.code, i.ann_id) for i in out.issues] == [("span-edge-whitespace", "ev1")]
+
+
+def test_pooled_import_agrees_with_one_process_and_writes_the_same(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    write_synthetic(root, 40, seed=3)
+    export = [task for doc_id in list_doc_ids(root) for task in offline_export(root, doc_id)]
+    for task in export[5], export[33]:  # two documents new to the corpus, in different batches
+        annotation_path(root, task["data"]["doc_id"]).unlink()
+    del export[20]["data"]["text"]  # and one broken task
+    path = tmp_path / "export.json"
+    path.write_bytes(dump_json(export))
+    single, pooled = import_export(path, root, workers=1), import_export(path, root, workers=2)
+    assert [str(i) for i in pooled.issues] == [str(i) for i in single.issues]
+    assert [i.path for i in single.issues] == ["$[20].data"]
+    assert (pooled.diffs, pooled.imported, pooled.written) == (single.diffs, single.imported, single.written)
+    assert len(single.imported) == 39 and single.written == []
+    export[20] = offline_export(root, list_doc_ids(root)[20])[0]
+    path.write_bytes(dump_json(export))
+    out = import_export(path, root, workers=2)
+    assert out.issues == [] and out.written == [export[5]["data"]["doc_id"], export[33]["data"]["doc_id"]]
+    assert list(iter_errors([root])) == []

@@ -126,7 +126,7 @@ def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path)
     if out.unannotated:
         print(f"conflict-news {verb}: not annotated yet: {', '.join(out.unannotated)}", file=sys.stderr)
     written = ", ".join(relative(root, root / "annotations" / f"{d}.json") for d in out.written) or "nothing changed"
-    print(f"conflict-news {verb}: {len(out.annotations)} document(s) imported; written: {written}", file=sys.stderr)
+    print(f"conflict-news {verb}: {len(out.imported)} document(s) imported; written: {written}", file=sys.stderr)
     return 0
 
 

@@ -11,16 +11,12 @@ that may not be redistributed.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
-from itertools import islice
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +29,10 @@ from .errors import CorpusError, Issue
 from .hf_features import CONFIGS, make_label_encoder
 from .hf_rows import make_rows
 from .load import load_document
+from .pool import count_workers, map_in_order, paused_gc
 from .standoff import flavor_features, standoff_rows
 from .store import list_doc_ids
 from .taxonomy import load_taxonomy
-from .validate import count_workers
 
 # Far below Arrow's 2 GiB offset limit for one string or list column, and small enough to stream.
 DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
@@ -45,9 +41,8 @@ DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
 BATCH_DOCUMENTS = 64
 # Encoding a document costs ~7 ms, 30 times what validating alone does: a pool pays off much sooner.
 POOL_THRESHOLD = 200
-IN_FLIGHT_PER_WORKER = 2
 # Rows (JSON bytes) per Parquet row group: large enough to compress well, small enough to stay flat.
-ROW_GROUP_BYTES = 16 * 1024 * 1024  # batches queued per worker: enough to keep it busy, few enough to bound memory
+ROW_GROUP_BYTES = 16 * 1024 * 1024
 
 
 def shard_name(split: str, index: int, count: int) -> str:
@@ -77,33 +72,34 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: str) -> Encoded:
 
     Row size is measured as its JSON encoding, a stand-in for its uncompressed Arrow size.
     """
-    issues: list[Issue] = []
-    rows: dict[str, dict[str, list[dict[str, Any]]]] = {config: {} for config in CONFIGS}
-    for doc_id in doc_ids:
-        try:
-            doc = load_document(root, doc_id)  # validates it: each document is read once
-        except CorpusError as exc:
-            issues.extend(exc.issues)
-        if issues:  # from the first issue on, only validation goes on
-            continue
-        if doc.annotations.provenance.kind == "pending":
-            continue  # added but not annotated yet: empty layers would read as "nothing here"
-        made = make_rows(doc)
-        for config, config_rows in (standoff_rows(doc, made) if flavor == "standoff" else made).items():
-            rows[config].setdefault(doc.metadata.split, []).extend(config_rows)
-    if issues:
-        return Encoded(issues, {})
-    tables: dict[str, dict[str, tuple[pa.Table, list[int]]]] = {}
-    for config, splits in rows.items():
-        encode, schema = _encoders(flavor)[config]
-        tables[config] = {
-            split: (
-                pa.Table.from_pylist([encode(r) for r in split_rows], schema=schema),
-                [len(orjson.dumps(r)) for r in split_rows],
-            )
-            for split, split_rows in splits.items()
-        }
-    return Encoded([], tables)
+    with paused_gc():  # see pool.paused_gc
+        issues: list[Issue] = []
+        rows: dict[str, dict[str, list[dict[str, Any]]]] = {config: {} for config in CONFIGS}
+        for doc_id in doc_ids:
+            try:
+                doc = load_document(root, doc_id)  # validates it: each document is read once
+            except CorpusError as exc:
+                issues.extend(exc.issues)
+            if issues:  # from the first issue on, only validation goes on
+                continue
+            if doc.annotations.provenance.kind == "pending":
+                continue  # added but not annotated yet: empty layers would read as "nothing here"
+            made = make_rows(doc)
+            for config, config_rows in (standoff_rows(doc, made) if flavor == "standoff" else made).items():
+                rows[config].setdefault(doc.metadata.split, []).extend(config_rows)
+        if issues:
+            return Encoded(issues, {})
+        tables: dict[str, dict[str, tuple[pa.Table, list[int]]]] = {}
+        for config, splits in rows.items():
+            encode, schema = _encoders(flavor)[config]
+            tables[config] = {
+                split: (
+                    pa.Table.from_pylist([encode(r) for r in split_rows], schema=schema),
+                    [len(orjson.dumps(r)) for r in split_rows],
+                )
+                for split, split_rows in splits.items()
+            }
+        return Encoded([], tables)
 
 
 class _ShardWriter:
@@ -176,24 +172,7 @@ class _ShardWriter:
 def _encoded_batches(root: Path, doc_ids: list[str], flavor: str, workers: int) -> Iterator[Encoded]:
     """Encoded batches in document order, from `workers` processes when there are several."""
     batches = [doc_ids[i : i + BATCH_DOCUMENTS] for i in range(0, len(doc_ids), BATCH_DOCUMENTS)]
-    if workers == 1:
-        for batch in batches:
-            yield encode_batch(root, batch, flavor)
-        return
-    # fork: workers inherit the compiled schemas and need no importable __main__ (as in validate).
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # A bounded window of submitted batches, taken in order: memory does not grow with N even if
-        # the workers outpace the writer.
-        queued: deque[Future[Encoded]] = deque()
-        todo = iter(batches)
-        for batch in islice(todo, workers * IN_FLIGHT_PER_WORKER):
-            queued.append(pool.submit(encode_batch, root, batch, flavor))
-        while queued:
-            done = queued.popleft().result()
-            for batch in islice(todo, 1):
-                queued.append(pool.submit(encode_batch, root, batch, flavor))
-            yield done
+    return map_in_order(partial(encode_batch, root, flavor=flavor), batches, workers)
 
 
 def _swap_in(new: Path, dest: Path) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .checks import AnnotationChecker
 from .distribution import policy_for_licence
 from .errors import CorpusError, Issue
+from .pool import count_workers, map_in_order, paused_gc
 from .schemas import iter_schema_errors
 from .store import RawDocument, annotation_name, list_doc_ids, metadata_name, read_document, relative, text_name
 from .taxonomy import Taxonomy, load_taxonomy
@@ -111,29 +109,9 @@ POOL_THRESHOLD = 2000  # below this many documents a process pool costs more tha
 _BATCH = 200
 
 
-def count_workers(workers: int | None, documents: int, threshold: int = POOL_THRESHOLD) -> int:
-    """Processes to use: `workers` when given (0 or None: automatic), else every usable core from `threshold` documents on."""
-    if workers:
-        return max(1, workers)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores if documents >= threshold else 1
-
-
-def _check_batch(root: Path, doc_ids: list[str], taxonomy: Taxonomy) -> list[Issue]:
-    return [issue for doc_id in doc_ids for issue in check_document(root, read_document(root, doc_id), taxonomy)]
-
-
-def _iter_pooled(root: Path, doc_ids: list[str], taxonomy: Taxonomy, workers: int) -> Iterator[Issue]:
-    batches = [doc_ids[i : i + _BATCH] for i in range(0, len(doc_ids), _BATCH)]
-    # fork: workers inherit the compiled schemas and need no importable __main__ (scripts without a guard work).
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        # map() keeps the order of the batches, so the output is the same as in one process.
-        for issues in pool.map(_check_batch, repeat(root), batches, repeat(taxonomy)):
-            yield from issues
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+def _check_batch(root: Path, taxonomy: Taxonomy, doc_ids: list[str]) -> list[Issue]:
+    with paused_gc():
+        return [issue for doc_id in doc_ids for issue in check_document(root, read_document(root, doc_id), taxonomy)]
 
 
 def iter_errors(
@@ -149,12 +127,10 @@ def iter_errors(
     chosen = [Path(p) for p in paths] if paths else [locate_root()]
     for root, selected in _targets(chosen).items():
         doc_ids = sorted(selected) if selected is not None else list_doc_ids(root)
-        count = count_workers(workers, len(doc_ids))
-        if count > 1:
-            yield from _iter_pooled(root, doc_ids, taxonomy, count)
-            continue
-        for doc_id in doc_ids:
-            yield from check_document(root, read_document(root, doc_id), taxonomy)
+        count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
+        batches = [doc_ids[i : i + _BATCH] for i in range(0, len(doc_ids), _BATCH)]
+        for issues in map_in_order(partial(_check_batch, root, taxonomy), batches, count):
+            yield from issues
 
 
 def validate(paths: Iterable[Path | str] | None = None, workers: int | None = None) -> None:
