@@ -56,6 +56,13 @@ def test_pool_and_single_process_agree_in_order(broken_root: Path, monkeypatch: 
     ]
 
 
+def test_progress_is_told_of_every_document(broken_root: Path) -> None:
+    for workers in (1, 2):
+        counted: list[int] = []
+        list(validate.iter_errors([broken_root], workers=workers, progress=counted.append))
+        assert sum(counted) == 30
+
+
 def test_stopping_early_shuts_the_pool_down(broken_root: Path) -> None:
     issues = validate.iter_errors([broken_root], workers=2)
     assert next(issues).file == "corpus/syn-000003.json"

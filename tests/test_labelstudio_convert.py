@@ -138,6 +138,15 @@ def test_export_that_is_not_a_list_of_tasks_is_reported(content: str, tmp_path: 
     assert issues[0].path == ("$[0]" if content == "[1]" else "$")
 
 
+def test_import_shows_a_progress_bar_of_tasks_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "export.json"
+    export.write_bytes(dump_json(offline_export(BASE, "toy-0001") * 3))
+    assert import_export(export, BASE, progress=False).issues == []
+    assert "task" not in capsys.readouterr().err
+    assert import_export(export, BASE, progress=True).issues == []
+    assert "import: 3task" in capsys.readouterr().err
+
+
 def test_export_is_read_one_task_at_a_time(tmp_path: Path) -> None:
     export = tmp_path / "export.json"
     first = dump_json(offline_export(BASE, "toy-0001")[0])

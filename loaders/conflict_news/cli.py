@@ -30,7 +30,10 @@ from .validate import iter_errors
 
 
 def _validate(args: argparse.Namespace) -> int:
-    issues = list(iter_errors(args.paths or None, workers=args.workers))
+    from tqdm import tqdm
+
+    with tqdm(unit="doc", desc="validate", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        issues = list(iter_errors(args.paths or None, workers=args.workers, progress=bar.update))
     if args.json:
         print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     for issue in issues:

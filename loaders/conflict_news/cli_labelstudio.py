@@ -132,7 +132,12 @@ def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path)
 
 def _import(args: argparse.Namespace) -> int:
     root = _root(args)
-    return _report(args, "labelstudio import", import_export(Path(args.export), root, args.overwrite_gold), root)
+    return _report(
+        args,
+        "labelstudio import",
+        import_export(Path(args.export), root, args.overwrite_gold, progress=sys.stderr.isatty()),
+        root,
+    )
 
 
 def _push(args: argparse.Namespace) -> int:
@@ -153,7 +158,12 @@ def _pull(args: argparse.Namespace) -> int:
     root, dest = _root(args), Path(args.out or f"labelstudio-project-{args.project}.json")
     users = pull_export(args.url, args.project, dest)
     print(f"conflict-news labelstudio pull: export saved to {dest}", file=sys.stderr)
-    return _report(args, "labelstudio pull", import_export(dest, root, args.overwrite_gold, users), root)
+    return _report(
+        args,
+        "labelstudio pull",
+        import_export(dest, root, args.overwrite_gold, users, progress=sys.stderr.isatty()),
+        root,
+    )
 
 
 def _agreement(args: argparse.Namespace) -> int:

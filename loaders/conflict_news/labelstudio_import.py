@@ -25,6 +25,7 @@ from typing import IO, Any
 
 import ijson
 import orjson
+from tqdm import tqdm
 
 from .errors import Issue
 from .labelstudio_rebuild import LayerBuilder
@@ -232,17 +233,20 @@ def import_export(
     overwrite_gold: bool = False,
     users: dict[int, str] | None = None,
     workers: int | None = None,
+    progress: bool = False,
 ) -> ImportOutcome:
     """Read, check and (if everything is clean) write; a file whose layers did not change is left alone.
 
-    `workers` processes convert and check the tasks (default: every core from POOL_BYTES of export on).
+    `workers` processes convert and check the tasks (default: every core from POOL_BYTES of export on);
+    `progress` shows a bar of the tasks read on stderr.
     """
     importer = ExportImporter(root, path.name, users)
     with tempfile.TemporaryFile() as spool, paused_gc():
         try:
             count = count_workers(workers, path.stat().st_size, POOL_BYTES)
             work = partial(_import_batch, root, path.name, users or {}, overwrite_gold)
-            for part, lines in map_in_order(work, _batches(read_export(path), count > 1), count):
+            tasks = tqdm(read_export(path), unit="task", desc="import", disable=not progress)
+            for part, lines in map_in_order(work, _batches(tasks, count > 1), count):
                 importer.merge(part)
                 spool.write(lines)
         except (OSError, ijson.JSONError) as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -115,11 +115,15 @@ def _check_batch(root: Path, taxonomy: Taxonomy, doc_ids: list[str]) -> list[Iss
 
 
 def iter_errors(
-    paths: Iterable[Path | str] | None = None, taxonomy: Taxonomy | None = None, workers: int | None = None
+    paths: Iterable[Path | str] | None = None,
+    taxonomy: Taxonomy | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Iterator[Issue]:
     """Every issue in the given corpus roots or files (default: the shipped corpus), in document order.
 
-    `workers` processes check the documents (default: all cores once a root has POOL_THRESHOLD documents).
+    `workers` processes check the documents (default: all cores once a root has POOL_THRESHOLD documents);
+    `progress(n)` is told each time n more documents have been checked (a progress bar's `update`).
     """
     from .paths import locate_root
 
@@ -129,8 +133,11 @@ def iter_errors(
         doc_ids = sorted(selected) if selected is not None else list_doc_ids(root)
         count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         batches = [doc_ids[i : i + _BATCH] for i in range(0, len(doc_ids), _BATCH)]
-        for issues in map_in_order(partial(_check_batch, root, taxonomy), batches, count):
+        work = partial(_check_batch, root, taxonomy)
+        for batch, issues in zip(batches, map_in_order(work, batches, count), strict=True):
             yield from issues
+            if progress is not None:
+                progress(len(batch))
 
 
 def validate(paths: Iterable[Path | str] | None = None, workers: int | None = None) -> None:
