@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import ijson
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from label_studio_sdk.label_interface import LabelInterface
 
-from conflict_news import CODES, iter_errors
+from conflict_news import CODES, cli_labelstudio, iter_errors
 from conflict_news.agreement import cohen_kappa, compute_agreement
 from conflict_news.cli import main
 from conflict_news.labelstudio_config import build_config, list_relations
@@ -360,7 +361,9 @@ def test_whitespace_at_a_region_edge_is_flagged_not_trimmed(tmp_path: Path) -> N
     assert [(i.code, i.ann_id) for i in out.issues] == [("span-edge-whitespace", "ev1")]
 
 
-def test_pooled_import_agrees_with_one_process_and_writes_the_same(tmp_path: Path) -> None:
+def test_pooled_import_agrees_with_one_process_and_writes_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "root"
     write_synthetic(root, 40, seed=3)
     export = [task for doc_id in list_doc_ids(root) for task in offline_export(root, doc_id)]
@@ -376,6 +379,21 @@ def test_pooled_import_agrees_with_one_process_and_writes_the_same(tmp_path: Pat
     assert len(single.imported) == 39 and single.written == []
     export[20] = offline_export(root, list_doc_ids(root)[20])[0]
     path.write_bytes(dump_json(export))
-    out = import_export(path, root, workers=2)
-    assert out.issues == [] and out.written == [export[5]["data"]["doc_id"], export[33]["data"]["doc_id"]]
+    assert main(["labelstudio", "import", str(path), "--root", str(root), "--workers", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["written"] == [export[5]["data"]["doc_id"], export[33]["data"]["doc_id"]]
     assert list(iter_errors([root])) == []
+
+
+def test_import_verb_passes_the_worker_count_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int | None] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("workers"))
+        return import_export(*args, **kwargs)
+
+    monkeypatch.setattr(cli_labelstudio, "import_export", recording)
+    export = tmp_path / "export.json"
+    export.write_bytes(dump_json(offline_export(BASE, "toy-0001")))
+    assert main(["labelstudio", "import", str(export), "--root", str(BASE), "--workers", "3"]) == 0
+    assert main(["labelstudio", "import", str(export), "--root", str(BASE)]) == 0
+    assert seen == [3, 0]

@@ -135,7 +135,7 @@ def _import(args: argparse.Namespace) -> int:
     return _report(
         args,
         "labelstudio import",
-        import_export(Path(args.export), root, args.overwrite_gold, progress=sys.stderr.isatty()),
+        import_export(Path(args.export), root, args.overwrite_gold, workers=args.workers, progress=sys.stderr.isatty()),
         root,
     )
 
@@ -161,7 +161,7 @@ def _pull(args: argparse.Namespace) -> int:
     return _report(
         args,
         "labelstudio pull",
-        import_export(dest, root, args.overwrite_gold, users, progress=sys.stderr.isatty()),
+        import_export(dest, root, args.overwrite_gold, users, workers=args.workers, progress=sys.stderr.isatty()),
         root,
     )
 
@@ -191,6 +191,9 @@ def register(verbs: Any) -> None:
     def importing(p: argparse.ArgumentParser) -> None:
         p.add_argument("--overwrite-gold", action="store_true", help="allow replacing gold annotation files")
         p.add_argument("--json", action="store_true", help="print the diff report as JSON")
+        p.add_argument(
+            "--workers", type=int, default=0, help="processes to use (default 0: every core for exports of 32 MiB+)"
+        )
 
     p = sub.add_parser("tasks", help="print one task per document as JSON (Label Studio import format)")
     common(p)
