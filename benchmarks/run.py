@@ -265,7 +265,7 @@ def plot(results: dict[str, Any], figure: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (times, memory) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    fig, (times, memory) = plt.subplots(1, 2, figsize=(11, 6.5), layout="constrained")
     for name in sorted({row["stage"] for row in results["rows"]}):
         rows = sorted((row for row in results["rows"] if row["stage"] == name), key=lambda row: row["n"])
         sizes = [row["n"] for row in rows]
@@ -282,7 +282,8 @@ def plot(results: dict[str, Any], figure: Path) -> None:
     memory.annotate("1 GiB budget", (0.02, 1024), xycoords=("axes fraction", "data"), va="bottom", fontsize=8)
     for ax in (times, memory):
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
+        # Below the axes: inside, ten labels would hide the lines they name.
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, frameon=False)
     fig.savefig(figure, dpi=110)
     plt.close(fig)
 
