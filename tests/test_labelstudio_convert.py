@@ -148,6 +148,14 @@ def test_import_shows_a_progress_bar_of_tasks_when_asked(tmp_path: Path, capsys:
     assert "import: 3task" in capsys.readouterr().err
 
 
+def test_a_number_beyond_64_bits_is_reported_not_raised(tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    task = offline_export(BASE, "toy-0001")[0]
+    export.write_text(json.dumps([task | {"id": 2**70}]), encoding="utf-8")  # JSON allows it; orjson and yajl do not
+    issues = import_export(export, BASE, workers=2).issues
+    assert [(i.code, i.path) for i in issues] == [("ls-export-invalid", "$")]
+
+
 def test_export_is_read_one_task_at_a_time(tmp_path: Path) -> None:
     export = tmp_path / "export.json"
     first = dump_json(offline_export(BASE, "toy-0001")[0])

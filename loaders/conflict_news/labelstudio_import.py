@@ -249,7 +249,9 @@ def import_export(
             for part, lines in map_in_order(work, _batches(tasks, count > 1), count):
                 importer.merge(part)
                 spool.write(lines)
-        except (OSError, ijson.JSONError) as exc:
+        # JSONEncodeError: ijson's pure-Python backends (where its C one is not built) let integers
+        # beyond 64 bits through, which orjson cannot copy to a worker; the C backend rejects them.
+        except (OSError, ijson.JSONError, orjson.JSONEncodeError) as exc:
             importer.report("ls-export-invalid", "$", f"not a readable JSON export: {exc}")
         out = importer.out
         if out.issues:
