@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from conflict_news.hf_build import build_data
-from conflict_news.paths import locate_root
-from conflict_news.rehydrate import rehydrate
-from conflict_news.textnorm import hash_text
+from conflict_news.core.paths import locate_root
+from conflict_news.core.textnorm import hash_text
+from conflict_news.hf.build import build_data
+from conflict_news.standoff.rehydrate import rehydrate
 
 
 def make_corpus(dest: Path, copies: int) -> list[str]:

@@ -7,7 +7,7 @@ A stage is one function registered with its anchor (the cheapest honest way to d
 target ratio; see `register`. Each measurement runs in a fresh subprocess, which reports its wall time
 (imports excluded) and its peak RSS and that of its own worker processes; the suite keeps the median of
 the runs, alternating anchor and stage so that both see the same machine load. Corpora are synthetic
-(conflict_news.synthetic), generated once per (N, seed) under benchmarks/corpora/ (git-ignored).
+(conflict_news.grow.synthetic), generated once per (N, seed) under benchmarks/corpora/ (git-ignored).
 Results go to <out>/results/<date>.json (merged per stage and N), the table in <out>/README.md and the
 figure <out>/scaling.png.
 """
@@ -86,7 +86,7 @@ def parse_with_orjson(root: Path) -> int:
 
 @register("validate", anchor=parse_with_orjson, anchor_name="orjson parse of the same files", target=2.0)
 def validate_root(root: Path) -> int:
-    from conflict_news.validate import iter_errors
+    from conflict_news.core.validate import iter_errors
 
     issues = sum(1 for _ in iter_errors([root]))
     if issues:
@@ -141,10 +141,10 @@ def corpus_fingerprint() -> str:
     """Changes whenever the generator or the schemas it must satisfy change, so stale corpora are remade."""
     import hashlib
 
-    import conflict_news.synthetic
-    from conflict_news.paths import locate_schema_dir
+    import conflict_news.grow.synthetic
+    from conflict_news.core.paths import locate_schema_dir
 
-    digest = hashlib.sha256(Path(conflict_news.synthetic.__file__).read_bytes())
+    digest = hashlib.sha256(Path(conflict_news.grow.synthetic.__file__).read_bytes())
     for schema in sorted(locate_schema_dir().glob("*.json")):
         digest.update(schema.read_bytes())
     return digest.hexdigest()
@@ -158,7 +158,7 @@ def ensure_corpus(corpora: Path, n: int, seed: int) -> Path:
     """
     from tqdm import tqdm
 
-    from conflict_news.synthetic import write_synthetic
+    from conflict_news.grow.synthetic import write_synthetic
 
     root = corpora / f"n{n}-seed{seed}"
     done, fingerprint = root / "COMPLETE", corpus_fingerprint()

@@ -59,8 +59,8 @@ def prepared(root: Path, *inputs: str) -> Path:
 
 
 def prepare_release(root: Path, release: Path) -> None:
-    from conflict_news.hf_build import build_data
-    from conflict_news.hf_card import write_card
+    from conflict_news.hf.build import build_data
+    from conflict_news.hf.card import write_card
 
     build_data(root, out=release)
     write_card(release)
@@ -83,7 +83,7 @@ def dump_rows(root: Path, rows: Path) -> None:
 def write_tasks_and_export(root: Path, folder: Path) -> None:
     """tasks.jsonl, one task per line, and export.json, a full export of them: a JSON array with one
     task per line (so that the anchor can parse it task by task), written one task at a time."""
-    from conflict_news.cli_labelstudio import iter_tasks
+    from conflict_news.cli.labelstudio import iter_tasks
 
     issues: list[Any] = []
     with (folder / "tasks.jsonl").open("wb") as lines, (folder / "export.json").open("wb") as out:
@@ -120,9 +120,9 @@ def setup(root: Path, inputs: tuple[str, ...]) -> None:
     import datasets  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    import conflict_news.cli_labelstudio
-    import conflict_news.hf_build
-    import conflict_news.labelstudio_import  # noqa: F401
+    import conflict_news.cli.labelstudio
+    import conflict_news.hf.build
+    import conflict_news.labelstudio.importer  # noqa: F401
 
     prepared(root, *inputs)
 
@@ -164,7 +164,7 @@ def write_rows_with_pyarrow(root: Path) -> None:
 
 
 def build_parquet(root: Path) -> None:
-    from conflict_news.hf_build import build_data
+    from conflict_news.hf.build import build_data
 
     with scratch(root) as out:
         build_data(root, out=out)
@@ -220,7 +220,7 @@ def export_tasks(root: Path) -> None:
     """What `conflict-news labelstudio tasks --root ROOT` does, into /dev/null instead of its spool and stdout.
 
     It reads only the corpus; the prepared tasks are its anchor's input."""
-    from conflict_news.cli_labelstudio import write_tasks
+    from conflict_news.cli.labelstudio import write_tasks
 
     with open(os.devnull, "wb") as dest:
         issues = write_tasks(root, "gold", dest)
@@ -230,7 +230,7 @@ def export_tasks(root: Path) -> None:
 
 def import_export(root: Path) -> None:
     """What `conflict-news labelstudio import export.json --root ROOT` does; every layer comes back unchanged."""
-    from conflict_news.labelstudio_import import import_export
+    from conflict_news.labelstudio.importer import import_export
 
     out = import_export(prepared(root, "ls") / "ls" / "export.json", root)
     if out.issues or out.written or len(out.imported) != len(os.listdir(root / "annotations")):

@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conflict_news.labelstudio_tasks import build_task
-from conflict_news.store import annotation_path, dump_json, metadata_path, read_document, text_path
-from conflict_news.textnorm import hash_text
+from conflict_news.core.store import annotation_path, dump_json, metadata_path, read_document, text_path
+from conflict_news.core.textnorm import hash_text
+from conflict_news.labelstudio.tasks import build_task
 from conftest import _delete, _set, _walk
 
 LS_CASES_DIR = Path(__file__).parent / "cases" / "labelstudio"

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from conflict_news.cli import main
-from conflict_news.hf_build import build_data
-from conflict_news.labelstudio_import import import_export
-from conflict_news.pool import count_workers, paused_gc
-from conflict_news.store import dump_json, list_doc_ids
-from conflict_news.synthetic import write_synthetic
+from conflict_news.cli.main import main
+from conflict_news.core.pool import count_workers, paused_gc
+from conflict_news.core.store import dump_json, list_doc_ids
+from conflict_news.grow.synthetic import write_synthetic
+from conflict_news.hf.build import build_data
+from conflict_news.labelstudio.importer import import_export
 from ls_helpers import offline_export
 
 # The package exports a function named validate, which hides the module of the same name.
-validate = importlib.import_module("conflict_news.validate")
+validate = importlib.import_module("conflict_news.core.validate")
 
 
 @pytest.fixture(scope="module")

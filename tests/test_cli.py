@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conflict_news.cli import main
+from conflict_news.cli.main import main
 from conftest import ADD, INVALID, load_case, materialize_case, write_add_input
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import mlcroissant as mlc
 import pytest
 
-from conflict_news.croissant import CROISSANT, build_croissant
-from conflict_news.taxonomy import load_taxonomy
+from conflict_news.core.taxonomy import load_taxonomy
+from conflict_news.release.croissant import CROISSANT, build_croissant
 from conftest import REPO
 
 
@@ -52,7 +52,7 @@ def test_a_changed_shard_fails_its_checksum(tmp_path: Path) -> None:
 
 
 def test_croissant_verb_writes_the_current_document(tmp_path: Path) -> None:
-    from conflict_news.cli import main
+    from conflict_news.cli.main import main
 
     for name in ("data", "CITATION.cff"):
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, tmp_path / name)
@@ -63,14 +63,14 @@ def test_croissant_verb_writes_the_current_document(tmp_path: Path) -> None:
 def test_release_verbs_name_the_missing_extras(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from conflict_news.cli import main
+    from conflict_news.cli.main import main
 
     monkeypatch.setitem(sys.modules, "mlcroissant", None)  # as if the release extra were not installed
-    import conflict_news
+    import conflict_news.release
 
-    for name in ("croissant", "release"):
-        monkeypatch.delitem(sys.modules, f"conflict_news.{name}", raising=False)
-        monkeypatch.delattr(conflict_news, name, raising=False)  # else `from . import` finds the old module
+    for name in ("croissant", "cut"):
+        monkeypatch.delitem(sys.modules, f"conflict_news.release.{name}", raising=False)
+        monkeypatch.delattr(conflict_news.release, name, raising=False)  # else `from . import` finds the old module
     assert main(["croissant"]) == 1
     assert main(["release", "9.9.9"]) == 1
     assert "pip install 'conflict-news-corpus[hf,release]'" in capsys.readouterr().err

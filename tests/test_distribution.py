@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conflict_news import CorpusError, load_corpus
-from conflict_news.cli import main
-from conflict_news.ingest import add_documents
-from conflict_news.stats import compute_stats
+from conflict_news.cli.main import main
+from conflict_news.core.stats import compute_stats
+from conflict_news.grow.ingest import add_documents
 from conftest import REPO, materialize_case
 
 

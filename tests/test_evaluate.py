@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from conflict_news import CorpusError
-from conflict_news.cli import main
-from conflict_news.evaluate import Item, evaluate, match
+from conflict_news.cli.main import main
+from conflict_news.grow.evaluate import Item, evaluate, match
 from conftest import BASE, REPO
 
 TOY = BASE / "annotations" / "toy-0001.json"

@@ -9,11 +9,11 @@ import pytest
 from datasets import Value
 
 from conflict_news import Span, load_corpus
-from conflict_news.hf_bio import tag_layer, tokenize
-from conflict_news.hf_features import CONFIGS, build_features, make_label_encoder
-from conflict_news.hf_rows import make_rows
-from conflict_news.schemas import load_schema
-from conflict_news.splits import SPLITS, assign_split
+from conflict_news.core.schemas import load_schema
+from conflict_news.core.splits import SPLITS, assign_split
+from conflict_news.hf.bio import tag_layer, tokenize
+from conflict_news.hf.features import CONFIGS, build_features, make_label_encoder
+from conflict_news.hf.rows import make_rows
 from conftest import REPO
 from hfcase import load
 

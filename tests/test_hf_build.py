@@ -13,11 +13,11 @@ import pytest
 
 import conflict_news
 from conflict_news import CorpusError, load_corpus
-from conflict_news.cli import main
-from conflict_news.hf_build import build_data
-from conflict_news.hf_card import render_card, split_front_matter, write_card
-from conflict_news.hf_rows import make_rows
-from conflict_news.splits import assign_split
+from conflict_news.cli.main import main
+from conflict_news.core.splits import assign_split
+from conflict_news.hf.build import build_data
+from conflict_news.hf.card import render_card, split_front_matter, write_card
+from conflict_news.hf.rows import make_rows
 from conftest import REPO, load_case, materialize_case
 from hfcase import HF_CONFIGS, copy_sources, load, make_two_split_root, read_shards, shard_bytes
 
@@ -151,9 +151,9 @@ def test_verbs_name_the_missing_extra(
     verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # As if pyarrow were not installed: our modules that need it must be imported afresh, and fail.
-    for name in ("hf_build", "hf_card"):
-        monkeypatch.delitem(sys.modules, f"conflict_news.{name}")
-        monkeypatch.delattr(conflict_news, name)
+    for name in ("build", "card"):
+        monkeypatch.delitem(sys.modules, f"conflict_news.hf.{name}")
+        monkeypatch.delattr(conflict_news.hf, name)
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     assert main([verb, "--root", str(REPO)]) == 1
     assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err
@@ -172,8 +172,8 @@ def test_added_documents_get_their_split_and_stay_out_until_annotated(tmp_path: 
 
 
 def test_workers_write_the_same_shards_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conflict_news import hf_build
-    from conflict_news.synthetic import write_synthetic
+    from conflict_news.grow.synthetic import write_synthetic
+    from conflict_news.hf import build as hf_build
 
     monkeypatch.setattr(hf_build, "BATCH_DOCUMENTS", 3)  # many batches, so order across workers is exercised
     write_synthetic(tmp_path / "corpus-root", 20, seed=5)

@@ -14,9 +14,9 @@ from datasets import Features
 
 import conflict_news
 from conflict_news import load_corpus
-from conflict_news.hf_build import build_data
-from conflict_news.hf_card import split_front_matter, write_card
-from conflict_news.hf_features import build_features
+from conflict_news.hf.build import build_data
+from conflict_news.hf.card import split_front_matter, write_card
+from conflict_news.hf.features import build_features
 from conftest import REPO
 from hfcase import HF_CONFIGS, iter_spans, load, make_two_split_root
 
@@ -112,7 +112,7 @@ def test_card_parquet_schemas_and_features_agree() -> None:
     assert set(infos) == set(HF_CONFIGS)
     for config in HF_CONFIGS:
         features = build_features(config)
-        # The shards carry the features; the card only counts rows (see hf_card's docstring).
+        # The shards carry the features; the card only counts rows (see hf.card's docstring).
         assert "features" not in infos[config]
         assert sum(s["num_examples"] for s in infos[config]["splits"]) == sum(
             pq.read_metadata(shard).num_rows for shard in (REPO / "data" / config).glob("*.parquet")

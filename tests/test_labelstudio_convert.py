@@ -13,15 +13,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from label_studio_sdk.label_interface import LabelInterface
 
-from conflict_news import CODES, cli_labelstudio, iter_errors
-from conflict_news.agreement import cohen_kappa, compute_agreement
-from conflict_news.cli import main
-from conflict_news.labelstudio_config import build_config, list_relations
-from conflict_news.labelstudio_import import LAYERS, ExportImporter, import_export, read_export
-from conflict_news.labelstudio_tasks import build_task
-from conflict_news.store import annotation_path, dump_json, list_doc_ids, read_document
-from conflict_news.synthetic import write_synthetic
-from conflict_news.taxonomy import load_taxonomy, parse_taxonomy
+from conflict_news import CODES, iter_errors
+from conflict_news.cli import labelstudio as cli_labelstudio
+from conflict_news.cli.main import main
+from conflict_news.core.store import annotation_path, dump_json, list_doc_ids, read_document
+from conflict_news.core.taxonomy import load_taxonomy, parse_taxonomy
+from conflict_news.grow.synthetic import write_synthetic
+from conflict_news.labelstudio.agreement import cohen_kappa, compute_agreement
+from conflict_news.labelstudio.config import build_config, list_relations
+from conflict_news.labelstudio.importer import LAYERS, ExportImporter, import_export, read_export
+from conflict_news.labelstudio.tasks import build_task
 from conftest import BASE, REPO
 from ls_helpers import LS_CASES, NOISE, apply_case, load_ls_case, noisy_copy, offline_export
 

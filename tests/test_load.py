@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conflict_news import CorpusError, Document, Event, Span, load_corpus, load_document
-from conflict_news.checks import iter_spans
-from conflict_news.store import read_document
+from conflict_news.core.checks import iter_spans
+from conflict_news.core.store import read_document
 from conftest import materialize_case
 
 

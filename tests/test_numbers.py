@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflict_news.numbers import read_numbers
+from conflict_news.core.numbers import read_numbers
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from conflict_news import iter_errors, load_taxonomy
-from conflict_news.cli import main
-from conflict_news.preannotate import compile_lexicon, preannotate
+from conflict_news.cli.main import main
+from conflict_news.grow.preannotate import compile_lexicon, preannotate
 from conftest import BASE, REPO, materialize_case
 
 TEXT = (
@@ -125,8 +125,8 @@ def test_cli_one_file_and_refusals(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_quote_before_a_titled_speaker_is_found() -> None:
     """`“…,” mayor Tira Oss said`: the cue is the fourth word after the closing mark."""
-    from conflict_news.preannotate import preannotate
-    from conflict_news.taxonomy import load_taxonomy
+    from conflict_news.core.taxonomy import load_taxonomy
+    from conflict_news.grow.preannotate import preannotate
 
     text = "Drones struck Veln on Sunday. “We will rebuild every street,” mayor Tira Oss said."
     quotes = preannotate("toy-0009", text, load_taxonomy())["quotes"]

@@ -7,9 +7,9 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conflict_news.checks import AnnotationChecker
-from conflict_news.taxonomy import load_taxonomy
-from conflict_news.textnorm import is_normalized, normalize_text
+from conflict_news.core.checks import AnnotationChecker
+from conflict_news.core.taxonomy import load_taxonomy
+from conflict_news.core.textnorm import is_normalized, normalize_text
 
 # Emoji, flags, CRLF, combining marks, joiners and non-Latin letters, as in real multilingual news.
 PIECES = [

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from conflict_news import CODES, load_corpus
-from conflict_news.evaluate import evaluate, format_markdown
-from conflict_news.preannotate import preannotate_corpus
-from conflict_news.stats import compute_stats
-from conflict_news.store import dump_json, write_atomic
+from conflict_news.core.stats import compute_stats
+from conflict_news.core.store import dump_json, write_atomic
+from conflict_news.grow.evaluate import evaluate, format_markdown
+from conflict_news.grow.preannotate import preannotate_corpus
 from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from conflict_news import __version__
-from conflict_news.cite import format_citation, read_citation
-from conflict_news.cli import main
-from conflict_news.diff import diff_roots, format_diff
-from conflict_news.manifest import MANIFEST, iter_manifest_errors, write_manifest
+from conflict_news.cli.main import main
+from conflict_news.release.cite import format_citation, read_citation
+from conflict_news.release.diff import diff_roots, format_diff
+from conflict_news.release.manifest import MANIFEST, iter_manifest_errors, write_manifest
 from conftest import BASE, REPO, TESTS
 
 MANIFEST_CASES = TESTS / "cases" / "manifest"
@@ -130,7 +130,7 @@ def test_cite_formats(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_citation_of_named_people_with_a_doi() -> None:
-    from conflict_news.cite import format_apa, format_bibtex
+    from conflict_news.release.cite import format_apa, format_bibtex
 
     cff = {
         "title": "T",

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from conflict_news import __version__
-from conflict_news.cli import main
-from conflict_news.manifest import iter_manifest_errors
-from conflict_news.release import VERSION_FILE, bump, cut_release, parse_version
+from conflict_news.cli.main import main
+from conflict_news.release.cut import VERSION_FILE, bump, cut_release, parse_version
+from conflict_news.release.manifest import iter_manifest_errors
 from conftest import REPO, TESTS, _delete, _edit_json, _set
 
 RELEASE_CASES = TESTS / "cases" / "release"

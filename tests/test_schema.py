@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from conflict_news import model
-from conflict_news.schemas import SCHEMA_FILES, iter_schema_errors, load_schema
-from conflict_news.taxonomy import load_taxonomy
+from conflict_news.core import model
+from conflict_news.core.schemas import SCHEMA_FILES, iter_schema_errors, load_schema
+from conflict_news.core.taxonomy import load_taxonomy
 from conftest import BASE, REPO, load_case, materialize_case
 
 SCHEMA_DIR = REPO / "schema"

@@ -13,12 +13,12 @@ import pytest
 
 import conflict_news
 from conflict_news import CorpusError, load_corpus
-from conflict_news.cli import main
-from conflict_news.fingerprint import canonicalize, split_sentences
-from conflict_news.hf_build import build_data
-from conflict_news.hf_card import render_card
-from conflict_news.realign import align
-from conflict_news.rehydrate import rehydrate
+from conflict_news.cli.main import main
+from conflict_news.hf.build import build_data
+from conflict_news.hf.card import render_card
+from conflict_news.standoff.fingerprint import canonicalize, split_sentences
+from conflict_news.standoff.realign import align
+from conflict_news.standoff.rehydrate import rehydrate
 from conftest import REPO, load_case, materialize_case
 from hfcase import HF_CONFIGS, copy_sources, read_shards, shard_bytes
 
@@ -176,9 +176,9 @@ def test_rehydrating_a_differing_copy_places_every_span(
 
 
 def _spans(doc: conflict_news.Document) -> dict[tuple[str, str], tuple[int, int]]:
-    from conflict_news.checks import iter_spans
+    from conflict_news.core.checks import iter_spans
 
-    ann = json.loads(json.dumps(conflict_news.hf_rows._plain(doc.annotations)))
+    ann = json.loads(json.dumps(conflict_news.hf.rows._plain(doc.annotations)))
     return {(path, owner): (span["start"], span["end"]) for path, owner, span in iter_spans(ann)}
 
 
@@ -208,11 +208,11 @@ def test_an_unrelated_article_is_refused_and_nothing_written(
 
 def test_rehydrate_refuses_a_full_release_and_an_existing_corpus(tmp_path: Path) -> None:
     sources = _sources(tmp_path / "mine", {"a.txt": SEED.read_text(encoding="utf-8")})
-    with pytest.raises(conflict_news.errors.UsageError, match="full release"):
+    with pytest.raises(conflict_news.core.errors.UsageError, match="full release"):
         rehydrate(REPO, sources, tmp_path / "out")
-    with pytest.raises(conflict_news.errors.UsageError, match="not a standoff release"):
+    with pytest.raises(conflict_news.core.errors.UsageError, match="not a standoff release"):
         rehydrate(tmp_path, sources, tmp_path / "out")
-    with pytest.raises(conflict_news.errors.UsageError, match="already holds"):
+    with pytest.raises(conflict_news.core.errors.UsageError, match="already holds"):
         rehydrate(RELEASE, sources, REPO)
 
 

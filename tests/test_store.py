@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conflict_news.store import dump_json, write_all_atomic, write_atomic
+from conflict_news.core.store import dump_json, write_all_atomic, write_atomic
 from conftest import BASE, REPO
 
 

@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflict_news import iter_errors, load_corpus
-from conflict_news.cli import main
-from conflict_news.paths import locate_root
-from conflict_news.store import RawDocument
-from conflict_news.synthetic import TAG, generate_document, iter_synthetic, measure_density, write_synthetic
-from conflict_news.taxonomy import load_taxonomy
-from conflict_news.validate import check_document
+from conflict_news.cli.main import main
+from conflict_news.core.paths import locate_root
+from conflict_news.core.store import RawDocument
+from conflict_news.core.taxonomy import load_taxonomy
+from conflict_news.core.validate import check_document
+from conflict_news.grow.synthetic import TAG, generate_document, iter_synthetic, measure_density, write_synthetic
 
 GOLD = measure_density(load_corpus())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from conflict_news.textnorm import hash_text, normalize_text
+from conflict_news.core.textnorm import hash_text, normalize_text
 from conftest import REPO
 
 

@@ -50,7 +50,7 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
     )
     probe = (
-        "import conflict_news, pathlib; from conflict_news.cli import main; c = conflict_news.load_corpus(); "
+        "import conflict_news, pathlib; from conflict_news.cli.main import main; c = conflict_news.load_corpus(); "
         "assert main(['verify']) == 0; "
         "d = conflict_news.load_dataset('events', split='test'); "
         "print(pathlib.Path(conflict_news.__file__).parent, len(c['cnc-000001'].events), len(d))"

@@ -1,10 +1,9 @@
 """Conflict News Corpus: conflict-news documents with standoff annotations of events, quotes and figures."""
 
 from .__about__ import __version__
-from .errors import CODES, CorpusError, Issue
-from .hf_load import load_dataset
-from .load import iter_documents, load_corpus, load_document
-from .model import (
+from .core.errors import CODES, CorpusError, Issue
+from .core.load import iter_documents, load_corpus, load_document
+from .core.model import (
     Annotations,
     Argument,
     Corpus,
@@ -19,8 +18,9 @@ from .model import (
     Span,
     Time,
 )
-from .taxonomy import Taxonomy, load_taxonomy
-from .validate import iter_errors, validate
+from .core.taxonomy import Taxonomy, load_taxonomy
+from .core.validate import iter_errors, validate
+from .hf.load import load_dataset
 
 __all__ = [
     "CODES",

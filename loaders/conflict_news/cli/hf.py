@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .paths import locate_root
+from ..core.paths import locate_root
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -22,7 +22,7 @@ def _needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
 
     def verb(args: argparse.Namespace) -> int:
         try:
-            from . import hf_build, hf_card  # noqa: F401  (pyarrow, datasets)
+            from ..hf import build, card  # noqa: F401  (pyarrow, datasets)
         except ModuleNotFoundError as exc:
             print(
                 f"conflict-news {args.verb}: needs the hf extra, pip install 'conflict-news-corpus[hf]' ({exc})",
@@ -35,8 +35,8 @@ def _needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .hf_build import build_data, release_dir
-    from .hf_card import write_card
+    from ..hf.build import build_data, release_dir
+    from ..hf.card import write_card
 
     root = _root(args)
     out = Path(args.out) if args.out else release_dir(root, args.flavor)
@@ -55,7 +55,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _card(args: argparse.Namespace) -> int:
-    from .hf_card import render_card, write_card
+    from ..hf.card import render_card, write_card
 
     root = _root(args)
     if args.check:
@@ -69,7 +69,7 @@ def _card(args: argparse.Namespace) -> int:
 
 
 def _rehydrate(args: argparse.Namespace) -> int:
-    from .rehydrate import rehydrate
+    from ..standoff.rehydrate import rehydrate
 
     report = rehydrate(Path(args.release), Path(args.sources), Path(args.out))
     for move in report.moves:

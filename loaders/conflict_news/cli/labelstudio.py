@@ -14,15 +14,15 @@ from typing import Any, BinaryIO
 import orjson
 from tqdm import tqdm
 
-from .agreement import compute_agreement, format_agreement
-from .errors import Issue
-from .labelstudio_config import build_config
-from .labelstudio_import import ImportOutcome, format_diffs, import_export
-from .labelstudio_tasks import build_task, read_prediction_files
-from .paths import locate_root
-from .store import RawDocument, list_doc_ids, read_document, relative
-from .taxonomy import load_taxonomy
-from .validate import check_document
+from ..core.errors import Issue
+from ..core.paths import locate_root
+from ..core.store import RawDocument, list_doc_ids, read_document, relative
+from ..core.taxonomy import load_taxonomy
+from ..core.validate import check_document
+from ..labelstudio.agreement import compute_agreement, format_agreement
+from ..labelstudio.config import build_config
+from ..labelstudio.importer import ImportOutcome, format_diffs, import_export
+from ..labelstudio.tasks import build_task, read_prediction_files
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -141,7 +141,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _push(args: argparse.Namespace) -> int:
-    from .labelstudio_sync import push_tasks
+    from ..labelstudio.sync import push_tasks
 
     tasks, issues = collect_tasks(_root(args), args.predictions)
     if issues:
@@ -153,7 +153,7 @@ def _push(args: argparse.Namespace) -> int:
 
 
 def _pull(args: argparse.Namespace) -> int:
-    from .labelstudio_sync import pull_export
+    from ..labelstudio.sync import pull_export
 
     root, dest = _root(args), Path(args.out or f"labelstudio-project-{args.project}.json")
     users = pull_export(args.url, args.project, dest)

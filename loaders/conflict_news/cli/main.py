@@ -10,23 +10,23 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import cli_hf
-from .__about__ import __version__
-from .cite import FORMATS, format_citation
-from .cli_labelstudio import register as register_labelstudio
-from .cli_release import register as register_release
-from .diff import diff_roots, format_diff, resolve_root
-from .errors import CorpusError, UsageError
-from .evaluate import evaluate, format_markdown
-from .ingest import FIELDS, add_documents
-from .load import load_corpus
-from .manifest import iter_manifest_errors, write_manifest
-from .paths import locate_root
-from .preannotate import preannotate_corpus
-from .render import render_document
-from .stats import compute_stats, format_stats
-from .store import dump_json, write_atomic
-from .validate import iter_errors
+from ..__about__ import __version__
+from ..core.errors import CorpusError, UsageError
+from ..core.load import load_corpus
+from ..core.paths import locate_root
+from ..core.render import render_document
+from ..core.stats import compute_stats, format_stats
+from ..core.store import dump_json, write_atomic
+from ..core.validate import iter_errors
+from ..grow.evaluate import evaluate, format_markdown
+from ..grow.ingest import FIELDS, add_documents
+from ..grow.preannotate import preannotate_corpus
+from ..release.cite import FORMATS, format_citation
+from ..release.diff import diff_roots, format_diff, resolve_root
+from ..release.manifest import iter_manifest_errors, write_manifest
+from . import hf
+from .labelstudio import register as register_labelstudio
+from .release import register as register_release
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -46,7 +46,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _synth(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .synthetic import write_synthetic
+    from ..grow.synthetic import write_synthetic
 
     try:
         with tqdm(total=args.n, unit="doc", desc="synth", file=sys.stderr, disable=None) as bar:
@@ -213,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", help="corpus root (default: this checkout)")
     p.set_defaults(run=_manifest)
     register_labelstudio(verbs)
-    cli_hf.register(verbs)
+    hf.register(verbs)
     register_release(verbs)
     return parser
 

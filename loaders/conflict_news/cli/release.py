@@ -10,7 +10,7 @@ from typing import Any
 
 def _extras_missing(verb: str) -> bool:
     try:
-        from . import croissant, release  # noqa: F401  (datasets, pyarrow, mlcroissant)
+        from ..release import croissant, cut  # noqa: F401  (datasets, pyarrow, mlcroissant)
     except ModuleNotFoundError as exc:
         print(
             f"conflict-news {verb}: needs the hf and release extras, pip install 'conflict-news-corpus[hf,release]' ({exc})",
@@ -23,7 +23,7 @@ def _extras_missing(verb: str) -> bool:
 def _release(args: argparse.Namespace) -> int:
     if _extras_missing(args.verb):
         return 1
-    from .release import cut_release
+    from ..release.cut import cut_release
 
     issues, plan = cut_release(Path(args.root), args.version, args.date)
     for issue in issues:
@@ -42,7 +42,7 @@ def _release(args: argparse.Namespace) -> int:
 def _croissant(args: argparse.Namespace) -> int:
     if _extras_missing(args.verb):
         return 1
-    from .croissant import write_croissant
+    from ..release.croissant import write_croissant
 
     print(f"conflict-news croissant: wrote {write_croissant(Path(args.root))}", file=sys.stderr)
     return 0

@@ -11,8 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..__about__ import __version__
 from . import model
-from .__about__ import __version__
 from .errors import CorpusError, Issue
 from .paths import locate_root
 from .store import list_doc_ids, read_document

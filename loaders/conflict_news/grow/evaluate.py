@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CorpusError, Issue
-from .paths import locate_root
-from .store import annotation_path, list_doc_ids, read_document
-from .taxonomy import load_taxonomy
-from .validate import check_document
+from ..core.errors import CorpusError, Issue
+from ..core.paths import locate_root
+from ..core.store import annotation_path, list_doc_ids, read_document
+from ..core.taxonomy import load_taxonomy
+from ..core.validate import check_document
 
 MODES = ("exact", "overlap")
 LAYERS = ("events", "quotes", "figures", "entities")

@@ -18,10 +18,10 @@ from typing import Any
 
 import orjson
 
-from .distribution import decide_distribution
-from .errors import CorpusError, Issue, UsageError
-from .splits import assign_split
-from .store import (
+from ..core.distribution import decide_distribution
+from ..core.errors import CorpusError, Issue, UsageError
+from ..core.splits import assign_split
+from ..core.store import (
     RawDocument,
     annotation_path,
     dump_json,
@@ -30,9 +30,9 @@ from .store import (
     text_path,
     write_all_atomic,
 )
-from .taxonomy import load_taxonomy
-from .textnorm import RULE, hash_text, normalize_text
-from .validate import check_document
+from ..core.taxonomy import load_taxonomy
+from ..core.textnorm import RULE, hash_text, normalize_text
+from ..core.validate import check_document
 
 ID_PREFIX = "cnc-"
 GUIDELINES = "1.0"

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .__about__ import __version__
-from .errors import CorpusError, Issue, UsageError
-from .numbers import read_numbers
-from .store import list_doc_ids, read_document
-from .taxonomy import Taxonomy, load_taxonomy
-from .textnorm import hash_text
-from .validate import check_document
+from ..__about__ import __version__
+from ..core.errors import CorpusError, Issue, UsageError
+from ..core.numbers import read_numbers
+from ..core.store import list_doc_ids, read_document
+from ..core.taxonomy import Taxonomy, load_taxonomy
+from ..core.textnorm import hash_text
+from ..core.validate import check_document
 
 REPORTING_CUES = (
     "said", "says", "say", "saying", "told", "added", "adding", "stated", "announced", "claimed", "claims",

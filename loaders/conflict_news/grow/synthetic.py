@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .distribution import decide_distribution
-from .model import Corpus
-from .paths import locate_root
-from .splits import assign_split
-from .store import annotation_path, dump_json, metadata_path, text_path, write_atomic
-from .taxonomy import load_taxonomy
-from .textnorm import RULE, hash_text, normalize_text
+from ..core.distribution import decide_distribution
+from ..core.model import Corpus
+from ..core.paths import locate_root
+from ..core.splits import assign_split
+from ..core.store import annotation_path, dump_json, metadata_path, text_path, write_atomic
+from ..core.taxonomy import load_taxonomy
+from ..core.textnorm import RULE, hash_text, normalize_text
 
 PREFIX = "syn"
 TAG = "synthetic"
@@ -453,7 +453,7 @@ def iter_synthetic(
 ) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
     """Documents 1..n, one at a time; density defaults to that of the shipped gold, measured now."""
     if density is None:
-        from .load import load_corpus
+        from ..core.load import load_corpus
 
         density = measure_density(load_corpus())
     for index in range(1, n + 1):

@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
-from . import model
+from ..core import model
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 

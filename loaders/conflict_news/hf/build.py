@@ -25,14 +25,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from .errors import CorpusError, Issue
-from .hf_features import CONFIGS, make_label_encoder
-from .hf_rows import make_rows
-from .load import load_document
-from .pool import count_workers, map_in_order, paused_gc
-from .standoff import flavor_features, standoff_rows
-from .store import list_doc_ids
-from .taxonomy import load_taxonomy
+from ..core.errors import CorpusError, Issue
+from ..core.load import load_document
+from ..core.pool import count_workers, map_in_order, paused_gc
+from ..core.store import list_doc_ids
+from ..core.taxonomy import load_taxonomy
+from ..standoff.flavor import flavor_features, standoff_rows
+from .features import CONFIGS, make_label_encoder
+from .rows import make_rows
 
 # Far below Arrow's 2 GiB offset limit for one string or list column, and small enough to stream.
 DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
@@ -240,7 +240,7 @@ def stale_data(root: Path | str) -> list[str]:
     Compared by content (Arrow schema with its metadata, and rows), not bytes: the bytes also
     record the pyarrow version that wrote them.
     """
-    from .hf_card import render_card
+    from .card import render_card
 
     base = Path(root)
     stale: list[str] = []

@@ -4,7 +4,7 @@ Only the front matter is rewritten; its other keys (licence, language, task cate
 Markdown body stay as they are. Split sizes are read from the Parquet shards under data/.
 
 The Features are not in the card: every shard carries them in its schema metadata (the `huggingface`
-key, written by hf_build), where `datasets`, the Hub and pyarrow find them. In the card they would
+key, written by hf.build), where `datasets`, the Hub and pyarrow find them. In the card they would
 be ~17 KB of YAML, which `datasets` parses with pure-Python PyYAML on every load_dataset: a fixed
 cost of ~0.05 s per call, a third of the whole load of a 1 000-document corpus (issue 6).
 """
@@ -19,9 +19,9 @@ import yaml
 from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 
-from .hf_features import CONFIGS, DEFAULT_CONFIG
-from .splits import SPLITS
-from .store import write_atomic
+from ..core.splits import SPLITS
+from ..core.store import write_atomic
+from .features import CONFIGS, DEFAULT_CONFIG
 
 FENCE = "---\n"
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
 
-from .taxonomy import Taxonomy, load_taxonomy
+from ..core.taxonomy import Taxonomy, load_taxonomy
 
 CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio")
 DEFAULT_CONFIG = "documents"

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .paths import locate_root
+from ..core.paths import locate_root
 
 
 def load_dataset(
@@ -31,13 +31,13 @@ def load_dataset(
     """
     import datasets  # the optional extra; imported here so the base package stays light
 
-    from .hf_build import build_data, release_dir
+    from .build import build_data, release_dir
 
     if texts is None:
         source = release_dir(locate_root(), flavor) if release is None else Path(release)
         return datasets.load_dataset(str(source), config, split=split, streaming=streaming, **kwargs)
-    from .hf_card import write_card
-    from .rehydrate import rehydrate
+    from ..standoff.rehydrate import rehydrate
+    from .card import write_card
 
     # Streaming reads the shards lazily, so their folder must outlive this call; a non-streaming load
     # copies them into the datasets cache first.

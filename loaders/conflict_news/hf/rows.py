@@ -7,8 +7,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from . import model
-from .hf_bio import bio_row
+from ..core import model
+from .bio import bio_row
 
 LAYERS = ("events", "quotes", "figures", "entities")
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from .labelstudio_import import convert_annotation
-from .taxonomy import Taxonomy, load_taxonomy
+from ..core.taxonomy import Taxonomy, load_taxonomy
+from .importer import convert_annotation
 
 Spans = dict[tuple[int, int], dict[str, Any]]
 

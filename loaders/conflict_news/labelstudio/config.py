@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
-from .taxonomy import Taxonomy
+from ..core.taxonomy import Taxonomy
 
 SPAN = "span"
 TEXT = "text"

@@ -27,14 +27,14 @@ import ijson
 import orjson
 from tqdm import tqdm
 
-from .errors import Issue
-from .labelstudio_rebuild import LayerBuilder
-from .labelstudio_regions import ResultReader
-from .pool import count_workers, map_in_order, paused_gc
-from .store import RawDocument, annotation_path, dump_json, read_document, text_path, write_atomic
-from .taxonomy import Taxonomy, load_taxonomy
-from .textnorm import hash_text
-from .validate import check_document
+from ..core.errors import Issue
+from ..core.pool import count_workers, map_in_order, paused_gc
+from ..core.store import RawDocument, annotation_path, dump_json, read_document, text_path, write_atomic
+from ..core.taxonomy import Taxonomy, load_taxonomy
+from ..core.textnorm import hash_text
+from ..core.validate import check_document
+from .rebuild import LayerBuilder
+from .regions import ResultReader
 
 LAYERS = ("entities", "events", "quotes", "figures")
 # The task count is unknown until the stream ends, so the file size decides: ~150 KB per task of

@@ -1,7 +1,7 @@
 """Checked regions, attributes and links -> the four layers of our annotation file.
 
 Items keep the order in which their main region first appears in the result list; parts of an item
-(arguments, mentions, contents) keep the order their derived region ids give (labelstudio_config),
+(arguments, mentions, contents) keep the order their derived region ids give (labelstudio.config),
 new regions drawn by annotators come after them in result order.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import Issue
-from .labelstudio_config import SEP
-from .labelstudio_regions import Link, ReadResult, Region
-from .taxonomy import Taxonomy
+from ..core.errors import Issue
+from ..core.taxonomy import Taxonomy
+from .config import SEP
+from .regions import Link, ReadResult, Region
 
 _OWNED = {"ARGUMENT", "LOCATION", "TIME", "SOURCE", "CONTENT", "APPROX", "COUNTED"}
 # Links that fill a single-valued field: a second one would be lost, so it is an error.

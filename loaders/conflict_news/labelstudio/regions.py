@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Issue
-from .labelstudio_config import LABELS, SPAN, Attribute, list_attributes, list_relations
-from .taxonomy import Taxonomy
+from ..core.errors import Issue
+from ..core.taxonomy import Taxonomy
+from .config import LABELS, SPAN, Attribute, list_attributes, list_relations
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

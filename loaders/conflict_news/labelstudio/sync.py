@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .labelstudio_config import build_config
-from .store import dump_json, write_atomic
-from .taxonomy import load_taxonomy
+from ..core.store import dump_json, write_atomic
+from ..core.taxonomy import load_taxonomy
+from .config import build_config
 
 
 def connect(url: str) -> Any:

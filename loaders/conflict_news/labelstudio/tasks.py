@@ -1,6 +1,6 @@
 """Our annotation files -> Label Studio tasks whose predictions carry every span, link and attribute.
 
-The region id scheme is described in labelstudio_config. Links to an entity point at the region of
+The region id scheme is described in labelstudio.config. Links to an entity point at the region of
 its first mention.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import orjson
 
-from .labelstudio_config import SEP, SPAN, TEXT
-from .textnorm import hash_text
+from ..core.textnorm import hash_text
+from .config import SEP, SPAN, TEXT
 
 Result = dict[str, Any]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .paths import locate_root
+from ..core.paths import locate_root
 
 FORMATS = ("cff", "bibtex", "apa")
 

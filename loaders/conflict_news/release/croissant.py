@@ -18,11 +18,11 @@ from typing import Any
 import mlcroissant as mlc
 from datasets import ClassLabel, Features, Value
 
-from .__about__ import __version__
+from ..__about__ import __version__
+from ..core.store import write_atomic
+from ..hf.features import CONFIGS, build_features
 from .cite import format_bibtex, read_citation
-from .hf_features import CONFIGS, build_features
 from .manifest import hash_file
-from .store import write_atomic
 
 CROISSANT = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"

@@ -21,17 +21,17 @@ from typing import Any
 
 import yaml
 
+from ..core.errors import Issue
+from ..core.load import load_corpus
+from ..core.schemas import SCHEMA_FILES, iter_schema_errors
+from ..core.stats import compute_stats
+from ..core.store import list_doc_ids, read_document, write_all_atomic
+from ..core.validate import iter_errors
+from ..hf.build import stale_data
+from ..hf.card import render_card
 from .croissant import CROISSANT, build_croissant, dump_croissant
 from .diff import LAYERS, extract_revision
-from .errors import Issue
-from .hf_build import stale_data
-from .hf_card import render_card
-from .load import load_corpus
 from .manifest import MANIFEST, SHIPPED_FILES, compute_manifest, format_manifest, hash_bytes
-from .schemas import SCHEMA_FILES, iter_schema_errors
-from .stats import compute_stats
-from .store import list_doc_ids, read_document, write_all_atomic
-from .validate import iter_errors
 
 VERSION_FILE = Path("loaders") / "conflict_news" / "__about__.py"
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")

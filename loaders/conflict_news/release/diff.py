@@ -9,7 +9,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from .store import list_doc_ids, read_document
+from ..core.store import list_doc_ids, read_document
 
 LAYERS = ("entities", "events", "quotes", "figures")
 

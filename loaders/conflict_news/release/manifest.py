@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .__about__ import __version__
-from .errors import Issue
-from .store import write_atomic
+from ..__about__ import __version__
+from ..core.errors import Issue
+from ..core.store import write_atomic
 
 MANIFEST = "MANIFEST"
 SHIPPED_DIRS = ("corpus", "annotations", "schema", "data", "standoff")

@@ -13,10 +13,10 @@ from typing import Any
 
 from datasets import Features, List, Value
 
-from . import model
+from ..core import model
+from ..core.taxonomy import Taxonomy
+from ..hf.features import build_features
 from .fingerprint import Canonical, canonicalize, fingerprint
-from .hf_features import build_features
-from .taxonomy import Taxonomy
 
 FLAVORS = ("full", "standoff")
 SPAN_KEYS = frozenset({"start", "end", "text"})
@@ -48,7 +48,7 @@ def fingerprint_feature() -> dict[str, Any]:
 
 
 def flavor_features(config: str, tax: Taxonomy | None = None, flavor: str = "full") -> Features:
-    """The Features of one config in one flavour (the full flavour's are hf_features.build_features)."""
+    """The Features of one config in one flavour (the full flavour's are hf.features.build_features)."""
     full = build_features(config, tax)
     if flavor == "full":
         return full
@@ -88,7 +88,7 @@ def _evidence(doc: model.Document, row: dict[str, Any], canon: Canonical) -> dic
 
 
 def standoff_rows(doc: model.Document, rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """The full flavour's rows of `doc` (hf_rows.make_rows) as the standoff flavour ships them."""
+    """The full flavour's rows of `doc` (hf.rows.make_rows) as the standoff flavour ships them."""
     withheld = doc.metadata.distribution.policy == "standoff"
     canon = canonicalize(doc.text) if withheld else None
     status = "withheld" if withheld else "included"

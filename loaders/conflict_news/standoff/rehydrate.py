@@ -18,23 +18,23 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from .checks import iter_spans
-from .errors import CorpusError, Issue, UsageError
+from ..core.checks import iter_spans
+from ..core.errors import CorpusError, Issue, UsageError
+from ..core.schemas import load_schema
+from ..core.store import RawDocument, annotation_path, dump_json, metadata_path, text_path, write_all_atomic
+from ..core.taxonomy import load_taxonomy
+from ..core.textnorm import hash_text
+from ..core.validate import check_document
+from ..grow.ingest import Article, decode_article, read_inputs
+from ..hf.features import make_label_decoder
 from .fingerprint import Sentence, canonicalize, split_sentences
-from .hf_features import make_label_decoder
-from .ingest import Article, decode_article, read_inputs
+from .flavor import flavor_features
 from .realign import Alignment, align
-from .schemas import load_schema
-from .standoff import flavor_features
-from .store import RawDocument, annotation_path, dump_json, metadata_path, text_path, write_all_atomic
-from .taxonomy import load_taxonomy
-from .textnorm import hash_text
-from .validate import check_document
 
 # A copy must contain at least this share of a document's sentences to count as a copy of it.
 MIN_SHARED_SENTENCES = 0.5
 LAYERS = ("entities", "events", "quotes", "figures")
-DERIVED = {"events": ("figures", "quotes"), "quotes": ("figures",)}  # hf_rows adds these reverse links
+DERIVED = {"events": ("figures", "quotes"), "quotes": ("figures",)}  # hf.rows adds these reverse links
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,8 @@
+"""Label Studio: the labeling interface, tasks out, exports back in, and agreement between annotators.
+
+Owns the labeling config generated from the taxonomy and the region-id scheme (config), annotation
+files to tasks (tasks), an export's results to checked regions and then to our four layers
+(regions, rebuild), the streaming, all-or-nothing import (importer), push and pull through a
+running server (sync) and inter-annotator agreement (agreement). May import core only; the SDK
+(`labelstudio` extra) is imported by sync alone, when it runs.
+"""
