@@ -12,8 +12,9 @@ import pytest
 
 from conflict_news import CorpusError, iter_errors, load_corpus
 from conflict_news.cli.main import main
+from conflict_news.core.articles import extract_html_text
 from conflict_news.grow.evaluate import evaluate
-from conflict_news.grow.ingest import add_documents, extract_html_text
+from conflict_news.grow.ingest import add_documents
 from conftest import ADD, REPO, load_case, materialize_case, write_add_input
 
 ADD_CASES = sorted(p.stem for p in ADD.glob("*.json"))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..__about__ import __version__
+from ..core.articles import FIELDS
 from ..core.errors import CorpusError, UsageError
 from ..core.load import load_corpus
 from ..core.paths import locate_root
@@ -19,7 +20,7 @@ from ..core.stats import compute_stats, format_stats
 from ..core.store import dump_json, write_atomic
 from ..core.validate import iter_errors
 from ..grow.evaluate import evaluate, format_markdown
-from ..grow.ingest import FIELDS, add_documents
+from ..grow.ingest import add_documents
 from ..grow.preannotate import preannotate_corpus
 from ..release.cite import FORMATS, format_citation
 from ..release.diff import diff_roots, format_diff, resolve_root

@@ -4,6 +4,7 @@ Owns the frozen model (model), reading and atomic writing of a corpus root (stor
 the JSON Schemas and the taxonomy (schemas, taxonomy), every validation check and its coded issues
 (validate, checks, errors), text normalisation and number reading (textnorm, numbers), split and
 distribution rules (splits, distribution), the ordered process pool (pool) and the plain-text views
-of a corpus (render, stats). It imports only the standard library, the base dependencies and
-`conflict_news.__about__`; no other subpackage.
+of a corpus (render, stats), and articles as received, text or HTML, with the metadata they state
+(articles). May import no other subpackage: only the standard library, the base dependencies and
+`conflict_news.__about__`.
 """

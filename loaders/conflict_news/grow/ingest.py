@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from ..core.articles import FIELDS, Article, decode_article, read_inputs
 from ..core.distribution import decide_distribution
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.splits import assign_split
@@ -31,35 +30,11 @@ from ..core.store import (
     write_all_atomic,
 )
 from ..core.taxonomy import load_taxonomy
-from ..core.textnorm import RULE, hash_text, normalize_text
+from ..core.textnorm import RULE, hash_text
 from ..core.validate import check_document
 
 ID_PREFIX = "cnc-"
 GUIDELINES = "1.0"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
-
-def _published(value: str) -> dict[str, Any]:
-    precision = {4: "year", 7: "month", 10: "day"}.get(len(value), "unknown")
-    return {"date": value, "precision": precision, "inferred": False, "evidence": None}
-
-
-def _maintainer_choice(value: str) -> dict[str, str]:
-    return decide_distribution("unknown", value)
-
-
-# Metadata a user may state, as (JSON pointer into the record, converter). The CLI options and the
-# JSONL keys are generated from this table: a new metadata field is one more entry here.
-FIELDS: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "title": ("/title", str),
-    "url": ("/source/url", str),
-    "publisher": ("/source/publisher", str),
-    "published": ("/published", _published),
-    "license": ("/license/text", str),
-    "language": ("/language", str),
-    # An explicit choice of `full` or `standoff`; without it the licence decides (build_metadata).
-    "distribution": ("/distribution", _maintainer_choice),
-}
 
 
 def metadata_template() -> dict[str, Any]:
@@ -81,166 +56,6 @@ def metadata_template() -> dict[str, Any]:
         "text_length": None,
         "split": None,
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One article as received: its bytes, where they came from, and the metadata the user states."""
-
-    raw: bytes
-    origin: str  # file name, or FILE:LINE for a JSONL record, for messages
-    filename: str | None
-    html: bool
-    doc_id: str | None = None
-    stated: dict[str, str] = field(default_factory=dict)
-
-
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page, one line per block element."""
-
-    BLOCKS = frozenset(
-        [
-            "address",
-            "article",
-            "aside",
-            "blockquote",
-            "br",
-            "dd",
-            "div",
-            "dl",
-            "dt",
-            "figcaption",
-            "footer",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "header",
-            "hr",
-            "li",
-            "main",
-            "nav",
-            "ol",
-            "p",
-            "pre",
-            "section",
-            "table",
-            "td",
-            "th",
-            "tr",
-            "ul",
-        ]
-    )
-    HIDDEN = frozenset({"script", "style", "noscript", "head", "template"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = [""]
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.HIDDEN:
-            self.hidden += 1
-        elif tag in self.BLOCKS:
-            self.lines.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self.BLOCKS:
-            self.lines.append("")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.lines[-1] += data
-
-    def text(self) -> str:
-        lines = (" ".join(line.split()) for line in self.lines)
-        return "\n".join(line for line in lines if line)
-
-
-def extract_html_text(html: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return parser.text()
-
-
-def read_inputs(path: Path) -> tuple[list[Article], list[Issue]]:
-    """Articles from a text or HTML file, a folder of them, or a JSONL file of records."""
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".txt", ".html", ".htm"))
-        articles, issues = [], []
-        for file in files:
-            found, problems = read_inputs(file)
-            articles += found
-            issues += problems
-        return articles, issues
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return [], [Issue(code="file-unreadable", file=str(path), path="$", message=str(exc))]
-    if path.suffix.lower() == ".jsonl":
-        return read_jsonl(path, raw)
-    html = path.suffix.lower() in (".html", ".htm")
-    return [Article(raw=raw, origin=str(path), filename=path.name, html=html)], []
-
-
-def read_jsonl(path: Path, raw: bytes) -> tuple[list[Article], list[Issue]]:
-    """One article per line: {"text": ...} or {"html": ...}, plus optional "id" and FIELDS keys."""
-    articles, issues = [], []
-    allowed = {"text", "html", "id", *FIELDS}
-    for number, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            issues.append(Issue(code="json-invalid", file=str(path), path=f"{number}:{exc.colno}", message=exc.msg))
-            continue
-        body = [k for k in ("text", "html") if isinstance(record, dict) and isinstance(record.get(k), str)]
-        wrong = [k for k in record if k not in allowed or not isinstance(record[k], str)] if body else []
-        if len(body) != 1 or wrong:
-            issues.append(
-                Issue(code="schema-violation", file=str(path), path=f"{number}:$",
-                      message=f"a record needs exactly one of 'text' or 'html' and only string fields from {sorted(allowed)}")
-            )  # fmt: skip
-            continue
-        articles.append(
-            Article(
-                raw=record[body[0]].encode("utf-8"),
-                origin=f"{path}:{number}",
-                filename=None,
-                html=body[0] == "html",
-                doc_id=record.get("id"),
-                stated={k: v for k, v in record.items() if k in FIELDS},
-            )
-        )
-    return articles, issues
-
-
-def decode_article(article: Article) -> tuple[str | None, Issue | None]:
-    """The normalised text, or the issue that refuses the input."""
-
-    def refuse(code: str, path: str, message: str) -> tuple[None, Issue]:
-        return None, Issue(code=code, file=article.origin, path=path, message=message)
-
-    nul = article.raw.find(b"\x00")
-    if nul >= 0:
-        return refuse("input-binary", f"byte {nul}", "contains NUL bytes: not a text file")
-    try:
-        decoded = article.raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return refuse("text-decode-error", f"byte {exc.start}", f"not UTF-8 ({exc.reason})")
-    control = _CONTROL.search(decoded)
-    if control:
-        return refuse("input-binary", f"char {control.start()}", f"control character {control.group()!r}: not text")
-    text = normalize_text(extract_html_text(decoded) if article.html else decoded)
-    if not text:
-        return refuse("input-empty", "$", "no text left after extraction and normalisation")
-    return text, None
 
 
 def _set(record: dict[str, Any], pointer: str, value: Any) -> None:

@@ -30,8 +30,8 @@ from ..core.load import load_document
 from ..core.pool import count_workers, map_in_order, paused_gc
 from ..core.store import list_doc_ids
 from ..core.taxonomy import load_taxonomy
-from ..standoff.flavor import flavor_features, standoff_rows
-from .features import CONFIGS, make_label_encoder
+from ..standoff.flavor import standoff_rows
+from .features import CONFIGS, flavor_features, make_label_encoder
 from .rows import make_rows
 
 # Far below Arrow's 2 GiB offset limit for one string or list column, and small enough to stream.

@@ -13,6 +13,7 @@ from typing import Any
 from datasets import ClassLabel, Features, List, Value
 
 from ..core.taxonomy import Taxonomy, load_taxonomy
+from ..standoff.flavor import standoff_features
 
 CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio")
 DEFAULT_CONFIG = "documents"
@@ -177,6 +178,12 @@ def build_features(config: str, tax: Taxonomy | None = None) -> Features:
         case "spans_bio":
             return Features(spans_bio_fields(tax))
     raise ValueError(f"unknown config {config!r}; expected one of {', '.join(CONFIGS)}")
+
+
+def flavor_features(config: str, tax: Taxonomy | None = None, flavor: str = "full") -> Features:
+    """The Features of one config in one flavour: `standoff` adds text_status, the fingerprint and canonical offsets."""
+    full = build_features(config, tax)
+    return full if flavor == "full" else standoff_features(full)
 
 
 def _keep(value: Any) -> Any:

@@ -1,6 +1,6 @@
 """The standoff flavour of the Parquet release: the same configs, without the text of `standoff` documents.
 
-A withheld text is replaced by its fingerprint (fingerprint.py; the metadata keeps its length,
+A withheld text is replaced by its fingerprint (standoff.fingerprint; the metadata keeps its length,
 SHA-256 and URL); every span keeps its offsets, loses its `text` and gains its canonical offsets
 `cstart`/`cend`, which let rehydration re-place it in a copy that differs in whitespace, quotes or
 boilerplate. `spans_bio` loses its tokens (the offsets and tags stay). Every row says
@@ -14,8 +14,6 @@ from typing import Any
 from datasets import Features, List, Value
 
 from ..core import model
-from ..core.taxonomy import Taxonomy
-from ..hf.features import build_features
 from .fingerprint import Canonical, canonicalize, fingerprint
 
 FLAVORS = ("full", "standoff")
@@ -47,11 +45,8 @@ def fingerprint_feature() -> dict[str, Any]:
     }
 
 
-def flavor_features(config: str, tax: Taxonomy | None = None, flavor: str = "full") -> Features:
-    """The Features of one config in one flavour (the full flavour's are hf.features.build_features)."""
-    full = build_features(config, tax)
-    if flavor == "full":
-        return full
+def standoff_features(full: Features) -> Features:
+    """A config's Features as the standoff flavour ships them, from the full flavour's Features."""
     fields: dict[str, Any] = {}
     for name, feature in full.items():
         fields[name] = _with_canonical(feature)

@@ -1,6 +1,6 @@
 """`conflict-news rehydrate`: a standoff release plus the user's own copies of the articles -> a full corpus root.
 
-Each source article is normalised exactly as `add` does (ingest.decode_article: HTML extraction,
+Each source article is normalised exactly as `add` does (core.articles.decode_article: HTML extraction,
 rule cnc-norm-1) and matched to a withheld document by its SHA-256; a copy that differs is
 matched by URL, by id (a JSONL `id`, or the file name <doc_id>.txt) or by the share of the
 document's sentence hashes it contains, and its spans are re-placed (realign.py). Every span that moved is reported; a span that
@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyarrow.parquet as pq
 
+from ..core.articles import Article, decode_article, read_inputs
 from ..core.checks import iter_spans
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.schemas import load_schema
@@ -25,10 +27,7 @@ from ..core.store import RawDocument, annotation_path, dump_json, metadata_path,
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document
-from ..grow.ingest import Article, decode_article, read_inputs
-from ..hf.features import make_label_decoder
 from .fingerprint import Sentence, canonicalize, split_sentences
-from .flavor import flavor_features
 from .realign import Alignment, align
 
 # A copy must contain at least this share of a document's sentences to count as a copy of it.
@@ -57,13 +56,37 @@ class Report:
     moves: tuple[Move, ...]
 
 
+def decode_labels(value: Any, feature: dict[str, Any]) -> Any:
+    """A stored value with its ClassLabel ids turned back into names, as the shard's own Features say.
+
+    The release is read as it describes itself (the `huggingface` metadata of each shard), not as
+    the installed taxonomy would encode it today, so an older release rehydrates with its own labels.
+    """
+    if value is None:
+        return None
+    kind = feature.get("_type")
+    if kind == "ClassLabel":
+        return feature["names"][value]
+    if kind == "List":
+        return [decode_labels(item, feature["feature"]) for item in value]
+    if kind is None:  # a struct: field name -> feature
+        return {key: decode_labels(item, feature[key]) if key in feature else item for key, item in value.items()}
+    return value
+
+
 def read_release(release: Path) -> list[dict[str, Any]]:
     """The `documents` rows of a standoff release, labels decoded, in id order."""
     shards = sorted((release / "data" / "documents").glob("*.parquet"))
     if not shards:
         raise UsageError(f"{release} is not a standoff release (no data/documents/*.parquet)")
-    decode = make_label_decoder(flavor_features("documents", load_taxonomy(), "standoff"))
-    rows = [decode(row) for shard in shards for row in pq.read_table(shard).to_pylist()]
+    rows = []
+    for shard in shards:
+        table = pq.read_table(shard)
+        described = orjson.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
+        features = described.get("info", {}).get("features") if isinstance(described, dict) else None
+        if not isinstance(features, dict):
+            raise UsageError(f"{shard} does not describe its features (no `huggingface` schema metadata)")
+        rows += [decode_labels(row, features) for row in table.to_pylist()]
     if any("text_status" not in row for row in rows):
         raise UsageError(f"{release} is a full release, not a standoff one (its rows have no text_status)")
     return sorted(rows, key=lambda row: row["doc_id"])
