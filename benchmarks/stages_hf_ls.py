@@ -83,7 +83,7 @@ def dump_rows(root: Path, rows: Path) -> None:
 def write_tasks_and_export(root: Path, folder: Path) -> None:
     """tasks.jsonl, one task per line, and export.json, a full export of them: a JSON array with one
     task per line (so that the anchor can parse it task by task), written one task at a time."""
-    from conflict_news.cli.labelstudio import iter_tasks
+    from conflict_news.labelstudio.tasks import iter_tasks
 
     issues: list[Any] = []
     with (folder / "tasks.jsonl").open("wb") as lines, (folder / "export.json").open("wb") as out:
@@ -119,10 +119,6 @@ def setup(root: Path, inputs: tuple[str, ...]) -> None:
     os.environ["HF_DATASETS_OFFLINE"] = "1"
     import datasets  # noqa: F401
     import pyarrow.parquet  # noqa: F401
-
-    import conflict_news.cli.labelstudio
-    import conflict_news.hf.build
-    import conflict_news.labelstudio.importer  # noqa: F401
 
     prepared(root, *inputs)
 
@@ -220,7 +216,7 @@ def export_tasks(root: Path) -> None:
     """What `conflict-news labelstudio tasks --root ROOT` does, into /dev/null instead of its spool and stdout.
 
     It reads only the corpus; the prepared tasks are its anchor's input."""
-    from conflict_news.cli.labelstudio import write_tasks
+    from conflict_news.labelstudio.tasks import write_tasks
 
     with open(os.devnull, "wb") as dest:
         issues = write_tasks(root, "gold", dest)

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from label_studio_sdk.label_interface import LabelInterface
 
 from conflict_news import CODES, iter_errors
-from conflict_news.cli import labelstudio as cli_labelstudio
 from conflict_news.cli.main import main
 from conflict_news.core.store import annotation_path, dump_json, list_doc_ids, read_document
 from conflict_news.core.taxonomy import load_taxonomy, parse_taxonomy
 from conflict_news.grow.synthetic import write_synthetic
+from conflict_news.labelstudio import importer
 from conflict_news.labelstudio.agreement import cohen_kappa, compute_agreement
 from conflict_news.labelstudio.config import build_config, list_relations
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter, import_export, read_export
@@ -400,7 +400,7 @@ def test_import_verb_passes_the_worker_count_on(tmp_path: Path, monkeypatch: pyt
         seen.append(kwargs.get("workers"))
         return import_export(*args, **kwargs)
 
-    monkeypatch.setattr(cli_labelstudio, "import_export", recording)
+    monkeypatch.setattr(importer, "import_export", recording)  # the verb imports it when it runs
     export = tmp_path / "export.json"
     export.write_bytes(dump_json(offline_export(BASE, "toy-0001")))
     assert main(["labelstudio", "import", str(export), "--root", str(BASE), "--workers", "3"]) == 0

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from conflict_news.cli.labelstudio import collect_tasks
 from conflict_news.cli.main import main
 from conflict_news.core.store import list_doc_ids, read_document
 from conflict_news.core.taxonomy import load_taxonomy
@@ -18,6 +17,7 @@ from conflict_news.labelstudio.agreement import compute_agreement
 from conflict_news.labelstudio.config import build_config
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter
 from conflict_news.labelstudio.sync import connect, push_tasks
+from conflict_news.labelstudio.tasks import collect_tasks
 from conftest import BASE, REPO
 from labelstudio_server import Server, start_server
 from ls_helpers import NOISE, noisy_copy

@@ -7,22 +7,14 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import orjson
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import Issue
 from ..core.paths import locate_root
-from ..core.store import RawDocument, list_doc_ids, read_document, relative
-from ..core.taxonomy import load_taxonomy
-from ..core.validate import check_document
-from ..labelstudio.agreement import compute_agreement, format_agreement
-from ..labelstudio.config import build_config
-from ..labelstudio.importer import ImportOutcome, format_diffs, import_export
-from ..labelstudio.tasks import build_task, read_prediction_files
+
+if TYPE_CHECKING:
+    from ..labelstudio.importer import ImportOutcome
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -36,60 +28,17 @@ def _fail(verb: str, issues: list[Issue]) -> int:
     return 1
 
 
-def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[dict[str, Any]]:
-    """One task per document, read and checked one at a time; issues found on the way go to `issues`.
-
-    Predictions come from the gold files, none, or annotation files at a path (checked against the
-    document's text exactly as the validator checks gold).
-    """
-    tax = load_taxonomy()
-    doc_ids = list_doc_ids(root)
-    chosen: dict[str, dict[str, Any]] = {}
-    if predictions not in ("gold", "none"):
-        known = set(doc_ids)
-        for ann in read_prediction_files(Path(predictions)):
-            doc_id = str(ann.get("doc_id"))
-            if doc_id not in known:
-                issues.append(
-                    Issue(code="document-missing", file=predictions, path="$.doc_id", message=f"no document {doc_id!r}")
-                )
-                continue
-            chosen[doc_id] = ann
-    for doc_id in doc_ids:
-        raw = read_document(root, doc_id)
-        issues += [i for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
-        prediction = raw.annotation if predictions == "gold" else chosen.get(doc_id)
-        if doc_id in chosen:
-            candidate = RawDocument(doc_id=doc_id, text=raw.text, metadata=raw.metadata, annotation=prediction)
-            issues += check_document(root, candidate, tax)
-        if raw.text is not None:
-            yield build_task(doc_id, raw.text, prediction)
-
-
-def collect_tasks(root: Path, predictions: str) -> tuple[list[dict[str, Any]], list[Issue]]:
-    """Every task (see iter_tasks) in memory, and the issues found."""
-    issues: list[Issue] = []
-    tasks = list(iter_tasks(root, predictions, issues))
-    return tasks, issues
-
-
-def write_tasks(root: Path, predictions: str, out: BinaryIO, progress: bool = False) -> list[Issue]:
-    """The tasks as one JSON array written to `out` task by task, so memory stays flat; returns the issues."""
-    issues: list[Issue] = []
-    out.write(b"[")
-    tasks = iter_tasks(root, predictions, issues)
-    for number, task in enumerate(tqdm(tasks, unit="doc", desc="tasks", disable=not progress)):
-        out.write((b",\n" if number else b"\n") + orjson.dumps(task, option=orjson.OPT_INDENT_2))
-    out.write(b"\n]\n")
-    return issues
-
-
 def _config(args: argparse.Namespace) -> int:
+    from ..core.taxonomy import load_taxonomy
+    from ..labelstudio.config import build_config
+
     print(build_config(load_taxonomy()), end="")
     return 0
 
 
 def _tasks(args: argparse.Namespace) -> int:
+    from ..labelstudio.tasks import write_tasks
+
     # Spooled to a temporary file: nothing reaches stdout unless every document is clean.
     with tempfile.TemporaryFile() as spool:
         issues = write_tasks(_root(args), args.predictions, spool, progress=sys.stderr.isatty())
@@ -101,6 +50,9 @@ def _tasks(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path) -> int:
+    from ..core.store import relative
+    from ..labelstudio.importer import format_diffs
+
     if out.issues:
         if args.json:
             print(json.dumps({"issues": [i.to_dict() for i in out.issues]}, ensure_ascii=False, indent=2))
@@ -131,6 +83,8 @@ def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path)
 
 
 def _import(args: argparse.Namespace) -> int:
+    from ..labelstudio.importer import import_export
+
     root = _root(args)
     return _report(
         args,
@@ -142,6 +96,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _push(args: argparse.Namespace) -> int:
     from ..labelstudio.sync import push_tasks
+    from ..labelstudio.tasks import collect_tasks
 
     tasks, issues = collect_tasks(_root(args), args.predictions)
     if issues:
@@ -153,6 +108,7 @@ def _push(args: argparse.Namespace) -> int:
 
 
 def _pull(args: argparse.Namespace) -> int:
+    from ..labelstudio.importer import import_export
     from ..labelstudio.sync import pull_export
 
     root, dest = _root(args), Path(args.out or f"labelstudio-project-{args.project}.json")
@@ -167,6 +123,10 @@ def _pull(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
+    import orjson
+
+    from ..labelstudio.agreement import compute_agreement, format_agreement
+
     export = orjson.loads(Path(args.export).read_bytes())
     result = compute_agreement(export)
     print(

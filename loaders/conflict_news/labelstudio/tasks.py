@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
+from tqdm import tqdm
 
+from ..core.errors import Issue
+from ..core.store import RawDocument, list_doc_ids, read_document
+from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
+from ..core.validate import check_document
 from .config import SEP, SPAN, TEXT
 
 Result = dict[str, Any]
@@ -176,3 +181,51 @@ def read_prediction_files(path: Path) -> Iterator[dict[str, Any]]:
     for file in files:
         ann: dict[str, Any] = orjson.loads(file.read_bytes())
         yield ann
+
+
+def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[dict[str, Any]]:
+    """One task per document, read and checked one at a time; issues found on the way go to `issues`.
+
+    Predictions come from the gold files, none, or annotation files at a path (checked against the
+    document's text exactly as the validator checks gold).
+    """
+    tax = load_taxonomy()
+    doc_ids = list_doc_ids(root)
+    chosen: dict[str, dict[str, Any]] = {}
+    if predictions not in ("gold", "none"):
+        known = set(doc_ids)
+        for ann in read_prediction_files(Path(predictions)):
+            doc_id = str(ann.get("doc_id"))
+            if doc_id not in known:
+                issues.append(
+                    Issue(code="document-missing", file=predictions, path="$.doc_id", message=f"no document {doc_id!r}")
+                )
+                continue
+            chosen[doc_id] = ann
+    for doc_id in doc_ids:
+        raw = read_document(root, doc_id)
+        issues += [i for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
+        prediction = raw.annotation if predictions == "gold" else chosen.get(doc_id)
+        if doc_id in chosen:
+            candidate = RawDocument(doc_id=doc_id, text=raw.text, metadata=raw.metadata, annotation=prediction)
+            issues += check_document(root, candidate, tax)
+        if raw.text is not None:
+            yield build_task(doc_id, raw.text, prediction)
+
+
+def collect_tasks(root: Path, predictions: str) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """Every task (see iter_tasks) in memory, and the issues found."""
+    issues: list[Issue] = []
+    tasks = list(iter_tasks(root, predictions, issues))
+    return tasks, issues
+
+
+def write_tasks(root: Path, predictions: str, out: BinaryIO, progress: bool = False) -> list[Issue]:
+    """The tasks as one JSON array written to `out` task by task, so memory stays flat; returns the issues."""
+    issues: list[Issue] = []
+    out.write(b"[")
+    tasks = iter_tasks(root, predictions, issues)
+    for number, task in enumerate(tqdm(tasks, unit="doc", desc="tasks", disable=not progress)):
+        out.write((b",\n" if number else b"\n") + orjson.dumps(task, option=orjson.OPT_INDENT_2))
+    out.write(b"\n]\n")
+    return issues
