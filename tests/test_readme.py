@@ -1,10 +1,12 @@
-"""README.md is executed: its Quick start is what CI runs, its Python examples run, its tables are current."""
+"""README.md and docs/ are executed: the Quick start is what CI runs, Python examples run, tables are current."""
 
 from __future__ import annotations
 
 import doctest
 import re
 from pathlib import Path
+
+import pytest
 
 from conflict_news import CODES, load_corpus
 from conflict_news.core.stats import compute_stats
@@ -14,6 +16,10 @@ from conflict_news.grow.preannotate import preannotate_corpus
 from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+PAGES = {
+    path.relative_to(REPO).as_posix(): path.read_text(encoding="utf-8")
+    for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+}
 
 
 def _quick_start_commands() -> list[str]:
@@ -29,18 +35,22 @@ def test_quick_start_has_two_commands_and_ci_runs_the_test_command() -> None:
     assert commands[1] in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_python_examples_run() -> None:
-    parser = doctest.DocTestParser()
-    test = parser.get_doctest(README, {}, "README.md", str(REPO / "README.md"), 0)
-    assert test.examples, "README has no Python examples"
+@pytest.mark.parametrize("page", [name for name, text in PAGES.items() if ">>> " in text])
+def test_python_examples_run(page: str) -> None:
+    test = doctest.DocTestParser().get_doctest(PAGES[page], {}, page, str(REPO / page), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
     assert runner.failures == 0
 
 
+def test_the_card_has_python_examples() -> None:
+    assert ">>> import conflict_news" in README
+
+
 def test_error_code_table_lists_every_code_with_its_meaning() -> None:
-    rows = dict(re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", README, flags=re.MULTILINE))
-    assert rows == CODES
+    rows = [row for text in PAGES.values() for row in re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", text, flags=re.M)]
+    assert dict(rows) == CODES
+    assert len(rows) == len(CODES)  # each code has one row, in one page
 
 
 def test_counts_table_is_current() -> None:

@@ -3,7 +3,7 @@
 Both sides are checked against the texts of one corpus root with the validator before anything is
 scored: a prediction for an unknown document, a span that does not match the text or an
 annotation of another text version is an Issue, never a silent zero. Metric definitions are in
-README.md, "Scoring an extractor".
+docs/scoring.md.
 """
 
 from __future__ import annotations

@@ -77,8 +77,7 @@ The annotations of the Conflict News Corpus with the text of every document whos
 not allow redistribution left out (`text_status` `withheld`). Such a document keeps its metadata
 (URL, text length, SHA-256), a fingerprint of its sentence boundaries and, in every span, the
 offsets without the text. To get the full corpus, restore the texts from your own copies of the
-articles: `conflict-news rehydrate . ARTICLES --out ROOT` (see the main card, *Copyright-aware
-distribution*).
+articles: `conflict-news rehydrate . ARTICLES --out ROOT` (see the corpus's docs/standoff.md).
 """
 
 

@@ -3,7 +3,7 @@ with the task builder and the importer.
 
 Every span of an annotation file is one region of the `span` Labels control; every link is a relation
 whose label names the link; every other field is a per-region attribute (a separate result sharing
-the region's id). Region ids (docs: README "Annotating in Label Studio"):
+the region's id). Region ids (docs/labelstudio.md):
 
 - events, quotes, figures: the trigger, cue and number span carry the annotation id itself (ev1, q1, fig1);
 - spans without ids of their own get `<owner id>:<part>` (a colon never occurs in our ids, so a derived
