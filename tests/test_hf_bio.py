@@ -11,7 +11,7 @@ from datasets import Value
 from conflict_news import Span, load_corpus
 from conflict_news.core.schemas import load_schema
 from conflict_news.core.splits import SPLITS, assign_split
-from conflict_news.hf.bio import tag_layer, tokenize
+from conflict_news.hf.bio import sentence_rows, tag_layer, tokenize
 from conflict_news.hf.features import CONFIGS, build_features, make_label_encoder
 from conflict_news.hf.rows import make_rows
 from conftest import REPO
@@ -64,8 +64,40 @@ def _chunks(tags: list[str]) -> list[tuple[str, int, int]]:
     return chunks
 
 
+def test_rows_are_sentences_with_their_offsets() -> None:
+    text = "Gen. Ostrik said U.S. forces left 3.5 km away. \u201cWe go,\u201d she said!\nNext line here\u2026 And more."
+    tokens = tokenize(text)
+    rows = [text[tokens[r.start][1] : tokens[r.stop - 1][2]] for r in sentence_rows(text, tokens)]
+    assert rows == [
+        "Gen. Ostrik said U.S. forces left 3.5 km away.",
+        "\u201cWe go,\u201d she said!",
+        "Next line here\u2026",
+        "And more.",
+    ]
+
+
+def test_a_long_sentence_is_cut_into_windows_of_at_most_256_tokens() -> None:
+    text = " ".join(["word"] * 300) + "."
+    windows = sentence_rows(text, tokenize(text))
+    assert [len(w) for w in windows] == [256, 45]
+    assert windows[0].stop == windows[1].start  # stride 256: no token is lost or repeated
+
+
+def test_rows_cover_the_document_in_order(tmp_path: Path) -> None:
+    rows = sorted(load(REPO, "spans_bio", tmp_path, split="test"), key=lambda row: row["index"])
+    doc = load_corpus()[rows[0]["doc_id"]]
+    assert [row["index"] for row in rows] == list(range(len(rows)))
+    assert [t for row in rows for t in row["tokens"]] == [t for t, _, _ in tokenize(doc.text)]
+    for row in rows:
+        assert (row["start"], row["end"]) == (row["starts"][0], row["ends"][-1])
+        assert max(len(row["tokens"]) for row in rows) <= 256
+
+
 def test_bio_tags_mark_the_tokens_of_the_annotated_spans(tmp_path: Path) -> None:
-    (row,) = load(REPO, "spans_bio", tmp_path, split="test")
+    rows = sorted(load(REPO, "spans_bio", tmp_path, split="test"), key=lambda row: row["index"])
+    # Tags are computed over the document and cut into rows: joined again, they are the document's.
+    row = {key: [v for r in rows for v in r[key]] for key in rows[0] if isinstance(rows[0][key], list)}
+    row["doc_id"] = rows[0]["doc_id"]
     features = build_features("spans_bio")
     doc = load_corpus()[row["doc_id"]]
     layers = {
@@ -74,6 +106,7 @@ def test_bio_tags_mark_the_tokens_of_the_annotated_spans(tmp_path: Path) -> None
         + [("content", c) for q in doc.quotes for c in q.contents]
         + [("source", q.source) for q in doc.quotes if q.source],
         "figure_tags": [(f.property, f.span) for f in doc.figures],
+        "entity_tags": [(ent.type, m) for ent in doc.entities for m in ent.mentions],
     }
     for column, spans in layers.items():
         names = features[column].feature

@@ -138,14 +138,19 @@ def metadata_fields() -> dict[str, Any]:
 
 def spans_bio_fields(tax: Taxonomy) -> dict[str, Any]:
     offsets = List(Value("int32"))
+    position = Value("int32")
     return {
         "doc_id": _string(),
+        "index": position,  # the row's place among its document's rows
+        "start": position,  # code-point offsets of the row's first and last token in the text
+        "end": position,
         "tokens": List(_string()),
         "starts": offsets,
         "ends": offsets,
         "event_tags": List(_labels(bio_names(tuple(tax.event_types)))),
         "quote_tags": List(_labels(bio_names(QUOTE_PARTS))),
         "figure_tags": List(_labels(bio_names(tax.figure_properties))),
+        "entity_tags": List(_labels(bio_names(tax.entity_types))),
     }
 
 

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from ..core import model
-from .bio import bio_row
+from .bio import bio_rows
 
 LAYERS = ("events", "quotes", "figures", "entities")
 
@@ -65,4 +65,4 @@ def make_rows(doc: model.Document) -> dict[str, list[dict[str, Any]]]:
     """
     row = document_row(doc)
     layers = {layer: [{"doc_id": doc.id, **item} for item in row[layer]] for layer in LAYERS}
-    return {"documents": [row], **layers, "spans_bio": [bio_row(doc)]}
+    return {"documents": [row], **layers, "spans_bio": bio_rows(doc)}
