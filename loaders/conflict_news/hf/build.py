@@ -32,6 +32,7 @@ from ..core.store import list_doc_ids
 from ..core.taxonomy import load_taxonomy
 from ..standoff.flavor import standoff_rows
 from .features import CONFIGS, flavor_features, make_label_encoder
+from .labels import write_label_table
 from .rows import make_rows
 
 # Far below Arrow's 2 GiB offset limit for one string or list column, and small enough to stream.
@@ -227,6 +228,7 @@ def build_data(
             raise CorpusError(issues)
         for writer in writers.values():
             writer.close()
+        write_label_table(staging, flavor)
         _swap_in(staging, dest / "data")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -252,8 +254,8 @@ def stale_data(root: Path | str) -> list[str]:
         for flavor in ("full", "standoff"):
             build_data(fresh, flavor=flavor)
             ours_dir, theirs_dir = release_dir(base, flavor), release_dir(fresh, flavor)
-            ours = {p.relative_to(base).as_posix() for p in (ours_dir / "data").glob("*/*.parquet")}
-            theirs = {p.relative_to(fresh).as_posix() for p in (theirs_dir / "data").glob("*/*.parquet")}
+            ours = {p.relative_to(base).as_posix() for p in (ours_dir / "data").rglob("*.parquet")}
+            theirs = {p.relative_to(fresh).as_posix() for p in (theirs_dir / "data").rglob("*.parquet")}
             stale += sorted(ours ^ theirs)
             for rel in sorted(ours & theirs):
                 old, new = pq.read_table(base / rel), pq.read_table(fresh / rel)
