@@ -112,11 +112,9 @@ def test_diff_against_a_git_revision(capsys: pytest.CaptureFixture[str], monkeyp
 
 def test_one_version_everywhere() -> None:
     assert read_citation(REPO / "CITATION.cff")["version"] == __version__
-    assert re.search(
-        rf"^## \[(Unreleased|{re.escape(__version__)})\] - {re.escape(__version__)}",
-        (REPO / "CHANGELOG.md").read_text(),
-        re.M,
-    )
+    released = rf"^## \[{re.escape(__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$"  # the package's version, released
+    first = rf"^## \[Unreleased\] - {re.escape(__version__)}$"  # or about to be, before the first release
+    assert re.search(f"{released}|{first}", (REPO / "CHANGELOG.md").read_text(), re.M)
     assert (REPO / MANIFEST).read_text(encoding="utf-8").startswith(f"# Conflict News Corpus {__version__}:")
     assert f"### Counts (release {__version__})" in (REPO / "README.md").read_text(encoding="utf-8")
 

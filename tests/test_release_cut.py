@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -10,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from conflict_news import __version__
+from conflict_news import CorpusError, __version__
 from conflict_news.cli.main import main
 from conflict_news.release.cut import VERSION_FILE, bump, cut_release, parse_version
+from conflict_news.release.history import read_releases
 from conflict_news.release.manifest import iter_manifest_errors
 from conftest import REPO, TESTS, _delete, _edit_json, _set
 
@@ -54,11 +56,10 @@ def make_repository(dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository after `conflict-news release 0.1.0`, committed and tagged v0.1.0."""
+    """The repository after `conflict-news release 0.1.0`, committed; no tag, as in a clone without tags."""
     root = make_repository(tmp_path_factory.mktemp("released"))
     assert main(["release", "0.1.0", "--root", str(root), "--date", "2026-11-27"]) == 0
     _commit(root, "Release 0.1.0")
-    _git(root, "tag", "v0.1.0")
     return root
 
 
@@ -70,6 +71,14 @@ def test_first_release_writes_every_release_file(released: Path) -> None:
     assert "[Unreleased]" not in changelog
     assert json.loads((released / "croissant.json").read_text())["version"] == "0.1.0"
     assert list(iter_manifest_errors(released)) == [] if __version__ == "0.1.0" else True
+    (recorded,) = json.loads((released / "releases.json").read_text())
+    source = subprocess.run(["git", "-C", str(released), "rev-parse", "HEAD~1"], capture_output=True, text=True).stdout
+    assert recorded == {
+        "version": "0.1.0",
+        "date": "2026-11-27",
+        "commit": source.strip(),  # the clean commit the release was cut from
+        "manifest_sha256": hashlib.sha256((released / "MANIFEST").read_bytes()).hexdigest(),
+    }
 
 
 def _apply(case: dict[str, Any], root: Path) -> None:
@@ -138,3 +147,31 @@ def test_semver_helpers() -> None:
     assert [bump("1.4.2", level) for level in ("major", "minor", "patch")] == ["2.0.0", "1.5.0", "1.4.3"]
     with pytest.raises(ValueError, match="not a version"):
         parse_version("v1.0")
+
+
+def test_the_repository_records_release_0_1_0_and_its_manifest() -> None:
+    releases = read_releases(REPO)
+    assert releases[0].version == "0.1.0" and releases[0].date == "2026-11-27"
+    manifest = subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{releases[0].commit}:MANIFEST"], capture_output=True, check=True
+    ).stdout
+    assert hashlib.sha256(manifest).hexdigest() == releases[0].manifest_sha256
+    assert manifest.startswith(b"# Conflict News Corpus 0.1.0:")
+
+
+def test_diff_against_a_recorded_release_needs_no_tag(
+    released: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(released)
+    assert main(["diff", "v0.1.0", "."]) == 0
+    assert "annotations: no change" in capsys.readouterr().out
+
+
+def test_releases_out_of_order_are_refused(released: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(released, root)
+    (entry,) = json.loads((root / "releases.json").read_text())
+    (root / "releases.json").write_text(json.dumps([entry, entry | {"version": "0.0.9"}]))
+    with pytest.raises(CorpusError) as info:
+        read_releases(root)
+    assert [(i.code, i.path) for i in info.value.issues] == [("release-version", "$[1].version")]

@@ -107,8 +107,8 @@ def register(verbs: Any) -> None:
     p.set_defaults(run=_cite)
 
     p = verbs.add_parser("diff", help="documents and annotations added, removed or changed between two versions")
-    p.add_argument("old", help="corpus root folder, or a git revision (e.g. a release tag) of the current repository")
-    p.add_argument("new", help="corpus root folder, or a git revision")
+    p.add_argument("old", help="corpus root folder, a release recorded in releases.json (0.1.0), or a git revision")
+    p.add_argument("new", help="corpus root folder, a recorded release, or a git revision")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_diff)
 

@@ -11,7 +11,7 @@ import jsonschema_rs
 
 from .paths import locate_schema_dir
 
-SCHEMA_FILES = ("span", "document", "annotation", "taxonomy", "tombstones")
+SCHEMA_FILES = ("span", "document", "annotation", "taxonomy", "tombstones", "releases")
 
 
 @cache

@@ -1,6 +1,6 @@
 """`conflict-news release X.Y.Z`: refuse anything invalid, stale or unversioned, then write the release files.
 
-SemVer for data, checked against the previous release (the highest vX.Y.Z git tag):
+SemVer for data, checked against the previous release (the last one in releases.json):
 MAJOR when a schema's or the taxonomy's major version changed (readers break), MINOR when documents
 or annotations were added or a schema/taxonomy minor version changed, PATCH for corrections only.
 Released ids never disappear silently: each removal needs a tombstone (tombstones.json), and a
@@ -31,6 +31,7 @@ from ..hf.build import stale_data
 from ..hf.card import render_card
 from .croissant import CROISSANT, build_croissant, dump_croissant
 from .diff import LAYERS, extract_revision
+from .history import RELEASES, Release, head_commit, manifest_digest, read_releases, record_release
 from .manifest import MANIFEST, SHIPPED_FILES, compute_manifest, format_manifest, hash_bytes
 
 VERSION_FILE = Path("loaders") / "conflict_news" / "__about__.py"
@@ -61,17 +62,11 @@ def bump(version: str, level: str) -> str:
     ]
 
 
-def previous_release(repo: Path) -> str | None:
-    tags = subprocess.run(
-        ["git", "-C", str(repo), "tag", "--list", "v*"], capture_output=True, text=True, check=True
-    ).stdout.split()
-    versions = [t[1:] for t in tags if _SEMVER.match(t[1:])]
-    return max(versions, key=parse_version) if versions else None
-
-
 def _schema_versions(root: Path) -> dict[str, tuple[int, int]]:
     versions = {}
     for name in SCHEMA_FILES:
+        if not (root / "schema" / f"{name}.schema.json").is_file():
+            continue  # added since that release
         schema_id = json.loads((root / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))["$id"]
         major, minor = schema_id.rsplit(":", 1)[1].split(".")
         versions[name] = (int(major), int(minor))
@@ -95,7 +90,8 @@ def _ids(root: Path) -> Ids:
 
 def required_level(old: Path, new: Path, old_ids: Ids, new_ids: Ids) -> str:
     old_versions, new_versions = _schema_versions(old), _schema_versions(new)
-    if any(old_versions.get(k, (0, 0))[0] != v[0] for k, v in new_versions.items()):
+    # A schema the previous release did not have yet is an addition (minor), not a break.
+    if any(k in old_versions and old_versions[k][0] != v[0] for k, v in new_versions.items()):
         return "major"
     added = any(new_ids[key] - old_ids.get(key, set()) for key in new_ids)
     return "minor" if added or old_versions != new_versions else "patch"
@@ -170,22 +166,24 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
         Issue(code="release-stale-data", file=f, path="$", message="differs from a fresh `conflict-news build`")
         for f in stale_data(repo)
     ]
-    previous, level = previous_release(repo), "initial"
+    releases = read_releases(repo)
+    last = releases[-1] if releases else None
+    previous, level = (last.version if last else None), "initial"
     try:
         parse_version(version)
     except ValueError as exc:
         issues.append(Issue(code="release-version", file=str(VERSION_FILE), path="$", message=str(exc)))
         return issues, None
-    if previous is not None:
+    if last is not None:
         with tempfile.TemporaryDirectory() as scratch:
-            old = extract_revision(repo, f"v{previous}", Path(scratch), ("corpus", "annotations", "schema"))
+            old = extract_revision(repo, last.commit, Path(scratch), ("corpus", "annotations", "schema"))
             old_ids, new_ids = _ids(old), _ids(repo)  # every annotation file read once per side
             level = required_level(old, repo, old_ids, new_ids)
             if not issues:
                 issues += iter_identity_errors(old, repo, old_ids, new_ids, tombstones)
-        if version != bump(previous, level):
+        if version != bump(last.version, level):
             issues.append(Issue(code="release-version", file=str(VERSION_FILE), path="$",
-                                message=f"after {previous} with {level}-level changes the next version is {bump(previous, level)}, not {version}"))  # fmt: skip
+                                message=f"after {last.version} with {level}-level changes the next version is {bump(last.version, level)}, not {version}"))  # fmt: skip
     if issues:
         return issues, None
     stats = compute_stats(load_corpus(repo))
@@ -205,6 +203,9 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
     entries = {e.path: e for e in compute_manifest(repo)}
     entries |= {rel: hash_bytes(rel, data) for rel, data in planned.items() if rel in SHIPPED_FILES}
     files[repo / MANIFEST] = format_manifest([entries[k] for k in sorted(entries)], version).encode("utf-8")
+    cut_from = Release(version=version, date=date, commit=head_commit(repo),
+                       manifest_sha256=manifest_digest(files[repo / MANIFEST]))  # fmt: skip
+    files[repo / RELEASES] = record_release(releases, cut_from)
     return [], Plan(version=version, previous=previous, level=level, files=files)
 
 

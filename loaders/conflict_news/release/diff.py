@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.store import list_doc_ids, read_document
+from .history import find_release, read_releases
 
 LAYERS = ("entities", "events", "quotes", "figures")
 
@@ -100,11 +101,13 @@ def extract_revision(repo: Path, revision: str, dest: Path, paths: tuple[str, ..
 
 
 def resolve_root(spec: str, repo: Path, scratch: Path) -> Path:
-    """A folder as given, or else a git revision of `repo` unpacked into the scratch folder."""
+    """A folder as given; else a release recorded in releases.json (`0.1.0` or `v0.1.0`), or a git revision,
+    of `repo`, unpacked into the scratch folder."""
     path = Path(spec)
     if path.is_dir():
         return path
-    return extract_revision(repo, spec, scratch / spec.replace("/", "_"))
+    release = find_release(read_releases(repo), spec)
+    return extract_revision(repo, release.commit if release else spec, scratch / spec.replace("/", "_"))
 
 
 def format_diff(diff: CorpusDiff) -> str:
