@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import doctest
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from conflict_news import CODES, load_corpus
+from conflict_news.core.citation import hub_repo_id, read_citation
 from conflict_news.core.stats import compute_stats
 from conflict_news.core.store import dump_json, write_atomic
 from conflict_news.grow.evaluate import evaluate, format_markdown
 from conflict_news.grow.preannotate import preannotate_corpus
+from conflict_news.release.cite import format_citation
 from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -70,3 +73,19 @@ def test_baseline_table_is_current(tmp_path: Path) -> None:
     table = format_markdown(evaluate(tmp_path / "pred", REPO))
     published = README.split("<!-- baseline:start -->\n", 1)[1].split("<!-- baseline:end -->", 1)[0]
     assert published == table
+
+
+def test_the_card_cites_as_conflict_news_cite_does() -> None:
+    block = README.split("<!-- citation:start -->\n```bibtex\n", 1)[1].split("```\n<!-- citation:end -->", 1)[0]
+    assert block == format_citation("bibtex")
+    assert "year = {2026}" in block  # date-released gives the year
+
+
+def test_the_card_and_croissant_name_the_hub_repository_of_citation_cff() -> None:
+    repo_id = hub_repo_id(read_citation(REPO / "CITATION.cff"))
+    assert repo_id == "conflict-news/conflict-news-corpus"
+    assert f"https://huggingface.co/datasets/{repo_id}/discussions" in README
+    assert (
+        json.loads((REPO / "croissant.json").read_text(encoding="utf-8"))["url"]
+        == f"https://huggingface.co/datasets/{repo_id}"
+    )

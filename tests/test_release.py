@@ -12,7 +12,8 @@ import pytest
 
 from conflict_news import __version__
 from conflict_news.cli.main import main
-from conflict_news.release.cite import format_citation, read_citation
+from conflict_news.core.citation import read_citation
+from conflict_news.release.cite import format_citation
 from conflict_news.release.diff import diff_roots, format_diff
 from conflict_news.release.manifest import MANIFEST, iter_manifest_errors, write_manifest
 from conftest import BASE, REPO, TESTS

@@ -13,6 +13,7 @@ import pytest
 
 from conflict_news import CorpusError, __version__
 from conflict_news.cli.main import main
+from conflict_news.hf.build import stale_data
 from conflict_news.release.cut import VERSION_FILE, bump, cut_release, parse_version
 from conflict_news.release.history import read_releases
 from conflict_news.release.manifest import iter_manifest_errors
@@ -124,6 +125,10 @@ def test_additions_need_a_minor_release_and_get_it(
     assert main(["release", "0.2.0", "--root", str(root), "--date", "2027-01-01"]) == 0
     assert "git tag -a v0.2.0" in capsys.readouterr().out
     assert "## [0.2.0] - 2027-01-01" in (root / "CHANGELOG.md").read_text()
+    readme = (root / "README.md").read_text()
+    assert "### Counts (release 0.2.0)" in readme and "version = {0.2.0}" in readme  # counts and BibTeX block
+    assert "version = {0.2.0}" in (root / "standoff" / "README.md").read_text()
+    assert stale_data(root) == []  # both cards are what a fresh build writes
 
 
 def test_tombstoned_removal_is_a_patch(released: Path, tmp_path: Path) -> None:

@@ -101,6 +101,35 @@ def _manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from ..core.citation import hub_repo_id, read_citation
+    from ..core.errors import UsageError
+    from ..release.publish import publish
+
+    root = Path(args.root)
+    recorded = hub_repo_id(read_citation(root / "CITATION.cff"))
+    repo_id = args.repo_id or (f"{recorded}-standoff" if args.flavor == "standoff" and recorded else recorded)
+    if not repo_id:
+        raise UsageError("no --repo-id given and CITATION.cff's url names no Hub dataset repository")
+    result = publish(root, repo_id, args.flavor, private=args.private, dry_run=args.dry_run)
+    if args.json:
+        report = {"repo_id": result.repo_id, "flavor": result.flavor, "files": [u.path_in_repo for u in result.files],
+                  "issues": [i.to_dict() for i in result.issues], "url": result.url}  # fmt: skip
+        print(json.dumps(report, indent=2))
+    elif args.dry_run:
+        print("\n".join(u.path_in_repo for u in result.files))
+    for issue in result.issues:
+        print(issue, file=sys.stderr)
+    if result.issues:
+        print(f"conflict-news publish: refused, {len(result.issues)} issue(s); nothing sent", file=sys.stderr)
+        return 1
+    done = "would send" if args.dry_run else f"sent ({result.url})"
+    print(
+        f"conflict-news publish: {args.flavor} flavour to {repo_id}: {done} {len(result.files)} files", file=sys.stderr
+    )
+    return 0
+
+
 def register(verbs: Any) -> None:
     p = verbs.add_parser("cite", help="print the citation")
     p.add_argument("--format", choices=FORMATS, default="bibtex")
@@ -125,6 +154,30 @@ def register(verbs: Any) -> None:
     p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
     p.add_argument("--root", default=".", help="the repository (default: the current folder)")
     p.set_defaults(run=_release)
+
+    p = verbs.add_parser("publish", help="upload a release to a Hugging Face dataset repository (huggingface_hub)")
+    p.add_argument(
+        "--repo-id",
+        metavar="ORG/NAME",
+        help="dataset repository (default: the one CITATION.cff's url names; -standoff appended for the standoff flavour)",
+    )
+    p.add_argument(
+        "--flavor",
+        choices=("full", "standoff"),
+        default="full",
+        help="full: this repository's data; standoff: standoff/ (default full)",
+    )
+    p.add_argument(
+        "--private",
+        action="store_true",
+        help="create the repository private (needed for the full flavour while it holds withheld texts)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="check the card and list the files that would be sent; send nothing"
+    )
+    p.add_argument("--json", action="store_true", help="print the files, issues and commit URL as JSON")
+    p.add_argument("--root", default=".", help="the repository (default: the current folder)")
+    p.set_defaults(run=_publish)
 
     p = verbs.add_parser("croissant", help="rewrite croissant.json (Croissant 1.1) from the Features and data/")
     p.add_argument("--root", default=".", help="corpus root (default: the current folder)")

@@ -49,6 +49,8 @@ CODES: dict[str, str] = {
     "release-version": "The release version is not X.Y.Z or not the SemVer step the changes since the last release require.",
     "release-id-removed": "An id of the previous release is gone without a tombstone in tombstones.json.",
     "release-split-moved": "A released document changed split; splits are frozen.",
+    "publish-card-invalid": "The dataset card breaks huggingface_hub's card format or the Hub's conventions (licence, task categories, data files).",
+    "publish-text-withheld": "Publishing the full flavour to a public repository would send a text whose distribution policy is standoff.",
     "manifest-file-missing": "A file listed in MANIFEST (or MANIFEST itself) is not present.",
     "manifest-file-unlisted": "A shipped file is not listed in MANIFEST.",
     "manifest-hash-mismatch": "A shipped file's SHA-256 or size differs from MANIFEST.",

@@ -11,6 +11,7 @@ cost of ~0.05 s per call, a third of the whole load of a 1 000-document corpus (
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import yaml
 from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 
+from ..core.citation import CITATION, read_citation
 from ..core.splits import SPLITS
 from ..core.store import write_atomic
 from .features import CONFIGS, DEFAULT_CONFIG
@@ -70,28 +72,102 @@ def render_card_metadata(root: Path) -> dict[str, Any]:
     return {"configs": configs, "dataset_info": holder["dataset_info"]}
 
 
-STANDOFF_BODY = """
+STANDOFF_INTRO = """
 # Conflict News Corpus (standoff release)
 
 The annotations of the Conflict News Corpus with the text of every document whose licence does
 not allow redistribution left out (`text_status` `withheld`). Such a document keeps its metadata
 (URL, text length, SHA-256), a fingerprint of its sentence boundaries and, in every span, the
 offsets without the text. To get the full corpus, restore the texts from your own copies of the
-articles: `conflict-news rehydrate . ARTICLES --out ROOT` (see the corpus's docs/standoff.md).
+articles: `conflict-news rehydrate . ARTICLES --out ROOT` (see [docs/standoff.md](docs/standoff.md)).
+The sections below are the main card's, except *Dataset Structure* and *Licensing Information*.
+
 """
+STANDOFF_STRUCTURE = """## Dataset Structure
+
+The same six configs, columns and splits as the full release (its card's *Dataset Structure*), and
+the same label table `data/labels.parquet`, with these differences:
+
+- every row has `text_status`: `included` (the text's licence allows redistribution, so the row is
+  as in the full release) or `withheld`;
+- a withheld document's `text` is null, and so are the `text` of each of its spans, its `spans_bio`
+  tokens and its metadata's `published.evidence` when that quotes the text; offsets stay;
+- every span also has `cstart` and `cend`, its offsets in the canonical form of the text (quotes,
+  dashes and white space folded), and the `documents` config has a `fingerprint` per withheld text:
+  its canonical length and, per sentence, the canonical start, end and a 48-bit hash, which is how
+  rehydration re-places spans in a copy that differs from the original.
+
+"""
+STANDOFF_LICENSING = """## Licensing Information
+
+CC-BY-4.0 for the annotations, schemas and metadata. This release ships no text whose licence is
+not open: a withheld text stays with its owner, and an included one keeps its own licence, recorded
+in its metadata (`license.text`).
+
+"""
+# The main card's sections that a standoff card keeps as they are, in this order; the others are
+# about the repository (Quick start, files) or differ for the standoff release (STANDOFF_* above).
+SHARED_SECTIONS = (
+    "Dataset Summary",
+    "Supported Tasks and Baseline",
+    "Languages",
+    "Dataset Structure",
+    "Dataset Creation",
+    "Personal and Sensitive Information",
+    "Considerations for Using the Data",
+    "Licensing Information",
+    "Citation Information",
+    "Contact",
+)
+_RELATIVE_LINK = re.compile(r"\]\((?!https?://|#|mailto:|<)([^)\s]+)\)")
+
+
+def _sections(body: str) -> dict[str, str]:
+    """The level-2 sections of a card body by heading, each with its heading and subsections."""
+    parts = re.split(r"(?m)^(?=## )", body)
+    return {part.split("\n", 1)[0][3:].strip(): part for part in parts if part.startswith("## ")}
+
+
+def standoff_body(full_body: str, hub_url: str | None) -> str:
+    """A standoff release's card body: its own intro, structure and licensing, the main card's other sections.
+
+    Relative links point at the main repository on the Hub (`hub_url`), since a standoff release is
+    published as a repository of its own.
+    """
+    sections = _sections(full_body)
+    own = {"Dataset Structure": STANDOFF_STRUCTURE, "Licensing Information": STANDOFF_LICENSING}
+    # The summary without its repository subsections (counts of the full release, its files).
+    sections["Dataset Summary"] = sections.get("Dataset Summary", "").split("\n### ", 1)[0].rstrip() + "\n\n"
+    body = STANDOFF_INTRO + "".join(own.get(name) or sections.get(name, "") for name in SHARED_SECTIONS)
+    if hub_url is None:
+        return body
+    return _RELATIVE_LINK.sub(lambda m: f"]({hub_url.rstrip('/')}/blob/main/{m.group(1)})", body)
 
 
 def render_card(root: Path, flavor: str = "full", template: Path | None = None) -> str:
     """README.md of release `root` with its front matter's configs and dataset_info regenerated.
 
-    A standoff release takes the rest of its front matter from `template` (the corpus's README.md)
-    and has a body of its own, which describes what is left out.
+    A standoff release takes its front matter and shared sections from `template` (the corpus's
+    README.md); it is CC-BY-4.0, since it ships no text whose licence is not open.
     """
     readme = template or root / "README.md"
-    front, body = split_front_matter(readme.read_text(encoding="utf-8") if readme.exists() else "")
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    return render_card_text(root, flavor, text, readme.parent / CITATION)
+
+
+def render_card_text(root: Path, flavor: str, template: str, citation: Path) -> str:
+    """render_card from the template's text (a card being written, e.g. by a release) and its CITATION.cff."""
+    front, body = split_front_matter(template)
     front.update(render_card_metadata(root))
+    if flavor == "standoff":
+        for key in ("license_name", "license_link"):
+            front.pop(key, None)
+        front["license"] = "cc-by-4.0"
+        if "pretty_name" in front:
+            front["pretty_name"] = f"{front['pretty_name']} (standoff release)"
+        body = standoff_body(body, read_citation(citation).get("url") if citation.is_file() else None)
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=120)
-    return f"{FENCE}{head}{FENCE}{STANDOFF_BODY if flavor == 'standoff' else body}"
+    return f"{FENCE}{head}{FENCE}{body}"
 
 
 def write_card(root: Path, flavor: str = "full", template: Path | None = None) -> bool:

@@ -1,25 +1,14 @@
-"""Citations rendered from CITATION.cff, the one place the citation metadata lives."""
+"""Citations rendered from CITATION.cff (read by core.citation), in BibTeX, APA or as the file itself."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..core.paths import locate_root
+from ..core.citation import locate_citation, read_citation
 
 FORMATS = ("cff", "bibtex", "apa")
-
-
-def locate_citation() -> Path:
-    """CITATION.cff at the corpus root (source checkout) or shipped beside the data (wheel)."""
-    return locate_root() / "CITATION.cff"
-
-
-def read_citation(path: Path | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((path or locate_citation()).read_text(encoding="utf-8"))
-    return data
 
 
 def _authors(cff: dict[str, Any]) -> list[str]:
@@ -67,3 +56,11 @@ def format_citation(fmt: str, path: Path | None = None) -> str:
         return (path or locate_citation()).read_text(encoding="utf-8")
     cff = read_citation(path)
     return format_bibtex(cff) if fmt == "bibtex" else format_apa(cff)
+
+
+CITATION_BLOCK = re.compile(r"(<!-- citation:start -->\n```bibtex\n).*?(```\n<!-- citation:end -->)", re.S)
+
+
+def replace_citation_block(card: str, cff: dict[str, Any]) -> str:
+    """The card with the BibTeX block between its citation markers rendered from `cff`."""
+    return CITATION_BLOCK.sub(lambda m: m.group(1) + format_bibtex(cff) + m.group(2), card, count=1)

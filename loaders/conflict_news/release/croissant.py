@@ -19,9 +19,10 @@ import mlcroissant as mlc
 from datasets import ClassLabel, Features, Value
 
 from ..__about__ import __version__
+from ..core.citation import read_citation
 from ..core.store import write_atomic
 from ..hf.features import CONFIGS, build_features
-from .cite import format_bibtex, read_citation
+from .cite import format_bibtex
 from .manifest import hash_file
 
 CROISSANT = "croissant.json"

@@ -21,18 +21,20 @@ from typing import Any
 
 import yaml
 
+from ..core.citation import CITATION
 from ..core.errors import Issue
 from ..core.load import load_corpus
 from ..core.schemas import SCHEMA_FILES, iter_schema_errors
 from ..core.stats import compute_stats
 from ..core.store import list_doc_ids, read_document, write_all_atomic
 from ..core.validate import iter_errors
-from ..hf.build import stale_data
-from ..hf.card import render_card
+from ..hf.build import release_dir, stale_data
+from ..hf.card import render_card, render_card_text
+from .cite import replace_citation_block
 from .croissant import CROISSANT, build_croissant, dump_croissant
 from .diff import LAYERS, extract_revision
 from .history import RELEASES, Release, head_commit, manifest_digest, read_releases, record_release
-from .manifest import MANIFEST, SHIPPED_FILES, compute_manifest, format_manifest, hash_bytes
+from .manifest import MANIFEST, SHIPPED_DIRS, SHIPPED_FILES, compute_manifest, format_manifest, hash_bytes
 
 VERSION_FILE = Path("loaders") / "conflict_news" / "__about__.py"
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -193,15 +195,21 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
         repo / "CHANGELOG.md": _changelog(
             (repo / "CHANGELOG.md").read_text(encoding="utf-8"), version, date, stats
         ).encode(),
-        repo / "README.md": re.sub(
-            r"### Counts \(release [^)]*\)", f"### Counts (release {version})", render_card(repo)
-        ).encode(),
     }
     cff = yaml.safe_load(files[repo / "CITATION.cff"])
+    card = re.sub(r"### Counts \(release [^)]*\)", f"### Counts (release {version})", render_card(repo))
+    files[repo / "README.md"] = replace_citation_block(card, cff).encode()
+    files[repo / "standoff" / "README.md"] = render_card_text(
+        release_dir(repo, "standoff"), "standoff", files[repo / "README.md"].decode(), repo / CITATION
+    ).encode()
     files[repo / CROISSANT] = dump_croissant(build_croissant(repo, cff, version))
     planned = {path.relative_to(repo).as_posix(): data for path, data in files.items()}
     entries = {e.path: e for e in compute_manifest(repo)}
-    entries |= {rel: hash_bytes(rel, data) for rel, data in planned.items() if rel in SHIPPED_FILES}
+    entries |= {
+        rel: hash_bytes(rel, data)
+        for rel, data in planned.items()
+        if rel in SHIPPED_FILES or rel.split("/")[0] in SHIPPED_DIRS
+    }
     files[repo / MANIFEST] = format_manifest([entries[k] for k in sorted(entries)], version).encode("utf-8")
     cut_from = Release(version=version, date=date, commit=head_commit(repo),
                        manifest_sha256=manifest_digest(files[repo / MANIFEST]))  # fmt: skip
