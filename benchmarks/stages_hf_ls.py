@@ -71,7 +71,7 @@ def dump_rows(root: Path, rows: Path) -> None:
     import pyarrow.parquet as pq
 
     data = prepared(root, "release") / "release" / "data"
-    for config in sorted(p.name for p in data.iterdir()):
+    for config in sorted(p.name for p in data.iterdir() if p.is_dir()):  # the shards, not labels.parquet
         (rows / config).mkdir(parents=True)
         for split in ("train", "validation", "test"):
             with (rows / config / f"{split}.jsonl").open("wb") as out:

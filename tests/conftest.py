@@ -96,3 +96,10 @@ def write_add_input(case: dict[str, Any], dest: Path) -> Path:
 def toy_root(tmp_path: Path) -> Path:
     """A writable copy of the valid toy corpus."""
     return materialize_case({}, tmp_path)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that starts or uses the real Label Studio server is marked `labelstudio`."""
+    for item in items:
+        if "label_studio" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.labelstudio)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conflict_news.cli.main import main
+from conflict_news import __version__
+from conflict_news.cli.main import GROUPS, build_parser, main
 from conftest import ADD, INVALID, load_case, materialize_case, write_add_input
 
 
@@ -100,3 +102,51 @@ def test_installed_console_script(tmp_path: Path) -> None:
         [sys.executable, "-m", "conflict_news", "--version"], capture_output=True, text=True, check=True
     )
     assert version.stdout.startswith("conflict-news ")
+
+
+def _actions(parser: argparse.ArgumentParser, verb: tuple[str, ...] = ()) -> list[tuple[str, argparse.Action]]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _actions(sub, (*verb, name))
+        elif not isinstance(action, argparse._HelpAction | argparse._VersionAction):
+            found.append((" ".join(verb), action))
+    return found
+
+
+def test_every_option_and_argument_has_help() -> None:
+    missing = [(verb, action.dest) for verb, action in _actions(build_parser()) if not action.help]
+    assert missing == []
+    closed = {(verb, action.dest): action.choices for verb, action in _actions(build_parser())}
+    assert closed[("add", "distribution")] == ("full", "standoff")
+    assert closed[("build", "flavor")] == closed[("publish", "flavor")] == ("full", "standoff")
+
+
+def test_help_lists_every_verb_once_by_who_uses_it(capsys: pytest.CaptureFixture[str]) -> None:
+    verbs = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    grouped = [name for names in GROUPS.values() for name in names]
+    assert sorted(grouped) == sorted(verbs)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.index("reading the corpus:") < out.index("\n  show ") < out.index("annotating:") < out.index("\n  add ")
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out == f"conflict-news {__version__}\n"
+
+
+@pytest.mark.parametrize("verb", [["show"], ["stats"], ["cite"], ["labelstudio", "config"]])
+def test_a_closed_pipe_ends_quietly(verb: list[str]) -> None:
+    """`conflict-news show | head -1`: the reader is gone before the output is written."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conflict_news", *verb], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) in (0, 141)
+    assert "Traceback" not in err and "Exception ignored" not in err, err

@@ -59,7 +59,7 @@ def register(verbs: Any) -> None:
 
     p = verbs.add_parser("stats", help="counts per layer and per type")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON on stdout")
     p.set_defaults(run=_stats)
 
     p = verbs.add_parser("show", help="print documents with their annotations marked")

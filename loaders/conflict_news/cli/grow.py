@@ -10,6 +10,19 @@ from typing import Any
 
 from ..core.articles import FIELDS
 
+# Help of the metadata options of `add` (one article only; a JSONL record carries the same keys).
+# What is not stated stays unknown (null), never guessed.
+FIELD_HELP = {
+    "title": "the article's headline",
+    "url": "where the article was published",
+    "publisher": "the outlet that published it",
+    "published": "its publication date, YYYY, YYYY-MM or YYYY-MM-DD",
+    "license": "the text's licence as an SPDX id (default: unknown, which keeps the text out of releases)",
+    "language": "its language, a BCP-47 tag (default: en)",
+    "distribution": "ship the text (full) or only its annotations (standoff); default: what the licence allows",
+}
+FIELD_CHOICES = {"distribution": ("full", "standoff")}
+
 
 def _add(args: argparse.Namespace) -> int:
     from ..grow.ingest import add_documents
@@ -77,7 +90,7 @@ def register(verbs: Any) -> None:
     p.add_argument("--root", default=".", help="corpus root to grow (default: the current folder)")
     p.add_argument("--id", help="id of the new document (default: the next free cnc-NNNNNN)")
     for name in FIELDS:
-        p.add_argument(f"--{name}", help=f"metadata {FIELDS[name][0]} (unstated facts stay unknown; language: en)")
+        p.add_argument(f"--{name}", help=FIELD_HELP[name], choices=FIELD_CHOICES.get(name))
     p.set_defaults(run=_add)
 
     p = verbs.add_parser("preannotate", help="rule-based baseline annotation (provenance kind prediction)")

@@ -132,13 +132,15 @@ def _publish(args: argparse.Namespace) -> int:
 
 def register(verbs: Any) -> None:
     p = verbs.add_parser("cite", help="print the citation")
-    p.add_argument("--format", choices=FORMATS, default="bibtex")
+    p.add_argument(
+        "--format", choices=FORMATS, default="bibtex", help="bibtex (default), apa, or cff (CITATION.cff itself)"
+    )
     p.set_defaults(run=_cite)
 
     p = verbs.add_parser("diff", help="documents and annotations added, removed or changed between two versions")
     p.add_argument("old", help="corpus root folder, a release recorded in releases.json (0.1.0), or a git revision")
     p.add_argument("new", help="corpus root folder, a recorded release, or a git revision")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the differences as JSON on stdout")
     p.set_defaults(run=_diff)
 
     p = verbs.add_parser("verify", help="check shipped files against MANIFEST (a checkout or the installed package)")
@@ -150,7 +152,11 @@ def register(verbs: Any) -> None:
     p.set_defaults(run=_manifest)
 
     p = verbs.add_parser("release", help="check everything, then write a release's files and print the tag to create")
-    p.add_argument("version", metavar="X.Y.Z")
+    p.add_argument(
+        "version",
+        metavar="X.Y.Z",
+        help="the version to cut: the SemVer step that the changes since the last release require",
+    )
     p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
     p.add_argument("--root", default=".", help="the repository (default: the current folder)")
     p.set_defaults(run=_release)

@@ -10,6 +10,7 @@ the joins.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ def _label_columns(feature: Any, path: str) -> Iterator[tuple[str, ClassLabel]]:
             yield from _label_columns(sub, f"{path}.{key}" if path else key)
 
 
+@cache  # built once per process: Features objects hold reference cycles (see core.pool.paused_gc)
 def label_table(flavor: str = "full") -> pa.Table:
     """Every (config, column, id, name) of the flavour's Features, in config, column and id order."""
     rows = [
