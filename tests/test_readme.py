@@ -6,15 +6,19 @@ import doctest
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from datasets import List
 
+import conflict_news
 from conflict_news import CODES, load_corpus
 from conflict_news.core.citation import hub_repo_id, read_citation
 from conflict_news.core.stats import compute_stats
 from conflict_news.core.store import dump_json, write_atomic
 from conflict_news.grow.evaluate import evaluate, format_markdown
 from conflict_news.grow.preannotate import preannotate_corpus
+from conflict_news.hf.features import CONFIGS, build_features, make_label_decoder
 from conflict_news.release.cite import format_citation
 from conftest import REPO
 
@@ -51,7 +55,8 @@ def test_the_card_has_python_examples() -> None:
 
 
 def test_error_code_table_lists_every_code_with_its_meaning() -> None:
-    rows = [row for text in PAGES.values() for row in re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", text, flags=re.M)]
+    code = r"[a-z]+(?:-[a-z]+)+"  # codes are hyphenated slugs; field tables use dotted snake_case
+    rows = [row for text in PAGES.values() for row in re.findall(rf"^\| `({code})` \| (.+?) \|$", text, flags=re.M)]
     assert dict(rows) == CODES
     assert len(rows) == len(CODES)  # each code has one row, in one page
 
@@ -89,3 +94,41 @@ def test_the_card_and_croissant_name_the_hub_repository_of_citation_cff() -> Non
         json.loads((REPO / "croissant.json").read_text(encoding="utf-8"))["url"]
         == f"https://huggingface.co/datasets/{repo_id}"
     )
+
+
+def _paths(feature: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of every field of a config: struct members and the members of listed structs."""
+    inner = feature.feature if isinstance(feature, List) else feature
+    if not isinstance(inner, dict) or inner.keys() == {"start", "end", "text"}:  # a value, or a span
+        return [prefix] if prefix else []
+    found = [prefix] if prefix else []
+    for key, sub in inner.items():
+        found += _paths(sub, f"{prefix}.{key}" if prefix else key)
+    return found
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_the_card_describes_every_field_of_every_config(config: str) -> None:
+    fields = README.split("### Fields", 1)[1].split("<details>", 1)[0]
+    described = set(re.findall(r"`([a-z0-9_.]+)`", fields))
+    features = build_features(config)
+    nested = {"entities", "events", "quotes", "figures"} if config == "documents" else set()
+    wanted = {p for name, f in features.items() if name not in nested for p in _paths(f, name)}
+    # A nested struct's own name need not have a row when each of its members has one.
+    missing = {p for p in wanted - described if not any(q.startswith(p + ".") for q in described)}
+    assert missing == set()
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_the_card_example_row_is_a_real_row(config: str) -> None:
+    example = json.loads(README.split(f"<!-- example:{config} -->\n```json\n", 1)[1].split("```", 1)[0])
+    dataset = conflict_news.load_dataset(config, split="test")
+    decode = make_label_decoder(dataset.features)
+    key = "index" if config == "spans_bio" else "id" if config != "documents" else "doc_id"
+    row = decode(next(r for r in dataset if r[key] == example[key]))
+    if config == "documents":  # shown abridged: the text's start and the layers' sizes
+        assert row["text"].startswith(example.pop("text").removesuffix("..."))
+        for layer in ("entities", "events", "quotes", "figures"):
+            assert f"... {len(row.pop(layer))} " in example.pop(layer)[0]
+        del row["text"]
+    assert example == row
