@@ -74,3 +74,11 @@ def test_release_verbs_name_the_missing_extras(
     assert main(["croissant"]) == 1
     assert main(["release", "9.9.9"]) == 1
     assert "pip install 'conflict-news-corpus[hf,release]'" in capsys.readouterr().err
+
+
+def test_croissant_licence_is_the_mixed_one_the_card_declares() -> None:
+    document = json.loads((REPO / CROISSANT).read_text(encoding="utf-8"))
+    assert document["license"] == [
+        "https://creativecommons.org/licenses/by/4.0/",
+        "https://huggingface.co/datasets/conflict-news/conflict-news-corpus/blob/main/LICENSE-DATA",
+    ]

@@ -142,11 +142,14 @@ def build_croissant(root: Path, cff: dict[str, Any] | None = None, version: str 
             )
         )  # fmt: skip
         record_sets.append(builder.record_set(config, build_features(config)))
+    url = str(cff.get("url") or cff.get("repository-code") or "https://huggingface.co/datasets")
     metadata = mlc.Metadata(
         name=cff["title"],
         description=cff["abstract"].strip(),
-        url=cff.get("url") or cff.get("repository-code") or "https://huggingface.co/datasets",
-        license=["https://creativecommons.org/licenses/by/4.0/"],
+        url=url,
+        # Mixed, as the card's `license: other` says: the annotations' licence, and the file that
+        # gives each document text's rights to its owner.
+        license=["https://creativecommons.org/licenses/by/4.0/", f"{url}/blob/main/LICENSE-DATA"],
         version=version,
         conforms_to=[CONFORMS_TO],
         cite_as=format_bibtex(cff),
