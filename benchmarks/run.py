@@ -1,15 +1,16 @@
-"""The benchmark suite: every stage timed side by side with its anchor, in the same run, at several corpus sizes.
+"""The benchmark suite: every stage run as the whole command a user runs, beside its anchor, at several corpus sizes.
 
     python benchmarks/run.py                      # N = 1 000, 10 000, 100 000; 3 runs each
     python benchmarks/run.py --sizes 200 --repeat 1 --out /tmp/bench   # the smoke run of the tests
 
-A stage is one function registered with its anchor (the cheapest honest way to do the same work) and a
-target ratio; see `register`. Each measurement runs in a fresh subprocess, which reports its wall time
-(imports excluded) and its peak RSS and that of its own worker processes; the suite keeps the median of
-the runs, alternating anchor and stage so that both see the same machine load. Corpora are synthetic
-(conflict_news.grow.synthetic), generated once per (N, seed) under benchmarks/corpora/ (git-ignored).
-Results go to <out>/results/<date>.json (merged per stage and N), the table in <out>/README.md and the
-figure <out>/scaling.png.
+Each run of a stage or of its anchor is a fresh process (imports and every step included) whose CPU
+time (user + system of the process and of every worker it waited for), wall time and peak RSS (the
+largest of its processes) come from wait4. Anchor and stage alternate, so that both see the same
+machine; the table keeps the medians and shows the spread. The first ratio is CPU time, the work; the
+elapsed ratio sets the stage beside an anchor given the same number of processes. Corpora are
+synthetic (conflict_news.grow.synthetic), generated once per (N, seed) under benchmarks/corpora/
+(git-ignored). Results go to <out>/results/<date>.json (merged per stage and N), the table in
+<out>/README.md and the figure <out>/scaling.png.
 """
 
 from __future__ import annotations
@@ -19,122 +20,31 @@ import datetime
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import tempfile
 from pathlib import Path
 from typing import Any
 
-import orjson
-from stages_hf_ls import add_stages  # benchmarks/ is sys.path[0] when run.py runs as a script
+from stages import Stage, all_stages, prepared  # benchmarks/ is sys.path[0] when run.py runs as a script
 
 HERE = Path(__file__).resolve().parent
 TABLE_START, TABLE_END = "<!-- results:start -->", "<!-- results:end -->"
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "PYTHONWARNINGS": "ignore"}
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
-    name: str
-    run: Callable[[Path], object]
-    anchor: Callable[[Path], object]
-    anchor_name: str
-    target: float  # the stage may take at most this many times the anchor's time
-    setup: Callable[[Path], object] | None = None  # untimed, in every measuring process: inputs, imports
-
-
-STAGES: dict[str, Stage] = {}
-
-
-def register(
-    name: str,
-    *,
-    anchor: Callable[[Path], object],
-    anchor_name: str,
-    target: float,
-    setup: Callable[[Path], object] | None = None,
-) -> Callable[[Callable[[Path], object]], Callable[[Path], object]]:
-    """Add a stage: `run(root)` does the work on the corpus root, `anchor(root)` the baseline it is held to."""
-
-    def add(run: Callable[[Path], object]) -> Callable[[Path], object]:
-        STAGES[name] = Stage(name=name, run=run, anchor=anchor, anchor_name=anchor_name, target=target, setup=setup)
-        return run
-
-    return add
-
-
-# ---------------------------------------------------------------- stages
-
-
-def parse_with_orjson(root: Path) -> int:
-    """Read every file of the corpus root; orjson-parse the JSON, UTF-8-decode the texts."""
-    count = 0
-    for folder in ("corpus", "annotations"):
-        for name in sorted(os.listdir(root / folder)):
-            data = (root / folder / name).read_bytes()
-            if name.endswith(".json"):
-                orjson.loads(data)
-            else:
-                data.decode("utf-8")
-            count += 1
-    return count
-
-
-@register("validate", anchor=parse_with_orjson, anchor_name="orjson parse of the same files", target=2.0)
-def validate_root(root: Path) -> int:
-    from conflict_news.core.validate import iter_errors
-
-    issues = sum(1 for _ in iter_errors([root]))
-    if issues:
-        raise SystemExit(f"the benchmark corpus {root} has {issues} issue(s)")
-    return issues
-
-
-add_stages(register)
-
-
-# ---------------------------------------------------------------- measuring
-
-
-def measure(stage: str, role: str, root: Path) -> dict[str, float]:
-    """Run one stage or anchor here (in the child process) and report time and peak memory."""
-    chosen = STAGES[stage]
-    func = chosen.run if role == "stage" else chosen.anchor
-    if chosen.setup is not None:
-        chosen.setup(root)
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    start = time.perf_counter()
-    func(root)
-    seconds = time.perf_counter() - start
-    kib = 1 if sys.platform != "darwin" else 1024  # ru_maxrss is KiB on Linux, bytes on macOS
-    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {
-        "seconds": seconds,
-        # CPU time of this process and its workers: the work done, whatever the machine's load.
-        "cpu_seconds": own.ru_utime
-        + own.ru_stime
-        - before.ru_utime
-        - before.ru_stime
-        + workers.ru_utime
-        + workers.ru_stime,
-        "rss_mib": own.ru_maxrss / kib / 1024,
-        "worker_rss_mib": workers.ru_maxrss / kib / 1024,
-    }
-
-
-def measure_in_subprocess(stage: str, role: str, root: Path) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "measure", stage, role, str(root)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    return result
+def run_measured(argv: list[str]) -> dict[str, float]:
+    """Run argv to its end through launch.py; its wall time, CPU time (with its waited-for workers) and peak RSS."""
+    with tempfile.TemporaryFile() as errors:
+        out = subprocess.run([sys.executable, str(HERE / "launch.py"), *argv], stdout=subprocess.PIPE, stderr=errors,
+                             env=ENV, check=True).stdout  # fmt: skip
+        report: dict[str, float] = json.loads(out)
+        if report.pop("status") != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(argv)} failed:\n{errors.read().decode()[-3000:]}")
+    return report
 
 
 def corpus_fingerprint() -> str:
@@ -173,33 +83,34 @@ def ensure_corpus(corpora: Path, n: int, seed: int) -> Path:
 
 
 def run_stage(stage: Stage, root: Path, n: int, repeat: int) -> dict[str, Any]:
+    """Warm up (inputs prepared, files in the page cache, untimed), then alternate anchor and stage."""
     from tqdm import tqdm
 
+    prep = prepared(root, *stage.inputs)
+    workers = stage.workers(root, n)
     runs: dict[str, list[dict[str, float]]] = {"anchor": [], "stage": []}
-    # Untimed: prepares the inputs and brings the files into the page cache, so that no run pays for the
-    # disk. In a child, like every run: a child inherits its parent's peak RSS (ru_maxrss survives exec).
-    measure_in_subprocess(stage.name, "anchor", root)
-    steps = [role for _ in range(repeat) for role in ("anchor", "stage")]
+    steps = ["warm-up", *(role for _ in range(repeat) for role in ("anchor", "stage"))]
     for role in tqdm(steps, desc=f"{stage.name} N={n}", unit="run", file=sys.stderr, disable=None):
-        runs[role].append(measure_in_subprocess(stage.name, role, root))
-    stage_s = statistics.median(r["seconds"] for r in runs["stage"])
-    anchor_s = statistics.median(r["seconds"] for r in runs["anchor"])
+        with tempfile.TemporaryDirectory(prefix="run-", dir=prep) as scratch:
+            side = stage.anchor if role == "anchor" else stage.command
+            measured = run_measured(side(root, prep, Path(scratch), workers))
+        if role != "warm-up":
+            runs[role].append(measured)
+
+    def median(role: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[role])
+
     return {
         "stage": stage.name,
         "anchor": stage.anchor_name,
         "n": n,
+        "processes": workers,
         "target": stage.target,
-        "stage_seconds": [r["seconds"] for r in runs["stage"]],
-        "anchor_seconds": [r["seconds"] for r in runs["anchor"]],
-        "stage_median_s": stage_s,
-        "anchor_median_s": anchor_s,
-        "ratio": stage_s / anchor_s,
-        "stage_cpu_s": statistics.median(r["cpu_seconds"] for r in runs["stage"]),
-        "anchor_cpu_s": statistics.median(r["cpu_seconds"] for r in runs["anchor"]),
-        "rss_mib": max(r["rss_mib"] for r in runs["stage"]),
-        "worker_rss_mib": max(r["worker_rss_mib"] for r in runs["stage"]),
-        "anchor_rss_mib": max(r["rss_mib"] for r in runs["anchor"]),
-    }
+        "measure": stage.measure,
+        **{f"{role}_{key}": [r[key] for r in runs[role]] for role in runs for key in ("cpu_seconds", "seconds", "rss_mib")},
+        "cpu_ratio": median("stage", "cpu_seconds") / median("anchor", "cpu_seconds"),
+        "elapsed_ratio": median("stage", "seconds") / median("anchor", "seconds"),
+    }  # fmt: skip
 
 
 def describe_machine() -> dict[str, Any]:
@@ -234,21 +145,30 @@ def merge_results(path: Path, run: dict[str, Any]) -> dict[str, Any]:
     return {"repeat": run["repeat"], "seed": run["seed"], "rows": rows}
 
 
+def _spread(values: list[float], unit: str = " s") -> str:
+    middle = statistics.median(values)
+    if len(values) == 1:
+        return f"{middle:.2f}{unit}"
+    return f"{middle:.2f}{unit} ({min(values):.2f}\u2013{max(values):.2f})"
+
+
 def format_table(results: dict[str, Any]) -> str:
     lines = [
-        "| stage | anchor in the same run | N | stage (median) | anchor (median) | ratio | target | CPU time ratio | peak RSS: main / largest worker | machine |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| stage | N | processes | CPU: stage | CPU: anchor | **CPU ratio** | elapsed: stage | elapsed: anchor | elapsed ratio | target | peak RSS: stage / anchor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for row in results["rows"]:
-        machine = row["machine"]
-        verdict = "ok" if row["ratio"] <= row["target"] else "**over**"
+        held = row["cpu_ratio"] if row["measure"] == "cpu" else row["elapsed_ratio"]
+        verdict = "ok" if held <= row["target"] else "**over**"
         lines.append(
-            f"| {row['stage']} | {row['anchor']} | {row['n']:,} | {row['stage_median_s']:.2f} s "
-            f"| {row['anchor_median_s']:.2f} s | {row['ratio']:.2f}\u00d7 ({verdict}) | \u2264 {row['target']}\u00d7 "
-            f"| {row['stage_cpu_s'] / row['anchor_cpu_s']:.2f}\u00d7 "
-            f"| {row['rss_mib']:.0f} / {row['worker_rss_mib']:.0f} MiB "
-            f"| {machine['cores']} cores, {machine['memory_gib']:.0f} GiB, load {machine['load_average_at_start'][0]:.1f} |"
+            f"| {row['stage']} | {row['n']:,} | {row['processes']} | {_spread(row['stage_cpu_seconds'])} "
+            f"| {_spread(row['anchor_cpu_seconds'])} | {row['cpu_ratio']:.2f}\u00d7 | {_spread(row['stage_seconds'])} "
+            f"| {_spread(row['anchor_seconds'])} | {row['elapsed_ratio']:.2f}\u00d7 "
+            f"| {row['measure']} \u2264 {row['target']}\u00d7 ({verdict}) "
+            f"| {max(row['stage_rss_mib']):.0f} / {max(row['anchor_rss_mib']):.0f} MiB |"
         )
+    anchors = sorted({(row["stage"], row["anchor"]) for row in results["rows"]})
+    lines += ["", "Anchors: " + "; ".join(f"{stage}: {anchor}" for stage, anchor in anchors) + "."]
     return "\n".join(lines)
 
 
@@ -265,33 +185,37 @@ def plot(results: dict[str, Any], figure: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (times, memory) = plt.subplots(1, 2, figsize=(11, 6.5), layout="constrained")
-    for name in sorted({row["stage"] for row in results["rows"]}):
-        rows = sorted((row for row in results["rows"] if row["stage"] == name), key=lambda row: row["n"])
+    fig, (work, memory) = plt.subplots(1, 2, figsize=(11, 6.5), layout="constrained")
+    scaled = [
+        row for row in results["rows"] if len({r["n"] for r in results["rows"] if r["stage"] == row["stage"]}) > 1
+    ]
+    for name in sorted({row["stage"] for row in scaled}):
+        rows = sorted((row for row in scaled if row["stage"] == name), key=lambda row: row["n"])
         sizes = [row["n"] for row in rows]
-        (line,) = times.plot(sizes, [row["stage_median_s"] for row in rows], "o-", label=name)
-        times.plot(sizes, [row["anchor_median_s"] for row in rows], "o--", color=line.get_color(),
-                   label=f"{name} anchor: {rows[0]['anchor']}")  # fmt: skip
-        memory.plot(sizes, [row["rss_mib"] for row in rows], "o-", color=line.get_color(), label=f"{name}: main")
-        memory.plot(sizes, [row["worker_rss_mib"] for row in rows], "s:", color=line.get_color(),
-                    label=f"{name}: largest worker")  # fmt: skip
-    times.set(xscale="log", yscale="log", xlabel="documents (N)", ylabel="seconds (median)", title="Time")
-    memory.set(xscale="log", xlabel="documents (N)", ylabel="peak RSS (MiB)", title="Peak memory")
-    memory.set_ylim(0, 1200)
-    memory.axhline(1024, color="grey", linewidth=0.8)
-    memory.annotate("1 GiB budget", (0.02, 1024), xycoords=("axes fraction", "data"), va="bottom", fontsize=8)
-    for ax in (times, memory):
+        (line,) = work.plot(sizes, [statistics.median(r["stage_cpu_seconds"]) for r in rows], "o-", label=name)
+        work.plot(sizes, [statistics.median(r["anchor_cpu_seconds"]) for r in rows], "o--", color=line.get_color(),
+                  label=f"{name} anchor")  # fmt: skip
+        memory.plot(sizes, [max(r["stage_rss_mib"]) for r in rows], "o-", color=line.get_color(), label=name)
+    work.set(xscale="log", yscale="log", xlabel="documents (N)", ylabel="CPU seconds (median)", title="Work")
+    memory.set(xscale="log", xlabel="documents (N)", ylabel="peak RSS of any process (MiB)", title="Peak memory")
+    memory.axhline(512, color="grey", linewidth=0.8)
+    memory.annotate("512 MiB target", (0.02, 512), xycoords=("axes fraction", "data"), va="bottom", fontsize=8)
+    for ax in (work, memory):
         ax.grid(True, which="both", alpha=0.3)
-        # Below the axes: inside, ten labels would hide the lines they name.
-        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, frameon=False)
+        # Below the axes: inside, a dozen labels would hide the lines they name.
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     fig.savefig(figure, dpi=110)
     plt.close(fig)
 
 
 def run_suite(args: argparse.Namespace) -> int:
+    from conflict_news.core.paths import locate_root
+    from conflict_news.core.store import list_doc_ids
+
     out = Path(args.out)
     (out / "results").mkdir(parents=True, exist_ok=True)
-    stages = [STAGES[name] for name in args.stages or STAGES]
+    stages = all_stages()
+    chosen = [stages[name] for name in args.stages or stages]
     run: dict[str, Any] = {
         "measured": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": describe_machine(),
@@ -299,9 +223,13 @@ def run_suite(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "rows": [],
     }
+    for stage in (s for s in chosen if s.once):
+        # These read the shipped corpus; the folder only holds the runs' scratch space.
+        with tempfile.TemporaryDirectory(prefix="bench-shipped-") as scratch:
+            run["rows"].append(run_stage(stage, Path(scratch), len(list_doc_ids(locate_root())), args.repeat))
     for n in args.sizes:
         root = ensure_corpus(Path(args.corpora), n, args.seed)
-        for stage in stages:
+        for stage in (s for s in chosen if not s.once):
             run["rows"].append(run_stage(stage, root, n, args.repeat))
     path = out / "results" / f"{datetime.date.today().isoformat()}.json"
     results = merge_results(path, run)
@@ -315,22 +243,13 @@ def run_suite(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    verbs = parser.add_subparsers(dest="verb")
-    child = verbs.add_parser("measure", help="(internal) time one stage or anchor in this process")
-    child.add_argument("stage", choices=sorted(STAGES))
-    child.add_argument("role", choices=["stage", "anchor"])
-    child.add_argument("root", type=Path)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each stage and anchor; the median is kept")
-    parser.add_argument("--stages", nargs="+", choices=sorted(STAGES), help="default: every registered stage")
+    parser.add_argument("--stages", nargs="+", help="default: every stage (see stages.py)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--corpora", default=str(HERE / "corpora"), help="where generated corpora are kept")
     parser.add_argument("--out", default=str(HERE), help="folder for results/, README.md and scaling.png")
-    args = parser.parse_args(argv)
-    if args.verb == "measure":
-        print(json.dumps(measure(args.stage, args.role, args.root)))
-        return 0
-    return run_suite(args)
+    return run_suite(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
