@@ -10,6 +10,7 @@ from typing import Any
 
 import datasets
 import pyarrow.parquet as pq
+from datasets import ClassLabel, List
 
 from conftest import REPO, materialize_case
 
@@ -63,3 +64,16 @@ def iter_spans(value: Any, where: str = "$") -> Iterator[tuple[str, dict[str, An
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from iter_spans(item, f"{where}[{i}]")
+
+
+def decode_labels(value: Any, feature: Any) -> Any:
+    """A loaded row (or part of one) with every ClassLabel id turned into its name, by `datasets`' own int2str."""
+    if value is None:
+        return None
+    if isinstance(feature, ClassLabel):
+        return feature.int2str(value)
+    if isinstance(feature, List):
+        return [decode_labels(item, feature.feature) for item in value]
+    if isinstance(feature, dict):
+        return {key: decode_labels(item, feature[key]) for key, item in value.items()}
+    return value

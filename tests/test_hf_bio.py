@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
-from datasets import Value
 
 from conflict_news import Span, load_corpus
 from conflict_news.core.schemas import load_schema
 from conflict_news.core.splits import SPLITS, assign_split
-from conflict_news.hf.bio import sentence_rows, tag_layer, tokenize
-from conflict_news.hf.features import CONFIGS, build_features, make_label_encoder
+from conflict_news.core.store import read_document
+from conflict_news.hf.bio import sentence_rows, tag_layer, token_columns, tokenize
+from conflict_news.hf.features import CONFIGS, build_features
 from conflict_news.hf.rows import make_rows
 from conftest import REPO
 from hfcase import load
@@ -35,20 +36,13 @@ def test_tokens_are_words_or_single_symbols_with_code_point_offsets() -> None:
 
 
 def test_overlaps_within_a_layer_keep_the_earlier_then_longer_span() -> None:
-    tokens = tokenize("Port Meren was hit")
-
-    def span(start: int, end: int) -> Span:
-        return Span(start=start, end=end, text="")
-
-    assert tag_layer(tokens, [("y", span(5, 10)), ("x", span(0, 10)), ("z", span(11, 14))]) == [
-        "B-x",
-        "I-x",
-        "B-z",
-        "O",
-    ]
-    assert tag_layer(tokens, [("short", span(0, 4)), ("long", span(0, 10))]) == ["B-long", "I-long", "O", "O"]
+    _, starts, ends = token_columns("Port Meren was hit")
+    assert tag_layer(starts, ends, [("y", 5, 10), ("x", 0, 10), ("z", 11, 14)]) == ["B-x", "I-x", "B-z", "O"]
+    assert tag_layer(starts, ends, [("short", 0, 4), ("long", 0, 10)]) == ["B-long", "I-long", "O", "O"]
     # A span that starts inside a token still tags the whole token.
-    assert tag_layer(tokens, [("part", span(7, 10))]) == ["O", "B-part", "O", "O"]
+    assert tag_layer(starts, ends, [("part", 7, 10)]) == ["O", "B-part", "O", "O"]
+    # Same start and end: the one earlier in the file wins.
+    assert tag_layer(starts, ends, [("first", 0, 4), ("second", 0, 4)]) == ["B-first", "O", "O", "O"]
 
 
 def _chunks(tags: list[str]) -> list[tuple[str, int, int]]:
@@ -141,17 +135,24 @@ def test_split_rule_is_stable_and_roughly_80_10_10() -> None:
     assert [assign_split(doc_id) for doc_id in ids[:50]] == [assign_split(doc_id) for doc_id in ids[:50]]
 
 
+def _raw_rows(config: str) -> list[dict[str, Any]]:
+    raw = read_document(REPO, "cnc-000001")
+    assert raw.text is not None
+    return make_rows(raw.doc_id, raw.text, raw.metadata, raw.annotation)[config]
+
+
 def test_rows_and_features_cover_the_same_configs() -> None:
-    assert tuple(make_rows(load_corpus()["cnc-000001"])) == CONFIGS
+    raw = read_document(REPO, "cnc-000001")
+    assert raw.text is not None
+    assert tuple(make_rows(raw.doc_id, raw.text, raw.metadata, raw.annotation)) == CONFIGS
     with pytest.raises(ValueError, match="unknown config 'tokens'"):
         build_features("tokens")
 
 
 @pytest.mark.parametrize("config", CONFIGS)
-def test_label_encoder_agrees_with_datasets_encode_example(config: str) -> None:
+def test_the_builds_label_encoding_agrees_with_datasets_encode_example(config: str, tmp_path: Path) -> None:
+    """The build turns label names into ids column by column; datasets' own encode_example is the reference."""
     features = build_features(config)
-    encode = make_label_encoder(features)
-    rows = [row for doc in load_corpus() for row in make_rows(doc)[config]]
+    rows = _raw_rows(config)
     assert rows
-    assert [encode(row) for row in rows] == [features.encode_example(row) for row in rows]
-    assert make_label_encoder(Value("string"))("as is") == "as is"
+    assert list(load(REPO, config, tmp_path, split="test")) == [features.encode_example(row) for row in rows]

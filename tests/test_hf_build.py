@@ -6,15 +6,17 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pyarrow.parquet as pq
 import pytest
 
 import conflict_news
-from conflict_news import CorpusError, load_corpus
+from conflict_news import CorpusError
 from conflict_news.cli.main import main
 from conflict_news.core.splits import assign_split
+from conflict_news.core.store import list_doc_ids, read_document
 from conflict_news.hf.build import build_data
 from conflict_news.hf.card import render_card, split_front_matter, write_card
 from conflict_news.hf.rows import make_rows
@@ -110,7 +112,7 @@ def test_shards_are_size_bounded_and_load_the_same_rows(tmp_path: Path) -> None:
 
 def test_a_bound_between_row_sizes_groups_rows(tmp_path: Path) -> None:
     root = copy_sources(tmp_path)
-    sizes = [len(orjson.dumps(row)) for doc in load_corpus(root) for row in make_rows(doc)["entities"]]
+    sizes = [len(orjson.dumps(row)) for doc_id in list_doc_ids(root) for row in entity_rows(root, doc_id)]
     bound = 3 * max(sizes)
     build_data(root, max_shard_bytes=bound)
     shards = list(read_shards(root, "entities").values())
@@ -199,3 +201,9 @@ def test_workers_report_every_issue_and_write_nothing(tmp_path: Path) -> None:
         found.append([str(issue) for issue in info.value.issues])
     assert found[0] == found[1] and case["expect"] in "".join(found[1])
     assert not (root / "data").exists()
+
+
+def entity_rows(root: Path, doc_id: str) -> list[dict[str, Any]]:
+    raw = read_document(root, doc_id)
+    assert raw.text is not None
+    return make_rows(doc_id, raw.text, raw.metadata, raw.annotation)["entities"]

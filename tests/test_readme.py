@@ -18,9 +18,10 @@ from conflict_news.core.stats import compute_stats
 from conflict_news.core.store import dump_json, write_atomic
 from conflict_news.grow.evaluate import evaluate, format_markdown
 from conflict_news.grow.preannotate import preannotate_corpus
-from conflict_news.hf.features import CONFIGS, build_features, make_label_decoder
+from conflict_news.hf.features import CONFIGS, build_features
 from conflict_news.release.cite import format_citation
 from conftest import REPO
+from hfcase import decode_labels
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 PAGES = {
@@ -123,9 +124,8 @@ def test_the_card_describes_every_field_of_every_config(config: str) -> None:
 def test_the_card_example_row_is_a_real_row(config: str) -> None:
     example = json.loads(README.split(f"<!-- example:{config} -->\n```json\n", 1)[1].split("```", 1)[0])
     dataset = conflict_news.load_dataset(config, split="test")
-    decode = make_label_decoder(dataset.features)
     key = "index" if config == "spans_bio" else "id" if config != "documents" else "doc_id"
-    row = decode(next(r for r in dataset if r[key] == example[key]))
+    row = decode_labels(next(r for r in dataset if r[key] == example[key]), dataset.features)
     if config == "documents":  # shown abridged: the text's start and the layers' sizes
         assert row["text"].startswith(example.pop("text").removesuffix("..."))
         for layer in ("entities", "events", "quotes", "figures"):

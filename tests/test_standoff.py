@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -178,7 +179,7 @@ def test_rehydrating_a_differing_copy_places_every_span(
 def _spans(doc: conflict_news.Document) -> dict[tuple[str, str], tuple[int, int]]:
     from conflict_news.core.checks import iter_spans
 
-    ann = json.loads(json.dumps(conflict_news.hf.rows._plain(doc.annotations)))
+    ann = dataclasses.asdict(doc.annotations)
     return {(path, owner): (span["start"], span["end"]) for path, owner, span in iter_spans(ann)}
 
 

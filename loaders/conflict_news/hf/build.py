@@ -14,26 +14,31 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, partial
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
 import pyarrow.parquet as pq
+from datasets import ClassLabel, Features, List, Value
 from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
-from ..core.load import load_document
 from ..core.pool import count_workers, map_in_order, paused_gc
-from ..core.store import list_doc_ids
+from ..core.store import list_doc_ids, read_document
 from ..core.taxonomy import load_taxonomy
+from ..core.validate import check_document
 from ..standoff.flavor import standoff_rows
-from .features import CONFIGS, flavor_features, make_label_encoder
+from .card import ARROW_BYTES
+from .features import CONFIGS, flavor_features
 from .labels import write_label_table
-from .rows import make_rows
+from .rows import LAYERS, make_rows
 
 # Far below Arrow's 2 GiB offset limit for one string or list column, and small enough to stream.
 DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
@@ -52,55 +57,193 @@ def shard_name(split: str, index: int, count: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Encoded:
-    """One batch of documents: its issues, or per config and split an Arrow table and each row's size."""
+    """One batch of documents: its issues, or per config and split an Arrow table and each row's size.
+
+    The tables travel as Arrow IPC streams, from a worker or from this process alike, so that the
+    writer always gets the same buffers and the shards are the same bytes whatever the worker count.
+    """
 
     issues: list[Issue]
-    tables: dict[str, dict[str, tuple[pa.Table, list[int]]]]
+    streams: dict[str, dict[str, tuple[bytes, list[int]]]]
 
-
-@cache
-def _encoders(flavor: str) -> dict[str, tuple[Callable[[Any], Any], pa.Schema]]:
-    tax = load_taxonomy()
-    encoders = {}
-    for config in CONFIGS:
-        features = flavor_features(config, tax, flavor)
-        encoders[config] = (make_label_encoder(features), features.arrow_schema)
-    return encoders
+    def tables(self) -> Iterator[tuple[str, str, pa.Table, list[int]]]:
+        for config, splits in self.streams.items():
+            for split, (stream, sizes) in splits.items():
+                yield config, split, pa.ipc.open_stream(stream).read_all(), sizes
 
 
 def encode_batch(root: Path, doc_ids: list[str], flavor: str) -> Encoded:
     """Validate and turn a batch of documents into Arrow tables (in a worker process when there are several).
 
-    Row size is measured as its JSON encoding, a stand-in for its uncompressed Arrow size.
+    Rows are made from the validated records. The per-annotation configs are dumped as JSON lines
+    (label names as strings) and read by pyarrow's JSON reader with their schema, then label names
+    become ids column by column; `spans_bio` is built column by column; a `documents` row's layers
+    are the rows of the per-annotation tables, gathered by list offsets rather than parsed twice. A
+    row's size, for the shard bound, is the length of its JSON encoding.
     """
     with paused_gc():  # see pool.paused_gc
+        taxonomy = load_taxonomy()
         issues: list[Issue] = []
-        rows: dict[str, dict[str, list[dict[str, Any]]]] = {config: {} for config in CONFIGS}
+        batch = _Batch()
         for doc_id in doc_ids:
-            try:
-                doc = load_document(root, doc_id)  # validates it: each document is read once
-            except CorpusError as exc:
-                issues.extend(exc.issues)
+            raw = read_document(root, doc_id)  # each document is read once, and validated
+            issues += check_document(root, raw, taxonomy)
             if issues:  # from the first issue on, only validation goes on
                 continue
-            if doc.annotations.provenance.kind == "pending":
+            assert raw.text is not None  # a document without text has issues
+            if raw.annotation["provenance"]["kind"] == "pending":
                 continue  # added but not annotated yet: empty layers would read as "nothing here"
-            made = make_rows(doc)
-            for config, config_rows in (standoff_rows(doc, made) if flavor == "standoff" else made).items():
-                rows[config].setdefault(doc.metadata.split, []).extend(config_rows)
+            made = make_rows(doc_id, raw.text, raw.metadata, raw.annotation)
+            batch.add(
+                raw.metadata["split"], standoff_rows(raw.text, raw.metadata, made) if flavor == "standoff" else made
+            )
         if issues:
             return Encoded(issues, {})
-        tables: dict[str, dict[str, tuple[pa.Table, list[int]]]] = {}
-        for config, splits in rows.items():
-            encode, schema = _encoders(flavor)[config]
-            tables[config] = {
-                split: (
-                    pa.Table.from_pylist([encode(r) for r in split_rows], schema=schema),
-                    [len(orjson.dumps(r)) for r in split_rows],
-                )
-                for split, split_rows in splits.items()
-            }
-        return Encoded([], tables)
+        return Encoded([], batch.tables(flavor))
+
+
+class _Batch:
+    """The rows of a batch per config and split, with what each config's table is built from."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, dict[str, list[bytes]]] = {config: {} for config in CONFIGS}
+        self.bio: dict[str, list[dict[str, Any]]] = {}
+        self.counts: dict[str, dict[str, list[int]]] = {}  # split -> layer -> rows of each document
+        self.sizes: dict[str, dict[str, list[int]]] = {config: {} for config in CONFIGS}
+
+    def add(self, split: str, made: dict[str, list[dict[str, Any]]]) -> None:
+        for config in LAYERS:
+            lines = list(map(orjson.dumps, made[config]))
+            self.lines[config].setdefault(split, []).extend(lines)
+            self.sizes[config].setdefault(split, []).extend(map(len, lines))
+            self.counts.setdefault(split, {}).setdefault(config, []).append(len(lines))
+        (document,) = made["documents"]
+        self.sizes["documents"].setdefault(split, []).append(len(orjson.dumps(document)))
+        alone = {key: value for key, value in document.items() if key not in LAYERS}
+        self.lines["documents"].setdefault(split, []).append(orjson.dumps(alone))
+        self.bio.setdefault(split, []).extend(made["spans_bio"])
+        self.sizes["spans_bio"].setdefault(split, []).extend(len(orjson.dumps(row)) for row in made["spans_bio"])
+
+    def tables(self, flavor: str) -> dict[str, dict[str, tuple[bytes, list[int]]]]:
+        tables: dict[str, dict[str, pa.Table]] = {config: {} for config in CONFIGS}
+        for split, counts in self.counts.items():
+            for config in LAYERS:
+                tables[config][split] = _codec(flavor, config).from_json(self.lines[config][split])
+            layers = {layer: (tables[layer][split], counts[layer]) for layer in LAYERS}
+            tables["documents"][split] = _codec(flavor, "documents").documents(self.lines["documents"][split], layers)
+            tables["spans_bio"][split] = _codec(flavor, "spans_bio").from_columns(self.bio.get(split, []))
+        return {
+            config: {split: (_stream(table), self.sizes[config][split]) for split, table in splits.items()}
+            for config, splits in tables.items()
+        }
+
+
+class _Codec:
+    """Rows of one config -> its Arrow table, with label names turned into ClassLabel ids.
+
+    JSON lines are parsed by pyarrow's JSON reader against the config's schema with every ClassLabel
+    field read as a string; the names become ids column by column (pyarrow.compute.index_in), nested
+    lists and structs rebuilt around them, and the result is cast to the Features' own schema,
+    metadata included.
+    """
+
+    def __init__(self, features: Features, nested: tuple[str, ...] = ()) -> None:
+        self.features = features
+        self.schema = features.arrow_schema
+        self.nested = nested  # columns gathered from other tables (the layers of `documents`), not read
+        self.labelled = {name: f for name, f in features.items() if _has_labels(f) and name not in nested}
+        own = {name: f for name, f in features.items() if name not in nested}
+        self.read_as = Features({name: _as_strings(f) for name, f in own.items()}).arrow_schema
+
+    def _finish(self, columns: dict[str, pa.Array | pa.ChunkedArray]) -> pa.Table:
+        arrays = [
+            _encode_labels(_whole(columns[name]), self.labelled[name]) if name in self.labelled
+            else columns[name] for name in self.schema.names
+        ]  # fmt: skip
+        return pa.Table.from_arrays(arrays, names=self.schema.names).cast(self.schema)
+
+    def _read(self, lines: list[bytes]) -> pa.Table:
+        data = b"\n".join(lines)
+        return pj.read_json(
+            pa.BufferReader(data),
+            read_options=pj.ReadOptions(use_threads=False, block_size=len(data) + 1),
+            parse_options=pj.ParseOptions(explicit_schema=self.read_as, unexpected_field_behavior="error"),
+        )
+
+    def from_json(self, lines: list[bytes]) -> pa.Table:
+        read = self._read(lines)
+        return self._finish({name: read.column(name) for name in read.column_names})
+
+    def from_columns(self, rows: list[dict[str, Any]]) -> pa.Table:
+        """Rows of lists and scalars (spans_bio) straight into columns: nothing to parse."""
+        columns = {
+            name: pa.array([row[name] for row in rows], self.read_as.field(name).type) for name in self.read_as.names
+        }
+        return self._finish(columns)
+
+    def documents(self, lines: list[bytes], layers: dict[str, tuple[pa.Table, list[int]]]) -> pa.Table:
+        """Document rows: their own fields from JSON, each layer the rows of its table, by offsets."""
+        read = self._read(lines)
+        columns: dict[str, pa.Array | pa.ChunkedArray] = {name: read.column(name) for name in read.column_names}
+        for layer, (table, counts) in layers.items():
+            members = [name for name in table.column_names if name not in ("doc_id", "text_status")]
+            items = pa.StructArray.from_arrays([_whole(table.column(name)) for name in members], names=members)
+            offsets = pa.array(list(accumulate(counts, initial=0)), pa.int32())
+            columns[layer] = pa.ListArray.from_arrays(offsets, items)
+        return self._finish(columns)
+
+
+def _stream(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as stream:
+        stream.write_table(table)
+    return bytes(sink.getvalue())
+
+
+def _whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+@cache
+def _codec(flavor: str, config: str) -> _Codec:
+    return _Codec(flavor_features(config, load_taxonomy(), flavor), LAYERS if config == "documents" else ())
+
+
+def _as_strings(feature: Any) -> Any:
+    """The feature with every ClassLabel read as its name (a string)."""
+    if isinstance(feature, ClassLabel):
+        return Value("string")
+    if isinstance(feature, List):
+        return List(_as_strings(feature.feature))
+    if isinstance(feature, dict):
+        return {key: _as_strings(sub) for key, sub in feature.items()}
+    return feature
+
+
+def _has_labels(feature: Any) -> bool:
+    if isinstance(feature, ClassLabel):
+        return True
+    if isinstance(feature, List):
+        return _has_labels(feature.feature)
+    return isinstance(feature, dict) and any(_has_labels(sub) for sub in feature.values())
+
+
+def _encode_labels(array: pa.Array, feature: Any) -> pa.Array:
+    """`array` (read with label names) with every ClassLabel's names turned into their ids."""
+    if isinstance(feature, ClassLabel):
+        return pc.index_in(array, value_set=pa.array(feature.names, pa.string()))
+    if isinstance(feature, List):
+        values = _encode_labels(array.values, feature.feature)
+        return pa.ListArray.from_arrays(array.offsets, values, mask=array.is_null() if array.null_count else None)
+    if isinstance(feature, dict) and _has_labels(feature):
+        fields = [
+            _encode_labels(array.field(key), sub) if _has_labels(sub) else array.field(key)
+            for key, sub in feature.items()
+        ]
+        return pa.StructArray.from_arrays(
+            fields, names=list(feature), mask=array.is_null() if array.null_count else None
+        )
+    return array
 
 
 class _ShardWriter:
@@ -120,6 +263,7 @@ class _ShardWriter:
         self.parts: dict[str, list[Path]] = {}
         self.pending: dict[str, list[pa.Table]] = {}
         self.pending_bytes: dict[str, int] = {}
+        self.arrow_bytes: dict[str, int] = {}
         folder.mkdir(parents=True)
 
     def add(self, split: str, table: pa.Table, sizes: list[int]) -> None:
@@ -152,11 +296,16 @@ class _ShardWriter:
         tables = self.pending.pop(split, [])
         self.pending_bytes[split] = 0
         if tables:
-            self._writer(split).write_table(pa.concat_tables(tables))
+            table = pa.concat_tables(tables)
+            self.arrow_bytes[split] = self.arrow_bytes.get(split, 0) + table.nbytes
+            self._writer(split).write_table(table)
 
     def _close_shard(self, split: str) -> None:
         self._write_group(split)
-        self.writers.pop(split).close()
+        writer = self.writers.pop(split)
+        # What the rows take in memory, for the card's split sizes: read from the footer, not the rows.
+        writer.add_key_value_metadata({ARROW_BYTES: str(self.arrow_bytes.pop(split, 0))})
+        writer.close()
         self.shard_bytes[split] = 0
 
     def close(self) -> None:
@@ -213,16 +362,15 @@ def build_data(
     staging = Path(tempfile.mkdtemp(prefix=".data.", dir=dest))
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would otherwise become data/'s mode
-        writers = {c: _ShardWriter(staging / c, _encoders(flavor)[c][1], bound) for c in CONFIGS}
+        writers = {c: _ShardWriter(staging / c, _codec(flavor, c).schema, bound) for c in CONFIGS}
         doc_ids = list_doc_ids(base)
         count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         with tqdm(total=len(doc_ids), unit="doc", desc="build", disable=not progress) as bar:
             for encoded in _encoded_batches(base, doc_ids, flavor, count):
                 issues += encoded.issues
                 if not issues:
-                    for config, splits in encoded.tables.items():
-                        for split, (table, sizes) in splits.items():
-                            writers[config].add(split, table, sizes)
+                    for config, split, table, sizes in encoded.tables():
+                        writers[config].add(split, table, sizes)
                 bar.update(BATCH_DOCUMENTS)
         if issues:
             raise CorpusError(issues)

@@ -26,6 +26,8 @@ from ..core.store import write_atomic
 from .features import CONFIGS, DEFAULT_CONFIG
 
 FENCE = "---\n"
+# Parquet footer key of a shard's in-memory Arrow size (the card's num_bytes), so the card reads no rows.
+ARROW_BYTES = "conflict_news:arrow_bytes"
 
 
 def split_front_matter(readme: str) -> tuple[dict[str, Any], str]:
@@ -39,13 +41,19 @@ def split_front_matter(readme: str) -> tuple[dict[str, Any], str]:
 
 
 def _split_sizes(folder: Path) -> dict[str, tuple[int, int]]:
-    """split -> (rows, in-memory Arrow bytes) over the config's shards."""
+    """split -> (rows, in-memory Arrow bytes) over the config's shards, from their footers.
+
+    The build records each shard's Arrow size in its footer (hf.build.ARROW_BYTES); a shard written
+    otherwise is read whole to measure it.
+    """
     sizes: dict[str, tuple[int, int]] = {}
     for shard in sorted(folder.glob("*.parquet")):
         split = shard.name.split("-", 1)[0]
-        table = pq.read_table(shard)
-        rows, nbytes = sizes.get(split, (0, 0))
-        sizes[split] = (rows + table.num_rows, nbytes + table.nbytes)
+        footer = pq.read_metadata(shard)
+        recorded = (footer.metadata or {}).get(ARROW_BYTES.encode())
+        nbytes = int(recorded) if recorded is not None else pq.read_table(shard).nbytes
+        rows, total = sizes.get(split, (0, 0))
+        sizes[split] = (rows + footer.num_rows, total + nbytes)
     return dict(sorted(sizes.items(), key=lambda item: SPLITS.index(item[0])))
 
 

@@ -7,7 +7,6 @@ ever appends labels within a major version, so the integer ids stay stable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
@@ -189,40 +188,3 @@ def flavor_features(config: str, tax: Taxonomy | None = None, flavor: str = "ful
     """The Features of one config in one flavour: `standoff` adds text_status, the fingerprint and canonical offsets."""
     full = build_features(config, tax)
     return full if flavor == "full" else standoff_features(full)
-
-
-def _keep(value: Any) -> Any:
-    return value
-
-
-def _label_ids(names: list[str]) -> dict[Any, Any]:
-    return {name: i for i, name in enumerate(names)}
-
-
-def _label_names(names: list[str]) -> dict[Any, Any]:
-    return dict(enumerate(names))
-
-
-def make_label_encoder(feature: Any, table: Callable[[list[str]], dict[Any, Any]] = _label_ids) -> Callable[[Any], Any]:
-    """A function turning a row's label strings into ClassLabel ids, everything else untouched.
-
-    The same result as `Features.encode_example` for our rows (validated, so every label is known),
-    at a fraction of its cost: the walk over the feature tree is done once, not once per row.
-    """
-    if isinstance(feature, ClassLabel):
-        ids = table(feature.names)
-        return lambda value: None if value is None else ids[value]
-    if isinstance(feature, List):
-        item = make_label_encoder(feature.feature, table)
-        return _keep if item is _keep else lambda value: None if value is None else [item(v) for v in value]
-    if isinstance(feature, dict):
-        fields = {key: enc for key, sub in feature.items() if (enc := make_label_encoder(sub, table)) is not _keep}
-        if not fields:
-            return _keep
-        return lambda value: None if value is None else {**value, **{k: enc(value[k]) for k, enc in fields.items()}}
-    return _keep
-
-
-def make_label_decoder(feature: Any) -> Callable[[Any], Any]:
-    """The inverse of make_label_encoder: ClassLabel ids of a stored row back to their names."""
-    return make_label_encoder(feature, _label_names)

@@ -1,68 +1,43 @@
-"""The rows of every config for one document, as plain dicts with label strings (encoded at write time)."""
+"""The rows of every config for one document, as plain dicts with label strings (encoded at write time).
+
+Rows are made straight from the validated on-disk records (the metadata and annotation dicts): they
+already have the shapes the Features describe, so nothing is rebuilt through model objects.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from functools import cache
 from typing import Any
 
-from ..core import model
 from .bio import bio_rows
 
 LAYERS = ("events", "quotes", "figures", "entities")
 
 
-def _fields_of(cls: type) -> tuple[str, ...] | None:
-    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+def make_rows(doc_id: str, text: str, metadata: dict[str, Any], ann: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows `doc_id` contributes to each config, in annotation-file order.
 
-
-_field_names: Callable[[type], tuple[str, ...] | None] = cache(_fields_of)  # one lookup per class
-
-
-def _plain(value: Any) -> Any:
-    """A model object as JSON-like data: dataclasses to dicts, tuples to lists."""
-    names = _field_names(type(value))
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    return value
-
-
-def event_row(doc: model.Document, event: model.Event) -> dict[str, Any]:
-    row: dict[str, Any] = _plain(event)
-    row["figures"] = [f.id for f in doc.figures_of(event.id)]
-    row["quotes"] = [q.id for q in doc.quotes_reporting(event.id)]
-    return row
-
-
-def quote_row(doc: model.Document, quote: model.Quote) -> dict[str, Any]:
-    row: dict[str, Any] = _plain(quote)
-    row["figures"] = [f.id for f in doc.figures if f.quote == quote.id]
-    return row
-
-
-def document_row(doc: model.Document) -> dict[str, Any]:
-    ann = doc.annotations
-    return {
-        "doc_id": doc.id,
-        "text": doc.text,
-        "metadata": _plain(doc.metadata),
-        "provenance": _plain(ann.provenance),
-        "entities": _plain(ann.entities),
-        "events": [event_row(doc, ev) for ev in ann.events],
-        "quotes": [quote_row(doc, q) for q in ann.quotes],
-        "figures": _plain(ann.figures),
-    }
-
-
-def make_rows(doc: model.Document) -> dict[str, list[dict[str, Any]]]:
-    """The rows `doc` contributes to each config, in annotation-file order.
-
-    The per-annotation configs are the document row's layers with `doc_id` added, so the nested
-    and the flat views cannot drift apart.
+    `metadata` and `ann` are the document's validated records. The per-annotation configs are the
+    document row's layers with `doc_id` added, so the nested and the flat views cannot drift apart.
+    Events and quotes gain the reverse links readers need (`figures`, `quotes`), computed here.
     """
-    row = document_row(doc)
-    layers = {layer: [{"doc_id": doc.id, **item} for item in row[layer]] for layer in LAYERS}
-    return {"documents": [row], **layers, "spans_bio": bio_rows(doc)}
+    figures_of: dict[str, list[str]] = {}
+    in_quote: dict[str, list[str]] = {}
+    for figure in ann["figures"]:
+        if figure["event"] is not None:
+            figures_of.setdefault(figure["event"], []).append(figure["id"])
+        if figure["quote"] is not None:
+            in_quote.setdefault(figure["quote"], []).append(figure["id"])
+    reporting: dict[str, list[str]] = {}
+    for quote in ann["quotes"]:
+        for event_id in dict.fromkeys(quote["events"]):
+            reporting.setdefault(event_id, []).append(quote["id"])
+    layers = {
+        "entities": ann["entities"],
+        "events": [{**ev, "figures": figures_of.get(ev["id"], []), "quotes": reporting.get(ev["id"], [])}
+                   for ev in ann["events"]],
+        "quotes": [{**q, "figures": in_quote.get(q["id"], [])} for q in ann["quotes"]],
+        "figures": ann["figures"],
+    }  # fmt: skip
+    document = {"doc_id": doc_id, "text": text, "metadata": metadata, "provenance": ann["provenance"], **layers}
+    flat = {layer: [{"doc_id": doc_id, **item} for item in layers[layer]] for layer in LAYERS}
+    return {"documents": [document], **flat, "spans_bio": bio_rows(doc_id, text, ann)}

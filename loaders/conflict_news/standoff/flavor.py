@@ -13,7 +13,6 @@ from typing import Any
 
 from datasets import Features, List, Value
 
-from ..core import model
 from .fingerprint import Canonical, canonicalize, fingerprint
 
 FLAVORS = ("full", "standoff")
@@ -71,10 +70,10 @@ def _withhold(value: Any, canon: Canonical | None) -> Any:
     return value
 
 
-def _evidence(doc: model.Document, row: dict[str, Any], canon: Canonical) -> dict[str, Any] | None:
+def _evidence(text: str, row: dict[str, Any], canon: Canonical) -> dict[str, Any] | None:
     """Withhold an inferred date's evidence when it quotes the text; its place, for rehydration."""
-    evidence = doc.metadata.published.evidence
-    at = doc.text.find(evidence) if evidence else -1
+    evidence = row["metadata"]["published"]["evidence"]
+    at = text.find(evidence) if evidence else -1
     if evidence is None or at < 0:
         return None  # the maintainer's own words, not the article's: shipped as they are
     row["metadata"]["published"]["evidence"] = None
@@ -82,10 +81,12 @@ def _evidence(doc: model.Document, row: dict[str, Any], canon: Canonical) -> dic
     return withheld
 
 
-def standoff_rows(doc: model.Document, rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """The full flavour's rows of `doc` (hf.rows.make_rows) as the standoff flavour ships them."""
-    withheld = doc.metadata.distribution.policy == "standoff"
-    canon = canonicalize(doc.text) if withheld else None
+def standoff_rows(
+    text: str, metadata: dict[str, Any], rows: dict[str, list[dict[str, Any]]]
+) -> dict[str, list[dict[str, Any]]]:
+    """A document's full-flavour rows (hf.rows.make_rows) as the standoff flavour ships them."""
+    withheld = metadata["distribution"]["policy"] == "standoff"
+    canon = canonicalize(text) if withheld else None
     status = "withheld" if withheld else "included"
     out: dict[str, list[dict[str, Any]]] = {}
     for config, config_rows in rows.items():
@@ -94,7 +95,7 @@ def standoff_rows(doc: model.Document, rows: dict[str, list[dict[str, Any]]]) ->
             new = {"doc_id": row["doc_id"], "text_status": status, **_withhold(row, canon)}
             if config == "documents" and canon is not None:
                 new["text"] = None
-                new["fingerprint"] = {**fingerprint(canon), "evidence": _evidence(doc, new, canon)}
+                new["fingerprint"] = {**fingerprint(canon), "evidence": _evidence(text, new, canon)}
             elif config == "documents":
                 new["fingerprint"] = None
             if config == "spans_bio" and withheld:
