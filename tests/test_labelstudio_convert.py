@@ -406,3 +406,41 @@ def test_import_verb_passes_the_worker_count_on(tmp_path: Path, monkeypatch: pyt
     assert main(["labelstudio", "import", str(export), "--root", str(BASE), "--workers", "3"]) == 0
     assert main(["labelstudio", "import", str(export), "--root", str(BASE)]) == 0
     assert seen == [3, 0]
+
+
+def _rename_region(export: list[dict[str, Any]], old: str, new: str) -> None:
+    for r in export[0]["annotations"][0]["result"]:
+        for key in ("id", "from_id", "to_id"):
+            if r.get(key) == old:
+                r[key] = new
+
+
+@pytest.mark.parametrize("drawn", ["4bZ9qTs_x1", "-bZ9qTs_x1", "_bZ9qTs_x1"])
+def test_an_editor_id_outside_our_pattern_becomes_a_stable_one(drawn: str, tmp_path: Path) -> None:
+    """Label Studio's region ids may start with a digit, '-' or '_'; such an event still imports, and
+    under the same id on every pull, with every link to it following."""
+    reads = []
+    for _ in range(2):
+        export = offline_export(BASE, "toy-0001")
+        _rename_region(export, "ev2", drawn)
+        out = ExportImporter(BASE, "export.json").run(export, overwrite_gold=True)
+        assert out.issues == [], [str(i) for i in out.issues]
+        reads.append(out.annotations["toy-0001"])
+    first, again = reads
+    assert first == again
+    assert [e["id"] for e in first["events"]] == ["ev1", f"ls.{drawn}"]
+    assert first["events"][0]["relations"] == [{"type": "causes", "target": f"ls.{drawn}"}]
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    annotation_path(root, "toy-0001").write_bytes(dump_json(first))
+    assert list(iter_errors([root])) == []
+
+
+def test_region_ids_map_to_our_pattern_and_keep_ours() -> None:
+    from conflict_news.labelstudio.config import region_id
+
+    assert [region_id(i) for i in ("ev1", "ev1:arg0", "DhKmQ9wGyM", "9hKmQ9wGyM")] == [
+        "ev1", "ev1:arg0", "DhKmQ9wGyM", "ls.9hKmQ9wGyM"
+    ]  # fmt: skip
+    odd = region_id("a b/c")
+    assert odd == region_id("a b/c") and odd.startswith("ls.h") and odd != region_id("a b/d")

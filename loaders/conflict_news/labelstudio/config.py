@@ -9,10 +9,14 @@ the region's id). Region ids (docs/labelstudio.md):
 - spans without ids of their own get `<owner id>:<part>` (a colon never occurs in our ids, so a derived
   id cannot collide with a real one): `ev1:arg0`, `ev1:loc`, `ev1:time`, `ent-x:m0`, `q1:src`, `q1:c0`,
   `fig1:approx`, `fig1:counted`. The number after arg/m/c keeps the list order through a round trip.
+- regions drawn in the editor get Label Studio's random ids (10 characters of `A-Za-z0-9_-`); one that
+  does not fit our id pattern is read as `ls.<its id>` (region_id), the same id on every pull.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
@@ -21,6 +25,25 @@ from ..core.taxonomy import Taxonomy
 SPAN = "span"
 TEXT = "text"
 SEP = ":"
+# schema/annotation.schema.json's id pattern, and the characters Label Studio's region ids use.
+_OUR_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+_ID_CHARACTERS = re.compile(r"[A-Za-z0-9_.-]+")
+# A dot never occurs in an editor-made id, so `ls.` + such an id cannot be another region's id.
+DRAWN_PREFIX = "ls."
+
+
+def region_id(raw: object) -> str:
+    """The id a Label Studio region id stands for: itself when it fits our id pattern (or is a derived
+    `owner:part` id), else the same id on every read, e.g. `-4bZ9qTs_x` -> `ls.-4bZ9qTs_x`.
+
+    A region id is never renamed in the editor, so a pure function of it keeps an event drawn there
+    under one id pull after pull."""
+    rid = str(raw)
+    if SEP in rid or _OUR_ID.fullmatch(rid):
+        return rid
+    if _ID_CHARACTERS.fullmatch(rid):
+        return DRAWN_PREFIX + rid
+    return f"{DRAWN_PREFIX}h{hashlib.sha256(rid.encode()).hexdigest()[:16]}"  # any other id some tool sent
 
 # Span labels and the annotation part each one stands for.
 LABELS: dict[str, tuple[str, str]] = {
