@@ -9,10 +9,13 @@ from collections.abc import Sequence
 from ..__about__ import __version__
 from ..core.errors import CorpusError, UsageError
 from . import corpus, grow, hf, labelstudio, release
+from .roots import ROOT_RULE
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="conflict-news", description="Conflict News Corpus tools.")
+    parser = argparse.ArgumentParser(
+        prog="conflict-news", description="Conflict News Corpus tools.", epilog=f"ROOT: {ROOT_RULE}"
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True)
     for group in (corpus, grow, labelstudio, hf, release):

@@ -51,9 +51,17 @@ def _fields(cls: type) -> tuple[tuple[str, Convert], ...]:
     return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
 
 
+@cache
+def _optional(cls: type) -> frozenset[str]:
+    """Fields the schema lets a file leave out: those with a default in the model."""
+    return frozenset(f.name for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING)
+
+
 def build(cls: type[T], data: dict[str, Any]) -> T:
     """Build dataclass `cls` from its on-disk dict; the schema has checked the shape already."""
-    return cls(**{name: convert(data[name]) for name, convert in _fields(cls)})  # type: ignore[arg-type]
+    optional = _optional(cls)
+    return cls(**{name: convert(data[name]) for name, convert in _fields(cls)
+                  if name not in optional or name in data})  # type: ignore[arg-type]  # fmt: skip
 
 
 def load_document(root: Path, doc_id: str) -> model.Document:

@@ -136,6 +136,11 @@ class ResultReader:
         if rid not in self.out.regions:
             self.report("ls-orphan-attribute", path, rid, f"{name} belongs to no span region with this id")
             return
+        label = self.out.regions[rid].label
+        if label not in attr.labels:
+            # The editor keeps the keys of hidden fields bound, so a key can set a field on the wrong region.
+            self.report("ls-orphan-attribute", path, rid, f"{name} belongs to {' or '.join(attr.labels)} regions, not {label}")
+            return
         value = res.get("value", {})
         if attr.kind == "choices":
             chosen = value.get("choices") or []

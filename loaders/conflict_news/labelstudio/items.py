@@ -1,0 +1,137 @@
+"""The items of an annotation (entities, events, quotes, figures) compared across versions of one document:
+what an annotator kept, changed, deleted or added relative to the pre-annotation they started from, which
+items two annotators agree on, and who made each item (per-item provenance).
+
+Items are matched by what they annotate, not by id, because two annotators who draw the same event get
+two different editor ids: an event by its trigger's offsets, a quote by its cue's, a figure by its
+span's, an entity by its id (typed by the annotator, and what every link to the entity names). Two
+items agree when everything but their own id is equal, with links to events, quotes and figures
+compared by the linked item's key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+LAYERS = ("entities", "events", "quotes", "figures")
+Key = tuple[Any, ...]
+_ANCHOR = {"events": "trigger", "quotes": "cue", "figures": "span"}
+
+
+def item_keys(layers: dict[str, Any]) -> dict[str, Key]:
+    """Each item's id -> its key (a second item on the same anchor gets the next occurrence number)."""
+    keys: dict[str, Key] = {}
+    seen: dict[Key, int] = {}
+    for layer in LAYERS:
+        for item in layers.get(layer, []):
+            if layer == "entities":
+                base: Key = (layer, item["id"])
+            else:
+                span = item[_ANCHOR[layer]]
+                base = (layer, span["start"], span["end"])
+            n = seen[base] = seen.get(base, -1) + 1
+            keys[item["id"]] = (*base, n)
+    return keys
+
+
+def canonical_items(layers: dict[str, Any]) -> dict[Key, tuple[str, dict[str, Any]]]:
+    """key -> (id, the item without its id and with links to events, quotes and figures as keys)."""
+    keys = item_keys(layers)
+
+    def ref(target: str | None) -> Any:
+        return keys.get(target, target) if target is not None else None
+
+    out: dict[Key, tuple[str, dict[str, Any]]] = {}
+    for layer in LAYERS:
+        for item in layers.get(layer, []):
+            body = {k: v for k, v in item.items() if k != "id"}
+            if layer == "events":
+                body["relations"] = [{"type": r["type"], "target": ref(r["target"])} for r in item["relations"]]
+            elif layer == "quotes":
+                body["events"] = sorted(map(str, map(ref, item["events"])))
+            elif layer == "figures":
+                body["event"], body["quote"] = ref(item["event"]), ref(item["quote"])
+            out[keys[item["id"]]] = (item["id"], body)
+    return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Corrections:
+    """What one annotator did to the pre-annotation of one document, per layer."""
+
+    doc_id: str
+    annotator: str
+    started_from: str  # the pre-annotation's model_version, or "" when the annotator started from nothing
+    counts: dict[str, dict[str, int]]  # layer -> accepted, changed, deleted, added
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "annotator": self.annotator, "started_from": self.started_from,
+                "layers": self.counts}  # fmt: skip
+
+
+def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Per layer: items of `before` kept unchanged (accepted), kept with other attributes or links
+    (changed), removed (deleted), and items of `after` that `before` lacks (added)."""
+    old, new = canonical_items(before), canonical_items(after)
+    counts = {layer: dict.fromkeys(("accepted", "changed", "deleted", "added"), 0) for layer in LAYERS}
+    for key, (_, body) in old.items():
+        verdict = "deleted" if key not in new else "accepted" if new[key][1] == body else "changed"
+        counts[key[0]][verdict] += 1
+    for key in new.keys() - old.keys():
+        counts[key[0]]["added"] += 1
+    return counts
+
+
+def precision_recall(counts: Iterable[dict[str, int]]) -> dict[str, float | None]:
+    """Of the pre-annotated items, the share annotators kept unchanged (precision); of the items they
+    submitted, the share the pre-annotation had unchanged (recall). `matched_*` count a changed item as found."""
+    total = dict.fromkeys(("accepted", "changed", "deleted", "added"), 0)
+    for c in counts:
+        for k in total:
+            total[k] += c[k]
+    proposed = total["accepted"] + total["changed"] + total["deleted"]
+    kept = total["accepted"] + total["changed"] + total["added"]
+
+    def ratio(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    return {
+        "precision": ratio(total["accepted"], proposed),
+        "recall": ratio(total["accepted"], kept),
+        "matched_precision": ratio(total["accepted"] + total["changed"], proposed),
+        "matched_recall": ratio(total["accepted"] + total["changed"], kept),
+    }
+
+
+def item_provenance(
+    layers: dict[str, Any], who: str, base: dict[str, Any] | None, base_prov: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Who made each item of `layers`, which `who` submitted starting from `base` (whose provenance is
+    `base_prov`): an item kept unchanged keeps the record it had (or, from gold without records, the
+    gold's annotators); every other item, and every item taken over from a prediction, is `who`'s."""
+    records = {r["id"]: r for r in (base_prov or {}).get("items", [])}
+    gold_by = list((base_prov or {}).get("annotators", [])) if (base_prov or {}).get("kind") == "gold" else []
+    old = canonical_items(base or {})
+    out = []
+    for key, (item_id, body) in canonical_items(layers).items():
+        record: dict[str, Any] = {"id": item_id, "annotators": [who], "adjudicator": None}
+        if key in old and old[key][1] == body:
+            kept = records.get(old[key][0])
+            if kept is not None:
+                record = kept | {"id": item_id}
+            elif gold_by:
+                record["annotators"] = gold_by
+        out.append(record)
+    return out
+
+
+def file_provenance(guidelines: str, items: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
+    """A gold file's provenance: everyone who made an item, and the per-item records (left out when there
+    are no items, as the schema has it)."""
+    names = sorted({name for r in items for name in r["annotators"]} | {r["adjudicator"] for r in items if r["adjudicator"]})
+    prov: dict[str, Any] = {"kind": "gold", "annotators": names or [fallback], "guidelines": guidelines}
+    if items:
+        prov["items"] = items
+    return prov
