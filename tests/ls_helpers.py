@@ -33,7 +33,10 @@ def offline_export(root: Path, doc_id: str) -> list[dict[str, Any]]:
     assert raw.text is not None
     task = build_task(doc_id, raw.text, raw.annotation)
     result = copy.deepcopy(task["predictions"][0]["result"])
-    annotation = {"id": 1, "completed_by": 1, "was_cancelled": False, "ground_truth": False, "result": result}
+    # As in the full export: the parent prediction rides along, whole, with the annotation made from it.
+    prediction = {"id": 1, **copy.deepcopy(task["predictions"][0])}
+    annotation = {"id": 1, "completed_by": 1, "was_cancelled": False, "ground_truth": False, "result": result,
+                  "parent_prediction": 1, "prediction": prediction}  # fmt: skip
     return [{"id": 1, **task, "annotations": [annotation], "drafts": []}]
 
 

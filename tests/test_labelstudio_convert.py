@@ -212,7 +212,14 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
                       "added": [], "removed": [], "changed": ["q1"]}  # fmt: skip
     written = read_document(root, "toy-0001").annotation
     assert written["quotes"][0]["type"] == "mixed"
-    assert written["provenance"] == {"kind": "gold", "annotators": ["label-studio-user-1"], "guidelines": "1.0"}
+    # Who made what, per item: the changed quote is the annotator's, every untouched item keeps the gold's name.
+    prov = written["provenance"]
+    assert (prov["kind"], prov["annotators"]) == ("gold", ["label-studio-user-1", "test suite"])
+    by = {r["id"]: r["annotators"] for r in prov["items"]}
+    assert by.pop("q1") == ["label-studio-user-1"]
+    assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q1"}
+    assert all(names == ["test suite"] for names in by.values())
+    assert report["corrections"]["overall"]["layers"]["quotes"] == {"accepted": 1, "changed": 1, "deleted": 0, "added": 0}
     assert list(iter_errors([root])) == []
     # Importing the same export again changes nothing, so nothing is written.
     assert main(["labelstudio", "import", str(export), "--root", str(root)]) == 0
@@ -246,7 +253,8 @@ def test_ground_truth_is_chosen_and_cancelled_and_drafts_are_ignored(tmp_path: P
     export.append({"id": 2, "data": export[0]["data"], "annotations": [skipped], "drafts": []})
     out = ExportImporter(BASE, "export.json", users={1: "a@example.org"}).run(export)
     assert out.issues == []
-    assert out.annotations["toy-0001"]["provenance"]["annotators"] == ["a@example.org"]
+    # The chosen annotation is the gold pre-annotation unchanged: the gold's authors stay its authors.
+    assert out.annotations["toy-0001"]["provenance"]["annotators"] == ["test suite"]
     assert {d.annotator for d in out.diffs} == {"a@example.org", "b@example.org"}
     assert out.unannotated == ["toy-0001"]  # the second task holds only a skip
 

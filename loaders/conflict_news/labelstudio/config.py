@@ -46,6 +46,7 @@ def region_id(raw: object) -> str:
         return DRAWN_PREFIX + rid
     return f"{DRAWN_PREFIX}h{hashlib.sha256(rid.encode()).hexdigest()[:16]}"  # any other id some tool sent
 
+
 # Span labels and the annotation part each one stands for.
 LABELS: dict[str, tuple[str, str]] = {
     "EVENT": ("#e74c3c", "event trigger"),
@@ -182,7 +183,7 @@ _PANEL_NOTE = "Select a region to see its fields here; draw links with the relat
 
 
 def _h(value: str, size: int = 5) -> str:
-    return f"<Header value={quoteattr(value)} size=\"{size}\"/>"
+    return f'<Header value={quoteattr(value)} size="{size}"/>'
 
 
 def _control(attr: Attribute) -> list[str]:
@@ -215,15 +216,21 @@ def links_from(tax: Taxonomy, label: str) -> list[tuple[str, str]]:
     return [(name, ends[1]) for name, ends in list_relations(tax).items() if ends[0] == label]
 
 
-def build_config(tax: Taxonomy) -> str:
+def build_config(tax: Taxonomy, review: bool = False) -> str:
     """The labeling config XML: the text with the region labels on the left, a side panel on the right
     showing the selected region's fields (only those of its label, each under a heading) and the links
-    to draw from it."""
+    to draw from it. A review project's config also names the versions and the conflicts to settle."""
     lines = ["<View>", f"<Style>{_STYLE}</Style>", '<View style="display: flex; align-items: flex-start; gap: 16px;">',
-             '<View style="flex: 0 0 60%; max-width: 60%;">', _h("Document $doc_id", 4),
+             '<View style="flex: 0 0 60%; max-width: 60%;">', _h("Document $doc_id", 4)]  # fmt: skip
+    if review:
+        lines += [_h("Review: the versions of $annotators are the tabs above; start from one, settle these, submit", 5),
+                  _h("$conflicts", 6)]  # fmt: skip
+    lines += [
              _h("Region type (key shown on each button): press it, then select the words", 6),
              f'<Labels name="{SPAN}" toName="{TEXT}" choice="single" showInline="true">']  # fmt: skip
-    lines += [f"  <Label value={quoteattr(v)} background={quoteattr(c)} hint={quoteattr(h)}/>" for v, (c, h) in LABELS.items()]
+    lines += [
+        f"  <Label value={quoteattr(v)} background={quoteattr(c)} hint={quoteattr(h)}/>" for v, (c, h) in LABELS.items()
+    ]
     # granularity="symbol": word granularity trims and snaps selections, which would move offsets.
     lines += ["</Labels>", f'<Text name="{TEXT}" value="$text" granularity="symbol" saveTextResult="yes"/>', "</View>",
               '<View className="cnc-panel" style="flex: 1 1 auto; min-width: 0; display: flex; flex-direction: column; '
@@ -271,9 +278,11 @@ def build_instructions(tax: Taxonomy) -> str:
              "then click the region to fill in its fields in the panel beside the text. Offsets are exact: do not "
              "include spaces at a region's edges.</p>", "<h3>Region types</h3><ul>"]  # fmt: skip
     parts += [f"<li><b>{escape(label)}</b>: {escape(hint)}</li>" for label, (_, hint) in LABELS.items()]
-    parts += ["</ul><h3>Links</h3><p>Select the first region, press <b>Create relation</b> (Alt+R), click the "
-              "second region, then give the relation its label in the Relations tab. A link always goes from the "
-              "owner to the part; a link to an entity always goes to the entity's <b>first</b> mention.</p><ul>"]
+    parts += [
+        "</ul><h3>Links</h3><p>Select the first region, press <b>Create relation</b> (Alt+R), click the "
+        "second region, then give the relation its label in the Relations tab. A link always goes from the "
+        "owner to the part; a link to an entity always goes to the entity's <b>first</b> mention.</p><ul>"
+    ]
     parts += [f"<li><b>{escape(name)}</b>: {escape(a)} &rarr; {escape(b)}, {escape(describe_link(tax, name))}</li>"
               for name, (a, b) in list_relations(tax).items()]  # fmt: skip
     parts += ["</ul><p>Speaker: CUE &rarr; MENTION (<i>speaker</i>). Argument roles: EVENT &rarr; ARGUMENT, the role "

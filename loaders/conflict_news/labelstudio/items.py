@@ -130,8 +130,54 @@ def item_provenance(
 def file_provenance(guidelines: str, items: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
     """A gold file's provenance: everyone who made an item, and the per-item records (left out when there
     are no items, as the schema has it)."""
-    names = sorted({name for r in items for name in r["annotators"]} | {r["adjudicator"] for r in items if r["adjudicator"]})
+    names = sorted(
+        {name for r in items for name in r["annotators"]} | {r["adjudicator"] for r in items if r["adjudicator"]}
+    )
     prov: dict[str, Any] = {"kind": "gold", "annotators": names or [fallback], "guidelines": guidelines}
     if items:
         prov["items"] = items
     return prov
+
+
+def summarize_corrections(corrections: list[Corrections]) -> dict[str, Any]:
+    """Per annotator and over everyone: the counts per layer and the pre-annotator's precision and recall
+    in use, over the annotations that started from a pre-annotation."""
+    started = [c for c in corrections if c.started_from]
+
+    def totals(group: list[Corrections]) -> dict[str, Any]:
+        layers = {layer: {k: sum(c.counts[layer][k] for c in group) for k in ("accepted", "changed", "deleted",
+                  "added")} for layer in LAYERS}  # fmt: skip
+        per_layer = {layer: precision_recall([layers[layer]]) for layer in LAYERS}
+        return {"annotations": len(group), "layers": layers, "scores": per_layer,
+                **precision_recall(layers.values())}  # fmt: skip
+
+    annotators = sorted({c.annotator for c in started})
+    return {
+        "pre_annotations": sorted({c.started_from for c in started}),
+        "annotators": {who: totals([c for c in started if c.annotator == who]) for who in annotators},
+        "overall": totals(started),
+        "without_pre_annotation": [
+            {"doc_id": c.doc_id, "annotator": c.annotator} for c in corrections if not c.started_from
+        ],
+        "documents": [c.to_dict() for c in corrections],
+    }
+
+
+def format_corrections(summary: dict[str, Any]) -> str:
+    def show(x: float | None) -> str:
+        return "-" if x is None else f"{x:.3f}"
+
+    pre = ", ".join(summary["pre_annotations"]) or "none"
+    lines = [f"Corrections to the pre-annotation ({pre}), in use:",
+             f"{'annotator':<28}{'layer':<10}{'accepted':>9}{'changed':>9}{'deleted':>9}{'added':>7}{'P':>7}{'R':>7}"]  # fmt: skip
+    groups = [*summary["annotators"].items(), ("all annotators", summary["overall"])]
+    for who, group in groups:
+        for layer in LAYERS:
+            c, s = group["layers"][layer], group["scores"][layer]
+            lines.append(f"{who:<28}{layer:<10}{c['accepted']:>9}{c['changed']:>9}{c['deleted']:>9}{c['added']:>7}"
+                         f"{show(s['precision']):>7}{show(s['recall']):>7}")  # fmt: skip
+        lines.append(f"{who:<28}{'all':<10}{'':>43}{show(group['precision']):>7}{show(group['recall']):>7}")
+    lines.append("P: pre-annotated items kept unchanged; R: submitted items the pre-annotation had unchanged.")
+    if summary["without_pre_annotation"]:
+        lines.append(f"{len(summary['without_pre_annotation'])} annotation(s) started from no pre-annotation.")
+    return "\n".join(lines) + "\n"

@@ -139,7 +139,9 @@ class ResultReader:
         label = self.out.regions[rid].label
         if label not in attr.labels:
             # The editor keeps the keys of hidden fields bound, so a key can set a field on the wrong region.
-            self.report("ls-orphan-attribute", path, rid, f"{name} belongs to {' or '.join(attr.labels)} regions, not {label}")
+            self.report(
+                "ls-orphan-attribute", path, rid, f"{name} belongs to {' or '.join(attr.labels)} regions, not {label}"
+            )
             return
         value = res.get("value", {})
         if attr.kind == "choices":

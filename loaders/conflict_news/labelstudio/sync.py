@@ -35,11 +35,11 @@ class PushReport:
     unchanged: int
 
 
-def project_settings(tax: Taxonomy, overlap: int | None) -> dict[str, Any]:
+def project_settings(tax: Taxonomy, overlap: int | None, review: bool = False) -> dict[str, Any]:
     """The labeling config, the instructions shown on entering the stream, and the overlap: Label Studio's
     own queue gives each task to `overlap` annotators (all tasks, overlap_cohort_percentage 100)."""
     settings: dict[str, Any] = {
-        "label_config": build_config(tax),
+        "label_config": build_config(tax, review),
         "expert_instruction": build_instructions(tax),
         "show_instruction": True,
     }
@@ -49,12 +49,17 @@ def project_settings(tax: Taxonomy, overlap: int | None) -> dict[str, Any]:
 
 
 def push_tasks(
-    url: str, tasks: list[dict[str, Any]], project: int | None, title: str, overlap: int | None = None
+    url: str,
+    tasks: list[dict[str, Any]],
+    project: int | None,
+    title: str,
+    overlap: int | None = None,
+    review: bool = False,
 ) -> PushReport:
     """Create the project (or update its settings), import the tasks it lacks and update those whose
     pushed data or pre-annotation changed (matched by doc_id, so pushing again never duplicates)."""
     ls = connect(url)
-    settings = project_settings(load_taxonomy(), overlap)
+    settings = project_settings(load_taxonomy(), overlap, review)
     present: dict[str, Any] = {}
     if project is None:
         settings.setdefault("maximum_annotations", 1)
@@ -68,7 +73,7 @@ def push_tasks(
     updated = 0
     for task in tasks:
         old = present.get(task["data"]["doc_id"])
-        if old is None or old.data.get("pushed_sha256") == task["data"]["pushed_sha256"]:
+        if old is None or old.data.get("pushed_sha256") == task["data"].get("pushed_sha256"):
             continue
         # Annotations already made stay; the pre-annotation offered for the next ones is the new one.
         ls.tasks.update(id=str(old.id), data=task["data"])
@@ -81,13 +86,19 @@ def push_tasks(
                       unchanged=len(tasks) - len(missing) - updated)  # fmt: skip
 
 
-def pull_export(url: str, project: int, dest: Path) -> dict[int, str]:
-    """Save the project's full JSON export to dest; returns the user ids -> emails that name annotators.
+def fetch_export(url: str, project: int) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """The project's full JSON export and the user ids -> emails that name annotators.
 
     exports.as_json keeps every task and every annotation (cancelled and ground-truth ones too), which
     the filtered export routes do not.
     """
     ls = connect(url)
-    export = ls.projects.exports.as_json(project)
+    export: list[dict[str, Any]] = ls.projects.exports.as_json(project)
+    return export, {int(u.id): str(u.email or u.username) for u in ls.users.list()}
+
+
+def pull_export(url: str, project: int, dest: Path) -> dict[int, str]:
+    """Save the project's full JSON export to dest; returns the user ids -> emails that name annotators."""
+    export, users = fetch_export(url, project)
     write_atomic(dest, dump_json(export))
-    return {int(u.id): str(u.email or u.username) for u in ls.users.list()}
+    return users

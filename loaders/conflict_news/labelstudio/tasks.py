@@ -200,7 +200,7 @@ def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[di
     tax = load_taxonomy()
     doc_ids = list_doc_ids(root)
     chosen: dict[str, dict[str, Any]] = {}
-    if predictions not in STORED + ("none",):
+    if predictions not in (*STORED, "none"):
         known = set(doc_ids)
         for ann in read_prediction_files(Path(predictions)):
             doc_id = str(ann.get("doc_id"))
