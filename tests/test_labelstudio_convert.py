@@ -219,7 +219,12 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     assert by.pop("q1") == ["label-studio-user-1"]
     assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q1"}
     assert all(names == ["test suite"] for names in by.values())
-    assert report["corrections"]["overall"]["layers"]["quotes"] == {"accepted": 1, "changed": 1, "deleted": 0, "added": 0}
+    assert report["corrections"]["overall"]["layers"]["quotes"] == {
+        "accepted": 1,
+        "changed": 1,
+        "deleted": 0,
+        "added": 0,
+    }
     assert list(iter_errors([root])) == []
     # Importing the same export again changes nothing, so nothing is written.
     assert main(["labelstudio", "import", str(export), "--root", str(root)]) == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,24 +15,11 @@ from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.labelstudio.agreement import compute_agreement
 from conflict_news.labelstudio.config import build_config
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter
-from conflict_news.labelstudio.sync import connect, push_tasks
+from conflict_news.labelstudio.sync import push_tasks
 from conflict_news.labelstudio.tasks import collect_tasks
 from conftest import BASE, REPO
-from labelstudio_server import Server, start_server
+from labelstudio_server import Server
 from ls_helpers import NOISE, noisy_copy
-
-
-@pytest.fixture(scope="session")
-def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("label-studio-data"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def ls(label_studio: Server, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
-    return connect(label_studio.url)
 
 
 def _accept_predictions(ls: Any, project: int, **extra: Any) -> None:
@@ -46,9 +32,9 @@ def _accept_predictions(ls: Any, project: int, **extra: Any) -> None:
 def _push(label_studio: Server, root: Path, title: str) -> int:
     tasks, issues = collect_tasks(root, "gold")
     assert issues == []
-    project, added = push_tasks(label_studio.url, tasks, None, title)
-    assert added == len(tasks)
-    return project
+    report = push_tasks(label_studio.url, tasks, None, title)
+    assert report.added == len(tasks)
+    return report.project
 
 
 def _assert_export_equals_gold(ls: Any, root: Path, project: int) -> list[dict[str, Any]]:
@@ -125,7 +111,7 @@ def test_push_and_pull_verbs(label_studio: Server, ls: Any, tmp_path: Path, caps
     project = int(capsys.readouterr().out)
     # Pushing again to the same project updates its config and adds no duplicate task.
     assert main(["labelstudio", "push", "--url", label_studio.url, "--root", str(root), "--project", str(project)]) == 0
-    assert "0 task(s) added" in capsys.readouterr().err
+    assert "0 task(s) added, 0 updated, 1 unchanged" in capsys.readouterr().err
     _accept_predictions(ls, project)
     before = (root / "annotations" / "toy-0001.json").read_bytes()
     out = tmp_path / "pulled.json"
@@ -167,7 +153,7 @@ def test_added_article_preannotated_round_trips(label_studio: Server, ls: Any, t
     assert predicted["events"] and predicted["figures"] and predicted["quotes"]
     tasks, issues = collect_tasks(root, str(predictions))
     assert issues == []
-    project, _ = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added")
+    project = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added").project
     _accept_predictions(ls, project)
     out = ExportImporter(root, "export.json").run(ls.projects.exports.as_json(project))
     assert out.issues == [], [str(i) for i in out.issues]

@@ -146,14 +146,17 @@ def _adjudicate(args: argparse.Namespace) -> int:
     export, users = fetch_export(args.url, args.project)
     reviews = fetch_export(args.url, args.review_project)[0] if args.review_project else []
     out = adjudicate(root, export, reviews, users, args.min_annotators)
-    out.issues += write_gold(root, out.gold, args.overwrite_gold) if not out.issues else []
+    written: list[str] = []
+    if not out.issues:
+        written, issues = write_gold(root, out.gold, args.overwrite_gold)
+        out.issues += issues
     if out.issues:
         return _fail("adjudicate", out.issues)
     review_project = args.review_project
     if out.review:
         title = f"Conflict News Corpus: review of project {args.project}"
         review_project = push_tasks(args.url, out.review, review_project, title, overlap=1, review=True).project
-    report = {"gold": sorted(out.gold), "agreed_items": out.agreed, "conflicting_items": out.conflicts,
+    report = {"gold": sorted(out.gold), "written": written, "agreed_items": out.agreed, "conflicting_items": out.conflicts,
               "sent_to_review": [t["data"]["doc_id"] for t in out.review], "review_project": review_project,
               "waiting_for_annotators": out.waiting}  # fmt: skip
     if args.json:
@@ -165,7 +168,8 @@ def _adjudicate(args: argparse.Namespace) -> int:
     if review_project is not None:
         print(f"conflict-news adjudicate: review project {review_project}", file=sys.stderr)
     print(
-        f"conflict-news adjudicate: {len(out.gold)} document(s) written as gold, {len(out.review)} sent to review, "
+        f"conflict-news adjudicate: {len(out.gold)} document(s) adjudicated, {len(written)} written, "
+        f"{len(out.review)} sent to review, "
         f"{len(out.waiting)} waiting for annotators",
         file=sys.stderr,
     )

@@ -163,9 +163,9 @@ def review_task(task: dict[str, Any], versions: Versions, conflicts: set[Key]) -
     return {"data": data, "predictions": predictions}
 
 
-def write_gold(root: Path, gold: dict[str, dict[str, Any]], overwrite_gold: bool) -> list[Issue]:
-    """Write the adjudicated files all at once; an existing gold file that would change needs `overwrite_gold`.
-    Unchanged files are left alone."""
+def write_gold(root: Path, gold: dict[str, dict[str, Any]], overwrite_gold: bool) -> tuple[list[str], list[Issue]]:
+    """Write the adjudicated files all at once (the documents written, or the issues and nothing written);
+    an existing gold file that would change needs `overwrite_gold`, and unchanged files are left alone."""
     files: dict[Path, bytes] = {}
     issues = []
     for doc_id, ann in gold.items():
@@ -178,6 +178,7 @@ def write_gold(root: Path, gold: dict[str, dict[str, Any]], overwrite_gold: bool
                                 message="is gold and adjudication would change it; pass --overwrite-gold"))  # fmt: skip
             continue
         files[path] = dump_json(ann)
-    if not issues:
-        write_all_atomic(files, replace=True)
-    return issues
+    if issues:
+        return [], issues
+    write_all_atomic(files, replace=True)
+    return sorted(path.stem for path in files), []
