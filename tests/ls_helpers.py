@@ -24,7 +24,7 @@ LS_CASES = sorted(p.stem for p in LS_CASES_DIR.glob("*.json"))
 # Separators a space of the toy text may become: each starts and ends with whitespace, so no span
 # gains edge whitespace, and none is digits, so figure values still read the same.
 NOISE = (" ", "  ", "\t", "\r\n", "\r\n\r\n", " \U0001f1e6\U0001f1f6 ", " \U0001f680 ", " \u0642\u0627\u0644\u062a ",
-         " \u05e9\u05dc\u05d5\u05dd ", " q\u0301 ", " \u00a0 ", "\n\t ")  # fmt: skip
+         " \u05e9\u05dc\u05d5\u05dd ", " q\u0301 ", " \u00a0 ", "\n\t ", " \u041a\u0438\u0457\u0432 ")  # fmt: skip
 
 
 def offline_export(root: Path, doc_id: str) -> list[dict[str, Any]]:

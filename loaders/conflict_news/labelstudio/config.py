@@ -171,12 +171,14 @@ def describe_link(tax: Taxonomy, label: str) -> str:
 
 # Relation labels are drawn over the text and no setting of 1.23.2 moves or hides them (only the
 # Relations tab's eye button hides all arrows): keep them small and faint unless the relation is
-# highlighted (hovering its row in the Relations tab), so they do not hide the words under them.
+# highlighted (hovering its row in the Relations tab), and leave room between lines. The editor passes
+# this CSS through an HTML sanitiser that cuts it at the first `>` or quote, so the selectors use neither.
+# pre-wrap keeps runs of spaces visible, so what annotators select is what the offsets say.
 _STYLE = """
-    .htx-text { white-space: pre-wrap; line-height: 1.9; }
-    .relations-overlay g > g[transform] { opacity: 0.22; }
-    .relations-overlay g > g[transform] text { font-size: 9px !important; }
-    .relations-overlay g[class*="highlighted"] > g[transform] { opacity: 1; }
+    .lsf-htx-richtext { white-space: pre-wrap; line-height: 2.6; }
+    .relations-overlay g[transform] { opacity: 0.3; }
+    .relations-overlay g[transform] text { font-size: 9px !important; }
+    .relations-overlay [class*=highlighted] g[transform] { opacity: 1; }
     .cnc-panel { position: sticky; top: 0; max-height: 92vh; overflow-y: auto; }
 """
 _PANEL_NOTE = "Select a region to see its fields here; draw links with the relation tool (see Instructions)."
