@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conflict_news.__about__ import __version__
 from conflict_news.cli.main import main
 from conflict_news.core.store import list_doc_ids, read_document
 from conflict_news.core.taxonomy import load_taxonomy
@@ -158,3 +159,38 @@ def test_added_article_preannotated_round_trips(label_studio: Server, ls: Any, t
     out = ExportImporter(root, "export.json").run(ls.projects.exports.as_json(project))
     assert out.issues == [], [str(i) for i in out.issues]
     assert {k: out.annotations[new_id][k] for k in LAYERS} == {k: predicted[k] for k in LAYERS}
+
+
+def test_push_serves_a_growing_corpus_and_updates_instead_of_duplicating(
+    label_studio: Server, ls: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Gold where there is gold, the pre-annotation where there is none; a changed document is updated."""
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    push = ["labelstudio", "push", "--url", label_studio.url, "--root", str(root)]
+    assert main([*push, "--title", "growing"]) == 0
+    project = int(capsys.readouterr().out)
+    article = tmp_path / "article.txt"
+    article.write_text("Ostrian drones struck the port of Veln on Sunday, officials said.\n", encoding="utf-8")
+    assert main(["add", str(article), "--root", str(root), "--publisher", "Fictional Wire"]) == 0
+    new_id = capsys.readouterr().out.strip()
+    predictions = tmp_path / "pred"
+    assert main(["preannotate", new_id, "--root", str(root), "--out", str(predictions)]) == 0
+    gold = json.loads((root / "annotations" / "toy-0001.json").read_text(encoding="utf-8"))
+    gold["quotes"][0]["type"] = "mixed"  # a correction to the gold since the first push
+    (root / "annotations" / "toy-0001.json").write_text(json.dumps(gold), encoding="utf-8")
+    assert main([*push, "--project", str(project), "--predictions", str(predictions)]) == 0
+    assert "1 task(s) added, 1 updated, 0 unchanged" in capsys.readouterr().err
+    tasks = {t.data["doc_id"]: t for t in ls.tasks.list(project=project, fields="all")}
+    assert sorted(tasks) == sorted([new_id, "toy-0001"])
+    assert [p.model_version for p in tasks["toy-0001"].predictions] == ["gold:test suite"]
+    quote_type = [r for r in tasks["toy-0001"].predictions[0].result if r.get("from_name") == "quote_type"]
+    assert quote_type[0]["value"]["choices"] == ["mixed"]
+    assert [p.model_version for p in tasks[new_id].predictions] == [
+        f"prediction:conflict-news preannotate {__version__}"
+    ]
+    # A push without a pre-annotation for the new document (still pending) keeps the one its task has.
+    assert main([*push, "--project", str(project)]) == 0
+    assert "0 task(s) added, 0 updated, 2 unchanged" in capsys.readouterr().err
+    tasks = {t.data["doc_id"]: t for t in ls.tasks.list(project=project, fields="all")}
+    assert len(tasks) == 2 and len(tasks[new_id].predictions) == 1

@@ -75,6 +75,8 @@ def push_tasks(
         old = present.get(task["data"]["doc_id"])
         if old is None or old.data.get("pushed_sha256") == task["data"].get("pushed_sha256"):
             continue
+        if "predictions" not in task and old.data.get("text_sha256") == task["data"]["text_sha256"]:
+            continue  # a push without a pre-annotation for it does not take back the one it has
         # Annotations already made stay; the pre-annotation offered for the next ones is the new one.
         ls.tasks.update(id=str(old.id), data=task["data"])
         for prediction in old.predictions or []:
