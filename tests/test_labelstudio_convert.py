@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import ijson
 import pytest
@@ -457,3 +459,51 @@ def test_region_ids_map_to_our_pattern_and_keep_ours() -> None:
     ]  # fmt: skip
     odd = region_id("a b/c")
     assert odd == region_id("a b/c") and odd.startswith("ls.h") and odd != region_id("a b/d")
+
+
+def test_docs_list_the_keys_the_editor_gives() -> None:
+    from conflict_news.labelstudio.config import list_hotkeys
+
+    page = (REPO / "docs" / "labelstudio.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| \*\*(\S+)\*\* \| (\S+) \| (\S+) \|$", page, flags=re.M)
+    keys = list_hotkeys(CONFIG)
+    assert listed == keys
+    assert len({key for key, _, _ in keys}) == len(keys) == 33  # one control per key, and the editor's 33 keys used
+    assert {control for _, control, _ in keys} >= {"span", "modality", "polarity", "quote_type", "fig_bound"}
+
+
+def test_instructions_say_which_link_to_draw() -> None:
+    from conflict_news.labelstudio.config import build_instructions
+
+    html = build_instructions(load_taxonomy())
+    for needed in ("<b>speaker</b>: CUE &rarr; MENTION", "<b>quantifies</b>: FIGURE &rarr; EVENT",
+                   "<b>claimant</b>: FIGURE &rarr; MENTION", "<b>attacker</b>: EVENT &rarr; ARGUMENT", "<b>first</b>"):  # fmt: skip
+        assert needed in html, needed
+    assert "<script" not in html
+
+
+def test_each_field_shows_for_its_labels_only() -> None:
+    root = ElementTree.fromstring(CONFIG)
+    shown_for = {}
+    for view in root.iter("View"):
+        for control in view:
+            if control.get("perRegion") == "true":
+                shown_for[control.get("name")] = view.get("whenLabelValue")
+    assert shown_for["event_type"] == "EVENT" and shown_for["fig_value"] == "FIGURE"
+    assert shown_for["entity"] == "MENTION" and shown_for["loc_precision"] == "LOCATION,EVENT"
+    assert shown_for["time_anchor"] == "TIME,EVENT" and shown_for["quote_type"] == "CUE"
+    assert all(shown_for.values()) and len(shown_for) == 22
+    headed = [v for v in root.iter("View") if any(c.get("perRegion") for c in v)]
+    assert all(v[0].tag == "Header" for v in headed)  # every field under a visible heading
+
+
+def test_a_field_set_on_a_region_of_another_label_is_refused() -> None:
+    export = offline_export(BASE, "toy-0001")
+    result = export[0]["annotations"][0]["result"]
+    fig = next(r for r in result if r.get("id") == "fig1" and r["type"] == "labels")
+    result.append({"id": "fig1", "from_name": "modality", "to_name": "text", "type": "choices",
+                   "value": {**fig["value"], "choices": ["actual"]} | {"labels": None}})  # fmt: skip
+    del result[-1]["value"]["labels"]
+    out = ExportImporter(BASE, "export.json").run(export)
+    assert [(i.code, i.ann_id) for i in out.issues] == [("ls-orphan-attribute", "fig1")]
+    assert "modality belongs to EVENT regions, not FIGURE" in out.issues[0].message
