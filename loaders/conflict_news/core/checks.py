@@ -109,7 +109,7 @@ class AnnotationChecker:
     def check_item_provenance(self) -> None:
         every = set().union(*self.ids.values())
         seen: set[str] = set()
-        for i, record in enumerate(self.ann["provenance"].get("items", [])):
+        for i, record in enumerate((self.ann.get("provenance") or {}).get("items", [])):
             at = f"$.provenance.items[{i}].id"
             if record["id"] not in every:
                 self.report("dangling-reference", at, record["id"], "provenance names no item with this id")

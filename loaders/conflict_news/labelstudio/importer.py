@@ -180,7 +180,7 @@ class ExportImporter:
             self.report(
                 "ls-no-adjudication",
                 f"{at}.annotations",
-                f"{len(converted)} annotations, {len(chosen)} marked ground truth: mark exactly one",
+                f"{len(converted)} annotations, {len(chosen)} marked ground truth: mark exactly one, or run conflict-news adjudicate",
                 raw.doc_id,
             )
         if not converted:

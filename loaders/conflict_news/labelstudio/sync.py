@@ -5,10 +5,13 @@ The SDK reads the API key from LABEL_STUDIO_API_KEY (a legacy token or a persona
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from ..core.store import dump_json, write_atomic
 from ..core.taxonomy import Taxonomy, load_taxonomy
@@ -59,6 +62,10 @@ def push_tasks(
     """Create the project (or update its settings), import the tasks it lacks and update those whose
     pushed data or pre-annotation changed (matched by doc_id, so pushing again never duplicates)."""
     ls = connect(url)
+    for task in tasks:
+        # What was pushed, so that a later push can tell a changed task from an unchanged one.
+        task["data"].pop("pushed_sha256", None)
+        task["data"]["pushed_sha256"] = hashlib.sha256(orjson.dumps(task, option=orjson.OPT_SORT_KEYS)).hexdigest()
     settings = project_settings(load_taxonomy(), overlap, review)
     present: dict[str, Any] = {}
     if project is None:
@@ -73,7 +80,7 @@ def push_tasks(
     updated = 0
     for task in tasks:
         old = present.get(task["data"]["doc_id"])
-        if old is None or old.data.get("pushed_sha256") == task["data"].get("pushed_sha256"):
+        if old is None or old.data.get("pushed_sha256") == task["data"]["pushed_sha256"]:
             continue
         if "predictions" not in task and old.data.get("text_sha256") == task["data"]["text_sha256"]:
             continue  # a push without a pre-annotation for it does not take back the one it has

@@ -6,7 +6,6 @@ its first mention.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -169,7 +168,7 @@ def model_version(ann: dict[str, Any]) -> str:
 
 def build_task(doc_id: str, text: str, prediction: dict[str, Any] | None) -> dict[str, Any]:
     """One task; its data keeps the pre-annotation's provenance (per item too), which the import needs to
-    tell who made what, and a fingerprint of what was pushed, which tells a later push what changed."""
+    tell who made what."""
     task: dict[str, Any] = {"data": {"doc_id": doc_id, "text": text, "text_sha256": hash_text(text)}}
     if prediction is not None:
         task["data"]["guidelines"] = prediction["provenance"]["guidelines"]
@@ -177,7 +176,6 @@ def build_task(doc_id: str, text: str, prediction: dict[str, Any] | None) -> dic
         task["predictions"] = [
             {"model_version": model_version(prediction), "score": 1.0, "result": build_result(prediction)}
         ]
-    task["data"]["pushed_sha256"] = hashlib.sha256(orjson.dumps(task, option=orjson.OPT_SORT_KEYS)).hexdigest()
     return task
 
 
