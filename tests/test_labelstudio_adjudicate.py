@@ -14,6 +14,7 @@ from conflict_news.core.store import annotation_path, dump_json, read_document
 from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.core.validate import check_document
 from conflict_news.labelstudio.adjudicate import adjudicate, write_gold
+from conflict_news.labelstudio.importer import ExportImporter
 from conflict_news.labelstudio.items import compare, precision_recall
 from conftest import BASE
 from ls_helpers import offline_export
@@ -106,3 +107,31 @@ def test_item_records_must_name_items_of_the_file_once(tmp_path: Path) -> None:
     assert [(i.code, i.path) for i in issues] == [
         ("duplicate-id", "$.provenance.items[1].id"), ("dangling-reference", "$.provenance.items[2].id")
     ]  # fmt: skip
+
+
+def test_item_records_survive_a_round_trip_and_name_whoever_changes_an_item(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    export, users = _double({1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}, change=True)
+    task = adjudicate(root, export, [], users).review[0]
+    reviewed = copy.deepcopy(task) | {
+        "annotations": [{"id": 9, "completed_by": 3, "result": task["predictions"][1]["result"]}]
+    }
+    gold = adjudicate(root, export, [reviewed], users).gold
+    assert write_gold(root, gold, overwrite_gold=True)[0] == ["toy-0001"]
+    adjudicated = read_document(root, "toy-0001").annotation["provenance"]["items"]
+    # Pushed again as the pre-annotation, corrected by c@: only the quote c@ changed is c@'s.
+    export = offline_export(root, "toy-0001")
+    for r in export[0]["annotations"][0]["result"]:
+        if r.get("id") == "q2" and r.get("from_name") == "quote_type":
+            r["value"]["choices"] = ["indirect"]
+    out = ExportImporter(root, "export.json", users={1: "c@example.org"}).run(export, overwrite_gold=True)
+    assert out.issues == []
+    records = out.annotations["toy-0001"]["provenance"]["items"]
+    assert [r for r in records if r["id"] != "q2"] == [r for r in adjudicated if r["id"] != "q2"]
+    assert next(r for r in records if r["id"] == "q2") == {
+        "id": "q2",
+        "annotators": ["c@example.org"],
+        "adjudicator": None,
+    }
+    assert next(r for r in records if r["id"] == "fig1")["adjudicator"] == "lead@example.org"
