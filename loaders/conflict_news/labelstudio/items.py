@@ -74,8 +74,12 @@ class Corrections:
 def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, int]]:
     """Per layer: items of `before` kept unchanged (accepted), kept with other attributes or links
     (changed), removed (deleted), and items of `after` that `before` lacks (added)."""
-    old, new = canonical_items(before), canonical_items(after)
     counts = {layer: dict.fromkeys(("accepted", "changed", "deleted", "added"), 0) for layer in LAYERS}
+    if before is after:  # a pre-annotation accepted as it came (importer.starting_point): nothing to match
+        for layer in LAYERS:
+            counts[layer]["accepted"] = len(after.get(layer, []))
+        return counts
+    old, new = canonical_items(before), canonical_items(after)
     for key, (_, body) in old.items():
         verdict = "deleted" if key not in new else "accepted" if new[key][1] == body else "changed"
         counts[key[0]][verdict] += 1
@@ -113,6 +117,10 @@ def item_provenance(
     gold's annotators); every other item, and every item taken over from a prediction, is `who`'s."""
     records = {r["id"]: r for r in (base_prov or {}).get("items", [])}
     gold_by = list((base_prov or {}).get("annotators", [])) if (base_prov or {}).get("kind") == "gold" else []
+    if base is layers:  # accepted as it came: every item keeps its record
+        ids = [item["id"] for layer in LAYERS for item in layers.get(layer, [])]
+        who_by = gold_by or [who]
+        return [records.get(i) or {"id": i, "annotators": who_by, "adjudicator": None} for i in ids]
     old = canonical_items(base or {})
     out = []
     for key, (item_id, body) in canonical_items(layers).items():
