@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,25 @@ def write_add_input(case: dict[str, Any], dest: Path) -> Path:
 def toy_root(tmp_path: Path) -> Path:
     """A writable copy of the valid toy corpus."""
     return materialize_case({}, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One real Label Studio server for the whole session (see labelstudio_server.py)."""
+    from labelstudio_server import start_server
+
+    server = start_server(tmp_path_factory.mktemp("label-studio-data"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ls(label_studio: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The SDK client of that server, with the key in the environment as the CLI reads it."""
+    from conflict_news.labelstudio.sync import connect
+
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
+    return connect(label_studio.url)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -49,6 +49,8 @@ def free_port() -> int:
 class Server:
     url: str
     token: str
+    email: str
+    password: str  # the lead's, for logging in through the browser
     process: subprocess.Popen[bytes]
     log: Path
 
@@ -63,12 +65,12 @@ class Server:
 
 def start_server(data_dir: Path, timeout: float = 300) -> Server:
     exe = ensure_env()
-    port, token = free_port(), secrets.token_hex(20)
+    port, token, password = free_port(), secrets.token_hex(20), secrets.token_hex(12)
     env = os.environ | {
         "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
         "LABEL_STUDIO_USERNAME": "lead@example.org",
-        "LABEL_STUDIO_PASSWORD": secrets.token_hex(12),
+        "LABEL_STUDIO_PASSWORD": password,
         "LABEL_STUDIO_USER_TOKEN": token,
     }
     log = data_dir / "server.log"
@@ -77,7 +79,8 @@ def start_server(data_dir: Path, timeout: float = 300) -> Server:
             [str(exe), "start", "--no-browser", "--port", str(port), "--internal-host", "127.0.0.1"],
             env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    server = Server(url=f"http://127.0.0.1:{port}", token=token, process=process, log=log)
+    server = Server(url=f"http://127.0.0.1:{port}", token=token, email="lead@example.org", password=password,
+                    process=process, log=log)  # fmt: skip
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

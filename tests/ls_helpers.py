@@ -24,7 +24,7 @@ LS_CASES = sorted(p.stem for p in LS_CASES_DIR.glob("*.json"))
 # Separators a space of the toy text may become: each starts and ends with whitespace, so no span
 # gains edge whitespace, and none is digits, so figure values still read the same.
 NOISE = (" ", "  ", "\t", "\r\n", "\r\n\r\n", " \U0001f1e6\U0001f1f6 ", " \U0001f680 ", " \u0642\u0627\u0644\u062a ",
-         " \u05e9\u05dc\u05d5\u05dd ", " q\u0301 ", " \u00a0 ", "\n\t ")  # fmt: skip
+         " \u05e9\u05dc\u05d5\u05dd ", " q\u0301 ", " \u00a0 ", "\n\t ", " \u041a\u0438\u0457\u0432 ")  # fmt: skip
 
 
 def offline_export(root: Path, doc_id: str) -> list[dict[str, Any]]:
@@ -33,7 +33,10 @@ def offline_export(root: Path, doc_id: str) -> list[dict[str, Any]]:
     assert raw.text is not None
     task = build_task(doc_id, raw.text, raw.annotation)
     result = copy.deepcopy(task["predictions"][0]["result"])
-    annotation = {"id": 1, "completed_by": 1, "was_cancelled": False, "ground_truth": False, "result": result}
+    # As in the full export: the parent prediction rides along, whole, with the annotation made from it.
+    prediction = {"id": 1, **copy.deepcopy(task["predictions"][0])}
+    annotation = {"id": 1, "completed_by": 1, "was_cancelled": False, "ground_truth": False, "result": result,
+                  "parent_prediction": 1, "prediction": prediction}  # fmt: skip
     return [{"id": 1, **task, "annotations": [annotation], "drafts": []}]
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import ijson
 import pytest
@@ -212,7 +214,19 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
                       "added": [], "removed": [], "changed": ["q1"]}  # fmt: skip
     written = read_document(root, "toy-0001").annotation
     assert written["quotes"][0]["type"] == "mixed"
-    assert written["provenance"] == {"kind": "gold", "annotators": ["label-studio-user-1"], "guidelines": "1.0"}
+    # Who made what, per item: the changed quote is the annotator's, every untouched item keeps the gold's name.
+    prov = written["provenance"]
+    assert (prov["kind"], prov["annotators"]) == ("gold", ["label-studio-user-1", "test suite"])
+    by = {r["id"]: r["annotators"] for r in prov["items"]}
+    assert by.pop("q1") == ["label-studio-user-1"]
+    assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q1"}
+    assert all(names == ["test suite"] for names in by.values())
+    assert report["corrections"]["overall"]["layers"]["quotes"] == {
+        "accepted": 1,
+        "changed": 1,
+        "deleted": 0,
+        "added": 0,
+    }
     assert list(iter_errors([root])) == []
     # Importing the same export again changes nothing, so nothing is written.
     assert main(["labelstudio", "import", str(export), "--root", str(root)]) == 0
@@ -246,7 +260,8 @@ def test_ground_truth_is_chosen_and_cancelled_and_drafts_are_ignored(tmp_path: P
     export.append({"id": 2, "data": export[0]["data"], "annotations": [skipped], "drafts": []})
     out = ExportImporter(BASE, "export.json", users={1: "a@example.org"}).run(export)
     assert out.issues == []
-    assert out.annotations["toy-0001"]["provenance"]["annotators"] == ["a@example.org"]
+    # The chosen annotation is the gold pre-annotation unchanged: the gold's authors stay its authors.
+    assert out.annotations["toy-0001"]["provenance"]["annotators"] == ["test suite"]
     assert {d.annotator for d in out.diffs} == {"a@example.org", "b@example.org"}
     assert out.unannotated == ["toy-0001"]  # the second task holds only a skip
 
@@ -406,3 +421,89 @@ def test_import_verb_passes_the_worker_count_on(tmp_path: Path, monkeypatch: pyt
     assert main(["labelstudio", "import", str(export), "--root", str(BASE), "--workers", "3"]) == 0
     assert main(["labelstudio", "import", str(export), "--root", str(BASE)]) == 0
     assert seen == [3, 0]
+
+
+def _rename_region(export: list[dict[str, Any]], old: str, new: str) -> None:
+    for r in export[0]["annotations"][0]["result"]:
+        for key in ("id", "from_id", "to_id"):
+            if r.get(key) == old:
+                r[key] = new
+
+
+@pytest.mark.parametrize("drawn", ["4bZ9qTs_x1", "-bZ9qTs_x1", "_bZ9qTs_x1"])
+def test_an_editor_id_outside_our_pattern_becomes_a_stable_one(drawn: str, tmp_path: Path) -> None:
+    """Label Studio's region ids may start with a digit, '-' or '_'; such an event still imports, and
+    under the same id on every pull, with every link to it following."""
+    reads = []
+    for _ in range(2):
+        export = offline_export(BASE, "toy-0001")
+        _rename_region(export, "ev2", drawn)
+        out = ExportImporter(BASE, "export.json").run(export, overwrite_gold=True)
+        assert out.issues == [], [str(i) for i in out.issues]
+        reads.append(out.annotations["toy-0001"])
+    first, again = reads
+    assert first == again
+    assert [e["id"] for e in first["events"]] == ["ev1", f"ls.{drawn}"]
+    assert first["events"][0]["relations"] == [{"type": "causes", "target": f"ls.{drawn}"}]
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    annotation_path(root, "toy-0001").write_bytes(dump_json(first))
+    assert list(iter_errors([root])) == []
+
+
+def test_region_ids_map_to_our_pattern_and_keep_ours() -> None:
+    from conflict_news.labelstudio.config import region_id
+
+    assert [region_id(i) for i in ("ev1", "ev1:arg0", "DhKmQ9wGyM", "9hKmQ9wGyM")] == [
+        "ev1", "ev1:arg0", "DhKmQ9wGyM", "ls.9hKmQ9wGyM"
+    ]  # fmt: skip
+    odd = region_id("a b/c")
+    assert odd == region_id("a b/c") and odd.startswith("ls.h") and odd != region_id("a b/d")
+
+
+def test_docs_list_the_keys_the_editor_gives() -> None:
+    from conflict_news.labelstudio.config import list_hotkeys
+
+    page = (REPO / "docs" / "labelstudio.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| \*\*(\S+)\*\* \| (\S+) \| (\S+) \|$", page, flags=re.M)
+    keys = list_hotkeys(CONFIG)
+    assert listed == keys
+    assert len({key for key, _, _ in keys}) == len(keys) == 33  # one control per key, and the editor's 33 keys used
+    assert {control for _, control, _ in keys} >= {"span", "modality", "polarity", "quote_type", "fig_bound"}
+
+
+def test_instructions_say_which_link_to_draw() -> None:
+    from conflict_news.labelstudio.config import build_instructions
+
+    html = build_instructions(load_taxonomy())
+    for needed in ("<b>speaker</b>: CUE &rarr; MENTION", "<b>quantifies</b>: FIGURE &rarr; EVENT",
+                   "<b>claimant</b>: FIGURE &rarr; MENTION", "<b>attacker</b>: EVENT &rarr; ARGUMENT", "<b>first</b>"):  # fmt: skip
+        assert needed in html, needed
+    assert "<script" not in html
+
+
+def test_each_field_shows_for_its_labels_only() -> None:
+    root = ElementTree.fromstring(CONFIG)
+    shown_for = {}
+    for view in root.iter("View"):
+        for control in view:
+            if control.get("perRegion") == "true":
+                shown_for[control.get("name")] = view.get("whenLabelValue")
+    assert shown_for["event_type"] == "EVENT" and shown_for["fig_value"] == "FIGURE"
+    assert shown_for["entity"] == "MENTION" and shown_for["loc_precision"] == "LOCATION,EVENT"
+    assert shown_for["time_anchor"] == "TIME,EVENT" and shown_for["quote_type"] == "CUE"
+    assert all(shown_for.values()) and len(shown_for) == 22
+    headed = [v for v in root.iter("View") if any(c.get("perRegion") for c in v)]
+    assert all(v[0].tag == "Header" for v in headed)  # every field under a visible heading
+
+
+def test_a_field_set_on_a_region_of_another_label_is_refused() -> None:
+    export = offline_export(BASE, "toy-0001")
+    result = export[0]["annotations"][0]["result"]
+    fig = next(r for r in result if r.get("id") == "fig1" and r["type"] == "labels")
+    result.append({"id": "fig1", "from_name": "modality", "to_name": "text", "type": "choices",
+                   "value": {**fig["value"], "choices": ["actual"]} | {"labels": None}})  # fmt: skip
+    del result[-1]["value"]["labels"]
+    out = ExportImporter(BASE, "export.json").run(export)
+    assert [(i.code, i.ann_id) for i in out.issues] == [("ls-orphan-attribute", "fig1")]
+    assert "modality belongs to EVENT regions, not FIGURE" in out.issues[0].message

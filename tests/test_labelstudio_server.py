@@ -4,36 +4,23 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conflict_news.__about__ import __version__
 from conflict_news.cli.main import main
 from conflict_news.core.store import list_doc_ids, read_document
 from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.labelstudio.agreement import compute_agreement
 from conflict_news.labelstudio.config import build_config
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter
-from conflict_news.labelstudio.sync import connect, push_tasks
+from conflict_news.labelstudio.sync import push_tasks
 from conflict_news.labelstudio.tasks import collect_tasks
 from conftest import BASE, REPO
-from labelstudio_server import Server, start_server
+from labelstudio_server import Server
 from ls_helpers import NOISE, noisy_copy
-
-
-@pytest.fixture(scope="session")
-def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("label-studio-data"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def ls(label_studio: Server, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
-    return connect(label_studio.url)
 
 
 def _accept_predictions(ls: Any, project: int, **extra: Any) -> None:
@@ -46,9 +33,9 @@ def _accept_predictions(ls: Any, project: int, **extra: Any) -> None:
 def _push(label_studio: Server, root: Path, title: str) -> int:
     tasks, issues = collect_tasks(root, "gold")
     assert issues == []
-    project, added = push_tasks(label_studio.url, tasks, None, title)
-    assert added == len(tasks)
-    return project
+    report = push_tasks(label_studio.url, tasks, None, title)
+    assert report.added == len(tasks)
+    return report.project
 
 
 def _assert_export_equals_gold(ls: Any, root: Path, project: int) -> list[dict[str, Any]]:
@@ -125,7 +112,7 @@ def test_push_and_pull_verbs(label_studio: Server, ls: Any, tmp_path: Path, caps
     project = int(capsys.readouterr().out)
     # Pushing again to the same project updates its config and adds no duplicate task.
     assert main(["labelstudio", "push", "--url", label_studio.url, "--root", str(root), "--project", str(project)]) == 0
-    assert "0 task(s) added" in capsys.readouterr().err
+    assert "0 task(s) added, 0 updated, 1 unchanged" in capsys.readouterr().err
     _accept_predictions(ls, project)
     before = (root / "annotations" / "toy-0001.json").read_bytes()
     out = tmp_path / "pulled.json"
@@ -167,8 +154,43 @@ def test_added_article_preannotated_round_trips(label_studio: Server, ls: Any, t
     assert predicted["events"] and predicted["figures"] and predicted["quotes"]
     tasks, issues = collect_tasks(root, str(predictions))
     assert issues == []
-    project, _ = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added")
+    project = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added").project
     _accept_predictions(ls, project)
     out = ExportImporter(root, "export.json").run(ls.projects.exports.as_json(project))
     assert out.issues == [], [str(i) for i in out.issues]
     assert {k: out.annotations[new_id][k] for k in LAYERS} == {k: predicted[k] for k in LAYERS}
+
+
+def test_push_serves_a_growing_corpus_and_updates_instead_of_duplicating(
+    label_studio: Server, ls: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Gold where there is gold, the pre-annotation where there is none; a changed document is updated."""
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    push = ["labelstudio", "push", "--url", label_studio.url, "--root", str(root)]
+    assert main([*push, "--title", "growing"]) == 0
+    project = int(capsys.readouterr().out)
+    article = tmp_path / "article.txt"
+    article.write_text("Ostrian drones struck the port of Veln on Sunday, officials said.\n", encoding="utf-8")
+    assert main(["add", str(article), "--root", str(root), "--publisher", "Fictional Wire"]) == 0
+    new_id = capsys.readouterr().out.strip()
+    predictions = tmp_path / "pred"
+    assert main(["preannotate", new_id, "--root", str(root), "--out", str(predictions)]) == 0
+    gold = json.loads((root / "annotations" / "toy-0001.json").read_text(encoding="utf-8"))
+    gold["quotes"][0]["type"] = "mixed"  # a correction to the gold since the first push
+    (root / "annotations" / "toy-0001.json").write_text(json.dumps(gold), encoding="utf-8")
+    assert main([*push, "--project", str(project), "--predictions", str(predictions)]) == 0
+    assert "1 task(s) added, 1 updated, 0 unchanged" in capsys.readouterr().err
+    tasks = {t.data["doc_id"]: t for t in ls.tasks.list(project=project, fields="all")}
+    assert sorted(tasks) == sorted([new_id, "toy-0001"])
+    assert [p.model_version for p in tasks["toy-0001"].predictions] == ["gold:test suite"]
+    quote_type = [r for r in tasks["toy-0001"].predictions[0].result if r.get("from_name") == "quote_type"]
+    assert quote_type[0]["value"]["choices"] == ["mixed"]
+    assert [p.model_version for p in tasks[new_id].predictions] == [
+        f"prediction:conflict-news preannotate {__version__}"
+    ]
+    # A push without a pre-annotation for the new document (still pending) keeps the one its task has.
+    assert main([*push, "--project", str(project)]) == 0
+    assert "0 task(s) added, 0 updated, 2 unchanged" in capsys.readouterr().err
+    tasks = {t.data["doc_id"]: t for t in ls.tasks.list(project=project, fields="all")}
+    assert len(tasks) == 2 and len(tasks[new_id].predictions) == 1

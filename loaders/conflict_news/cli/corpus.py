@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from .roots import add_root_option, corpus_root
+
 
 def _validate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
@@ -14,7 +16,8 @@ def _validate(args: argparse.Namespace) -> int:
     from ..core.validate import iter_errors
 
     with tqdm(unit="doc", desc="validate", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-        issues = list(iter_errors(args.paths or None, workers=args.workers, progress=bar.update))
+        paths = args.paths or [corpus_root(args, writes=False)]
+        issues = list(iter_errors(paths, workers=args.workers, progress=bar.update))
     if args.json:
         print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     for issue in issues:
@@ -28,7 +31,7 @@ def _stats(args: argparse.Namespace) -> int:
     from ..core.load import load_corpus
     from ..core.stats import compute_stats, format_stats
 
-    stats = compute_stats(load_corpus(args.root))
+    stats = compute_stats(load_corpus(corpus_root(args, writes=False)))
     print(json.dumps(stats, indent=2) if args.json else format_stats(stats), end="\n" if args.json else "")
     return 0
 
@@ -37,7 +40,7 @@ def _show(args: argparse.Namespace) -> int:
     from ..core.load import load_corpus
     from ..core.render import render_document
 
-    corpus = load_corpus(args.root)
+    corpus = load_corpus(corpus_root(args, writes=False))
     wanted = args.doc_ids or [doc.id for doc in corpus]
     unknown = [d for d in wanted if d not in {doc.id for doc in corpus}]
     if unknown:
@@ -50,7 +53,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def register(verbs: Any) -> None:
     p = verbs.add_parser("validate", help="check corpus roots or single files; exit 1 on any issue")
-    p.add_argument("paths", nargs="*", help="corpus roots or files (default: the shipped corpus)")
+    p.add_argument("paths", nargs="*", help="corpus roots or files (default: the corpus root, see ROOT)")
     p.add_argument("--json", action="store_true", help="print the issues as JSON on stdout")
     p.add_argument(
         "--workers", type=int, default=0, help="processes to use (default 0: every core for 2000+ documents)"
@@ -58,11 +61,11 @@ def register(verbs: Any) -> None:
     p.set_defaults(run=_validate)
 
     p = verbs.add_parser("stats", help="counts per layer and per type")
-    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    add_root_option(p)
     p.add_argument("--json", action="store_true", help="print the counts as JSON on stdout")
     p.set_defaults(run=_stats)
 
     p = verbs.add_parser("show", help="print documents with their annotations marked")
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to show (default: all)")
-    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    add_root_option(p)
     p.set_defaults(run=_show)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.articles import FIELDS
+from .roots import add_root_option, corpus_root
 
 # Help of the metadata options of `add` (one article only; a JSONL record carries the same keys).
 # What is not stated stays unknown (null), never guessed.
@@ -27,7 +28,7 @@ FIELD_CHOICES = {"distribution": ("full", "standoff")}
 def _add(args: argparse.Namespace) -> int:
     from ..grow.ingest import add_documents
 
-    root = Path(args.root)
+    root = corpus_root(args, writes=True)
     stated = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
     new_ids = add_documents(root, Path(args.source), stated, args.id)
     print("\n".join(new_ids))
@@ -36,11 +37,10 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _preannotate(args: argparse.Namespace) -> int:
-    from ..core.paths import locate_root
     from ..core.store import dump_json, write_atomic
     from ..grow.preannotate import preannotate_corpus
 
-    root = Path(args.root) if args.root else locate_root()
+    root = corpus_root(args, writes=False)
     results = preannotate_corpus(root, args.doc_ids, Path(args.out))
     existing = [str(path) for path in results if path.exists()]
     if existing:
@@ -54,9 +54,11 @@ def _preannotate(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from ..grow.evaluate import evaluate, format_markdown
+    from ..grow.evaluate import evaluate, format_markdown, text_root_of
 
-    result = evaluate(args.pred, args.gold, args.root)
+    # The texts are the gold's own root when it lies in one, else the root by the one rule.
+    root = args.root or text_root_of(Path(args.gold)) or corpus_root(args, writes=False)
+    result = evaluate(args.pred, args.gold, root)
     if result["unannotated"]:
         print(f"conflict-news evaluate: not scored, no gold yet: {', '.join(result['unannotated'])}", file=sys.stderr)
     print(json.dumps(result, indent=2) if args.json else format_markdown(result), end="\n" if args.json else "")
@@ -87,7 +89,7 @@ def register(verbs: Any) -> None:
 
     p = verbs.add_parser("add", help="add text or HTML articles (a file, a folder, or a JSONL file) to a corpus")
     p.add_argument("source", metavar="FILE", help="a .txt or .html file, a folder of them, or a .jsonl file")
-    p.add_argument("--root", default=".", help="corpus root to grow (default: the current folder)")
+    add_root_option(p)
     p.add_argument("--id", help="id of the new document (default: the next free cnc-NNNNNN)")
     for name in FIELDS:
         p.add_argument(f"--{name}", help=FIELD_HELP[name], choices=FIELD_CHOICES.get(name))
@@ -96,12 +98,12 @@ def register(verbs: Any) -> None:
     p = verbs.add_parser("preannotate", help="rule-based baseline annotation (provenance kind prediction)")
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to annotate (default: all)")
     p.add_argument("--out", required=True, help="output file (*.json, one document) or folder")
-    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    add_root_option(p)
     p.set_defaults(run=_preannotate)
 
     p = verbs.add_parser("evaluate", help="score predicted annotations against the gold (P/R/F1, attributes, links)")
     p.add_argument("pred", metavar="PRED", help="prediction file, folder of them, or corpus root")
     p.add_argument("gold", metavar="GOLD", help="gold annotation file, folder of them, or corpus root")
-    p.add_argument("--root", help="corpus root holding the texts (default: GOLD's root, else the shipped corpus)")
+    p.add_argument("--root", metavar="DIR", help="corpus root holding the texts (default: GOLD's root, else see ROOT)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON on stdout")
     p.set_defaults(run=_evaluate)

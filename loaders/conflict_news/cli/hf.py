@@ -10,11 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..core.paths import locate_root
-
-
-def _root(args: argparse.Namespace) -> Path:
-    return Path(args.root) if args.root else locate_root()
+from .roots import add_root_option, corpus_root
 
 
 def _needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -38,7 +34,7 @@ def _build(args: argparse.Namespace) -> int:
     from ..hf.build import build_data, release_dir
     from ..hf.card import write_card
 
-    root = _root(args)
+    root = corpus_root(args, writes=True)
     out = Path(args.out) if args.out else release_dir(root, args.flavor)
     shards = build_data(
         root,
@@ -57,7 +53,7 @@ def _build(args: argparse.Namespace) -> int:
 def _card(args: argparse.Namespace) -> int:
     from ..hf.card import render_card, write_card
 
-    root = _root(args)
+    root = corpus_root(args, writes=not args.check)
     if args.check:
         readme = root / "README.md"
         current = readme.exists() and readme.read_text(encoding="utf-8") == render_card(root)
@@ -87,7 +83,7 @@ def _rehydrate(args: argparse.Namespace) -> int:
 
 def register(verbs: Any) -> None:
     p = verbs.add_parser("build", help="compile the corpus into data/<config>/<split>-*.parquet and refresh the card")
-    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    add_root_option(p)
     p.add_argument("--max-shard-bytes", type=int, help="size bound of one shard (default 256 MiB)")
     p.add_argument(
         "--flavor", choices=("full", "standoff"), default="full", help="full: every text; standoff: withheld texts"
@@ -97,7 +93,7 @@ def register(verbs: Any) -> None:
     p.set_defaults(run=_needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")
-    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    add_root_option(p)
     p.add_argument("--check", action="store_true", help="only check; exit 1 if the card is out of date")
     p.set_defaults(run=_needs_hf(_card))
 

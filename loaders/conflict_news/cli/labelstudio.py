@@ -1,4 +1,4 @@
-"""CLI verbs for Label Studio (`labelstudio config|tasks|import|push|pull`) and `agreement`."""
+"""CLI verbs for Label Studio (`labelstudio config|tasks|import|push|pull`), `agreement` and `adjudicate`."""
 
 from __future__ import annotations
 
@@ -11,14 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import Issue
-from ..core.paths import locate_root
+from .roots import add_root_option, corpus_root
 
 if TYPE_CHECKING:
     from ..labelstudio.importer import ImportOutcome
-
-
-def _root(args: argparse.Namespace) -> Path:
-    return Path(args.root) if args.root else locate_root()
 
 
 def _fail(verb: str, issues: list[Issue]) -> int:
@@ -41,7 +37,7 @@ def _tasks(args: argparse.Namespace) -> int:
 
     # Spooled to a temporary file: nothing reaches stdout unless every document is clean.
     with tempfile.TemporaryFile() as spool:
-        issues = write_tasks(_root(args), args.predictions, spool, progress=sys.stderr.isatty())
+        issues = write_tasks(corpus_root(args, writes=False), args.predictions, spool, progress=sys.stderr.isatty())
         if issues:
             return _fail("labelstudio tasks", issues)
         spool.seek(0)
@@ -52,6 +48,7 @@ def _tasks(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path) -> int:
     from ..core.store import relative
     from ..labelstudio.importer import format_diffs
+    from ..labelstudio.items import format_corrections, summarize_corrections
 
     if out.issues:
         if args.json:
@@ -71,12 +68,17 @@ def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path)
                 }
                 for d in out.diffs
             ],
+            "corrections": summarize_corrections(out.corrections),
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(format_diffs(out.diffs), end="")
+        print(format_corrections(summarize_corrections(out.corrections)), end="")
     if out.unannotated:
         print(f"conflict-news {verb}: not annotated yet: {', '.join(out.unannotated)}", file=sys.stderr)
+    if args.report_only:
+        print(f"conflict-news {verb}: report only, nothing written", file=sys.stderr)
+        return 0
     written = ", ".join(relative(root, root / "annotations" / f"{d}.json") for d in out.written) or "nothing changed"
     print(f"conflict-news {verb}: {len(out.imported)} document(s) imported; written: {written}", file=sys.stderr)
     return 0
@@ -85,25 +87,26 @@ def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path)
 def _import(args: argparse.Namespace) -> int:
     from ..labelstudio.importer import import_export
 
-    root = _root(args)
-    return _report(
-        args,
-        "labelstudio import",
-        import_export(Path(args.export), root, args.overwrite_gold, workers=args.workers, progress=sys.stderr.isatty()),
-        root,
-    )
+    root = corpus_root(args, writes=not args.report_only)
+    out = import_export(Path(args.export), root, args.overwrite_gold, workers=args.workers,
+                        progress=sys.stderr.isatty(), report_only=args.report_only)  # fmt: skip
+    return _report(args, "labelstudio import", out, root)
 
 
 def _push(args: argparse.Namespace) -> int:
     from ..labelstudio.sync import push_tasks
     from ..labelstudio.tasks import collect_tasks
 
-    tasks, issues = collect_tasks(_root(args), args.predictions)
+    tasks, issues = collect_tasks(corpus_root(args, writes=False), args.predictions)
     if issues:
         return _fail("labelstudio push", issues)
-    project, added = push_tasks(args.url, tasks, args.project, args.title)
-    print(project)
-    print(f"conflict-news labelstudio push: project {project}, {added} task(s) added", file=sys.stderr)
+    report = push_tasks(args.url, tasks, args.project, args.title, args.overlap)
+    print(report.project)
+    print(
+        f"conflict-news labelstudio push: project {report.project}, {report.added} task(s) added, "
+        f"{report.updated} updated, {report.unchanged} unchanged",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -111,15 +114,15 @@ def _pull(args: argparse.Namespace) -> int:
     from ..labelstudio.importer import import_export
     from ..labelstudio.sync import pull_export
 
-    root, dest = _root(args), Path(args.out or f"labelstudio-project-{args.project}.json")
+    root, dest = (
+        corpus_root(args, writes=not args.report_only),
+        Path(args.out or f"labelstudio-project-{args.project}.json"),
+    )
     users = pull_export(args.url, args.project, dest)
     print(f"conflict-news labelstudio pull: export saved to {dest}", file=sys.stderr)
-    return _report(
-        args,
-        "labelstudio pull",
-        import_export(dest, root, args.overwrite_gold, users, workers=args.workers, progress=sys.stderr.isatty()),
-        root,
-    )
+    out = import_export(dest, root, args.overwrite_gold, users, workers=args.workers,
+                        progress=sys.stderr.isatty(), report_only=args.report_only)  # fmt: skip
+    return _report(args, "labelstudio pull", out, root)
 
 
 def _agreement(args: argparse.Namespace) -> int:
@@ -135,22 +138,63 @@ def _agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _adjudicate(args: argparse.Namespace) -> int:
+    from ..labelstudio.adjudicate import adjudicate, write_gold
+    from ..labelstudio.sync import fetch_export, push_tasks
+
+    root = corpus_root(args, writes=True)
+    export, users = fetch_export(args.url, args.project)
+    reviews = fetch_export(args.url, args.review_project)[0] if args.review_project else []
+    out = adjudicate(root, export, reviews, users, args.min_annotators)
+    written: list[str] = []
+    if not out.issues:
+        written, issues = write_gold(root, out.gold, args.overwrite_gold)
+        out.issues += issues
+    if out.issues:
+        return _fail("adjudicate", out.issues)
+    review_project = args.review_project
+    if out.review:
+        title = f"Conflict News Corpus: review of project {args.project}"
+        review_project = push_tasks(args.url, out.review, review_project, title, overlap=1, review=True).project
+    report = {"gold": sorted(out.gold), "written": written, "agreed_items": out.agreed, "conflicting_items": out.conflicts,
+              "sent_to_review": [t["data"]["doc_id"] for t in out.review], "review_project": review_project,
+              "waiting_for_annotators": out.waiting}  # fmt: skip
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for doc_id in sorted(out.agreed):
+            state = "gold" if doc_id in out.gold else "in review"
+            print(f"{doc_id}  agreed {out.agreed[doc_id]}  conflicting {out.conflicts[doc_id]}  {state}")
+    if review_project is not None:
+        print(f"conflict-news adjudicate: review project {review_project}", file=sys.stderr)
+    print(
+        f"conflict-news adjudicate: {len(out.gold)} document(s) adjudicated, {len(written)} written, "
+        f"{len(out.review)} sent to review, "
+        f"{len(out.waiting)} waiting for annotators",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def register(verbs: Any) -> None:
     ls = verbs.add_parser("labelstudio", help="Label Studio: labeling config, tasks, import, push, pull")
     sub = ls.add_subparsers(dest="ls_verb", required=True)
     p = sub.add_parser("config", help="print the labeling config XML generated from schema/taxonomy.json")
     p.set_defaults(run=_config)
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    common = add_root_option
 
     def predictions(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--predictions", default="gold", metavar="gold|none|PATH",
-                       help="pre-annotations: the gold files (default), none, or annotation files in our schema (a file or a folder)")  # fmt: skip
+        p.add_argument("--predictions", default="stored", metavar="stored|none|PATH",
+                       help="pre-annotation per document: its stored annotation file unless that is pending (default: "
+                            "gold where there is gold), none, or annotation files in our schema at PATH (a file or a "
+                            "folder), which override the stored ones for their documents")  # fmt: skip
 
     def importing(p: argparse.ArgumentParser) -> None:
         p.add_argument("--overwrite-gold", action="store_true", help="allow replacing gold annotation files")
-        p.add_argument("--json", action="store_true", help="print the diff report as JSON")
+        p.add_argument("--json", action="store_true", help="print the diff and corrections report as JSON")
+        p.add_argument("--report-only", action="store_true",
+                       help="check and report every annotator's work (diffs, corrections), write nothing")  # fmt: skip
         p.add_argument(
             "--workers", type=int, default=0, help="processes to use (default 0: every core for exports of 32 MiB+)"
         )
@@ -170,6 +214,8 @@ def register(verbs: Any) -> None:
     p.add_argument("--url", required=True, help="Label Studio base URL")
     p.add_argument("--project", type=int, help="existing project id (default: create one)")
     p.add_argument("--title", default="Conflict News Corpus", help="title of a new project")
+    p.add_argument("--overlap", type=int, metavar="K",
+                   help="annotators per task (Label Studio's maximum_annotations; a new project: 1)")  # fmt: skip
     common(p)
     predictions(p)
     p.set_defaults(run=_push)
@@ -180,6 +226,20 @@ def register(verbs: Any) -> None:
     common(p)
     importing(p)
     p.set_defaults(run=_pull)
+
+    p = verbs.add_parser(
+        "adjudicate",
+        help="gold from a double-annotated project: agreed items accepted, "
+        "conflicts sent to a review project, finished reviews imported (key: LABEL_STUDIO_API_KEY)",
+    )
+    p.add_argument("--url", required=True, help="Label Studio base URL")
+    p.add_argument("--project", type=int, required=True, help="the annotated project")
+    p.add_argument("--review-project", type=int, help="the review project (default: create one if needed)")
+    p.add_argument("--min-annotators", type=int, default=2, help="annotators a task needs before it is adjudicated")
+    p.add_argument("--overwrite-gold", action="store_true", help="allow replacing gold annotation files")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    common(p)
+    p.set_defaults(run=_adjudicate)
 
     p = verbs.add_parser("agreement", help="inter-annotator agreement on a Label Studio export")
     p.add_argument("export", metavar="EXPORT.json", help="a full JSON export whose tasks have several annotations")

@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from ..__about__ import __version__
 from ..core.errors import CorpusError, UsageError
 from . import corpus, grow, hf, labelstudio, release
+from .roots import ROOT_RULE
 
 # --help lists the verbs by who uses them; tests/test_cli.py checks that every verb is in one group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "reading the corpus": ("show", "stats", "validate", "verify", "cite", "diff", "rehydrate"),
-    "annotating": ("add", "preannotate", "labelstudio", "agreement", "evaluate"),
+    "annotating": ("add", "preannotate", "labelstudio", "agreement", "adjudicate", "evaluate"),
     "maintaining releases": ("build", "card", "manifest", "croissant", "release", "publish", "synth"),
 }
 # What a shell reports for a process ended by SIGPIPE (128 + 13): `conflict-news show | head`.
@@ -35,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conflict-news",
         usage="%(prog)s [-h] [--version] VERB ...",
-        description="Conflict News Corpus tools.",
+        description="Conflict News Corpus tools.\n\n" + textwrap.fill(f"ROOT: {ROOT_RULE}", width=100),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

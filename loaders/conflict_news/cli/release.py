@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..release.cite import FORMATS
+from .roots import add_root_option, corpus_root
 
 
 def _extras_missing(verb: str) -> bool:
@@ -30,7 +31,7 @@ def _release(args: argparse.Namespace) -> int:
         return 1
     from ..release.cut import cut_release
 
-    issues, plan = cut_release(Path(args.root), args.version, args.date)
+    issues, plan = cut_release(corpus_root(args, writes=True), args.version, args.date)
     for issue in issues:
         print(issue, file=sys.stderr)
     if plan is None:
@@ -49,7 +50,7 @@ def _croissant(args: argparse.Namespace) -> int:
         return 1
     from ..release.croissant import write_croissant
 
-    print(f"conflict-news croissant: wrote {write_croissant(Path(args.root))}", file=sys.stderr)
+    print(f"conflict-news croissant: wrote {write_croissant(corpus_root(args, writes=True))}", file=sys.stderr)
     return 0
 
 
@@ -78,10 +79,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..core.paths import locate_root
     from ..release.manifest import iter_manifest_errors
 
-    root = Path(args.root) if args.root else locate_root()
+    root = corpus_root(args, writes=False)
     issues = list(iter_manifest_errors(root))
     for issue in issues:
         print(issue, file=sys.stderr)
@@ -93,10 +93,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _manifest(args: argparse.Namespace) -> int:
-    from ..core.paths import locate_root
     from ..release.manifest import write_manifest
 
-    target = write_manifest(Path(args.root) if args.root else locate_root())
+    target = write_manifest(corpus_root(args, writes=True))
     print(f"conflict-news manifest: wrote {target}", file=sys.stderr)
     return 0
 
@@ -144,11 +143,11 @@ def register(verbs: Any) -> None:
     p.set_defaults(run=_diff)
 
     p = verbs.add_parser("verify", help="check shipped files against MANIFEST (a checkout or the installed package)")
-    p.add_argument("--root", help="corpus root (default: the installed package's data, or this checkout)")
+    add_root_option(p)
     p.set_defaults(run=_verify)
 
     p = verbs.add_parser("manifest", help="rewrite MANIFEST from the shipped files")
-    p.add_argument("--root", help="corpus root (default: this checkout)")
+    add_root_option(p)
     p.set_defaults(run=_manifest)
 
     p = verbs.add_parser("release", help="check everything, then write a release's files and print the tag to create")
@@ -158,7 +157,7 @@ def register(verbs: Any) -> None:
         help="the version to cut: the SemVer step that the changes since the last release require",
     )
     p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
-    p.add_argument("--root", default=".", help="the repository (default: the current folder)")
+    add_root_option(p)
     p.set_defaults(run=_release)
 
     p = verbs.add_parser("publish", help="upload a release to a Hugging Face dataset repository (huggingface_hub)")
@@ -186,5 +185,5 @@ def register(verbs: Any) -> None:
     p.set_defaults(run=_publish)
 
     p = verbs.add_parser("croissant", help="rewrite croissant.json (Croissant 1.1) from the Features and data/")
-    p.add_argument("--root", default=".", help="corpus root (default: the current folder)")
+    add_root_option(p)
     p.set_defaults(run=_croissant)

@@ -103,7 +103,19 @@ class AnnotationChecker:
         self.check_quotes()
         self.check_figures()
         self.check_duplicates()
+        self.check_item_provenance()
         return self.issues
+
+    def check_item_provenance(self) -> None:
+        every = set().union(*self.ids.values())
+        seen: set[str] = set()
+        for i, record in enumerate((self.ann.get("provenance") or {}).get("items", [])):
+            at = f"$.provenance.items[{i}].id"
+            if record["id"] not in every:
+                self.report("dangling-reference", at, record["id"], "provenance names no item with this id")
+            elif record["id"] in seen:
+                self.report("duplicate-id", at, record["id"], "provenance names this item twice")
+            seen.add(record["id"])
 
     def check_ids(self) -> None:
         seen: set[str] = set()

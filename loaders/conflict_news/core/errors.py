@@ -62,7 +62,7 @@ CODES: dict[str, str] = {
     "ls-span-inverted": "A Label Studio region's start is not before its end.",
     "ls-span-out-of-range": "A Label Studio region lies outside its task's text.",
     "ls-span-text-mismatch": "A Label Studio region's text, normalised, differs from the text its offsets cover.",
-    "ls-orphan-attribute": "A Label Studio per-region attribute belongs to no span region.",
+    "ls-orphan-attribute": "A Label Studio per-region attribute belongs to no span region, or to one of a label it does not apply to.",
     "ls-relation-dangling": "A Label Studio relation names a region that does not exist.",
     "ls-relation-role": "A Label Studio relation is unlabelled, bidirectional, repeated or links regions of the wrong kinds.",
     "ls-region-unlinked": "A Label Studio part region (argument, source, content, ...) has no owner link, or several.",

@@ -46,14 +46,18 @@ def _converter(tp: Any) -> Convert:
 
 
 @cache
-def _fields(cls: type) -> tuple[tuple[str, Convert], ...]:
+def _fields(cls: type) -> tuple[tuple[str, Convert, bool], ...]:
+    """(name, converter, whether a file may leave it out: it has a default in the model) per field."""
     hints = typing.get_type_hints(cls, vars(model))
-    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+    return tuple(
+        (f.name, _converter(hints[f.name]), f.default is not dataclasses.MISSING) for f in dataclasses.fields(cls)
+    )
 
 
 def build(cls: type[T], data: dict[str, Any]) -> T:
     """Build dataclass `cls` from its on-disk dict; the schema has checked the shape already."""
-    return cls(**{name: convert(data[name]) for name, convert in _fields(cls)})  # type: ignore[arg-type]
+    fields = _fields(cls)  # type: ignore[arg-type]
+    return cls(**{name: convert(data[name]) for name, convert, optional in fields if not optional or name in data})
 
 
 def load_document(root: Path, doc_id: str) -> model.Document:

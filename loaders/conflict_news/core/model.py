@@ -157,10 +157,18 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ItemProvenance:
+    id: str
+    annotators: tuple[str, ...]
+    adjudicator: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Provenance:
     kind: str
     annotators: tuple[str, ...]
     guidelines: str
+    items: tuple[ItemProvenance, ...] = ()  # optional on disk: files may name annotators per file only
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,4 +1,5 @@
-"""Where the corpus lives: inside an installed wheel, or at the root of a source checkout."""
+"""Where the corpus lives: the root a command works on (find_root), and the shipped corpus inside an
+installed wheel or at the root of a source checkout (locate_root)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,17 @@ def locate_root() -> Path:
         return _PACKAGED
     # Source checkout or editable install: this module sits at <root>/loaders/conflict_news/core.
     return Path(__file__).resolve().parents[3]
+
+
+def is_corpus_root(folder: Path) -> bool:
+    return (folder / "corpus").is_dir() and (folder / "annotations").is_dir()
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above `start` (default: the current folder) that holds corpus/ and
+    annotations/, as git finds .git; None when there is none."""
+    here = (start or Path.cwd()).resolve()
+    return next((folder for folder in (here, *here.parents) if is_corpus_root(folder)), None)
 
 
 def locate_schema_dir() -> Path:

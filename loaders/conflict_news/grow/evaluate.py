@@ -256,12 +256,12 @@ def collect_files(path: Path) -> Side:
     return Side({p.stem: p for p in sorted(folder.glob("*.json"))})
 
 
-def text_root_of(gold: Path) -> Path:
-    """The corpus root whose texts the gold annotates: the gold itself, the root holding it, or the shipped one."""
+def text_root_of(gold: Path) -> Path | None:
+    """The corpus root whose texts the gold annotates: the gold itself or the root holding it."""
     for candidate in (gold, gold.parent, gold.parent.parent):
         if (candidate / "corpus").is_dir():
             return candidate
-    return locate_root()
+    return None
 
 
 def read_side(side: Side, root: Path, label: str) -> tuple[dict[str, dict[str, Any]], list[Issue]]:
@@ -288,7 +288,7 @@ def evaluate(pred: Path | str, gold: Path | str, root: Path | str | None = None)
     gold is still the placeholder `add` writes are not scored and are listed under "unannotated".
     """
     pred, gold = Path(pred), Path(gold)
-    text_root = Path(root) if root is not None else text_root_of(gold)
+    text_root = Path(root) if root is not None else (text_root_of(gold) or locate_root())
     gold_side = collect_files(gold)
     if gold.resolve() == text_root.resolve():
         # A gold corpus root: every document must validate, annotated or not.

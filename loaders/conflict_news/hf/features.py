@@ -164,7 +164,12 @@ def build_features(config: str, tax: Taxonomy | None = None) -> Features:
                     **doc_id,
                     "text": _string(),
                     "metadata": metadata_fields(),
-                    "provenance": {"kind": _string(), "annotators": List(_string()), "guidelines": _string()},
+                    "provenance": {
+                        "kind": _string(),
+                        "annotators": List(_string()),
+                        "guidelines": _string(),
+                        "items": List({"id": _string(), "annotators": List(_string()), "adjudicator": _string()}),
+                    },
                     "entities": List(entity_fields(tax)),
                     "events": List(event_fields(tax)),
                     "quotes": List(quote_fields(tax)),

@@ -38,6 +38,8 @@ def make_rows(doc_id: str, text: str, metadata: dict[str, Any], ann: dict[str, A
         "quotes": [{**q, "figures": in_quote.get(q["id"], [])} for q in ann["quotes"]],
         "figures": ann["figures"],
     }  # fmt: skip
-    document = {"doc_id": doc_id, "text": text, "metadata": metadata, "provenance": ann["provenance"], **layers}
+    # Per-item provenance is optional on disk (annotation schema 1.1); a file without it has none.
+    provenance = {**ann["provenance"], "items": ann["provenance"].get("items", [])}
+    document = {"doc_id": doc_id, "text": text, "metadata": metadata, "provenance": provenance, **layers}
     flat = {layer: [{"doc_id": doc_id, **item} for item in layers[layer]] for layer in LAYERS}
     return {"documents": [document], **flat, "spans_bio": bio_rows(doc_id, text, ann)}

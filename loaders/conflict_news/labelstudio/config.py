@@ -9,18 +9,43 @@ the region's id). Region ids (docs/labelstudio.md):
 - spans without ids of their own get `<owner id>:<part>` (a colon never occurs in our ids, so a derived
   id cannot collide with a real one): `ev1:arg0`, `ev1:loc`, `ev1:time`, `ent-x:m0`, `q1:src`, `q1:c0`,
   `fig1:approx`, `fig1:counted`. The number after arg/m/c keeps the list order through a round trip.
+- regions drawn in the editor get Label Studio's random ids (10 characters of `A-Za-z0-9_-`); one that
+  does not fit our id pattern is read as `ls.<its id>` (region_id), the same id on every pull.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
-from xml.sax.saxutils import quoteattr
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape, quoteattr
 
 from ..core.taxonomy import Taxonomy
 
 SPAN = "span"
 TEXT = "text"
 SEP = ":"
+# schema/annotation.schema.json's id pattern, and the characters Label Studio's region ids use.
+_OUR_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+_ID_CHARACTERS = re.compile(r"[A-Za-z0-9_.-]+")
+# A dot never occurs in an editor-made id, so `ls.` + such an id cannot be another region's id.
+DRAWN_PREFIX = "ls."
+
+
+def region_id(raw: object) -> str:
+    """The id a Label Studio region id stands for: itself when it fits our id pattern (or is a derived
+    `owner:part` id), else the same id on every read, e.g. `-4bZ9qTs_x` -> `ls.-4bZ9qTs_x`.
+
+    A region id is never renamed in the editor, so a pure function of it keeps an event drawn there
+    under one id pull after pull."""
+    rid = str(raw)
+    if SEP in rid or _OUR_ID.fullmatch(rid):
+        return rid
+    if _ID_CHARACTERS.fullmatch(rid):
+        return DRAWN_PREFIX + rid
+    return f"{DRAWN_PREFIX}h{hashlib.sha256(rid.encode()).hexdigest()[:16]}"  # any other id some tool sent
+
 
 # Span labels and the annotation part each one stands for.
 LABELS: dict[str, tuple[str, str]] = {
@@ -59,46 +84,71 @@ FIXED_RELATIONS: dict[str, tuple[str, str]] = {
 class Attribute:
     name: str  # the control's name, i.e. the result's from_name
     kind: str  # the result type: choices, number or textarea
-    label: str | None  # the region label it is shown for (None: several)
+    labels: tuple[str, ...]  # the region labels it belongs to
+    heading: str  # what the side panel calls it
     choices: tuple[str, ...] = ()
 
 
 def list_attributes(tax: Taxonomy) -> tuple[Attribute, ...]:
-    def choices(name: str, label: str | None, values: tuple[str, ...]) -> Attribute:
-        return Attribute(name=name, kind="choices", label=label, choices=values)
+    """Every per-region field, in the order the editor hands out hotkeys (see build_config)."""
 
-    def textarea(name: str, label: str | None) -> Attribute:
-        return Attribute(name=name, kind="textarea", label=label)
+    def choices(name: str, labels: tuple[str, ...], heading: str, values: tuple[str, ...]) -> Attribute:
+        return Attribute(name=name, kind="choices", labels=labels, heading=heading, choices=values)
 
-    def number(name: str) -> Attribute:
-        return Attribute(name=name, kind="number", label="FIGURE")
+    def textarea(name: str, labels: tuple[str, ...], heading: str) -> Attribute:
+        return Attribute(name=name, kind="textarea", labels=labels, heading=heading)
 
-    # Location and time attributes sit on the LOCATION/TIME region, or on the EVENT region when the
-    # text does not name the place or time (span null), hence label None.
+    def number(name: str, heading: str) -> Attribute:
+        return Attribute(name=name, kind="number", labels=("FIGURE",), heading=heading)
+
+    event, mention, figure = ("EVENT",), ("MENTION",), ("FIGURE",)
+    # Location and time fields sit on the LOCATION/TIME region, or on the EVENT region when the text
+    # does not name the place or time (span null).
+    place, time = ("LOCATION", "EVENT"), ("TIME", "EVENT")
     return (
-        choices("event_type", "EVENT", tuple(tax.event_types)),
-        choices("modality", "EVENT", tax.modalities),
-        choices("polarity", "EVENT", ("positive", "negative")),
-        textarea("entity", "MENTION"),
-        textarea("entity_name", "MENTION"),
-        choices("entity_type", "MENTION", tax.entity_types),
-        textarea("entity_wikidata", "MENTION"),
-        textarea("loc_name", None),
-        textarea("loc_country", None),
-        textarea("loc_wikidata", None),
-        choices("loc_precision", None, tax.location_precision),
-        textarea("time_start", None),
-        textarea("time_end", None),
-        choices("time_precision", None, tax.time_precision),
-        choices("time_anchor", None, tax.time_anchors),
-        choices("quote_type", "CUE", tax.quote_types),
-        number("fig_value"),
-        number("fig_lower"),
-        number("fig_upper"),
-        choices("fig_bound", "FIGURE", tax.figure_bounds),
-        choices("fig_property", "FIGURE", tax.figure_properties),
-        textarea("fig_counted", "FIGURE"),
+        # Short lists first: the editor gives the first 33 keys (labels included) in this order.
+        choices("modality", event, "Modality", tax.modalities),
+        choices("polarity", event, "Polarity", ("positive", "negative")),
+        choices("quote_type", ("CUE",), "Quote type", tax.quote_types),
+        choices("fig_bound", figure, "Bound", tax.figure_bounds),
+        choices("loc_precision", place, "Location precision", tax.location_precision),
+        choices("event_type", event, "Event type", tuple(tax.event_types)),
+        textarea("entity", mention, "Entity id (the same id on every mention of one entity)"),
+        textarea("entity_name", mention, "Entity name (once per entity)"),
+        choices("entity_type", mention, "Entity type (once per entity)", tax.entity_types),
+        textarea("entity_wikidata", mention, "Entity Wikidata id (Q...)"),
+        number("fig_value", "Value (the number as stated; empty for a range)"),
+        number("fig_lower", "Lower bound (empty: unbounded)"),
+        number("fig_upper", "Upper bound (empty: unbounded)"),
+        choices("fig_property", figure, "Property (what happened to the counted things)", tax.figure_properties),
+        textarea("fig_counted", figure, "Counted (plural noun, e.g. drones)"),
+        textarea("loc_name", place, "Location name"),
+        textarea("loc_country", place, "Location country (ISO code, e.g. UA)"),
+        textarea("loc_wikidata", place, "Location Wikidata id (Q...)"),
+        textarea("time_start", time, "Time start (YYYY, YYYY-MM or YYYY-MM-DD)"),
+        textarea("time_end", time, "Time end (YYYY, YYYY-MM or YYYY-MM-DD)"),
+        choices("time_precision", time, "Time precision", tax.time_precision),
+        choices("time_anchor", time, "Time anchor (what a relative expression counts from)", tax.time_anchors),
     )
+
+
+# What each fixed link means, for the side panel and the instructions; roles and event relations are
+# described from the taxonomy.
+LINK_HELP: dict[str, str] = {
+    "refers_to": "the argument refers to this entity: draw it to the entity's FIRST mention",
+    "affiliation": "this entity belongs to or acts for that one: first mention to first mention",
+    "location": "where the event happens",
+    "time": "when the event happens",
+    "source": "the phrase naming who speaks",
+    "content": "what is said (one link per content span)",
+    "speaker": "who speaks: draw it to the speaker entity's FIRST mention",
+    "reports": "the quote asserts this event",
+    "approx": "the words that make the figure inexact",
+    "counted": "the words naming what is counted",
+    "quantifies": "the event the figure counts",
+    "claimant": "who states the figure: draw it to the entity's FIRST mention",
+    "in_quote": "the quote whose content holds the figure (to the quote's CUE)",
+}
 
 
 def list_relations(tax: Taxonomy) -> dict[str, tuple[str, str]]:
@@ -111,38 +161,138 @@ def list_relations(tax: Taxonomy) -> dict[str, tuple[str, str]]:
     return relations | FIXED_RELATIONS
 
 
-def build_config(tax: Taxonomy) -> str:
-    """The labeling config XML."""
-    lines = [
-        "<View>",
-        # pre-wrap keeps runs of spaces visible, so what annotators select is what the offsets say.
-        "  <Style>.htx-text { white-space: pre-wrap; }</Style>",
-        '  <Header value="Document $doc_id"/>',
-        f'  <Labels name="{SPAN}" toName="{TEXT}" choice="single" showInline="true">',
-    ]
+def describe_link(tax: Taxonomy, label: str) -> str:
+    if label in tax.roles:
+        return f"argument role: {tax.raw['roles'][label]}"
+    if label in tax.event_relations:
+        return f"event relation: {tax.raw['event_relations'][label]}"
+    return LINK_HELP[label]
+
+
+# Relation labels are drawn over the text and no setting of 1.23.2 moves or hides them (only the
+# Relations tab's eye button hides all arrows): keep them small and faint unless the relation is
+# highlighted (hovering its row in the Relations tab), and leave room between lines. The editor passes
+# this CSS through an HTML sanitiser that cuts it at the first `>` or quote, so the selectors use neither.
+# pre-wrap keeps runs of spaces visible, so what annotators select is what the offsets say.
+_STYLE = """
+    .lsf-htx-richtext { white-space: pre-wrap; line-height: 2.6; }
+    .relations-overlay g[transform] { opacity: 0.3; }
+    .relations-overlay g[transform] text { font-size: 9px !important; }
+    .relations-overlay [class*=highlighted] g[transform] { opacity: 1; }
+    .cnc-panel { position: sticky; top: 0; max-height: 92vh; overflow-y: auto; }
+"""
+_PANEL_NOTE = "Select a region to see its fields here; draw links with the relation tool (see Instructions)."
+
+
+def _h(value: str, size: int = 5) -> str:
+    return f'<Header value={quoteattr(value)} size="{size}"/>'
+
+
+def _control(attr: Attribute) -> list[str]:
+    common = f'name="{attr.name}" toName="{TEXT}" perRegion="true"'
+    if attr.kind == "choices":
+        return [f'<Choices {common} choice="single" showInline="true">',
+                *(f"  <Choice value={quoteattr(v)}/>" for v in attr.choices), "</Choices>"]  # fmt: skip
+    if attr.kind == "number":
+        # No step: the editor rounds to multiples of step when one is set.
+        return [f"<Number {common}/>"]
+    return [f'<TextArea {common} editable="true" maxSubmissions="1" rows="1"/>']
+
+
+def _block(labels: tuple[str, ...], order: int, body: list[str]) -> list[str]:
+    # The panel is a flex column: `order` shows blocks in reading order while the XML keeps the
+    # controls in hotkey order.
+    return [f'<View visibleWhen="region-selected" whenTagName="{SPAN}" whenLabelValue="{",".join(labels)}" '
+            f'style="order: {order}; margin-bottom: 6px;">', *("  " + line for line in body), "</View>"]  # fmt: skip
+
+
+# Panel order of each attribute's block.
+_ORDER = {"event_type": 1, "modality": 2, "polarity": 2, "quote_type": 3, "entity": 4, "entity_name": 4,
+          "entity_type": 4, "entity_wikidata": 4, "fig_value": 5, "fig_lower": 5, "fig_upper": 5, "fig_bound": 6,
+          "fig_property": 7, "fig_counted": 7, "loc_name": 8, "loc_country": 8, "loc_wikidata": 8,
+          "loc_precision": 9, "time_start": 10, "time_end": 10, "time_precision": 11, "time_anchor": 11}  # fmt: skip
+
+
+def links_from(tax: Taxonomy, label: str) -> list[tuple[str, str]]:
+    """(relation label, target label) of every link drawn from a region with `label`."""
+    return [(name, ends[1]) for name, ends in list_relations(tax).items() if ends[0] == label]
+
+
+def build_config(tax: Taxonomy, review: bool = False) -> str:
+    """The labeling config XML: the text with the region labels on the left, a side panel on the right
+    showing the selected region's fields (only those of its label, each under a heading) and the links
+    to draw from it. A review project's config also names the versions and the conflicts to settle."""
+    lines = ["<View>", f"<Style>{_STYLE}</Style>", '<View style="display: flex; align-items: flex-start; gap: 16px;">',
+             '<View style="flex: 0 0 60%; max-width: 60%;">', _h("Document $doc_id", 4)]  # fmt: skip
+    if review:
+        lines += [_h("Review: the versions of $annotators are the tabs above; start from one, settle these, submit", 5),
+                  _h("$conflicts", 6)]  # fmt: skip
     lines += [
-        f"    <Label value={quoteattr(v)} background={quoteattr(c)} hint={quoteattr(h)}/>"
-        for v, (c, h) in LABELS.items()
+             _h("Region type (key shown on each button): press it, then select the words", 6),
+             f'<Labels name="{SPAN}" toName="{TEXT}" choice="single" showInline="true">']  # fmt: skip
+    lines += [
+        f"  <Label value={quoteattr(v)} background={quoteattr(c)} hint={quoteattr(h)}/>" for v, (c, h) in LABELS.items()
     ]
     # granularity="symbol": word granularity trims and snaps selections, which would move offsets.
-    lines += ["  </Labels>", f'  <Text name="{TEXT}" value="$text" granularity="symbol" saveTextResult="yes"/>']
-    # choice="multiple": the editor keeps one relation per region pair, so two links become two labels.
-    lines.append('  <Relations choice="multiple">')
-    lines += [f"    <Relation value={quoteattr(name)}/>" for name in list_relations(tax)]
-    lines += ["  </Relations>", '  <View visibleWhen="region-selected">']
+    lines += ["</Labels>", f'<Text name="{TEXT}" value="$text" granularity="symbol" saveTextResult="yes"/>', "</View>",
+              '<View className="cnc-panel" style="flex: 1 1 auto; min-width: 0; display: flex; flex-direction: column; '
+              'border-left: 2px solid #ccc; padding-left: 12px;">',
+              '<View visibleWhen="no-region-selected" style="order: 0;">', "  " + _h(_PANEL_NOTE, 6), "</View>"]  # fmt: skip
     for attr in list_attributes(tax):
-        when = f' whenLabelValue="{attr.label}"' if attr.label else ""
-        common = f'name="{attr.name}" toName="{TEXT}" perRegion="true" visibleWhen="region-selected"{when}'
-        if attr.kind == "choices":
-            lines.append(f'    <Choices {common} choice="single" showInline="true">')
-            lines += [f"      <Choice value={quoteattr(v)}/>" for v in attr.choices]
-            lines.append("    </Choices>")
-        elif attr.kind == "number":
-            # No step: the editor rounds to multiples of step when one is set.
-            lines.append(f'    <Number {common} placeholder="{attr.name}"/>')
-        else:
-            lines.append(
-                f'    <TextArea {common} editable="true" maxSubmissions="1" rows="1" placeholder="{attr.name}"/>'
-            )
-    lines += ["  </View>", "</View>"]
+        lines += _block(attr.labels, _ORDER[attr.name], [_h(attr.heading), *_control(attr)])
+    for label in LABELS:
+        links = links_from(tax, label)
+        body = [_h(f"Links from this {label} (relation tool, then the label)", 6)]
+        body += [_h(f"{name} -> {target}: {describe_link(tax, name)}", 6) for name, target in links]
+        if not links:
+            owners = sorted({f"{ends[0]} ({name})" for name, ends in list_relations(tax).items() if ends[1] == label})
+            body = [_h(f"{label}: no fields; it is linked from its " + " or ".join(owners), 6)]
+        lines += _block((label,), 20, body)
+    # choice="multiple": the editor keeps one relation per region pair, so two links become two labels.
+    lines += ["</View>", "</View>", '<Relations choice="multiple">']
+    lines += [f"  <Relation value={quoteattr(name)}/>" for name in list_relations(tax)]
+    lines += ["</Relations>", "</View>"]
     return "\n".join(lines) + "\n"
+
+
+# The keys the editor (1.23.2, Annotation.js + Hotkey.makeComb) hands out, in config order, to every
+# Label, Choice and Number without a hotkey of its own; none are left after the 33rd.
+HOTKEY_SEQUENCE = "1234567890qwetasdfgzxcvbyiopjklnm"
+
+
+def list_hotkeys(config: str) -> list[tuple[str, str, str]]:
+    """(key, control, value) for every control the editor gives a key, as it does."""
+    keyed = []
+    for element in ElementTree.fromstring(config).iter():
+        if element.tag == "Label":
+            keyed.append((SPAN, element.get("value", "")))
+        elif element.tag == "Choices":
+            keyed += [(element.get("name", ""), c.get("value", "")) for c in element.iter("Choice")]
+        elif element.tag == "Number":
+            keyed.append((element.get("name", ""), "+1"))
+    return [(key, control, value) for key, (control, value) in zip(HOTKEY_SEQUENCE, keyed, strict=False)]
+
+
+def build_instructions(tax: Taxonomy) -> str:
+    """The project instructions (HTML) Label Studio shows to annotators entering the labelling stream."""
+    parts = ["<h2>Conflict News Corpus: how to annotate</h2>",
+             "<p>Follow annotations/GUIDELINES.md. Pick a region type (its key is on its button), select the words, "
+             "then click the region to fill in its fields in the panel beside the text. Offsets are exact: do not "
+             "include spaces at a region's edges.</p>", "<h3>Region types</h3><ul>"]  # fmt: skip
+    parts += [f"<li><b>{escape(label)}</b>: {escape(hint)}</li>" for label, (_, hint) in LABELS.items()]
+    parts += [
+        "</ul><h3>Links</h3><p>Select the first region, press <b>Create relation</b> (Alt+R), click the "
+        "second region, then give the relation its label in the Relations tab. A link always goes from the "
+        "owner to the part; a link to an entity always goes to the entity's <b>first</b> mention.</p><ul>"
+    ]
+    parts += [f"<li><b>{escape(name)}</b>: {escape(a)} &rarr; {escape(b)}, {escape(describe_link(tax, name))}</li>"
+              for name, (a, b) in list_relations(tax).items()]  # fmt: skip
+    parts += ["</ul><p>Speaker: CUE &rarr; MENTION (<i>speaker</i>). Argument roles: EVENT &rarr; ARGUMENT, the role "
+              "is the label; then ARGUMENT &rarr; MENTION (<i>refers_to</i>). Figure to event: FIGURE &rarr; EVENT "
+              "(<i>quantifies</i>). Claimant: FIGURE &rarr; MENTION (<i>claimant</i>).</p>",
+              "<h3>Keys</h3><p>Keys of fields that are not shown still act on the selected region: press a field's "
+              "key only while its field is in the panel.</p><ul>"]  # fmt: skip
+    parts += [f"<li><b>{key}</b>: {escape(control)} = {escape(value)}</li>" for key, control, value in
+              list_hotkeys(build_config(tax))]  # fmt: skip
+    parts.append("</ul>")
+    return "".join(parts)

@@ -2,9 +2,14 @@
 
 Per task, the annotation marked ground_truth is the one imported; a task with a single (not
 cancelled) annotation needs no mark. Several annotators and no ground truth is an error: choosing
-one silently would lose the others' work. Drafts and cancelled (skipped) annotations are never
-imported. Nothing is written unless every task of the export is clean, and an existing gold file is
-only replaced when the caller says so.
+one silently would lose the others' work (`conflict-news adjudicate` resolves them). Drafts and
+cancelled (skipped) annotations are never imported. Nothing is written unless every task of the
+export is clean, and an existing gold file is only replaced when the caller says so.
+
+Every annotation is also compared with the pre-annotation it started from (its parent prediction,
+which the full export carries): what the annotator accepted, changed, deleted and added (items.py).
+The imported file says who made each item: an item the annotator left as it was keeps the record it
+came with (the pushed provenance travels in the task's data), every other item is the annotator's.
 
 A file export is read one task at a time (ijson), and the annotations to write wait in a spool file
 until every task has been checked: an export of 100 000 tasks is ~15 GB of JSON, which parsed whole
@@ -33,6 +38,7 @@ from ..core.store import RawDocument, annotation_path, dump_json, read_document,
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document
+from .items import Corrections, compare, file_provenance, item_provenance
 from .rebuild import LayerBuilder
 from .regions import ResultReader
 
@@ -61,6 +67,7 @@ class ImportOutcome:
     issues: list[Issue] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     unannotated: list[str] = field(default_factory=list)  # tasks with only drafts, skips or nothing
+    corrections: list[Corrections] = field(default_factory=list)  # one per clean annotation
 
 
 def name_annotator(annotation: dict[str, Any], users: dict[int, str]) -> str:
@@ -114,6 +121,7 @@ class ExportImporter:
         self.tax = tax or load_taxonomy()
         self.out = ImportOutcome()
         self.overwrite_gold = False
+        self.report_only = False  # check and report every annotation; choose and write none
 
     def report(self, code: str, path: str, message: str, ann_id: str | None = None) -> None:
         self.out.issues.append(Issue(code=code, file=self.file, path=path, ann_id=ann_id, message=message))
@@ -138,6 +146,7 @@ class ExportImporter:
         self.out.diffs += part.diffs
         self.out.imported += part.imported
         self.out.unannotated += part.unannotated
+        self.out.corrections += part.corrections
 
     def import_task(self, task: dict[str, Any], at: str) -> None:
         doc_id, text = task["data"].get("doc_id"), task["data"].get("text")
@@ -155,26 +164,43 @@ class ExportImporter:
             self.out.issues.extend(issues)
             who = name_annotator(annotation, self.users)
             self.out.diffs.extend(diff_layers(raw.doc_id, who, raw.annotation, layers))
+            if not issues:
+                base, started = starting_point(annotation, layers, text, self.tax)
+                counts = compare(base or {}, layers)
+                self.out.corrections.append(
+                    Corrections(doc_id=raw.doc_id, annotator=who, started_from=started, counts=counts)
+                )
             converted.append((bool(issues), annotation, who, layers))
+        if self.report_only:
+            if not converted:
+                self.out.unannotated.append(raw.doc_id)
+            return
         chosen = [c for c in converted if c[1].get("ground_truth")] if len(converted) > 1 else converted
         if len(chosen) > 1 or (converted and not chosen):
             self.report(
                 "ls-no-adjudication",
                 f"{at}.annotations",
-                f"{len(converted)} annotations, {len(chosen)} marked ground truth: mark exactly one",
+                f"{len(converted)} annotations, {len(chosen)} marked ground truth: mark exactly one, or run conflict-news adjudicate",
                 raw.doc_id,
             )
         if not converted:
             self.out.unannotated.append(raw.doc_id)
         if len(chosen) != 1:
             return
-        broken, _, who, layers = chosen[0]
+        broken, annotation, who, layers = chosen[0]
         if broken:  # already reported; validating a half-read annotation would only echo those issues
             return
         old_prov = (raw.annotation or {}).get("provenance", {})
         guidelines = task["data"].get("guidelines") or old_prov.get("guidelines") or "1.0"
+        base, started = starting_point(annotation, layers, text, self.tax)
+        # Started from the pushed pre-annotation: its provenance came along in the task's data; else the
+        # annotation was made beside the stored file, whose provenance is the one to keep.
+        if started and isinstance(task["data"].get("provenance"), dict):
+            items = item_provenance(layers, who, base, task["data"]["provenance"])
+        else:
+            items = item_provenance(layers, who, raw.annotation, old_prov)
         ann = {"schema_version": "1.0", "doc_id": raw.doc_id, "text_sha256": hash_text(text),
-               "provenance": {"kind": "gold", "annotators": [who], "guidelines": guidelines}, **layers}  # fmt: skip
+               "provenance": file_provenance(guidelines, items, who), **layers}  # fmt: skip
         candidate = RawDocument(doc_id=raw.doc_id, text=text, metadata=raw.metadata, annotation=ann)
         issues = check_document(self.root, candidate, self.tax)
         if issues:  # a broken change is reported as broken, whether or not it touches gold
@@ -193,6 +219,26 @@ class ExportImporter:
             self.out.annotations[raw.doc_id] = ann
         elif not unchanged:
             self.spool.write(orjson.dumps(ann) + b"\n")
+
+
+def _without_origin(result: Any) -> Any:
+    # The editor marks results it copied from a prediction with `origin`; the content is what counts.
+    return [{k: v for k, v in r.items() if k != "origin"} if isinstance(r, dict) else r for r in result]
+
+
+def starting_point(
+    annotation: dict[str, Any], layers: dict[str, Any], text: str, tax: Taxonomy
+) -> tuple[dict[str, Any] | None, str]:
+    """The layers of the pre-annotation an annotation started from, and its model_version; (None, "")
+    when it started from nothing, or from a prediction that no longer reads cleanly."""
+    prediction = annotation.get("prediction")
+    if not isinstance(prediction, dict) or not isinstance(prediction.get("result"), list):
+        return None, ""
+    started = str(prediction.get("model_version") or f"prediction {prediction.get('id')}")
+    if _without_origin(prediction["result"]) == _without_origin(annotation.get("result") or []):
+        return layers, started  # accepted as it came: no second conversion
+    base, issues = convert_annotation(prediction["result"], text, tax, "prediction", "$")
+    return (None, "") if issues else (base, started)
 
 
 def read_export(path: Path) -> Iterator[Any]:
@@ -215,12 +261,12 @@ def _batches(tasks: Iterable[Any], encode: bool) -> Iterator[list[tuple[int, Any
 
 
 def _import_batch(
-    root: Path, file: str, users: dict[int, str], overwrite_gold: bool, batch: list[tuple[int, Any]]
+    root: Path, file: str, users: dict[int, str], flags: tuple[bool, bool], batch: list[tuple[int, Any]]
 ) -> tuple[ImportOutcome, bytes]:
     """One batch of tasks (in a worker process when there are several): its outcome and spooled lines."""
     spool = io.BytesIO()
     importer = ExportImporter(root, file, users, spool=spool)
-    importer.overwrite_gold = overwrite_gold
+    importer.overwrite_gold, importer.report_only = flags
     with paused_gc():
         for i, task in batch:
             importer.import_item(i, orjson.loads(task) if isinstance(task, bytes) else task)
@@ -234,17 +280,19 @@ def import_export(
     users: dict[int, str] | None = None,
     workers: int | None = None,
     progress: bool = False,
+    report_only: bool = False,
 ) -> ImportOutcome:
     """Read, check and (if everything is clean) write; a file whose layers did not change is left alone.
 
     `workers` processes convert and check the tasks (default: every core from POOL_BYTES of export on);
-    `progress` shows a bar of the tasks read on stderr.
+    `progress` shows a bar of the tasks read on stderr; `report_only` checks and reports every
+    annotation (diffs, corrections) of a project still being annotated, and writes nothing.
     """
     importer = ExportImporter(root, path.name, users)
     with tempfile.TemporaryFile() as spool, paused_gc():
         try:
             count = count_workers(workers, path.stat().st_size, POOL_BYTES)
-            work = partial(_import_batch, root, path.name, users or {}, overwrite_gold)
+            work = partial(_import_batch, root, path.name, users or {}, (overwrite_gold, report_only))
             tasks = tqdm(read_export(path), unit="task", desc="import", disable=not progress)
             for part, lines in map_in_order(work, _batches(tasks, count > 1), count):
                 importer.merge(part)

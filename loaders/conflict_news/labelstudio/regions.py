@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.errors import Issue
 from ..core.taxonomy import Taxonomy
-from .config import LABELS, SPAN, Attribute, list_attributes, list_relations
+from .config import LABELS, SPAN, Attribute, list_attributes, list_relations, region_id
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,13 +82,13 @@ class ResultReader:
         return self.out
 
     def read_region(self, i: int, res: dict[str, Any]) -> None:
-        rid = str(res.get("id"))
+        rid = region_id(res.get("id"))
         if not self.check_region(i, res):
             self.broken.add(rid)
             self.out.tainted.add(rid)
 
     def check_region(self, i: int, res: dict[str, Any]) -> bool:
-        path, rid, value = f"{self.at}.result[{i}]", str(res.get("id")), res.get("value", {})
+        path, rid, value = f"{self.at}.result[{i}]", region_id(res.get("id")), res.get("value", {})
         labels = value.get("labels") or []
         if len(labels) != 1 or labels[0] not in LABELS:
             self.report(
@@ -120,7 +120,7 @@ class ResultReader:
         return True
 
     def read_attribute(self, i: int, res: dict[str, Any]) -> None:
-        path, rid, name = f"{self.at}.result[{i}]", str(res.get("id")), res.get("from_name")
+        path, rid, name = f"{self.at}.result[{i}]", region_id(res.get("id")), res.get("from_name")
         attr = self.attrs.get(str(name))
         if attr is None or res.get("type") != attr.kind:
             self.report(
@@ -135,6 +135,13 @@ class ResultReader:
             return
         if rid not in self.out.regions:
             self.report("ls-orphan-attribute", path, rid, f"{name} belongs to no span region with this id")
+            return
+        label = self.out.regions[rid].label
+        if label not in attr.labels:
+            # The editor keeps the keys of hidden fields bound, so a key can set a field on the wrong region.
+            self.report(
+                "ls-orphan-attribute", path, rid, f"{name} belongs to {' or '.join(attr.labels)} regions, not {label}"
+            )
             return
         value = res.get("value", {})
         if attr.kind == "choices":
@@ -159,7 +166,7 @@ class ResultReader:
 
     def read_relation(self, i: int, res: dict[str, Any]) -> None:
         path = f"{self.at}.result[{i}]"
-        source, target = str(res.get("from_id")), str(res.get("to_id"))
+        source, target = region_id(res.get("from_id")), region_id(res.get("to_id"))
         direction = res.get("direction", "right")
         if direction == "left":
             source, target = target, source

@@ -5,13 +5,17 @@ The SDK reads the API key from LABEL_STUDIO_API_KEY (a legacy token or a persona
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..core.store import dump_json, write_atomic
-from ..core.taxonomy import load_taxonomy
-from .config import build_config
+from ..core.taxonomy import Taxonomy, load_taxonomy
+from .config import build_config, build_instructions
 
 
 def connect(url: str) -> Any:
@@ -26,32 +30,84 @@ def connect(url: str) -> Any:
     return LabelStudio(base_url=url.rstrip("/") + "/", api_key=key)  # type: ignore[no-untyped-call]
 
 
-def push_tasks(url: str, tasks: list[dict[str, Any]], project: int | None, title: str) -> tuple[int, int]:
-    """Create the project (or update its config) and import the tasks it lacks; returns (project id, tasks added)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PushReport:
+    project: int
+    added: int
+    updated: int
+    unchanged: int
+
+
+def project_settings(tax: Taxonomy, overlap: int | None, review: bool = False) -> dict[str, Any]:
+    """The labeling config, the instructions shown on entering the stream, and the overlap: Label Studio's
+    own queue gives each task to `overlap` annotators (all tasks, overlap_cohort_percentage 100)."""
+    settings: dict[str, Any] = {
+        "label_config": build_config(tax, review),
+        "expert_instruction": build_instructions(tax),
+        "show_instruction": True,
+    }
+    if overlap is not None:
+        settings |= {"maximum_annotations": overlap, "overlap_cohort_percentage": 100}
+    return settings
+
+
+def push_tasks(
+    url: str,
+    tasks: list[dict[str, Any]],
+    project: int | None,
+    title: str,
+    overlap: int | None = None,
+    review: bool = False,
+) -> PushReport:
+    """Create the project (or update its settings), import the tasks it lacks and update those whose
+    pushed data or pre-annotation changed (matched by doc_id, so pushing again never duplicates)."""
     ls = connect(url)
-    config = build_config(load_taxonomy())
+    for task in tasks:
+        # What was pushed, so that a later push can tell a changed task from an unchanged one.
+        task["data"].pop("pushed_sha256", None)
+        task["data"]["pushed_sha256"] = hashlib.sha256(orjson.dumps(task, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    settings = project_settings(load_taxonomy(), overlap, review)
+    present: dict[str, Any] = {}
     if project is None:
-        # maximum_annotations=2: two annotators per task, so that agreement can be measured.
-        project = int(
-            ls.projects.create(title=title, label_config=config, maximum_annotations=2, show_skip_button=True).id
-        )
-        present: set[str] = set()
+        settings.setdefault("maximum_annotations", 1)
+        project = int(ls.projects.create(title=title, show_skip_button=True, **settings).id)
     else:
-        ls.projects.update(id=project, label_config=config)
-        present = {str(t.data.get("doc_id")) for t in ls.tasks.list(project=project)}
+        ls.projects.update(id=project, **settings)
+        present = {str(t.data.get("doc_id")): t for t in ls.tasks.list(project=project, fields="all")}
     missing = [t for t in tasks if t["data"]["doc_id"] not in present]
     if missing:
         ls.projects.import_tasks(id=project, request=missing, return_task_ids=True)
-    return project, len(missing)
+    updated = 0
+    for task in tasks:
+        old = present.get(task["data"]["doc_id"])
+        if old is None or old.data.get("pushed_sha256") == task["data"]["pushed_sha256"]:
+            continue
+        if "predictions" not in task and old.data.get("text_sha256") == task["data"]["text_sha256"]:
+            continue  # a push without a pre-annotation for it does not take back the one it has
+        # Annotations already made stay; the pre-annotation offered for the next ones is the new one.
+        ls.tasks.update(id=str(old.id), data=task["data"])
+        for prediction in old.predictions or []:
+            ls.predictions.delete(id=int(prediction.id))
+        for prediction in task.get("predictions", []):
+            ls.predictions.create(task=int(old.id), **prediction)
+        updated += 1
+    return PushReport(project=project, added=len(missing), updated=updated,
+                      unchanged=len(tasks) - len(missing) - updated)  # fmt: skip
 
 
-def pull_export(url: str, project: int, dest: Path) -> dict[int, str]:
-    """Save the project's full JSON export to dest; returns the user ids -> emails that name annotators.
+def fetch_export(url: str, project: int) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """The project's full JSON export and the user ids -> emails that name annotators.
 
     exports.as_json keeps every task and every annotation (cancelled and ground-truth ones too), which
     the filtered export routes do not.
     """
     ls = connect(url)
-    export = ls.projects.exports.as_json(project)
+    export: list[dict[str, Any]] = ls.projects.exports.as_json(project)
+    return export, {int(u.id): str(u.email or u.username) for u in ls.users.list()}
+
+
+def pull_export(url: str, project: int, dest: Path) -> dict[int, str]:
+    """Save the project's full JSON export to dest; returns the user ids -> emails that name annotators."""
+    export, users = fetch_export(url, project)
     write_atomic(dest, dump_json(export))
-    return {int(u.id): str(u.email or u.username) for u in ls.users.list()}
+    return users

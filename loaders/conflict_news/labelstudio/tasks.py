@@ -21,6 +21,7 @@ from ..core.validate import check_document
 from .config import SEP, SPAN, TEXT
 
 Result = dict[str, Any]
+STORED = ("stored", "gold")  # pre-annotate from the annotation files; "gold" is the name it had first
 
 
 class RegionWriter:
@@ -166,9 +167,12 @@ def model_version(ann: dict[str, Any]) -> str:
 
 
 def build_task(doc_id: str, text: str, prediction: dict[str, Any] | None) -> dict[str, Any]:
+    """One task; its data keeps the pre-annotation's provenance (per item too), which the import needs to
+    tell who made what."""
     task: dict[str, Any] = {"data": {"doc_id": doc_id, "text": text, "text_sha256": hash_text(text)}}
     if prediction is not None:
         task["data"]["guidelines"] = prediction["provenance"]["guidelines"]
+        task["data"]["provenance"] = prediction["provenance"]
         task["predictions"] = [
             {"model_version": model_version(prediction), "score": 1.0, "result": build_result(prediction)}
         ]
@@ -186,13 +190,15 @@ def read_prediction_files(path: Path) -> Iterator[dict[str, Any]]:
 def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[dict[str, Any]]:
     """One task per document, read and checked one at a time; issues found on the way go to `issues`.
 
-    Predictions come from the gold files, none, or annotation files at a path (checked against the
-    document's text exactly as the validator checks gold).
+    The pre-annotation of a document is, with `predictions` "none", nothing; else its annotation file
+    in a folder or file at the path `predictions` when there is one (checked against the document's
+    text exactly as the validator checks gold), else its own annotation file unless that is the empty
+    `pending` one `add` writes ("stored", or its old name "gold"): gold where there is gold.
     """
     tax = load_taxonomy()
     doc_ids = list_doc_ids(root)
     chosen: dict[str, dict[str, Any]] = {}
-    if predictions not in ("gold", "none"):
+    if predictions not in (*STORED, "none"):
         known = set(doc_ids)
         for ann in read_prediction_files(Path(predictions)):
             doc_id = str(ann.get("doc_id"))
@@ -205,7 +211,10 @@ def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[di
     for doc_id in doc_ids:
         raw = read_document(root, doc_id)
         issues += [i for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
-        prediction = raw.annotation if predictions == "gold" else chosen.get(doc_id)
+        stored = raw.annotation if isinstance(raw.annotation, dict) and predictions != "none" else None
+        if stored is not None and stored.get("provenance", {}).get("kind") == "pending":
+            stored = None
+        prediction = chosen.get(doc_id, stored)
         if doc_id in chosen:
             candidate = RawDocument(doc_id=doc_id, text=raw.text, metadata=raw.metadata, annotation=prediction)
             issues += check_document(root, candidate, tax)

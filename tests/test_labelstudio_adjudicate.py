@@ -1,0 +1,137 @@
+"""Adjudication, per-item provenance and the corrections report, offline (the server run is in
+test_labelstudio_campaign.py)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from conflict_news import iter_errors
+from conflict_news.core.store import annotation_path, dump_json, read_document
+from conflict_news.core.taxonomy import load_taxonomy
+from conflict_news.core.validate import check_document
+from conflict_news.labelstudio.adjudicate import adjudicate, write_gold
+from conflict_news.labelstudio.importer import ExportImporter
+from conflict_news.labelstudio.items import compare, precision_recall
+from conftest import BASE
+from ls_helpers import offline_export
+
+
+def _double(annotators: dict[int, str], change: bool) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    export = offline_export(BASE, "toy-0001")
+    first = export[0]["annotations"][0]
+    second = copy.deepcopy(first) | {"id": 2, "completed_by": 2}
+    if change:
+        for r in second["result"]:
+            if r.get("id") == "fig1" and r.get("from_name") == "fig_property":
+                r["value"]["choices"] = ["intercepted"]
+    export[0]["annotations"].append(second)
+    return export, annotators
+
+
+def test_agreeing_annotators_give_gold_naming_both(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    export, users = _double({1: "a@example.org", 2: "b@example.org"}, change=False)
+    out = adjudicate(root, export, [], users)
+    assert out.issues == [] and out.review == [] and list(out.gold) == ["toy-0001"]
+    gold = out.gold["toy-0001"]
+    assert {tuple(r["annotators"]) for r in gold["provenance"]["items"]} == {("a@example.org", "b@example.org")}
+    # The toy document is gold already: the provenance would change, so the flag is needed.
+    written, issues = write_gold(root, out.gold, overwrite_gold=False)
+    assert (written, [i.code for i in issues]) == ([], ["ls-gold-protected"])
+    written, issues = write_gold(root, out.gold, overwrite_gold=True)
+    assert (written, issues) == (["toy-0001"], [])
+    assert list(iter_errors([root])) == []
+    assert write_gold(root, out.gold, overwrite_gold=False) == ([], [])  # unchanged: nothing to write
+
+
+def test_a_conflict_goes_to_review_and_the_review_becomes_gold(tmp_path: Path) -> None:
+    export, users = _double({1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}, change=True)
+    out = adjudicate(BASE, export, [], users)
+    assert out.gold == {} and out.conflicts == {"toy-0001": 1}
+    (task,) = out.review
+    assert [p["model_version"] for p in task["predictions"]] == ["a@example.org", "b@example.org"]
+    assert task["data"]["conflicts"].startswith("1 item(s) to decide: figure «12»")
+    assert "a@example.org: 12 launched" in task["data"]["conflicts"]
+    assert "b@example.org: 12 intercepted" in task["data"]["conflicts"]
+    # Not sent twice; once reviewed (the reviewer keeps b's version), it is gold.
+    assert adjudicate(BASE, export, [task], users).review == []
+    reviewed = copy.deepcopy(task) | {
+        "annotations": [{"id": 9, "completed_by": 3, "result": task["predictions"][1]["result"]}]
+    }
+    out = adjudicate(BASE, export, [reviewed], users)
+    records = {r["id"]: r for r in out.gold["toy-0001"]["provenance"]["items"]}
+    assert records["fig1"] == {"id": "fig1", "annotators": ["b@example.org"], "adjudicator": "lead@example.org"}
+    assert records["ev1"]["adjudicator"] is None
+    assert out.gold["toy-0001"]["provenance"]["annotators"] == ["a@example.org", "b@example.org", "lead@example.org"]
+
+
+def test_too_few_annotators_wait_and_broken_versions_are_reported() -> None:
+    export = offline_export(BASE, "toy-0001")
+    assert adjudicate(BASE, export, [], {}).waiting == ["toy-0001"]
+    export, users = _double({}, change=False)
+    export[0]["annotations"][1]["result"].append({"type": "relation", "from_id": "nowhere", "to_id": "ev1",
+                                                  "direction": "right", "labels": ["causes"]})  # fmt: skip
+    out = adjudicate(BASE, export, [], users)
+    assert [i.code for i in out.issues] == ["ls-relation-dangling"] and out.gold == {}
+
+
+def test_corrections_count_accepted_changed_deleted_and_added() -> None:
+    before = read_document(BASE, "toy-0001").annotation
+    after = copy.deepcopy(before)
+    after["figures"][0]["property"] = "intercepted"
+    del after["quotes"][1]
+    # The same event under another id (as one drawn again in the editor gets) is the same item.
+    after = json.loads(json.dumps(after).replace('"ev2"', '"ls.9new"'))
+    counts = compare(before, after)
+    assert counts["figures"] == {"accepted": 0, "changed": 1, "deleted": 0, "added": 0}
+    assert counts["quotes"] == {"accepted": 1, "changed": 0, "deleted": 1, "added": 0}
+    assert counts["events"] == {"accepted": 2, "changed": 0, "deleted": 0, "added": 0}
+    scores = precision_recall(counts.values())
+    total = sum(len(before[k]) for k in counts)
+    assert scores["precision"] == (total - 2) / total and scores["matched_precision"] == (total - 1) / total
+
+
+def test_item_records_must_name_items_of_the_file_once(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    ann = json.loads(annotation_path(root, "toy-0001").read_text(encoding="utf-8"))
+    record = {"id": "ev1", "annotators": ["a"], "adjudicator": None}
+    ann["provenance"]["items"] = [record, record, {**record, "id": "ev9"}]
+    annotation_path(root, "toy-0001").write_bytes(dump_json(ann))
+    issues = check_document(root, read_document(root, "toy-0001"), load_taxonomy())
+    assert [(i.code, i.path) for i in issues] == [
+        ("duplicate-id", "$.provenance.items[1].id"), ("dangling-reference", "$.provenance.items[2].id")
+    ]  # fmt: skip
+
+
+def test_item_records_survive_a_round_trip_and_name_whoever_changes_an_item(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    export, users = _double({1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}, change=True)
+    task = adjudicate(root, export, [], users).review[0]
+    reviewed = copy.deepcopy(task) | {
+        "annotations": [{"id": 9, "completed_by": 3, "result": task["predictions"][1]["result"]}]
+    }
+    gold = adjudicate(root, export, [reviewed], users).gold
+    assert write_gold(root, gold, overwrite_gold=True)[0] == ["toy-0001"]
+    adjudicated = read_document(root, "toy-0001").annotation["provenance"]["items"]
+    # Pushed again as the pre-annotation, corrected by c@: only the quote c@ changed is c@'s.
+    export = offline_export(root, "toy-0001")
+    for r in export[0]["annotations"][0]["result"]:
+        if r.get("id") == "q2" and r.get("from_name") == "quote_type":
+            r["value"]["choices"] = ["indirect"]
+    out = ExportImporter(root, "export.json", users={1: "c@example.org"}).run(export, overwrite_gold=True)
+    assert out.issues == []
+    records = out.annotations["toy-0001"]["provenance"]["items"]
+    assert [r for r in records if r["id"] != "q2"] == [r for r in adjudicated if r["id"] != "q2"]
+    assert next(r for r in records if r["id"] == "q2") == {
+        "id": "q2",
+        "annotators": ["c@example.org"],
+        "adjudicator": None,
+    }
+    assert next(r for r in records if r["id"] == "fig1")["adjudicator"] == "lead@example.org"
