@@ -43,7 +43,7 @@ def _preannotate(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from ..grow.evaluate import evaluate, format_markdown
 
-    result = evaluate(args.pred, args.gold, args.root)
+    result = evaluate(args.pred, args.gold, args.root, args.split)
     if result["unannotated"]:
         print(f"conflict-news evaluate: not scored, no gold yet: {', '.join(result['unannotated'])}", file=sys.stderr)
     print(json.dumps(result, indent=2) if args.json else format_markdown(result), end="\n" if args.json else "")
@@ -91,4 +91,8 @@ def register(verbs: Any) -> None:
     p.add_argument("gold", metavar="GOLD", help="gold annotation file, folder of them, or corpus root")
     p.add_argument("--root", help="corpus root holding the texts (default: GOLD's root, else the shipped corpus)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON on stdout")
+    p.add_argument(
+        "--split", action="append", choices=("train", "validation", "test"),
+        help="score only the documents of this split (repeatable; default: all)",
+    )  # fmt: skip
     p.set_defaults(run=_evaluate)
