@@ -28,7 +28,7 @@ def _preannotate(args: argparse.Namespace) -> int:
     from ..grow.preannotate import preannotate_corpus
 
     root = Path(args.root) if args.root else locate_root()
-    results = preannotate_corpus(root, args.doc_ids, Path(args.out))
+    results = preannotate_corpus(root, args.doc_ids, Path(args.out), args.extractor)
     existing = [str(path) for path in results if path.exists()]
     if existing:
         print(f"conflict-news preannotate: refusing to replace {', '.join(existing)}", file=sys.stderr)
@@ -80,10 +80,14 @@ def register(verbs: Any) -> None:
         p.add_argument(f"--{name}", help=f"metadata {FIELDS[name][0]} (unstated facts stay unknown; language: en)")
     p.set_defaults(run=_add)
 
-    p = verbs.add_parser("preannotate", help="rule-based baseline annotation (provenance kind prediction)")
+    p = verbs.add_parser("preannotate", help="pre-annotate with the rules or your extractor (provenance kind prediction)")
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to annotate (default: all)")
     p.add_argument("--out", required=True, help="output file (*.json, one document) or folder")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    p.add_argument(
+        "--extractor", metavar="MODULE:FUNCTION",
+        help="run this callable(text, taxonomy) instead of the rules (docs/preannotation.md); imports MODULE",
+    )  # fmt: skip
     p.set_defaults(run=_preannotate)
 
     p = verbs.add_parser("evaluate", help="score predicted annotations against the gold (P/R/F1, attributes, links)")
