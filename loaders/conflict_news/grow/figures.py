@@ -13,7 +13,7 @@ from ..core.numbers import read_numbers
 from ..core.taxonomy import Taxonomy
 
 APPROX_CUES = {
-    "more than": "more_than", "over": "more_than", "at least": "at_least", "about": "approximate",
+    "more than": "more_than", "at least": "at_least", "about": "approximate",
     "around": "approximate", "nearly": "approximate", "almost": "approximate", "approximately": "approximate",
     "roughly": "approximate", "some": "approximate", "an estimated": "approximate", "up to": "at_most",
     "at most": "at_most", "no more than": "at_most", "fewer than": "less_than", "less than": "less_than",
@@ -66,6 +66,8 @@ def _is_time_or_identifier(text: str, start: int, end: int) -> bool:
         return True
     if re.search(rf"\b{MONTHS}\s*$", before) or re.match(rf"\s+{MONTHS}(?!\w)", text[end : end + 12]):
         return True
+    if re.search(r"\b(?:after|before|until|till|at)\s+$", before) and (read_numbers(text[start:end]) or [99])[0] <= 24:
+        return not re.match(r"\s+(?:[a-z]+s\b|people|men|women|children|percent|per cent|%)", after)  # "after ten"
     if re.fullmatch(r"(?:1[89]|20)\d\d", text[start:end]):
         return True  # a year
     previous = re.findall(r"[\w.]+", before.lower())

@@ -17,6 +17,11 @@ import simplemma
 
 from ..core.taxonomy import Taxonomy
 
+# Fixed phrases whose first word would otherwise match an entry ("according" is a form of "accord").
+STOP_PHRASES = (("according", "to"),)
+DETERMINERS = {"the", "a", "an", "their", "his", "her", "its", "our", "some", "many", "all", "these", "those"}
+# Nouns after which "aid" only classifies the thing delivered or the people delivering it (guidelines §6.2).
+AID_HEADS = {"truck", "convoy", "delivery", "shipment", "worker", "group", "agency", "official", "organization", "flight"}
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'-][A-Za-z0-9]+)*")
 # British endings and their American counterparts, tried longest first; a variant is taken only when
 # simplemma knows it, so "prise" or "hour" are left alone.
@@ -108,10 +113,25 @@ def _compile(triggers: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tup
     return {first: tuple(found) for first, found in by_first.items()}
 
 
+def is_modifier(text: str, tokens: list[Token], i: int) -> bool:
+    """A word that only describes the noun after it: `115 captured fighters`, `the released soldiers`, `aid trucks`."""
+    if i + 1 >= len(tokens) or text[tokens[i].end : tokens[i + 1].start] != " ":
+        return False
+    tok, head = tokens[i], tokens[i + 1]
+    if tok.lower == "aid":
+        return head.lemma in AID_HEADS
+    before = tokens[i - 1] if i else None
+    participle = tok.lower.endswith("ed") and head.text.islower() and head.lower != head.lemma
+    return participle and before is not None and (before.lower in DETERMINERS or before.lower[0].isdigit())
+
+
 def find_triggers(text: str, tokens: list[Token], taxonomy: Taxonomy) -> list[tuple[int, int, str]]:
     """(start, end, event type) of every lexicon match; longer entries win, triggers never overlap."""
     by_first = compile_lexicon(taxonomy)
     taken = [False] * len(tokens)
+    for i in range(len(tokens) - 1):
+        if (tokens[i].lower, tokens[i + 1].lower) in STOP_PHRASES:
+            taken[i] = taken[i + 1] = True
     found: list[tuple[int, int, str]] = []
     candidates = []
     for i, tok in enumerate(tokens):
@@ -120,7 +140,7 @@ def find_triggers(text: str, tokens: list[Token], taxonomy: Taxonomy) -> list[tu
                 candidates.append((-len(entry.words), -entry.size, i, entry.event_type, entry))
     for *_, i, _, entry in sorted(candidates, key=lambda c: c[:4]):
         span = range(i + entry.trigger[0], i + entry.trigger[1])
-        if any(taken[k] for k in span):
+        if any(taken[k] for k in span) or (len(span) == 1 and is_modifier(text, tokens, span[0])):
             continue
         for k in span:
             taken[k] = True

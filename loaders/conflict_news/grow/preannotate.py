@@ -36,11 +36,19 @@ NEGATION = {"no", "not", "never", "without", "n't", "fail", "deny", "nobody", "n
 MODALITY_CUES = {
     "reported": {"reportedly", "allegedly", "report", "reports", "rumor"},
     "hypothetical": {
-        "any", "potential", "possible", "future", "would", "could", "might", "may", "if", "propose", "offer",
-        "unless", "call", "urge", "should", "whether",
+        "potential", "possible", "future", "could", "might", "may", "propose", "offer", "call", "urge", "should",
+        "need", "threaten",
     },
-    "planned": {"will", "shall", "plan", "intend", "going", "vow", "pledge", "promise", "to"},
+    "planned": {"will", "shall", "plan", "intend", "going", "vow", "pledge", "promise", "would"},
 }  # fmt: skip
+LOOK_AHEAD = {"hypothetical": {"if", "possible", "could", "might", "may", "unless"}, "planned": {"would", "will"}}
+GENERIC = {"violent.attack", "violent.remote_strike"}
+# The specific attack types a definite `the attack` may take up from an earlier mention.
+ATTACKS = {
+    "violent.remote_strike", "violent.air_drone_strike", "violent.shelling_missile_attack", "violent.chemical_weapon", "violent.suicide_bombing",
+    "violent.remote_explosive", "violent.grenade", "violent.attack_on_civilians",
+}  # fmt: skip
+DEFINITE = {"the", "this", "that", "these", "those"}
 # Weapons named next to a strike make its type more specific (guidelines §3.3).
 HEAVY = {"artillery", "shell", "mortar", "rocket", "missile", "howitzer", "cannon", "tank"}
 AERIAL = {"drone", "aircraft", "jet", "warplane", "helicopter", "plane", "bomber", "uav"}
@@ -53,16 +61,17 @@ PROPERTY_CUES = {
     "arrested": {"arrest", "detain", "detention"},
     "abducted": {"abduct", "kidnap", "hostage", "abduction"},
     "missing": {"missing"},
-    "intercepted": {"intercept", "down", "downed", "interception"},
+    "intercepted": {"intercept", "shot", "downed", "interception", "shoot"},
     "captured": {"capture", "seize"},
     "released": {"release", "free", "freed", "exchange", "swap"},
     "received": {"receive"},
-    "handed_over": {"hand", "return", "repatriate"},
+    "handed_over": {"hand", "returned", "repatriate"},
     "delivered": {"deliver", "delivery", "convoy", "reach", "send", "airdrop"},
     "destroyed": {"destroy", "damage", "hit", "raze", "burn"},
     "affected": {"need", "affect", "trap", "remain", "sleep", "shelter"},
 }
 WEAPONS = {"drone", "missile", "rocket", "shell", "bomb", "munition", "grenade", "mortar"}
+PARTIES = {"side", "party", "country", "nation", "delegation", "member", "state", "participant"}
 DELIVERIES = {"truck", "convoy", "tonne", "ton", "bus", "load", "parcel", "kit"}
 PEOPLE = {"people", "children", "men", "women", "personnel", "staff", "police", "militia"}
 TITLES = {
@@ -112,41 +121,75 @@ class Preannotator:
     # events -------------------------------------------------------------------------------------
 
     def find_events(self) -> None:
-        for i, (start, end, etype) in enumerate(find_triggers(self.text, self.tokens, self.tax), 1):
-            modality = self.modality(start)
+        triggers = find_triggers(self.text, self.tokens, self.tax)
+        self.trigger_starts = [start for start, _, _ in triggers]
+        for i, (start, end, etype) in enumerate(triggers, 1):
+            modality, polarity = self.modality(start, end, etype)
             self.events.append({
                 "id": f"ev{i}", "type": self.refine(etype, start, end), "trigger": self.span(start, end),
-                "arguments": [], "location": None, "time": None, "modality": modality,
-                "polarity": "negative" if modality == "negated" else "positive", "relations": [],
+                "arguments": [], "location": None, "time": None, "modality": modality, "polarity": polarity,
+                "relations": [],
             })  # fmt: skip
 
     def refine(self, etype: str, start: int, end: int) -> str:
-        """A strike or attack with only heavy weapons (or only aircraft) named next to it gets the specific type."""
+        """The specific type of a strike or attack: from the weapons named next to it, or from the event
+        a definite mention (`the attack`) takes up (guidelines §3.3: a coreferent mention keeps the type)."""
         if etype not in REFINED:
             return etype
         s_start, s_end = self.sentences.bounds(start)
-        near = {t.lemma for t in self.tokens_in(s_start, s_end) if abs(t.start - start) < 60}
+        head = self.text[s_start:start]
+        clause_start = s_start + max((m.end() for m in re.finditer(r"[;,—]", head)), default=0)
+        brk = re.search(r"[;,—]", self.text[end:s_end])
+        near = {t.lemma for t in self.tokens_in(clause_start, end + brk.start() if brk else s_end)}
         heavy, aerial = bool(near & HEAVY), bool(near & AERIAL)
         if heavy and not aerial:
             return "violent.shelling_missile_attack"
         if aerial and not heavy:
             return "violent.air_drone_strike"
-        return "violent.remote_strike" if heavy and aerial else etype
+        if heavy and aerial:
+            return "violent.remote_strike"
+        before = self.tokens_in(max(0, start - 25), start)[-2:]
+        if etype in GENERIC and any(t.lower in DEFINITE for t in before):
+            earlier = [ev for ev in self.events if ev["type"] in ATTACKS]
+            if earlier and start - earlier[-1]["trigger"]["start"] < 600:
+                return str(earlier[-1]["type"])
+        return etype
 
-    def modality(self, offset: int) -> str:
-        s_start = self.sentences.bounds(offset)[0]
-        clause_start = max([s_start, *(m.end() + s_start for m in re.finditer(r"[;,—]", self.text[s_start:offset]))])
-        window = self.tokens_in(max(clause_start, offset - 45), offset)[-5:]
-        lemmas = {t.lemma for t in window} | {t.lower for t in window}
-        joined = " ".join(t.lower for t in window)
-        if lemmas & NEGATION or "stopped short of" in joined or "n't" in joined:
-            return "negated"
+    def modality(self, start: int, end: int, etype: str) -> tuple[str, str]:
+        """(modality, polarity) from cue words in the trigger's clause: before it, and after it (`… remained possible`)."""
+        s_start, s_end = self.sentences.bounds(start)
+        clause_start = max([s_start, *(m.end() + s_start for m in re.finditer(r"[;,—]", self.text[s_start:start]))])
+        brk = re.search(r"[;,—]", self.text[end:s_end])
+        clause_end = end + brk.start() if brk else s_end
+        before = self.tokens_in(max(clause_start, start - 60), start)[-6:]
+        after = self.tokens_in(end, clause_end)[:10]
+        lemmas = {t.lemma for t in before} | {t.lower for t in before}
+        ahead = {t.lemma for t in after} | {t.lower for t in after}
+        joined = " " + " ".join(t.lower for t in before) + " "
+        clause = {t.lower for t in self.tokens_in(clause_start, start)}
+        # a condition after a threat belongs to the threatened act, not to the threat
+        conditional = ahead & {"if", "unless"} and self.tax.event_types[etype].plover_event_type != "THREATEN"
+        generic = {t.lower for t in before[-2:]} & {"any"} or clause & {"anyone", "anybody"}
+        if generic or clause & {"if", "unless", "whether"} or conditional:
+            return "hypothetical", "positive"
+        for tok in before[-3:]:
+            negator = tok.lemma in NEGATION or tok.lower in NEGATION
+            quantity = re.search(rf" {re.escape(tok.lower)} (?:more|fewer|less) than ", joined)
+            # "not block aid deliveries" leaves the deliveries alone; "no ceasefire was agreed" negates both
+            between = tok.lower != "no" and any(tok.end <= s < start for s in self.trigger_starts)
+            if negator and not quantity and not between:
+                # "would not block": a planned event that is itself negative (guidelines 3.6)
+                return ("planned", "negative") if lemmas & {"will", "would", "shall"} else ("negated", "negative")
+        if " stopped short of " in joined:
+            return "negated", "negative"
         for modality, cues in MODALITY_CUES.items():
-            if modality == "planned" and "to" in lemmas and not lemmas & (cues - {"to"}):
-                continue  # "to" alone is a preposition as often as a purpose
             if cues & lemmas:
-                return modality
-        return "actual"
+                return modality, "positive"
+        if ahead & LOOK_AHEAD["hypothetical"]:
+            return "hypothetical", "positive"
+        if (before and before[-1].lower == "to") or ahead & LOOK_AHEAD["planned"]:
+            return "planned", "positive"
+        return "actual", "positive"
 
     # quotes and speakers ------------------------------------------------------------------------
 
@@ -227,8 +270,8 @@ class Preannotator:
         lead = re.match(r"(?:\s+of(?:\s+the)?)?", tail)
         if reading.percent and not (lead and lead.group()):
             return None
-        after = [t for t in self.tokens if t.start >= reading.end][:4]
-        for tok in after[:4]:
+        after = [t for t in self.tokens if t.start >= reading.end][:5]
+        for tok in after:
             if self.text[reading.end : tok.start].count("\n") or re.search(r"[,.;:()]", self.text[reading.end : tok.start]):
                 return None
             word = tok.lower
@@ -242,24 +285,31 @@ class Preannotator:
         return None
 
     def figure_property(self, reading: Reading, counted: Token | None) -> str:
+        s_start, s_end = self.sentences.bounds(reading.start)
+        head = self.text[max(s_start, reading.start - 200) : reading.start]
+        clause_start = reading.start - len(head) + max((m.end() for m in re.finditer(r"[;,—]|\sbut\s", head)), default=0)
+        brk = re.search(r"[;,—]|\s(?:but|and)\s", self.text[reading.end : s_end])
+        clause_end = reading.end + brk.start() if brk else s_end
+        clause = self.tokens_in(clause_start, clause_end)
         if counted is not None and counted.lemma in WEAPONS:
-            s_start, s_end = self.sentences.bounds(reading.start)
-            down = {t.lemma for t in self.tokens_in(s_start, s_end)} & PROPERTY_CUES["intercepted"]
-            return "intercepted" if down and reading.start < min(
-                (t.start for t in self.tokens_in(s_start, s_end) if t.lemma in down), default=0
-            ) + 200 else "launched"  # fmt: skip
+            total = re.search(r"\bof\s*$", self.text[clause_start : reading.start])  # "18 of 25 drones": 25 launched
+            downed = any(t.lemma in PROPERTY_CUES["intercepted"] or t.lower in PROPERTY_CUES["intercepted"] for t in clause)
+            return "intercepted" if downed and not total else "launched"
         if counted is not None and counted.lemma in DELIVERIES:
             return "delivered"
+        if counted is not None and counted.lemma in PARTIES:
+            return "participating"
         if counted is not None and any(ev["trigger"]["start"] == counted.start for ev in self.events):
             return "occurred"
-        s_start, s_end = self.sentences.bounds(reading.start)
+        skip_until = counted.end if counted is not None else reading.end
         cues = [
-            (abs(t.start - reading.start), prop)
-            for t in self.tokens_in(s_start, s_end)
+            (t.start < reading.start, abs(t.start - reading.start), prop)
+            for t in clause
+            if not (reading.start <= t.start < skip_until)
             for prop, lemmas in PROPERTY_CUES.items()
             if t.lemma in lemmas or t.lower in lemmas
         ]
-        return min(cues)[1] if cues else "other"
+        return min(cues)[2] if cues else "other"
 
     def figure_event(self, reading: Reading, counted: Token | None, prop: str) -> str | None:
         """The event whose trigger is the counted noun, else one of the property's kind, else the nearest trigger."""

@@ -24,8 +24,10 @@ REPORTING = {
 }  # fmt: skip
 # Cues whose object comes before the complement: "told reporters that …"
 OBJECT_FIRST = {"tell", "warn", "assure", "inform"}
+# A reporting word after these is a noun ("a claim", "the report"), not a cue.
+NOUN_MARKERS = {"a", "an", "the", "this", "that", "his", "her", "their", "its", "whose", "no"}
 AUXILIARIES = {"has", "have", "had", "also", "is", "was", "will", "would", "then", "later", "again", "reportedly", "had"}
-LEADING = {"and", "but", "meanwhile", "however", "while", "as"}
+LEADING = {"and", "but", "meanwhile", "however", "while", "as", "with"}
 OPENING, CLOSING = "“\"", "”\""
 _SENTENCE_END = re.compile(r"[.!?…][”\"’]?(?=\s|$)|\r?\n")
 # A dateline ends a wire report's first "sentence": "BRASK, Karvia (Northline Wire) — ".
@@ -65,6 +67,8 @@ class Sentences:
         start = self.ends[before - 1] if before else 0
         while start < len(self.text) and self.text[start].isspace():
             start += 1
+        bullet = re.match(r"[-*•–]\s+", self.text[start:])
+        start += bullet.end() if bullet else 0
         after = bisect.bisect_left(self.starts, offset)
         return start, self.starts[after] if after < len(self.starts) else len(self.text)
 
@@ -132,7 +136,9 @@ class QuoteFinder:
             if cue_before is None and cue_after is None:
                 # no cue of its own: a continuation of the quotation just before (same or next paragraph)
                 between = self.text[last_end:mark]
-                if last is not None and words >= 2 and len(re.findall(r"\w+", between)) <= 12 and between.count("\n") <= 2:
+                opens_sentence = not self.text[self.sentences.bounds(mark)[0] : mark].strip()
+                near = len(re.findall(r"\w+", between)) <= 12 and between.count("\n") <= 2
+                if last is not None and words >= 2 and opens_sentence and near:
                     last.contents.append((start, end))
                     self.used.append((start, end))
                     last_end = after
@@ -175,7 +181,7 @@ class QuoteFinder:
         end = after
         rest = self.text[after:]
         # the paraphrase may go on after the fragment ("bore “all the signs” of the Army, which …")
-        if re.match(r"\s+(?!and\b|but\b)[a-z]", rest):
+        if re.match(r"\s+(?:of|to|for|in|on|at|from|with|against|about|over)\b", rest):
             brk = _CLAUSE_BREAK.search(self.text, after)
             comma = self.text.find(",", after)
             stops = [p for p in (brk.start() if brk else None, comma) if p is not None and p >= after]
@@ -193,7 +199,9 @@ class QuoteFinder:
                 self.according_to(tok.start, toks[k + 1].end)
             elif tok.lower == "quoted" and tok.lemma == "quote":
                 self.quoted_as_saying(k)
-            elif tok.lemma in REPORTING and tok.lower not in ("report", "reports", "claims", "note", "notes"):
+            elif tok.lemma in REPORTING and not (k and toks[k - 1].lower in NOUN_MARKERS) and not (
+                k + 1 < len(toks) and toks[k + 1].lower == "of"  # "reports of attacks": a noun
+            ):
                 self.reporting_verb(k)
 
     def according_to(self, start: int, end: int) -> None:
@@ -202,8 +210,9 @@ class QuoteFinder:
         if source is None:
             return
         before = self.text[s_start:start]
-        if before.strip(" ,"):  # "CONTENT, according to X."
-            content = _trim(self.text, s_start, start)
+        if before.strip(" ,"):  # "CONTENT, according to X." (the last clause, after ", but")
+            breaks = [m.end() for m in re.finditer(r",\s+(?:but|while|and)\s+|;\s+", before)]
+            content = _trim(self.text, s_start + (breaks[-1] if breaks else 0), start)
         else:  # "According to X, CONTENT."
             comma = self.text.find(",", source[1], s_end)
             if comma < 0:
@@ -229,7 +238,8 @@ class QuoteFinder:
         after = self.text[tok.end : s_end]
         if re.match(r"\s*[,:]?\s*[“\"]", after):
             return  # a direct quotation follows: found as direct, or a name in marks
-        if re.fullmatch(r"[\s,.]*", self.text[tok.end : s_end + 1]) or _TIME_TAIL.fullmatch(after.rstrip(".")):
+        short_tail = len(after.split()) <= 6 and _TIME_TAIL.fullmatch(after.rstrip("."))
+        if re.fullmatch(r"[\s,.]*", self.text[tok.end : s_end + 1]) or short_tail:
             self.content_before(cue, s_start, None)  # "…, the ministry said."
             return
         np_after = self.noun_phrase_after(tok.end)
@@ -295,16 +305,37 @@ class QuoteFinder:
         return words[0][0], last + 1 if closes else last
 
     def source_before(self, cue_start: int) -> tuple[int, int] | None:
-        """The noun phrase before a cue: back to the clause start; past an apposition to the name."""
+        """The noun phrase before a cue: back to the clause start; past an apposition to the name.
+
+        A participle after a comma (`, adding that`) shares its source with the quote before it in the
+        sentence; `quoted X as saying` has X; a verb coordinated with an earlier one (`blamed …, and
+        warned`) has the sentence's subject.
+        """
         s_start = self.sentences.bounds(cue_start)[0]
+        lead = self.text[s_start:cue_start]
+        quoted = re.search(r"\bquoted\s+(.+?)\s+as\s*$", lead)
+        if quoted:
+            return _trim(self.text, s_start + quoted.start(1), s_start + quoted.end(1))
+        participle = re.search(r",\s*$", lead) and re.match(r"\w+ing\b", self.text[cue_start:])
+        if participle:
+            earlier = [q for q in self.quotes if s_start <= q.cue[0] < cue_start and q.source]
+            if earlier:
+                return earlier[-1].source
+        if participle or re.search(r"(?:,\s*|\s)and\s*$", lead):
+            # the sentence's subject: its first name, past a leading adverb ("Meanwhile, Trump …")
+            subject = re.match(r"(?:[A-Z]\w+,\s+)?((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)", lead)
+            if subject and subject.group(1).split()[0].lower() not in NOUN_MARKERS | {"in", "on", "at", "after"}:
+                return s_start + subject.start(1), s_start + subject.end(1)
         stops = [m.end() for m in re.finditer(r",|;|\s(?:and|but|while)\s|[”\"]", self.text[s_start:cue_start])]
         begin = s_start + (stops[-1] if stops else 0)
         span = self.strip_auxiliaries((begin, cue_start))
         if span[1] <= span[0] and len(stops) >= 2:
             # "Ostmark's deputy foreign minister, Ivo Rask, said": the apposed name
             span = self.strip_auxiliaries((s_start + stops[-2], s_start + stops[-1] - 1))
-            if span[1] > span[0] and self.text[span[0]].islower() and len(stops) >= 3:
-                span = self.strip_auxiliaries((s_start + stops[-3], s_start + stops[-2] - 1))
+            if span[1] > span[0] and self.text[span[0]].islower():
+                # "Anna Matveeva, a research fellow, believes": the name before the description
+                begin = s_start + stops[-3] if len(stops) >= 3 else s_start
+                span = self.strip_auxiliaries((begin, s_start + stops[-2] - 1))
         words = re.findall(r"[\w’'-]+", self.text[span[0] : span[1]])
         if not words or len(words) > 9:
             return None
