@@ -135,3 +135,54 @@ def test_quote_before_a_titled_speaker_is_found() -> None:
     assert [(q["type"], q["cue"]["text"], q["contents"][0]["text"]) for q in quotes] == [
         ("direct", "said", "We will rebuild every street,")
     ]
+
+
+def test_a_user_extractor_runs_like_the_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--extractor module:function`: same validation, same files, Label Studio tasks and scoring from them."""
+    out = tmp_path / "pred"
+    spec = "example_extractors:keyword_events"
+    assert main(["preannotate", "--root", str(BASE), "--extractor", spec, "--out", str(out)]) == 0
+    ann = json.loads((out / "toy-0001.json").read_text(encoding="utf-8"))
+    assert ann["provenance"]["kind"] == "prediction" and spec in ann["provenance"]["annotators"][0]
+    assert [e["trigger"]["text"] for e in ann["events"]] == ["fired"]
+    assert main(["evaluate", str(out), str(BASE), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(out)]) == 0
+    (task,) = json.loads(capsys.readouterr().out)
+    assert any(r["value"].get("text") == "fired" for r in task["predictions"][0]["result"] if "value" in r)
+
+
+@pytest.mark.parametrize("code", sorted(p.stem for p in (BASE.parent / "preannotate").glob("*.json")))
+def test_extractor_cases(code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = json.loads((BASE.parent / "preannotate" / f"{code}.json").read_text(encoding="utf-8"))
+    out = tmp_path / "pred"
+    assert main(["preannotate", "--root", str(BASE), "--extractor", case["extractor"], "--out", str(out)]) == 1
+    assert case["expect"] in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_an_extractor_whose_output_does_not_validate_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = "example_extractors:wrong_offsets"
+    assert main(["preannotate", "--root", str(BASE), "--extractor", spec, "--out", str(tmp_path / "p")]) == 1
+    assert "[span-text-mismatch]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        ("no_colon", "is not module:function"),
+        ("a:b:c", "is not module:function"),
+        ("1module:f", "is not module:function"),
+        ("module:", "is not module:function"),
+        ("conflict_news_no_such_module:extract", "cannot import"),
+        ("example_extractors:nope", "has no callable"),
+        ("example_extractors:NOT_CALLABLE", "has no callable"),
+    ],
+)
+def test_malformed_extractor_specs_are_usage_errors(
+    spec: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["preannotate", "--root", str(BASE), "--extractor", spec, "--out", str(tmp_path / "p")]) == 1
+    assert says in capsys.readouterr().err

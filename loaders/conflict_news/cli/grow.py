@@ -80,7 +80,9 @@ def register(verbs: Any) -> None:
         p.add_argument(f"--{name}", help=f"metadata {FIELDS[name][0]} (unstated facts stay unknown; language: en)")
     p.set_defaults(run=_add)
 
-    p = verbs.add_parser("preannotate", help="pre-annotate with the rules or your extractor (provenance kind prediction)")
+    p = verbs.add_parser(
+        "preannotate", help="pre-annotate with the rules or your extractor (provenance kind prediction)"
+    )
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to annotate (default: all)")
     p.add_argument("--out", required=True, help="output file (*.json, one document) or folder")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")

@@ -18,10 +18,11 @@ APPROX_CUES = {
     "roughly": "approximate", "some": "approximate", "an estimated": "approximate", "up to": "at_most",
     "at most": "at_most", "no more than": "at_most", "fewer than": "less_than", "less than": "less_than",
 }  # fmt: skip
-NUMBER_WORDS = (
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion"
-).split()
+NUMBER_WORDS = [
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+    "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
+    "eighty", "ninety", "hundred", "thousand", "million", "billion",
+]  # fmt: skip
 TIME_UNITS = r"(?:second|minute|hour|day|night|week|month|year|decade|centur)"
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 IDENTIFIER_WORDS = {"article", "resolution", "no", "number", "chapter", "section", "page", "paragraph", "route", "unit"}
@@ -30,9 +31,7 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?
 _WORDS = "|".join(NUMBER_WORDS)
 # "one" only before a scale word: alone it is a pronoun or an article far more often than a count.
 _FIRST_WORD = rf"(?:{_WORDS}|one(?=[\s-]+(?:hundred|thousand|million|billion)))"
-_NUMBER = (
-    rf"(?:{_DIGITS})(?:[\s\u00a0]+(?:million|billion|thousand))?|{_FIRST_WORD}(?:[\s-]+(?:{_WORDS}|and))*(?<!and)|a dozen"
-)
+_NUMBER = rf"(?:{_DIGITS})(?:[\s\u00a0]+(?:million|billion|thousand))?|{_FIRST_WORD}(?:[\s-]+(?:{_WORDS}|and))*(?<!and)|a dozen"
 _PERCENT = r"(?:\s?%|[\s\u00a0]+per\s?cent\b|[\s\u00a0]+percent\b)"
 
 

@@ -9,6 +9,7 @@ only that form ("talks", not "talked"): inflections that change the meaning are 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -21,8 +22,19 @@ from ..core.taxonomy import Taxonomy
 STOP_PHRASES = (("according", "to"),)
 DETERMINERS = {"the", "a", "an", "their", "his", "her", "its", "our", "some", "many", "all", "these", "those"}
 # Nouns after which "aid" only classifies the thing delivered or the people delivering it (guidelines §6.2).
-AID_HEADS = {"truck", "convoy", "delivery", "shipment", "worker", "group", "agency", "official", "organization", "flight"}
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[’'-][A-Za-z0-9]+)*")
+AID_HEADS = {
+    "truck",
+    "convoy",
+    "delivery",
+    "shipment",
+    "worker",
+    "group",
+    "agency",
+    "official",
+    "organization",
+    "flight",
+}
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[\u2019'-][A-Za-z0-9]+)*")
 # British endings and their American counterparts, tried longest first; a variant is taken only when
 # simplemma knows it, so "prise" or "hour" are left alone.
 _SPELLINGS = (("isation", "ization"), ("ise", "ize"), ("yse", "yze"), ("ence", "ense"), ("our", "or"), ("tre", "ter"))
@@ -58,9 +70,19 @@ def tokenize(text: str) -> list[Token]:
     tokens = []
     for m in _WORD.finditer(text):
         word = m.group()
-        lower = word.lower().replace("’", "'")
+        lower = word.lower().replace("\u2019", "'")
         tokens.append(Token(m.start(), m.end(), word, lower, lemma(lower)))
     return tokens
+
+
+def within(tokens: list[Token], starts: list[int], start: int, end: int) -> list[Token]:
+    """The tokens lying inside [start, end), found by bisection on `starts` (their start offsets, in order)."""
+    i = bisect.bisect_left(starts, start)
+    found = []
+    while i < len(tokens) and tokens[i].end <= end:
+        found.append(tokens[i])
+        i += 1
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +111,7 @@ def compile_entry(entry: str, event_type: str) -> Entry:
     bracketed = entry if "[" in entry else f"[{entry}]"
     before, rest = bracketed.split("[", 1)
     inside, after = rest.split("]", 1)
-    parts = [_WORD.findall(part.replace("’", "'")) for part in (before, inside, after)]
+    parts = [_WORD.findall(part.replace("\u2019", "'")) for part in (before, inside, after)]
     words = []
     for word in (w.lower() for part in parts for w in part):
         base = lemma(word)

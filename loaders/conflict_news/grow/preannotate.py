@@ -25,7 +25,7 @@ from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document
 from .figures import Reading, read_figures
-from .lexicon import Token, find_triggers, tokenize
+from .lexicon import Token, find_triggers, tokenize, within
 from .quotes import Found, QuoteFinder, Sentences
 
 Extractor = Callable[[str, Taxonomy], Mapping[str, Any]]
@@ -84,8 +84,31 @@ ORGANISATIONS = {
     "ministry", "office", "society", "council", "centre", "center", "agency", "union", "hospital", "committee",
     "administration", "organization", "organisation", "charity", "wire", "broadcaster", "statement", "police",
 }  # fmt: skip
-FORCES = {"army", "forces", "troops", "military", "brigade", "brigades", "front", "rebels", "fighters", "guard", "militia"}
-GROUPS = {"officials", "residents", "witnesses", "analysts", "organisers", "organizers", "villagers", "mediators", "groups", "sides"}
+FORCES = {
+    "army",
+    "forces",
+    "troops",
+    "military",
+    "brigade",
+    "brigades",
+    "front",
+    "rebels",
+    "fighters",
+    "guard",
+    "militia",
+}
+GROUPS = {
+    "officials",
+    "residents",
+    "witnesses",
+    "analysts",
+    "organisers",
+    "organizers",
+    "villagers",
+    "mediators",
+    "groups",
+    "sides",
+}
 PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing", "we": "plural", "i": "person"}
 
 
@@ -95,6 +118,7 @@ class Preannotator:
     def __init__(self, text: str, taxonomy: Taxonomy) -> None:
         self.text, self.tax = text, taxonomy
         self.tokens = tokenize(text)
+        self.starts = [t.start for t in self.tokens]
         self.sentences = Sentences(text)
         self.events: list[dict[str, Any]] = []
         self.quotes: list[dict[str, Any]] = []
@@ -104,7 +128,7 @@ class Preannotator:
 
     def run(self) -> dict[str, Any]:
         self.find_events()
-        for found in QuoteFinder(self.text, self.tokens, self.sentences).run():
+        for found in QuoteFinder(self.text, self.tokens, self.starts, self.sentences).run():
             self.add_quote(found)
         self.find_figures()
         entities = sorted(self.entities.values(), key=lambda e: min(m["start"] for m in e["mentions"]))
@@ -116,7 +140,7 @@ class Preannotator:
         return {"start": start, "end": end, "text": self.text[start:end]}
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
-        return [t for t in self.tokens if start <= t.start and t.end <= end]
+        return within(self.tokens, self.starts, start, end)
 
     # events -------------------------------------------------------------------------------------
 
@@ -206,7 +230,7 @@ class Preannotator:
     def add_speaker(self, start: int, end: int) -> str | None:
         """The entity of a source: a name without its titles, a described group, or a pronoun's antecedent."""
         phrase = self.text[start:end]
-        words = list(re.finditer(r"[\w’'-]+", phrase))
+        words = list(re.finditer(r"[\w\u2019'-]+", phrase))
         first = words[0].group().lower()
         if len(words) == 1 and first in PRONOUNS:
             kind = PRONOUNS[first]
@@ -252,7 +276,9 @@ class Preannotator:
     def find_figures(self) -> None:
         for reading in read_figures(self.text, self.tax):
             counted = self.counted_noun(reading)
-            quote = next((q for q in self.quotes if any(_inside(reading_span(reading), c) for c in q["contents"])), None)
+            quote = next(
+                (q for q in self.quotes if any(_inside(reading_span(reading), c) for c in q["contents"])), None
+            )
             prop = self.figure_property(reading, counted)
             self.figures.append({
                 "id": f"fig{len(self.figures) + 1}", "span": self.span(reading.start, reading.end),
@@ -270,9 +296,11 @@ class Preannotator:
         lead = re.match(r"(?:\s+of(?:\s+the)?)?", tail)
         if reading.percent and not (lead and lead.group()):
             return None
-        after = [t for t in self.tokens if t.start >= reading.end][:5]
+        after = within(self.tokens, self.starts, reading.end, len(self.text))[:5]
         for tok in after:
-            if self.text[reading.end : tok.start].count("\n") or re.search(r"[,.;:()]", self.text[reading.end : tok.start]):
+            if self.text[reading.end : tok.start].count("\n") or re.search(
+                r"[,.;:()]", self.text[reading.end : tok.start]
+            ):
                 return None
             word = tok.lower
             if word in ("of", "the") or (tok.text[0].isupper() and word not in PEOPLE):
@@ -287,13 +315,17 @@ class Preannotator:
     def figure_property(self, reading: Reading, counted: Token | None) -> str:
         s_start, s_end = self.sentences.bounds(reading.start)
         head = self.text[max(s_start, reading.start - 200) : reading.start]
-        clause_start = reading.start - len(head) + max((m.end() for m in re.finditer(r"[;,—]|\sbut\s", head)), default=0)
+        clause_start = (
+            reading.start - len(head) + max((m.end() for m in re.finditer(r"[;,—]|\sbut\s", head)), default=0)
+        )
         brk = re.search(r"[;,—]|\s(?:but|and)\s", self.text[reading.end : s_end])
         clause_end = reading.end + brk.start() if brk else s_end
         clause = self.tokens_in(clause_start, clause_end)
         if counted is not None and counted.lemma in WEAPONS:
             total = re.search(r"\bof\s*$", self.text[clause_start : reading.start])  # "18 of 25 drones": 25 launched
-            downed = any(t.lemma in PROPERTY_CUES["intercepted"] or t.lower in PROPERTY_CUES["intercepted"] for t in clause)
+            downed = any(
+                t.lemma in PROPERTY_CUES["intercepted"] or t.lower in PROPERTY_CUES["intercepted"] for t in clause
+            )
             return "intercepted" if downed and not total else "launched"
         if counted is not None and counted.lemma in DELIVERIES:
             return "delivered"
@@ -339,18 +371,18 @@ def _inside(inner: Mapping[str, Any], outer: Mapping[str, Any]) -> bool:
 def _name_runs(phrase: str) -> list[tuple[int, int]]:
     """Runs of capitalised words (a name), outside parentheses."""
     runs = []
-    for m in re.finditer(r"(?<![(\w])[A-Z][\w’'.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w’'.-]*)*", phrase):
-        text = m.group().removesuffix("’s").removesuffix("'s")
+    for m in re.finditer(r"(?<![(\w])[A-Z][\w\u2019'.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w\u2019'.-]*)*", phrase):
+        text = m.group().removesuffix("\u2019s").removesuffix("'s")
         runs.append((m.start(), m.start() + len(text)))
     return runs
 
 
 def _slug(word: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", word.lower().removesuffix("’s").removesuffix("'s")).strip("-") or "x"
+    return re.sub(r"[^a-z0-9]+", "-", word.lower().removesuffix("\u2019s").removesuffix("'s")).strip("-") or "x"
 
 
 def _entity_type(phrase: str, name_words: int) -> str:
-    words = {w.lower() for w in re.findall(r"[\w’'-]+", phrase)}
+    words = {w.lower() for w in re.findall(r"[\w\u2019'-]+", phrase)}
     if words & ORGANISATIONS:
         return "organization"
     if words & FORCES:
@@ -367,7 +399,9 @@ def extract(text: str, taxonomy: Taxonomy) -> dict[str, Any]:
     return Preannotator(text, taxonomy).run()
 
 
-def preannotate(doc_id: str, text: str, taxonomy: Taxonomy, extractor: Extractor = extract, name: str = RULES) -> dict[str, Any]:
+def preannotate(
+    doc_id: str, text: str, taxonomy: Taxonomy, extractor: Extractor = extract, name: str = RULES
+) -> dict[str, Any]:
     """A prediction-kind annotation of `text` by `extractor`, with the document's ids and provenance filled in."""
     result = dict(extractor(text, taxonomy))
     provenance = {"kind": "prediction", "annotators": [f"{name} (conflict-news {__version__})"],
@@ -432,7 +466,7 @@ def preannotate_corpus(
         target = out if out.suffix == ".json" else out / f"{doc_id}.json"
         try:
             ann = preannotate(doc_id, raw.text, taxonomy, run, name)
-        except Exception as exc:  # noqa: BLE001 - any failure of the user's code becomes an issue, not a crash
+        except Exception as exc:
             issues.append(
                 Issue(code="extractor-failed", file=str(target), path="$", ann_id=doc_id,
                       message=f"{name} failed: {type(exc).__name__}: {exc}")

@@ -12,10 +12,11 @@ The source is the noun phrase naming the speaker, found past titles, datelines a
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Token
+from .lexicon import Token, within
 
 REPORTING = {
     "say", "tell", "add", "state", "announce", "claim", "accuse", "maintain", "emphasize", "stress", "hint",
@@ -26,19 +27,19 @@ REPORTING = {
 OBJECT_FIRST = {"tell", "warn", "assure", "inform"}
 # A reporting word after these is a noun ("a claim", "the report"), not a cue.
 NOUN_MARKERS = {"a", "an", "the", "this", "that", "his", "her", "their", "its", "whose", "no"}
-AUXILIARIES = {"has", "have", "had", "also", "is", "was", "will", "would", "then", "later", "again", "reportedly", "had"}
+AUXILIARIES = {"has", "have", "had", "also", "is", "was", "will", "would", "then", "later", "again", "reportedly"}
 LEADING = {"and", "but", "meanwhile", "however", "while", "as", "with"}
-OPENING, CLOSING = "“\"", "”\""
-_SENTENCE_END = re.compile(r"[.!?…][”\"’]?(?=\s|$)|\r?\n")
+OPENING, CLOSING = '“"', '”"'
+_SENTENCE_END = re.compile(r"[.!?…][”\"\u2019]?(?=\s|$)|\r?\n")
 # A dateline ends a wire report's first "sentence": "BRASK, Karvia (Northline Wire) — ".
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,[^\n—–]{0,60}?\s[—–-]\s", re.M)
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\u2019-]+,[^\n—\u2013]{0,60}?\s[—\u2013-]\s", re.M)
 _CLAUSE_BREAK = re.compile(
     r",?\s+(?:but|while|whereas|although)\s|,\s+(?:saying|adding|according\s+to|a\s+claim|a\s+step)\b|[.;!?…](?=[\s”\"]|$)|\r?\n"
 )
 _TIME_TAIL = re.compile(
     r"\s+(?:on|in|at|by|after|before|during|late|early)\b.*$|\s+(?:today|yesterday|tonight|overnight)\b.*$"
 )
-_NAME_WORD = re.compile(r"[A-Z][\w’'.-]*")
+_CLOSE = re.compile(r"[”\"]|\r?\n")
 
 
 @dataclass(slots=True)
@@ -61,13 +62,11 @@ class Sentences:
 
     def bounds(self, offset: int) -> tuple[int, int]:
         """(start, end) of the sentence holding `offset`; the start skips whitespace, the end is its last mark."""
-        import bisect
-
         before = bisect.bisect_right(self.ends, offset)
         start = self.ends[before - 1] if before else 0
         while start < len(self.text) and self.text[start].isspace():
             start += 1
-        bullet = re.match(r"[-*•–]\s+", self.text[start:])
+        bullet = re.match(r"[-*•\u2013]\s+", self.text[start:])
         start += bullet.end() if bullet else 0
         after = bisect.bisect_left(self.starts, offset)
         return start, self.starts[after] if after < len(self.starts) else len(self.text)
@@ -84,8 +83,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 class QuoteFinder:
     """Finds the quotes of one text; construct, then call run()."""
 
-    def __init__(self, text: str, tokens: list[Token], sentences: Sentences) -> None:
-        self.text, self.tokens, self.sentences = text, tokens, sentences
+    def __init__(self, text: str, tokens: list[Token], starts: list[int], sentences: Sentences) -> None:
+        self.text, self.tokens, self.starts, self.sentences = text, tokens, starts, sentences
         self.quotes: list[Found] = []
         self.used: list[tuple[int, int]] = []  # cue and content spans already part of a quote
 
@@ -105,16 +104,21 @@ class QuoteFinder:
 
     def pieces(self) -> list[tuple[int, int, int, bool]]:
         """(mark, content start, content end, closed) of every quotation, cut at paragraph ends."""
-        found = []
+        found: list[tuple[int, int, int, bool]] = []
         for m in re.finditer(r"[“\"]", self.text):
             i = m.start()
-            if self.text[i] == '"' and i and not self.text[i - 1].isspace() and self.text[i - 1] not in "(—–-":
+            if (
+                self.text[i] == '"'
+                and i
+                and not self.text[i - 1].isspace()
+                and self.text[i - 1] not in "(\u2014\u2013-"
+            ):
                 continue  # a straight closing mark
             if any(s <= i < e for _, s, e, _ in found):
                 continue
-            close = re.search(r"[”\"]|\r?\n", self.text[i + 1 :])
-            end = i + 1 + close.start() if close else len(self.text)
-            closed = bool(close) and close.group() in CLOSING
+            close = _CLOSE.search(self.text, i + 1)
+            end = close.start() if close else len(self.text)
+            closed = close is not None and close.group() in CLOSING
             start, stop = i + 1, end
             while stop > start and self.text[stop - 1] in " \t\r":
                 stop -= 1
@@ -153,8 +157,8 @@ class QuoteFinder:
     def cue_after(self, offset: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
         """`,” Koval said`, `,” said Mira Tann`: a reporting verb among the eight words after the closing mark."""
         sentence_end = self.sentences.bounds(offset)[1] if offset < len(self.text) else offset
-        tail = [t for t in self.tokens if offset <= t.start < sentence_end][:8]
-        if not tail or self.text[offset : tail[0].start].strip(" ,.\u00a0") not in ("", "—", "–"):
+        tail = within(self.tokens, self.starts, offset, sentence_end)[:8]
+        if not tail or self.text[offset : tail[0].start].strip(" ,.\u00a0") not in ("", "—", "\u2013"):
             return None
         for k, tok in enumerate(tail):
             if tok.lemma in REPORTING and tok.lower not in ("claims", "report", "reports"):
@@ -166,7 +170,7 @@ class QuoteFinder:
     def cue_before(self, mark: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
         """`Koval said, “…`, or a cue whose complement holds the quotation (mixed)."""
         start = self.sentences.bounds(mark)[0]
-        lead = [t for t in self.tokens if start <= t.start and t.end <= mark]
+        lead = within(self.tokens, self.starts, start, mark)
         for k in range(len(lead) - 1, -1, -1):
             tok = lead[k]
             if any(c in self.text[tok.end : mark] for c in OPENING + CLOSING):
@@ -199,8 +203,12 @@ class QuoteFinder:
                 self.according_to(tok.start, toks[k + 1].end)
             elif tok.lower == "quoted" and tok.lemma == "quote":
                 self.quoted_as_saying(k)
-            elif tok.lemma in REPORTING and not (k and toks[k - 1].lower in NOUN_MARKERS) and not (
-                k + 1 < len(toks) and toks[k + 1].lower == "of"  # "reports of attacks": a noun
+            elif (
+                tok.lemma in REPORTING
+                and not (k and toks[k - 1].lower in NOUN_MARKERS)
+                and not (
+                    k + 1 < len(toks) and toks[k + 1].lower == "of"  # "reports of attacks": a noun
+                )
             ):
                 self.reporting_verb(k)
 
@@ -270,7 +278,7 @@ class QuoteFinder:
         end = cue[1]
         word = self.text[cue[0] : cue[1]].lower()
         rest = self.text[end:]
-        told = re.match(r"\s+(?:[\w’'-]+\s+){0,4}?that\s+", rest)
+        told = re.match(r"\s+(?:[\w\u2019'-]+\s+){0,4}?that\s+", rest)
         if told and (word.startswith(("told", "tell", "warn")) or re.match(r"\s+(?:in|on|at|after)\b", rest)):
             return end + told.end()
         skipped = re.match(r"\s+(?:that|at|to)\s+", rest)
@@ -293,7 +301,7 @@ class QuoteFinder:
     def strip_auxiliaries(self, span: tuple[int, int]) -> tuple[int, int]:
         """Without auxiliaries before the cue (`has also said`) and connectives before the subject (`and`, `but`)."""
         start, end = span
-        words = [(start + m.start(), start + m.end()) for m in re.finditer(r"[\w’'-]+", self.text[start:end])]
+        words = [(start + m.start(), start + m.end()) for m in re.finditer(r"[\w\u2019'-]+", self.text[start:end])]
         while words and self.text[words[-1][0] : words[-1][1]].lower() in AUXILIARIES:
             words.pop()
         while words and self.text[words[0][0] : words[0][1]].lower() in LEADING:
@@ -323,7 +331,7 @@ class QuoteFinder:
                 return earlier[-1].source
         if participle or re.search(r"(?:,\s*|\s)and\s*$", lead):
             # the sentence's subject: its first name, past a leading adverb ("Meanwhile, Trump …")
-            subject = re.match(r"(?:[A-Z]\w+,\s+)?((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)", lead)
+            subject = re.match(r"(?:[A-Z]\w+,\s+)?((?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*)", lead)
             if subject and subject.group(1).split()[0].lower() not in NOUN_MARKERS | {"in", "on", "at", "after"}:
                 return s_start + subject.start(1), s_start + subject.end(1)
         stops = [m.end() for m in re.finditer(r",|;|\s(?:and|but|while)\s|[”\"]", self.text[s_start:cue_start])]
@@ -336,7 +344,7 @@ class QuoteFinder:
                 # "Anna Matveeva, a research fellow, believes": the name before the description
                 begin = s_start + stops[-3] if len(stops) >= 3 else s_start
                 span = self.strip_auxiliaries((begin, s_start + stops[-2] - 1))
-        words = re.findall(r"[\w’'-]+", self.text[span[0] : span[1]])
+        words = re.findall(r"[\w\u2019'-]+", self.text[span[0] : span[1]])
         if not words or len(words) > 9:
             return None
         return span
@@ -349,5 +357,5 @@ class QuoteFinder:
         phrase = re.split(r"\s+(?:who|which|that|whose|as|in|on|at|by|after|when|to)\b", m.group(1))[0]
         start = offset + m.start(1)
         span = _trim(self.text, start, start + len(phrase))
-        words = re.findall(r"[\w’'-]+", self.text[span[0] : span[1]])
+        words = re.findall(r"[\w\u2019'-]+", self.text[span[0] : span[1]])
         return span if words and len(words) <= 9 else None
