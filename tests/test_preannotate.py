@@ -186,3 +186,15 @@ def test_malformed_extractor_specs_are_usage_errors(
 ) -> None:
     assert main(["preannotate", "--root", str(BASE), "--extractor", spec, "--out", str(tmp_path / "p")]) == 1
     assert says in capsys.readouterr().err
+
+
+def test_rules_output_validates_on_unicode_stress_text(tmp_path: Path) -> None:
+    """The synthetic corpus puts combining marks, joiners and emoji next to names: no rule may cut them apart."""
+    from conflict_news.grow.preannotate import preannotate_corpus
+    from conflict_news.grow.synthetic import write_synthetic
+
+    root = tmp_path / "synth"
+    write_synthetic(root, 30, seed=0)
+    results = preannotate_corpus(root, None, tmp_path / "pred")  # raises CorpusError on any invalid span
+    assert len(results) == 30
+    assert sum(len(ann["quotes"]) for ann in results.values()) > 100

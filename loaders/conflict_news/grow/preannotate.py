@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..__about__ import __version__
+from ..core.checks import split_offsets
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.store import list_doc_ids, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
@@ -119,6 +120,7 @@ class Preannotator:
         self.text, self.tax = text, taxonomy
         self.tokens = tokenize(text)
         self.starts = [t.start for t in self.tokens]
+        self.cuts = split_offsets(text)
         self.sentences = Sentences(text)
         self.events: list[dict[str, Any]] = []
         self.quotes: list[dict[str, Any]] = []
@@ -137,6 +139,11 @@ class Preannotator:
         return {"entities": entities, "events": self.events, "quotes": self.quotes, "figures": self.figures}
 
     def span(self, start: int, end: int) -> dict[str, Any]:
+        """A span, widened where a rule's boundary would cut a character from its combining mark or joiner."""
+        while start in self.cuts:
+            start -= 1
+        while end in self.cuts:
+            end += 1
         return {"start": start, "end": end, "text": self.text[start:end]}
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
@@ -265,9 +272,11 @@ class Preannotator:
 
     def mention(self, entity_id: str, start: int, end: int) -> None:
         entity = self.entities[entity_id]
+        mention = self.span(start, end)
+        start, end = mention["start"], mention["end"]
         taken = {(m["start"], m["end"]) for e in self.entities.values() for m in e["mentions"]}
         if (start, end) not in taken:
-            entity["mentions"].append(self.span(start, end))
+            entity["mentions"].append(mention)
         if len(entity["name"]) < end - start and self.text[start].isupper():
             entity["name"] = self.text[start:end]
 
