@@ -11,7 +11,8 @@ import pytest
 
 from conflict_news import iter_errors, load_taxonomy
 from conflict_news.cli.main import main
-from conflict_news.grow.preannotate import compile_lexicon, preannotate
+from conflict_news.grow.lexicon import compile_lexicon
+from conflict_news.grow.preannotate import preannotate
 from conftest import BASE, REPO, materialize_case
 
 TEXT = (
@@ -65,7 +66,8 @@ def test_quotes_cues_sources_and_contents(predicted: dict[str, Any]) -> None:
 def test_event_triggers_types_and_modality(predicted: dict[str, Any]) -> None:
     got = [(ev["trigger"]["text"], ev["type"], ev["modality"]) for ev in predicted["events"]]
     assert got == [
-        ("attack", "violent.attack", "actual"),
+        ("attack", "violent.attack", "actual"),  # its clause names no weapon
+        ("wounded", "casualty.injury", "actual"),  # casualties are events too (guidelines 6.1)
         ("accused", "diplomatic.accusation", "actual"),
         ("shelling", "violent.shelling_missile_attack", "actual"),
         ("refused", "diplomatic.rejection", "actual"),
@@ -82,7 +84,7 @@ def test_bracketed_lexicon_entries_annotate_only_the_head() -> None:
         ("ceasefire", "diplomatic.ceasefire", "negated", "negative"),
         ("agreed", "diplomatic.agreement", "negated", "negative"),  # "no" within four words: no agreement either
     ]
-    assert all(lex.pattern.groups == 1 for lex in compile_lexicon(load_taxonomy()))
+    assert all(e.trigger[0] < e.trigger[1] for es in compile_lexicon(load_taxonomy()).values() for e in es)
 
 
 def test_output_on_a_fictional_text_validates(tmp_path: Path, predicted: dict[str, Any]) -> None:
@@ -133,3 +135,66 @@ def test_quote_before_a_titled_speaker_is_found() -> None:
     assert [(q["type"], q["cue"]["text"], q["contents"][0]["text"]) for q in quotes] == [
         ("direct", "said", "We will rebuild every street,")
     ]
+
+
+def test_a_user_extractor_runs_like_the_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--extractor module:function`: same validation, same files, Label Studio tasks and scoring from them."""
+    out = tmp_path / "pred"
+    spec = "example_extractors:keyword_events"
+    assert main(["preannotate", "--root", str(BASE), "--extractor", spec, "--out", str(out)]) == 0
+    ann = json.loads((out / "toy-0001.json").read_text(encoding="utf-8"))
+    assert ann["provenance"]["kind"] == "prediction" and spec in ann["provenance"]["annotators"][0]
+    assert [e["trigger"]["text"] for e in ann["events"]] == ["fired"]
+    assert main(["evaluate", str(out), str(BASE), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(out)]) == 0
+    (task,) = json.loads(capsys.readouterr().out)
+    assert any(r["value"].get("text") == "fired" for r in task["predictions"][0]["result"] if "value" in r)
+
+
+@pytest.mark.parametrize("code", sorted(p.stem for p in (BASE.parent / "preannotate").glob("*.json")))
+def test_extractor_cases(code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = json.loads((BASE.parent / "preannotate" / f"{code}.json").read_text(encoding="utf-8"))
+    out = tmp_path / "pred"
+    assert main(["preannotate", "--root", str(BASE), "--extractor", case["extractor"], "--out", str(out)]) == 1
+    assert case["expect"] in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_an_extractor_whose_output_does_not_validate_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = "example_extractors:wrong_offsets"
+    assert main(["preannotate", "--root", str(BASE), "--extractor", spec, "--out", str(tmp_path / "p")]) == 1
+    assert "[span-text-mismatch]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        ("no_colon", "is not module:function"),
+        ("a:b:c", "is not module:function"),
+        ("1module:f", "is not module:function"),
+        ("module:", "is not module:function"),
+        ("conflict_news_no_such_module:extract", "cannot import"),
+        ("example_extractors:nope", "has no callable"),
+        ("example_extractors:NOT_CALLABLE", "has no callable"),
+    ],
+)
+def test_malformed_extractor_specs_are_usage_errors(
+    spec: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["preannotate", "--root", str(BASE), "--extractor", spec, "--out", str(tmp_path / "p")]) == 1
+    assert says in capsys.readouterr().err
+
+
+def test_rules_output_validates_on_unicode_stress_text(tmp_path: Path) -> None:
+    """The synthetic corpus puts combining marks, joiners and emoji next to names: no rule may cut them apart."""
+    from conflict_news.grow.preannotate import preannotate_corpus
+    from conflict_news.grow.synthetic import write_synthetic
+
+    root = tmp_path / "synth"
+    write_synthetic(root, 30, seed=0)
+    results = preannotate_corpus(root, None, tmp_path / "pred")  # raises CorpusError on any invalid span
+    assert len(results) == 30
+    assert sum(len(ann["quotes"]) for ann in results.values()) > 100

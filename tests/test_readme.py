@@ -23,6 +23,8 @@ from conflict_news.release.cite import format_citation
 from conftest import REPO
 from hfcase import decode_labels
 
+DEV = REPO / "dev"
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 PAGES = {
     path.relative_to(REPO).as_posix(): path.read_text(encoding="utf-8")
@@ -72,13 +74,57 @@ def test_counts_table_is_current() -> None:
     assert f"{stats['entity_mentions']} mentions" in README
 
 
-def test_baseline_table_is_current(tmp_path: Path) -> None:
-    """The README's baseline table is what `evaluate` prints for `preannotate`'s output on the shipped corpus."""
-    for path, ann in preannotate_corpus(REPO, None, tmp_path / "pred").items():
+def _published(marker: str) -> str:
+    return README.split(f"<!-- {marker}:start -->\n", 1)[1].split(f"<!-- {marker}:end -->", 1)[0]
+
+
+def _predict(root: Path, out: Path) -> Path:
+    for path, ann in preannotate_corpus(root, None, out).items():
         write_atomic(path, dump_json(ann))
-    table = format_markdown(evaluate(tmp_path / "pred", REPO))
-    published = README.split("<!-- baseline:start -->\n", 1)[1].split("<!-- baseline:end -->", 1)[0]
-    assert published == table
+    return out
+
+
+def _summary_row(name: str, result: dict[str, Any]) -> str:
+    cells = [
+        " / ".join(f"{result[mode]['layers'][layer]['f1']:.3f}" for mode in ("exact", "overlap"))
+        for layer in ("events", "quotes", "figures")
+    ]
+    return f"| {name} | {result['documents']} | {' | '.join(cells)} |\n"
+
+
+@pytest.fixture(scope="module")
+def dev_predictions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _predict(DEV, tmp_path_factory.mktemp("dev") / "pred")
+
+
+def test_baseline_table_is_current(tmp_path: Path) -> None:
+    """The README's in-sample table is what `evaluate` prints for `preannotate`'s output on the shipped corpus."""
+    table = format_markdown(evaluate(_predict(REPO, tmp_path / "pred"), REPO))
+    assert _published("baseline") == table
+
+
+def test_dev_set_table_is_current(dev_predictions: Path) -> None:
+    """The held-out table: `evaluate --split test` on the dev set, as the README says."""
+    assert _published("baseline-dev") == format_markdown(evaluate(dev_predictions, DEV, splits={"test"}))
+
+
+def test_summary_table_is_current_and_the_targets_hold(dev_predictions: Path, tmp_path: Path) -> None:
+    held_out = evaluate(dev_predictions, DEV, splits={"test"})
+    tuning = evaluate(dev_predictions, DEV, splits={"validation"})
+    seed = evaluate(_predict(REPO, tmp_path / "seed"), REPO)
+    header = (
+        "| part | documents | events F1 (exact / overlap) | quotes F1 (exact / overlap) | figures F1 (exact / overlap) |\n"
+        "|---|---|---|---|---|\n"
+    )
+    rows = [
+        _summary_row("held-out: dev `test` (`dev-006` to `dev-010`)", held_out),
+        _summary_row("tuning: dev `validation` (`dev-001` to `dev-005`)", tuning),
+        _summary_row("seed `cnc-000001`, in-sample", seed),
+    ]
+    assert _published("baseline-summary") == header + "".join(rows)
+    # the issue's targets, on the held-out part, in the stricter (exact) mode
+    exact = held_out["exact"]["layers"]
+    assert exact["events"]["f1"] >= 0.75 and exact["quotes"]["f1"] >= 0.80 and exact["figures"]["f1"] >= 0.95
 
 
 def test_the_card_cites_as_conflict_news_cite_does() -> None:

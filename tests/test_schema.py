@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,12 @@ def test_schema_is_valid_draft_2020_12_with_versioned_id(name: str) -> None:
     schema = load_schema(name)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert re.fullmatch(r".*:1\.[0-9]+", schema["$id"])  # major 1; minors add optional fields only
+    major, minor = schema["$id"].rsplit(":", 1)[1].split(".")
+    assert (major, minor.isdigit()) == ("1", True)
+
+
+def test_taxonomy_schema_version_is_the_taxonomy_version() -> None:
+    assert load_schema("taxonomy")["$id"].endswith(f":{load_taxonomy().version}")
 
 
 def test_taxonomy_follows_its_schema() -> None:

@@ -45,6 +45,8 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         "conflict_news/_data/CITATION.cff",
     ):
         assert shipped in names
+    # the fictional dev set (dev/) is for tuning and scoring extractors, never shipped as data
+    assert not [n for n in names if "dev-0" in n or "/dev/" in n]
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True

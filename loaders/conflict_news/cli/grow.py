@@ -41,7 +41,7 @@ def _preannotate(args: argparse.Namespace) -> int:
     from ..grow.preannotate import preannotate_corpus
 
     root = corpus_root(args, writes=False)
-    results = preannotate_corpus(root, args.doc_ids, Path(args.out))
+    results = preannotate_corpus(root, args.doc_ids, Path(args.out), args.extractor)
     existing = [str(path) for path in results if path.exists()]
     if existing:
         print(f"conflict-news preannotate: refusing to replace {', '.join(existing)}", file=sys.stderr)
@@ -58,7 +58,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     # The texts are the gold's own root when it lies in one, else the root by the one rule.
     root = args.root or text_root_of(Path(args.gold)) or corpus_root(args, writes=False)
-    result = evaluate(args.pred, args.gold, root)
+    result = evaluate(args.pred, args.gold, root, args.split)
     if result["unannotated"]:
         print(f"conflict-news evaluate: not scored, no gold yet: {', '.join(result['unannotated'])}", file=sys.stderr)
     print(json.dumps(result, indent=2) if args.json else format_markdown(result), end="\n" if args.json else "")
@@ -95,10 +95,16 @@ def register(verbs: Any) -> None:
         p.add_argument(f"--{name}", help=FIELD_HELP[name], choices=FIELD_CHOICES.get(name))
     p.set_defaults(run=_add)
 
-    p = verbs.add_parser("preannotate", help="rule-based baseline annotation (provenance kind prediction)")
+    p = verbs.add_parser(
+        "preannotate", help="pre-annotate with the rules or your extractor (provenance kind prediction)"
+    )
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to annotate (default: all)")
     p.add_argument("--out", required=True, help="output file (*.json, one document) or folder")
     add_root_option(p)
+    p.add_argument(
+        "--extractor", metavar="MODULE:FUNCTION",
+        help="run this callable(text, taxonomy) instead of the rules (docs/preannotation.md); imports MODULE",
+    )  # fmt: skip
     p.set_defaults(run=_preannotate)
 
     p = verbs.add_parser("evaluate", help="score predicted annotations against the gold (P/R/F1, attributes, links)")
@@ -106,4 +112,8 @@ def register(verbs: Any) -> None:
     p.add_argument("gold", metavar="GOLD", help="gold annotation file, folder of them, or corpus root")
     p.add_argument("--root", metavar="DIR", help="corpus root holding the texts (default: GOLD's root, else see ROOT)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON on stdout")
+    p.add_argument(
+        "--split", action="append", choices=("train", "validation", "test"),
+        help="score only the documents of this split (repeatable; default: all)",
+    )  # fmt: skip
     p.set_defaults(run=_evaluate)

@@ -12,7 +12,13 @@ _UNITS = {
     "dozen": 12,
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_DIGITS = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s+(hundred|thousand|million|billion)\b)?")
+# Thousands are grouped by commas or, in SI style, by a no-break, narrow no-break or thin space (never a plain
+# space, which separates two numbers: "between 12 000" is not written).
+_DIGITS = re.compile(
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s+(hundred|thousand|million|billion)\b)?"
+)
+_GROUPING = str.maketrans("", "", ",\u00a0\u202f\u2009")
 _WORD = re.compile(r"[a-z]+")
 _FILLERS = {"and", "a", "an"}
 
@@ -47,6 +53,6 @@ def read_numbers(surface: str) -> list[float]:
     numbers: list[float] = []
     for match in _DIGITS.finditer(lowered):
         digits, scale = match.groups()
-        numbers.append(float(digits.replace(",", "")) * (_SCALES[scale] if scale else 1))
+        numbers.append(float(digits.translate(_GROUPING)) * (_SCALES[scale] if scale else 1))
     words = _WORD.findall(_DIGITS.sub(" ", lowered))
     return numbers + _words_to_numbers(words)

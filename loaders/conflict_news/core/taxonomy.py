@@ -21,6 +21,8 @@ class EventType:
     acled_sub_event_type: str | None
     cameo_code: str
     cameo_label: str
+    plover_event_type: str
+    plover_mode: str | None
     triggers: tuple[str, ...] = ()
 
 
@@ -62,6 +64,8 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
             acled_sub_event_type=spec["acled"]["sub_event_type"] if spec["acled"] else None,
             cameo_code=spec["cameo"]["code"],
             cameo_label=spec["cameo"]["label"],
+            plover_event_type=spec["plover"]["event_type"],
+            plover_mode=spec["plover"]["mode"],
             triggers=tuple(spec.get("triggers", ())),
         )
         for name, spec in raw["event_types"].items()

@@ -9,7 +9,7 @@ docs/scoring.md.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -281,11 +281,15 @@ def read_side(side: Side, root: Path, label: str) -> tuple[dict[str, dict[str, A
     return anns, issues
 
 
-def evaluate(pred: Path | str, gold: Path | str, root: Path | str | None = None) -> dict[str, Any]:
+def evaluate(
+    pred: Path | str, gold: Path | str, root: Path | str | None = None, splits: Collection[str] | None = None
+) -> dict[str, Any]:
     """Score the predictions at `pred` against the gold at `gold`; raises CorpusError on any invalid input.
 
     Documents of the gold without a prediction file are scored as predicted empty; documents whose
     gold is still the placeholder `add` writes are not scored and are listed under "unannotated".
+    With `splits`, only the documents whose metadata puts them in one of those splits are read and
+    scored, on both sides (a held-out part of a dev set, say).
     """
     pred, gold = Path(pred), Path(gold)
     text_root = Path(root) if root is not None else (text_root_of(gold) or locate_root())
@@ -293,8 +297,13 @@ def evaluate(pred: Path | str, gold: Path | str, root: Path | str | None = None)
     if gold.resolve() == text_root.resolve():
         # A gold corpus root: every document must validate, annotated or not.
         gold_side = Side({d: annotation_path(text_root, d) for d in list_doc_ids(text_root)})
-    gold_anns, issues = read_side(gold_side, text_root, str(gold))
     pred_side = collect_files(pred)
+    if splits is not None:
+        gold_side, pred_side = (
+            Side({d: p for d, p in side.files.items() if split_of(text_root, d) in splits})
+            for side in (gold_side, pred_side)
+        )
+    gold_anns, issues = read_side(gold_side, text_root, str(gold))
     pred_anns, pred_issues = read_side(pred_side, text_root, str(pred))
     issues += pred_issues
     known = set(list_doc_ids(text_root))
@@ -320,6 +329,12 @@ def evaluate(pred: Path | str, gold: Path | str, root: Path | str | None = None)
         "unannotated": unannotated,
         **{mode: score.to_dict() for mode, score in scores.items()},
     }
+
+
+def split_of(root: Path, doc_id: str) -> str | None:
+    """The split a document's metadata records; None for an unknown or unreadable document (reported when read)."""
+    metadata = read_document(root, doc_id).metadata
+    return metadata.get("split") if isinstance(metadata, dict) else None
 
 
 def is_placeholder(ann: dict[str, Any]) -> bool:

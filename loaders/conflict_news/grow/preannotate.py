@@ -1,453 +1,462 @@
-"""The baseline pre-annotator: transparent rules, no model, output in the annotation schema.
+"""Pre-annotation: the rule-based extractor (the default) and any extractor a user names, run the same way.
 
-- events: the per-type trigger lexicon in schema/taxonomy.json (longest match first, no overlaps);
-  modality from cue words in the four words before the trigger;
-- figures: digits, number words, ranges and taxonomy.vague_numerals, with an approximation cue,
-  value and bounds (read by numbers.read_numbers), the counted plural noun and a property;
-- quotes: text in quotation marks with a reporting cue next to it (direct, or mixed when the cue's
-  complement starts before the marks), and reporting verbs followed by a clause (indirect);
-  the source is the capitalised name or pronoun next to the cue, else the sentence subject.
-Every rule is written so that its output validates; README.md has the baseline's scores.
+An extractor is a callable `extract(text, taxonomy)` returning an annotation in our schema
+(docs/preannotation.md has the protocol). Whatever it returns is completed (ids of the document,
+provenance) and checked by the validator before anything is written, exactly like the rules' output.
+
+The rules (no model): events from the taxonomy's trigger lexicon matched by lemma (lexicon.py), typed
+more finely by the weapons named next to them, with modality from cue words before them; figures with
+bounds (figures.py), what they count, what happened to it and the event they quantify; quotes with
+their sources (quotes.py), and a speaker entity per source.
 """
 
 from __future__ import annotations
 
-import bisect
+import importlib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..__about__ import __version__
+from ..core.checks import split_offsets
 from ..core.errors import CorpusError, Issue, UsageError
-from ..core.numbers import read_numbers
 from ..core.store import list_doc_ids, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document
+from .figures import Reading, read_figures
+from .lexicon import Token, find_triggers, tokenize, within
+from .quotes import Found, QuoteFinder, Sentences
 
-REPORTING_CUES = (
-    "said", "says", "say", "saying", "told", "added", "adding", "stated", "announced", "claimed", "claims",
-    "accused", "accuses", "maintains", "maintained", "emphasized", "emphasised", "stressed", "hinted",
-    "believes", "believed", "warned", "warns", "insisted", "insists", "argued", "argues", "noted", "expressed",
-    "promising", "promised", "denied", "urged",
-)  # fmt: skip
-APPROX_CUES = {
-    "more than": "more_than", "at least": "at_least", "about": "approximate",
-    "around": "approximate", "nearly": "approximate", "almost": "approximate", "approximately": "approximate",
-    "roughly": "approximate", "some": "approximate", "up to": "at_most", "at most": "at_most",
-    "fewer than": "less_than", "less than": "less_than",
-}  # fmt: skip
-NUMBER_WORDS = [
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "thousand",
-    "million",
-    "billion",
-]
-NOT_COUNTED_AFTER = ("second", "minute", "hour", "day", "week", "month", "year", "decade", "centur", "percent", "%")
-IDENTIFIER_WORDS = {"article", "resolution", "no.", "number", "chapter", "section", "page", "paragraph", "point"}
-NEGATION = {"no", "not", "never", "without", "n\u2019t", "n't"}
+Extractor = Callable[[str, Taxonomy], Mapping[str, Any]]
+RULES = "conflict_news.grow.preannotate:extract"
+LAYERS = ("entities", "events", "quotes", "figures")
+
+NEGATION = {"no", "not", "never", "without", "n't", "fail", "deny", "nobody", "neither", "nor"}
 MODALITY_CUES = {
-    "reported": {"reportedly", "allegedly", "reports"},
-    "hypothetical": {"any", "potential", "possible", "future", "would", "could", "might", "may", "if", "proposed"},
-    "planned": {"will", "shall", "plans", "planned", "intends", "going"},
+    "reported": {"reportedly", "allegedly", "report", "reports", "rumor"},
+    "hypothetical": {
+        "potential", "possible", "future", "could", "might", "may", "propose", "offer", "call", "urge", "should",
+        "need", "threaten",
+    },
+    "planned": {"will", "shall", "plan", "intend", "going", "vow", "pledge", "promise", "would"},
+}  # fmt: skip
+LOOK_AHEAD = {"hypothetical": {"if", "possible", "could", "might", "may", "unless"}, "planned": {"would", "will"}}
+GENERIC = {"violent.attack", "violent.remote_strike"}
+# The specific attack types a definite `the attack` may take up from an earlier mention.
+ATTACKS = {
+    "violent.remote_strike", "violent.air_drone_strike", "violent.shelling_missile_attack", "violent.chemical_weapon", "violent.suicide_bombing",
+    "violent.remote_explosive", "violent.grenade", "violent.attack_on_civilians",
+}  # fmt: skip
+DEFINITE = {"the", "this", "that", "these", "those"}
+# Weapons named next to a strike make its type more specific (guidelines §3.3).
+HEAVY = {"artillery", "shell", "mortar", "rocket", "missile", "howitzer", "cannon", "tank"}
+AERIAL = {"drone", "aircraft", "jet", "warplane", "helicopter", "plane", "bomber", "uav"}
+REFINED = {"violent.remote_strike", "violent.attack", "violent.shelling_missile_attack", "violent.air_drone_strike"}
+PROPERTY_CUES = {
+    "killed": {"kill", "die", "dead", "death", "fatality", "toll", "lose"},
+    "wounded": {"wound", "injure", "injury", "hurt", "treat"},
+    "displaced": {"flee", "displace", "displacement", "uproot", "exodus", "leave"},
+    "evacuated": {"evacuate", "evacuation"},
+    "arrested": {"arrest", "detain", "detention"},
+    "abducted": {"abduct", "kidnap", "hostage", "abduction"},
+    "missing": {"missing"},
+    "intercepted": {"intercept", "shot", "downed", "interception", "shoot"},
+    "captured": {"capture", "seize"},
+    "released": {"release", "free", "freed", "exchange", "swap"},
+    "received": {"receive"},
+    "handed_over": {"hand", "returned", "repatriate"},
+    "delivered": {"deliver", "delivery", "convoy", "reach", "send", "airdrop"},
+    "destroyed": {"destroy", "damage", "hit", "raze", "burn"},
+    "affected": {"need", "affect", "trap", "remain", "sleep", "shelter"},
 }
-PROPERTY_VERBS = {
-    "killed": ("killed", "dead", "died", "deaths"),
-    "wounded": ("wounded", "injured"),
-    "intercepted": ("intercepted", "shot down", "downed"),
-    "captured": ("captured",),
-    "released": ("released", "freed"),
-    "handed_over": ("handed over", "returned", "repatriated"),
-    "received": ("received",),
+WEAPONS = {"drone", "missile", "rocket", "shell", "bomb", "munition", "grenade", "mortar"}
+PARTIES = {"side", "party", "country", "nation", "delegation", "member", "state", "participant"}
+DELIVERIES = {"truck", "convoy", "tonne", "ton", "bus", "load", "parcel", "kit"}
+PEOPLE = {"people", "children", "men", "women", "personnel", "staff", "police", "militia"}
+TITLES = {
+    "president", "minister", "foreign", "prime", "defence", "defense", "secretary", "general", "chancellor",
+    "colonel", "mayor", "governor", "commander", "chief", "spokesman", "spokeswoman", "deputy", "interior",
+    "provincial", "regional", "coordinator", "envoy", "leader", "activist", "local", "police", "army", "major",
+    "captain", "lieutenant", "sergeant", "ambassador", "senator", "judge", "dr", "mr", "mrs", "ms", "commissioner",
+}  # fmt: skip
+ORGANISATIONS = {
+    "ministry", "office", "society", "council", "centre", "center", "agency", "union", "hospital", "committee",
+    "administration", "organization", "organisation", "charity", "wire", "broadcaster", "statement", "police",
+}  # fmt: skip
+FORCES = {
+    "army",
+    "forces",
+    "troops",
+    "military",
+    "brigade",
+    "brigades",
+    "front",
+    "rebels",
+    "fighters",
+    "guard",
+    "militia",
 }
-WEAPONS = {"drones", "missiles", "rockets", "shells", "bombs", "munitions"}
-OCCURRENCES = {"strikes", "attacks", "airstrikes", "explosions", "clashes", "raids"}
-TITLES = {"president", "minister", "foreign", "prime", "defence", "defense", "secretary", "general", "chancellor"}
-PRONOUNS = {"he", "she", "they"}
-OPENING, CLOSING = '“"', '”"'
-_NAME = re.compile(r"[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)*")
-_WORD = re.compile(r"[\w\u2019'-]+")
-_SENTENCE_END = re.compile(r"[.!?…](?:[”\"\u2019]?)(?=\s|$)|\n")
-_CLAUSE_END = re.compile(
-    r",?\s+(?:but|while|although|though|whereas)\b|,\s+(?:saying|promising|adding)\b|[.;!?…](?=\s|$)"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Lexeme:
-    pattern: re.Pattern[str]
-    event_type: str
-    length: int
-
-
-def compile_lexicon(taxonomy: Taxonomy) -> list[Lexeme]:
-    """A regex per lexicon entry; the bracketed part (or the whole entry) is group 1, the trigger."""
-    lexicon = []
-    for etype in taxonomy.event_types.values():
-        for entry in etype.triggers:
-            bracketed = entry if "[" in entry else f"[{entry}]"
-            before, rest = bracketed.split("[", 1)
-            trigger, after = rest.split("]", 1)
-            pattern = rf"(?<![\w-]){re.escape(before)}({re.escape(trigger)}){re.escape(after)}(?![\w-])"
-            lexicon.append(Lexeme(re.compile(pattern, re.IGNORECASE), etype.name, len(entry)))
-    return sorted(lexicon, key=lambda lex: -lex.length)
-
-
-def span(text: str, start: int, end: int) -> dict[str, Any]:
-    return {"start": start, "end": end, "text": text[start:end]}
-
-
-class Sentences:
-    """Sentence boundaries of one text, found once, looked up by offset."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        breaks = [m.span() for m in _SENTENCE_END.finditer(text)]
-        self.starts, self.ends = [b[0] for b in breaks], [b[1] for b in breaks]
-
-    def bounds(self, offset: int) -> tuple[int, int]:
-        """(start, end) of the sentence holding `offset`; the start skips leading whitespace."""
-        before = bisect.bisect_right(self.ends, offset)
-        start = self.ends[before - 1] if before else 0
-        while start < len(self.text) and self.text[start].isspace():
-            start += 1
-        after = bisect.bisect_left(self.starts, offset)
-        return start, self.ends[after] if after < len(self.ends) else len(self.text)
-
-    def words_before(self, offset: int, n: int) -> list[str]:
-        return [w.lower() for w in _WORD.findall(self.text[self.bounds(offset)[0] : offset])][-n:]
+GROUPS = {
+    "officials",
+    "residents",
+    "witnesses",
+    "analysts",
+    "organisers",
+    "organizers",
+    "villagers",
+    "mediators",
+    "groups",
+    "sides",
+}
+PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing", "we": "plural", "i": "person"}
 
 
 class Preannotator:
-    """Builds one annotation dict for one text; construct, then call run()."""
+    """Builds one annotation dict for one text with the rules; construct, then call run()."""
 
-    def __init__(self, doc_id: str, text: str, taxonomy: Taxonomy) -> None:
-        self.doc_id, self.text, self.tax = doc_id, text, taxonomy
-        self.lexicon = compile_lexicon(taxonomy)
+    def __init__(self, text: str, taxonomy: Taxonomy) -> None:
+        self.text, self.tax = text, taxonomy
+        self.tokens = tokenize(text)
+        self.starts = [t.start for t in self.tokens]
+        self.cuts = split_offsets(text)
         self.sentences = Sentences(text)
         self.events: list[dict[str, Any]] = []
         self.quotes: list[dict[str, Any]] = []
         self.figures: list[dict[str, Any]] = []
         self.entities: dict[str, dict[str, Any]] = {}
+        self.recent: list[tuple[int, str, str]] = []  # (offset, entity id, kind) of every speaker so far
 
     def run(self) -> dict[str, Any]:
         self.find_events()
-        self.find_direct_quotes()
-        self.find_indirect_quotes()
+        for found in QuoteFinder(self.text, self.tokens, self.starts, self.sentences).run():
+            self.add_quote(found)
         self.find_figures()
-        self.link_quote_events()
-        entities = sorted(self.entities.values(), key=lambda e: e["mentions"][0]["start"])
+        entities = sorted(self.entities.values(), key=lambda e: min(m["start"] for m in e["mentions"]))
         for ent in entities:
             ent["mentions"].sort(key=lambda m: m["start"])
-            ent["name"] = max((m["text"] for m in ent["mentions"]), key=len)
-        return {
-            "schema_version": "1.0",
-            "doc_id": self.doc_id,
-            "text_sha256": hash_text(self.text),
-            "provenance": {
-                "kind": "prediction",
-                "annotators": [f"conflict-news preannotate {__version__}"],
-                "guidelines": "1.0",
-            },
-            "entities": entities,
-            "events": sorted(self.events, key=lambda e: e["trigger"]["start"]),
-            "quotes": sorted(self.quotes, key=lambda q: q["cue"]["start"]),
-            "figures": self.figures,
-        }
+        return {"entities": entities, "events": self.events, "quotes": self.quotes, "figures": self.figures}
+
+    def span(self, start: int, end: int) -> dict[str, Any]:
+        """A span, widened where a rule's boundary would cut a character from its combining mark or joiner."""
+        while start in self.cuts:
+            start -= 1
+        while end in self.cuts:
+            end += 1
+        return {"start": start, "end": end, "text": self.text[start:end]}
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        return within(self.tokens, self.starts, start, end)
 
     # events -------------------------------------------------------------------------------------
 
     def find_events(self) -> None:
-        taken: list[tuple[int, int]] = []
-        found = []
-        for lex in self.lexicon:
-            for m in lex.pattern.finditer(self.text):
-                start, end = m.span(1)
-                if any(start < e and s < end for s, e in taken):
-                    continue
-                taken.append((start, end))
-                found.append((start, end, lex.event_type))
-        for i, (start, end, etype) in enumerate(sorted(found), 1):
-            modality = self.modality(start)
+        triggers = find_triggers(self.text, self.tokens, self.tax)
+        self.trigger_starts = [start for start, _, _ in triggers]
+        for i, (start, end, etype) in enumerate(triggers, 1):
+            modality, polarity = self.modality(start, end, etype)
             self.events.append({
-                "id": f"ev{i}", "type": etype, "trigger": span(self.text, start, end), "arguments": [],
-                "location": None, "time": None, "modality": modality,
-                "polarity": "negative" if modality == "negated" else "positive", "relations": [],
+                "id": f"ev{i}", "type": self.refine(etype, start, end), "trigger": self.span(start, end),
+                "arguments": [], "location": None, "time": None, "modality": modality, "polarity": polarity,
+                "relations": [],
             })  # fmt: skip
 
-    def modality(self, offset: int) -> str:
-        window = self.sentences.words_before(offset, 4)
-        joined = " ".join(window)
-        if NEGATION & set(window) or "stopped short of" in joined:
-            return "negated"
+    def refine(self, etype: str, start: int, end: int) -> str:
+        """The specific type of a strike or attack: from the weapons named next to it, or from the event
+        a definite mention (`the attack`) takes up (guidelines §3.3: a coreferent mention keeps the type)."""
+        if etype not in REFINED:
+            return etype
+        s_start, s_end = self.sentences.bounds(start)
+        head = self.text[s_start:start]
+        clause_start = s_start + max((m.end() for m in re.finditer(r"[;,—]", head)), default=0)
+        brk = re.search(r"[;,—]", self.text[end:s_end])
+        near = {t.lemma for t in self.tokens_in(clause_start, end + brk.start() if brk else s_end)}
+        heavy, aerial = bool(near & HEAVY), bool(near & AERIAL)
+        if heavy and not aerial:
+            return "violent.shelling_missile_attack"
+        if aerial and not heavy:
+            return "violent.air_drone_strike"
+        if heavy and aerial:
+            return "violent.remote_strike"
+        before = self.tokens_in(max(0, start - 25), start)[-2:]
+        if etype in GENERIC and any(t.lower in DEFINITE for t in before):
+            earlier = [ev for ev in self.events if ev["type"] in ATTACKS]
+            if earlier and start - earlier[-1]["trigger"]["start"] < 600:
+                return str(earlier[-1]["type"])
+        return etype
+
+    def modality(self, start: int, end: int, etype: str) -> tuple[str, str]:
+        """(modality, polarity) from cue words in the trigger's clause: before it, and after it (`… remained possible`)."""
+        s_start, s_end = self.sentences.bounds(start)
+        clause_start = max([s_start, *(m.end() + s_start for m in re.finditer(r"[;,—]", self.text[s_start:start]))])
+        brk = re.search(r"[;,—]", self.text[end:s_end])
+        clause_end = end + brk.start() if brk else s_end
+        before = self.tokens_in(max(clause_start, start - 60), start)[-6:]
+        after = self.tokens_in(end, clause_end)[:10]
+        lemmas = {t.lemma for t in before} | {t.lower for t in before}
+        ahead = {t.lemma for t in after} | {t.lower for t in after}
+        joined = " " + " ".join(t.lower for t in before) + " "
+        clause = {t.lower for t in self.tokens_in(clause_start, start)}
+        # a condition after a threat belongs to the threatened act, not to the threat
+        conditional = ahead & {"if", "unless"} and self.tax.event_types[etype].plover_event_type != "THREATEN"
+        generic = {t.lower for t in before[-2:]} & {"any"} or clause & {"anyone", "anybody"}
+        if generic or clause & {"if", "unless", "whether"} or conditional:
+            return "hypothetical", "positive"
+        for tok in before[-3:]:
+            negator = tok.lemma in NEGATION or tok.lower in NEGATION
+            quantity = re.search(rf" {re.escape(tok.lower)} (?:more|fewer|less) than ", joined)
+            # "not block aid deliveries" leaves the deliveries alone; "no ceasefire was agreed" negates both
+            between = tok.lower != "no" and any(tok.end <= s < start for s in self.trigger_starts)
+            if negator and not quantity and not between:
+                # "would not block": a planned event that is itself negative (guidelines 3.6)
+                return ("planned", "negative") if lemmas & {"will", "would", "shall"} else ("negated", "negative")
+        if " stopped short of " in joined:
+            return "negated", "negative"
         for modality, cues in MODALITY_CUES.items():
-            if cues & set(window):
-                return modality
-        return "actual"
+            if cues & lemmas:
+                return modality, "positive"
+        if ahead & LOOK_AHEAD["hypothetical"]:
+            return "hypothetical", "positive"
+        if (before and before[-1].lower == "to") or ahead & LOOK_AHEAD["planned"]:
+            return "planned", "positive"
+        return "actual", "positive"
 
-    # quotes -------------------------------------------------------------------------------------
+    # quotes and speakers ------------------------------------------------------------------------
 
-    def find_direct_quotes(self) -> None:
-        for m in re.finditer(r"[“\"]([^“”\"\n]+)[”\"]", self.text):
-            start, end = m.start(1), m.end(1)
-            if len(_WORD.findall(m.group(1))) < 3 and not self.cue_before(m.start()):
-                continue  # a name in quotation marks, not a quote
-            before = self.cue_before(m.start())
-            if before is not None:
-                cue_end = before[1]
-                gap = self.text[cue_end : m.start()]
-                if gap.strip(" ,:"):
-                    first = cue_end + len(gap) - len(gap.lstrip(" ,:"))
-                    self.add_quote("mixed", before, [(first, m.end())])
-                else:
-                    self.add_quote("direct", before, [(start, end)])
-                continue
-            after = self.cue_after(m.end())
-            if after is not None:
-                self.add_quote("direct", after, [(start, end)])
-
-    def cue_before(self, offset: int) -> tuple[int, int] | None:
-        """A reporting verb ending the text shortly before an opening quotation mark."""
-        lead = self.text[max(0, offset - 40) : offset]
-        for m in reversed(list(_WORD.finditer(lead))):
-            if m.group().lower() in REPORTING_CUES:
-                base = offset - len(lead)
-                between = self.text[base + m.end() : offset]
-                if not _SENTENCE_END.search(between) and not any(c in between for c in OPENING + CLOSING):
-                    return base + m.start(), base + m.end()
-                return None
-        return None
-
-    def cue_after(self, offset: int) -> tuple[int, int] | None:
-        """`,” Name said` or `,” said Name`: a reporting verb within five words after the closing mark.
-
-        Five, not fewer, so that a speaker named with a title (`mayor Tira Oss said`) is reached.
-        """
-        tail = self.text[offset : offset + 80]
-        tail = tail[: m.start() + 1] if (m := _SENTENCE_END.search(tail)) else tail
-        for m in list(_WORD.finditer(tail))[:5]:
-            if m.group().lower() in REPORTING_CUES:
-                return offset + m.start(), offset + m.end()
-        return None
-
-    def find_indirect_quotes(self) -> None:
-        quoted = [(q["cue"]["start"], q["cue"]["end"]) for q in self.quotes]
-        quoted += [(c["start"], c["end"]) for q in self.quotes for c in q["contents"]]
-        pattern = re.compile(rf"\b(?:{'|'.join(REPORTING_CUES)})\b")
-        for m in pattern.finditer(self.text):
-            if any(s <= m.start() < e for s, e in quoted):
-                continue
-            rest = self.text[m.end() :]
-            skipped = re.match(r"\s+(?:that\s+|at\s+)?", rest)
-            if skipped is None or rest[skipped.end() : skipped.end() + 1] in OPENING + ",:":
-                continue
-            start = m.end() + skipped.end()
-            clause_end = _CLAUSE_END.search(self.text, start)
-            end = clause_end.start() if clause_end else len(self.text)
-            content = self.text[start:end].rstrip(" ,")
-            end = start + len(content)
-            if len(_WORD.findall(content)) < 2 or any(c in content for c in OPENING + CLOSING + "\n"):
-                continue
-            self.add_quote("indirect", m.span(), [(start, end)])
-
-    def add_quote(self, qtype: str, cue: tuple[int, int], contents: list[tuple[int, int]]) -> None:
-        source = self.find_source(*cue)
-        speaker = self.add_entity(*source) if source else None
+    def add_quote(self, found: Found) -> None:
+        speaker = self.add_speaker(*found.source) if found.source else None
+        contents = [self.span(s, e) for s, e in found.contents]
         self.quotes.append({
-            "id": f"q{len(self.quotes) + 1}", "type": qtype, "cue": span(self.text, *cue),
-            "source": span(self.text, *source) if source else None, "speaker": speaker,
-            "contents": [span(self.text, s, e) for s, e in contents], "events": [],
+            "id": f"q{len(self.quotes) + 1}", "type": found.type, "cue": self.span(*found.cue),
+            "source": self.span(*found.source) if found.source else None, "speaker": speaker,
+            "contents": contents,
+            "events": [ev["id"] for ev in self.events if any(_inside(ev["trigger"], c) for c in contents)],
         })  # fmt: skip
 
-    def find_source(self, cue_start: int, cue_end: int) -> tuple[int, int] | None:
-        """The name or pronoun before the cue (auxiliaries skipped), after it, or the sentence subject."""
-        lead = self.text[self.sentences.bounds(cue_start)[0] : cue_start]
-        lead = re.sub(r"(?:\s+(?:has|have|had|also|is|was|will|would|then|later|reportedly))+\s*$", " ", lead)
-        name = re.search(r"([A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)*)\s*$", lead)
-        base = self.sentences.bounds(cue_start)[0]
-        if name and name.group(1).lower() not in {"the", "a", "an", "this", "it"}:
-            return base + name.start(1), base + name.end(1)
-        pronoun = re.search(r"\b(he|she|they|He|She|They)\s*$", lead)
-        if pronoun:
-            return base + pronoun.start(1), base + pronoun.end(1)
-        after = _NAME.match(self.text, cue_end + 1)
-        if after:
-            return after.span()
-        subject = re.match(r"(?:[A-Z]\w+,\s+)?([A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)*)", lead)
-        if subject and subject.group(1).split()[0].lower() not in {"the", "a", "an", "this", "it", "in", "as"}:
-            return base + subject.start(1), base + subject.end(1)
-        return None
-
-    def add_entity(self, start: int, end: int) -> str | None:
-        """The speaker entity of a source: keyed by the name's last word; a pronoun joins the last person named."""
-        words = list(_WORD.finditer(self.text[start:end]))
-        if words[0].group().lower() in PRONOUNS:
-            earlier = [(m["start"], e) for e in self.entities.values() for m in e["mentions"] if m["start"] < start]
+    def add_speaker(self, start: int, end: int) -> str | None:
+        """The entity of a source: a name without its titles, a described group, or a pronoun's antecedent."""
+        phrase = self.text[start:end]
+        words = list(re.finditer(r"[\w\u2019'-]+", phrase))
+        first = words[0].group().lower()
+        if len(words) == 1 and first in PRONOUNS:
+            kind = PRONOUNS[first]
+            earlier = [(o, e) for o, e, k in self.recent if o < start and (k == kind or kind == "thing")]
             if not earlier:
                 return None
-            last = max(earlier, key=lambda pair: pair[0])[1]
-            mention = (start, end)
+            entity_id = earlier[-1][1]
+            self.mention(entity_id, start, end)
+            return entity_id
+        names = [m for m in _name_runs(phrase) if phrase[m[0] : m[1]].lower() not in TITLES]
+        if names and not (first in ("the", "a", "an") and len(names) == 0):
+            n_start, n_end = names[-1]
+            name_words = phrase[n_start:n_end].split()
+            while len(name_words) > 1 and name_words[0].lower().rstrip(".") in TITLES:
+                n_start += len(name_words[0]) + 1
+                name_words.pop(0)
+            mention = (start + n_start, start + n_end)
+            key = "ent-" + _slug(name_words[-1])
+            etype = _entity_type(phrase, len(name_words))
         else:
-            while len(words) > 1 and (words[0].group().lower() in TITLES or words[0].group().endswith(("ian", "ese"))):
-                words = words[1:]
-            mention = (start + words[0].start(), start + words[-1].end())
-            key = "ent-" + re.sub(r"[^a-z0-9]+", "-", words[-1].group().lower()).strip("-")
-            last = self.entities.setdefault(key, {
-                "id": key, "name": self.text[mention[0] : mention[1]], "type": "person", "wikidata": None,
-                "affiliation": None, "mentions": [],
-            })  # fmt: skip
-        if all((m["start"], m["end"]) != mention for m in last["mentions"]):
-            last["mentions"].append(span(self.text, *mention))
-        entity_id: str = last["id"]
-        return entity_id
+            mention = (start, end)
+            key = "ent-" + _slug(words[-1].group())
+            etype = _entity_type(phrase, 0)
+        entity = self.entities.setdefault(
+            key, {"id": key, "name": self.text[mention[0] : mention[1]], "type": etype, "wikidata": None,
+                  "affiliation": None, "mentions": []},
+        )  # fmt: skip
+        self.mention(key, *mention)
+        kind = "person" if entity["type"] == "person" else "plural"
+        self.recent.append((start, key, kind))
+        return key
 
-    def link_quote_events(self) -> None:
-        for q in self.quotes:
-            q["events"] = [
-                ev["id"]
-                for ev in self.events
-                if any(c["start"] <= ev["trigger"]["start"] and ev["trigger"]["end"] <= c["end"] for c in q["contents"])
-            ]
+    def mention(self, entity_id: str, start: int, end: int) -> None:
+        entity = self.entities[entity_id]
+        mention = self.span(start, end)
+        start, end = mention["start"], mention["end"]
+        taken = {(m["start"], m["end"]) for e in self.entities.values() for m in e["mentions"]}
+        if (start, end) not in taken:
+            entity["mentions"].append(mention)
+        if len(entity["name"]) < end - start and self.text[start].isupper():
+            entity["name"] = self.text[start:end]
 
     # figures ------------------------------------------------------------------------------------
 
-    def figure_pattern(self) -> re.Pattern[str]:
-        digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-        words = "|".join(NUMBER_WORDS)
-        number = rf"(?:{digits})(?:\s+(?:million|billion|thousand))?|(?:{words})(?:[\s-]+(?:{words}))*"
-        cues = "|".join(sorted(APPROX_CUES, key=len, reverse=True))
-        vague = "|".join(self.tax.vague_numerals)
-        return re.compile(
-            rf"(?<![\w.,-])(?:(?P<range>between\s+(?:{digits})\s+and\s+(?:{digits})|(?:{digits})\s*(?:-|\u2013|to)\s*(?:{digits}))"
-            rf"|(?:(?P<cue>{cues})\s+)?(?P<number>{number})|(?P<vague>{vague}))(?![\w-])",
-            re.IGNORECASE,
-        )
-
     def find_figures(self) -> None:
-        for m in self.figure_pattern().finditer(self.text):
-            reading = self.read_figure(m)
-            if reading is None:
-                continue
-            value, lower, upper, bound, cue = reading
-            counted = self.counted_noun(m.end())
-            fid = f"fig{len(self.figures) + 1}"
+        for reading in read_figures(self.text, self.tax):
+            counted = self.counted_noun(reading)
             quote = next(
-                (q for q in self.quotes if any(c["start"] <= m.start() and m.end() <= c["end"] for c in q["contents"])),
-                None,
+                (q for q in self.quotes if any(_inside(reading_span(reading), c) for c in q["contents"])), None
             )
+            prop = self.figure_property(reading, counted)
             self.figures.append({
-                "id": fid, "span": span(self.text, *m.span()), "value": value, "lower": lower, "upper": upper,
-                "bound": bound, "approx_cue": span(self.text, *cue) if cue else None,
-                "counted": counted[2] if counted else None,
-                "counted_span": span(self.text, counted[0], counted[1]) if counted else None,
-                "property": self.figure_property(m.start(), counted[2] if counted else None),
-                "claimant": quote["speaker"] if quote else None, "quote": quote["id"] if quote else None,
-                "event": self.figure_event(m.start(), counted),
+                "id": f"fig{len(self.figures) + 1}", "span": self.span(reading.start, reading.end),
+                "value": reading.value, "lower": reading.lower, "upper": reading.upper, "bound": reading.bound,
+                "approx_cue": self.span(*reading.cue) if reading.cue else None,
+                "counted": counted.text if counted else None,
+                "counted_span": self.span(counted.start, counted.end) if counted else None,
+                "property": prop, "claimant": quote["speaker"] if quote else None,
+                "quote": quote["id"] if quote else None, "event": self.figure_event(reading, counted, prop),
             })  # fmt: skip
 
-    def read_figure(
-        self, m: re.Match[str]
-    ) -> tuple[float | None, float | None, float | None, str, tuple[int, int] | None] | None:
-        """(value, lower, upper, bound, approx cue), or None when the number is a year, identifier or time."""
-        following = self.text[m.end() : m.end() + 12].lower().lstrip()
-        previous = self.sentences.words_before(m.start(), 1)
-        if following.startswith(NOT_COUNTED_AFTER) or (previous and previous[0] in IDENTIFIER_WORDS):
+    def counted_noun(self, reading: Reading) -> Token | None:
+        """The first plural noun among the three words after the number (`dozens of drones`, `40 percent of the homes`)."""
+        tail = self.text[reading.end :]
+        lead = re.match(r"(?:\s+of(?:\s+the)?)?", tail)
+        if reading.percent and not (lead and lead.group()):
             return None
-        if m.group("vague"):
-            vague = self.tax.vague_numerals[m.group("vague").lower()]
-            return None, vague.lower, vague.upper, vague.bound, m.span()
-        numbers = read_numbers(m.group())
-        if m.group("range"):
-            low, high = min(numbers), max(numbers)
-            return (None, low, high, "range", None) if low < high else None
-        (value,) = numbers
-        if re.fullmatch(r"(1[89]|20)\d\d", m.group("number")):
-            return None  # a year
-        cue = m.group("cue")
-        if cue is None:
-            return value, value, value, "exact", None
-        bound = APPROX_CUES[cue.lower()]
-        lower = value if bound in ("more_than", "at_least") else None
-        upper = value if bound in ("at_most", "less_than") else None
-        return value, lower, upper, bound, m.span("cue")
-
-    def counted_noun(self, offset: int) -> tuple[int, int, str] | None:
-        """The first plural common noun within three words after the number (`dozens of drones`)."""
-        tail = re.match(r"(?:\s+of)?((?:\s+[a-z][\w\u2019'-]*){1,3})", self.text[offset:])
-        if tail is None:
-            return None
-        base = offset + tail.start(1)
-        for w in _WORD.finditer(tail.group(1)):
-            word = w.group()
-            if word.endswith("s") and not word.endswith("ss") and len(word) > 3 and word not in {"was", "has", "its"}:
-                return base + w.start(), base + w.end(), word
+        after = within(self.tokens, self.starts, reading.end, len(self.text))[:5]
+        for tok in after:
+            if self.text[reading.end : tok.start].count("\n") or re.search(
+                r"[,.;:()]", self.text[reading.end : tok.start]
+            ):
+                return None
+            word = tok.lower
+            if word in ("of", "the") or (tok.text[0].isupper() and word not in PEOPLE):
+                continue
+            if word in PEOPLE or (word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3
+                                  and tok.lemma != word and word not in ("was", "has", "its", "this", "were")):  # fmt: skip
+                return tok
+            if word in ("were", "are", "was", "is", "have", "had", "a", "an", "and", "to", "in", "on", "at"):
+                return None
         return None
 
-    def figure_property(self, offset: int, counted: str | None) -> str:
-        start, end = self.sentences.bounds(offset)
-        sentence = self.text[start:end].lower()
-        stated = {
-            prop for prop, verbs in PROPERTY_VERBS.items() if any(re.search(rf"\b{v}\b", sentence) for v in verbs)
-        }
-        if counted in WEAPONS:
-            return "intercepted" if "intercepted" in stated else "launched"
-        if counted in OCCURRENCES:
+    def figure_property(self, reading: Reading, counted: Token | None) -> str:
+        s_start, s_end = self.sentences.bounds(reading.start)
+        head = self.text[max(s_start, reading.start - 200) : reading.start]
+        clause_start = (
+            reading.start - len(head) + max((m.end() for m in re.finditer(r"[;,—]|\sbut\s", head)), default=0)
+        )
+        brk = re.search(r"[;,—]|\s(?:but|and)\s", self.text[reading.end : s_end])
+        clause_end = reading.end + brk.start() if brk else s_end
+        clause = self.tokens_in(clause_start, clause_end)
+        if counted is not None and counted.lemma in WEAPONS:
+            total = re.search(r"\bof\s*$", self.text[clause_start : reading.start])  # "18 of 25 drones": 25 launched
+            downed = any(
+                t.lemma in PROPERTY_CUES["intercepted"] or t.lower in PROPERTY_CUES["intercepted"] for t in clause
+            )
+            return "intercepted" if downed and not total else "launched"
+        if counted is not None and counted.lemma in DELIVERIES:
+            return "delivered"
+        if counted is not None and counted.lemma in PARTIES:
+            return "participating"
+        if counted is not None and any(ev["trigger"]["start"] == counted.start for ev in self.events):
             return "occurred"
-        # the first property in PROPERTY_VERBS order whose verb the sentence uses
-        return next((prop for prop in PROPERTY_VERBS if prop in stated), "other")
+        skip_until = counted.end if counted is not None else reading.end
+        cues = [
+            (t.start < reading.start, abs(t.start - reading.start), prop)
+            for t in clause
+            if not (reading.start <= t.start < skip_until)
+            for prop, lemmas in PROPERTY_CUES.items()
+            if t.lemma in lemmas or t.lower in lemmas
+        ]
+        return min(cues)[2] if cues else "other"
 
-    def figure_event(self, offset: int, counted: tuple[int, int, str] | None) -> str | None:
-        """The event whose trigger is the counted noun, else the nearest trigger in the sentence."""
-        start, end = self.sentences.bounds(offset)
-        near = [ev for ev in self.events if start <= ev["trigger"]["start"] < end]
-        for ev in near:
-            if counted and (ev["trigger"]["start"], ev["trigger"]["end"]) == counted[:2]:
-                return str(ev["id"])
+    def figure_event(self, reading: Reading, counted: Token | None, prop: str) -> str | None:
+        """The event whose trigger is the counted noun, else one of the property's kind, else the nearest trigger."""
+        s_start, s_end = self.sentences.bounds(reading.start)
+        near = [ev for ev in self.events if s_start <= ev["trigger"]["start"] < s_end]
         if not near:
             return None
-        return str(min(near, key=lambda ev: abs(ev["trigger"]["start"] - offset))["id"])
+        for ev in near:
+            if counted and ev["trigger"]["start"] == counted.start:
+                return str(ev["id"])
+        kinds = {"killed": "casualty.death", "wounded": "casualty.injury", "displaced": "humanitarian.displacement",
+                 "evacuated": "humanitarian.evacuation", "arrested": "coercion.arrest", "abducted": "coercion.abduction",
+                 "delivered": "humanitarian.aid"}  # fmt: skip
+        fitting = [ev for ev in near if ev["type"] == kinds.get(prop)]
+        pool = fitting or near
+        return str(min(pool, key=lambda ev: abs(ev["trigger"]["start"] - reading.start))["id"])
 
 
-def preannotate(doc_id: str, text: str, taxonomy: Taxonomy) -> dict[str, Any]:
-    """A prediction-kind annotation of `text` that validates against the schema and the text."""
-    return Preannotator(doc_id, text, taxonomy).run()
+def reading_span(reading: Reading) -> dict[str, int]:
+    return {"start": reading.start, "end": reading.end}
 
 
-def preannotate_corpus(root: Path, doc_ids: list[str] | None, out: Path) -> dict[Path, dict[str, Any]]:
-    """Pre-annotate documents of `root` (default: all); the files to write under `out`, each validated.
+def _inside(inner: Mapping[str, Any], outer: Mapping[str, Any]) -> bool:
+    return bool(outer["start"] <= inner["start"] and inner["end"] <= outer["end"])
+
+
+def _name_runs(phrase: str) -> list[tuple[int, int]]:
+    """Runs of capitalised words (a name), outside parentheses."""
+    runs = []
+    for m in re.finditer(r"(?<![(\w])[A-Z][\w\u2019'.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w\u2019'.-]*)*", phrase):
+        text = m.group().removesuffix("\u2019s").removesuffix("'s")
+        runs.append((m.start(), m.start() + len(text)))
+    return runs
+
+
+def _slug(word: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", word.lower().removesuffix("\u2019s").removesuffix("'s")).strip("-") or "x"
+
+
+def _entity_type(phrase: str, name_words: int) -> str:
+    words = {w.lower() for w in re.findall(r"[\w\u2019'-]+", phrase)}
+    if words & ORGANISATIONS:
+        return "organization"
+    if words & FORCES:
+        return "armed_force"
+    if words & GROUPS:
+        return "group"
+    if "government" in words:
+        return "state"
+    return "person"
+
+
+def extract(text: str, taxonomy: Taxonomy) -> dict[str, Any]:
+    """The rule-based extractor: the four layers of `text`, following the extractor protocol."""
+    return Preannotator(text, taxonomy).run()
+
+
+def preannotate(
+    doc_id: str, text: str, taxonomy: Taxonomy, extractor: Extractor = extract, name: str = RULES
+) -> dict[str, Any]:
+    """A prediction-kind annotation of `text` by `extractor`, with the document's ids and provenance filled in."""
+    result = dict(extractor(text, taxonomy))
+    provenance = {"kind": "prediction", "annotators": [f"{name} (conflict-news {__version__})"],
+                  "guidelines": taxonomy.version}  # fmt: skip
+    return {
+        "schema_version": result.pop("schema_version", "1.0"),
+        "doc_id": result.pop("doc_id", doc_id),
+        "text_sha256": result.pop("text_sha256", hash_text(text)),
+        "provenance": result.pop("provenance", provenance),
+        **{layer: result.pop(layer, []) for layer in LAYERS},
+        **result,  # anything else is left for the validator to report
+    }
+
+
+_SPEC = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*")
+
+
+def load_extractor(spec: str) -> Extractor:
+    """The callable named by `module:function`; importing the module is what the user asked for."""
+    if not _SPEC.fullmatch(spec):
+        raise UsageError(f"--extractor {spec!r} is not module:function (e.g. mypackage.rules:extract)")
+    module_name, function = spec.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UsageError(f"--extractor {spec!r}: cannot import {module_name!r}: {exc}") from exc
+    found = getattr(module, function, None)
+    if not callable(found):
+        raise UsageError(f"--extractor {spec!r}: {module_name!r} has no callable {function!r}")
+    extractor: Extractor = found
+    return extractor
+
+
+def preannotate_corpus(
+    root: Path, doc_ids: list[str] | None, out: Path, extractor: str | None = None
+) -> dict[Path, dict[str, Any]]:
+    """Pre-annotate documents of `root` (default: all) with the rules or the named extractor; the files to write.
 
     `out` is a file when it ends in .json (one document only), else a folder of <doc_id>.json.
-    Raises UsageError for a .json `out` with several documents, CorpusError for unknown or unreadable
-    documents (and, were a rule ever to produce one, for output that does not validate).
+    Raises UsageError for a .json `out` with several documents or a bad extractor spec, CorpusError for
+    unknown or unreadable documents, an extractor that fails (`extractor-failed`) and output that does
+    not validate (with the validator's codes).
     """
     taxonomy = load_taxonomy()
+    run: Extractor = load_extractor(extractor) if extractor else extract
+    name = extractor or RULES
     known = list_doc_ids(root)
     chosen = doc_ids or known
     issues = [
@@ -463,10 +472,17 @@ def preannotate_corpus(root: Path, doc_ids: list[str] | None, out: Path) -> dict
         if raw.text is None:
             issues.extend(raw.issues)
             continue
-        ann = preannotate(doc_id, raw.text, taxonomy)
         target = out if out.suffix == ".json" else out / f"{doc_id}.json"
+        try:
+            ann = preannotate(doc_id, raw.text, taxonomy, run, name)
+        except Exception as exc:
+            issues.append(
+                Issue(code="extractor-failed", file=str(target), path="$", ann_id=doc_id,
+                      message=f"{name} failed: {type(exc).__name__}: {exc}")
+            )  # fmt: skip
+            continue
         raw.annotation, raw.annotation_file, raw.issues = ann, target, []
-        # The rules are built to validate; checking anyway keeps a rule bug out of an annotator's queue.
+        # Checked even for the rules, which are built to validate: a bug stays out of an annotator's queue.
         issues.extend(check_document(root, raw, taxonomy))
         results[target] = ann
     if issues:
