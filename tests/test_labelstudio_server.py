@@ -13,6 +13,7 @@ from conflict_news.__about__ import __version__
 from conflict_news.cli.main import main
 from conflict_news.core.store import list_doc_ids, read_document
 from conflict_news.core.taxonomy import load_taxonomy
+from conflict_news.grow.preannotate import RULES
 from conflict_news.labelstudio.agreement import compute_agreement
 from conflict_news.labelstudio.config import build_config
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter
@@ -186,9 +187,7 @@ def test_push_serves_a_growing_corpus_and_updates_instead_of_duplicating(
     assert [p.model_version for p in tasks["toy-0001"].predictions] == ["gold:test suite"]
     quote_type = [r for r in tasks["toy-0001"].predictions[0].result if r.get("from_name") == "quote_type"]
     assert quote_type[0]["value"]["choices"] == ["mixed"]
-    assert [p.model_version for p in tasks[new_id].predictions] == [
-        f"prediction:conflict-news preannotate {__version__}"
-    ]
+    assert [p.model_version for p in tasks[new_id].predictions] == [f"prediction:{RULES} (conflict-news {__version__})"]
     # A push without a pre-annotation for the new document (still pending) keeps the one its task has.
     assert main([*push, "--project", str(project)]) == 0
     assert "0 task(s) added, 0 updated, 2 unchanged" in capsys.readouterr().err
