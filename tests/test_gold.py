@@ -114,6 +114,22 @@ def test_same_as_points_back_to_an_earlier_mention(doc: Document) -> None:
                 assert events[rel.target].trigger.start < ev.trigger.start, ev.id
 
 
+def test_a_time_inside_a_quote_counts_from_when_it_was_said(doc: Document) -> None:
+    """Guidelines 3.5: a relative time expression among a direct quote's words has the anchor `utterance`."""
+    contents = [c for q in doc.quotes if q.type == "direct" for c in q.contents]
+    for ev in doc.events:
+        span = ev.time.span if ev.time else None
+        if span is not None and any(c.start <= span.start and span.end <= c.end for c in contents):
+            assert ev.time is not None and ev.time.anchor in ("utterance", "absolute"), (ev.id, span.text)
+
+
+def test_a_time_anchored_to_an_event_names_it(doc: Document) -> None:
+    """Guidelines 3.5: anchor `event` goes with the `anchor_event` it counts from (an earlier or later event)."""
+    for ev in doc.events:
+        if ev.time is not None and ev.time.anchor == "event":
+            assert ev.time.anchor_event not in (None, ev.id), ev.id
+
+
 def test_counted_span_spells_what_is_counted(doc: Document) -> None:
     for fig in doc.figures:
         if fig.counted_span:

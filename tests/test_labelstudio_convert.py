@@ -272,7 +272,7 @@ def test_validator_issues_of_the_rebuilt_file_block_the_import() -> None:
         if r.get("id") == "ev1" and r.get("from_name") == "event_type":
             r["value"]["choices"] = ["diplomatic.talks"]  # attacker is not a role of talks
     out = ExportImporter(BASE, "export.json").run(export)
-    assert {i.code for i in out.issues} == {"role-not-allowed"}
+    assert {i.code for i in out.issues} == {"role-not-allowed", "trigger-type-mismatch"}  # `fired` is no talks
 
 
 def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -492,7 +492,7 @@ def test_each_field_shows_for_its_labels_only() -> None:
     assert shown_for["event_type"] == "EVENT" and shown_for["fig_value"] == "FIGURE"
     assert shown_for["entity"] == "MENTION" and shown_for["loc_precision"] == "LOCATION,EVENT"
     assert shown_for["time_anchor"] == "TIME,EVENT" and shown_for["quote_type"] == "CUE"
-    assert all(shown_for.values()) and len(shown_for) == 22
+    assert all(shown_for.values()) and len(shown_for) == 23
     headed = [v for v in root.iter("View") if any(c.get("perRegion") for c in v)]
     assert all(v[0].tag == "Header" for v in headed)  # every field under a visible heading
 

@@ -117,7 +117,13 @@ def test_additions_need_a_minor_release_and_get_it(
     shutil.copytree(released, root)
     ann = "annotations/cnc-000001.json#"
     first = json.loads((root / "annotations" / "cnc-000001.json").read_text())["events"][0]
-    extra = first | {"id": "ev48", "type": "violent.attack", "arguments": [], "relations": []}
+    # same_as an attack: a second type for `conflict` that the trigger lexicon lets through (guidelines 3.3)
+    extra = first | {
+        "id": "ev48",
+        "type": "violent.attack",
+        "arguments": [],
+        "relations": [{"type": "same_as", "target": "ev2"}],
+    }
     _apply({"set": {f"{ann}/events/47": extra}, "build": True, "commit": True}, root)
     issues, _ = cut_release(root, "0.1.1", "2027-01-01")
     assert [i.code for i in issues] == ["release-version"]

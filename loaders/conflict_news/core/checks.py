@@ -214,6 +214,9 @@ class AnnotationChecker:
                     ev["time"]["precision"], self.tax.time_precision, at, ".time.precision", eid, "time precision"
                 )
                 self.check_label(ev["time"]["anchor"], self.tax.time_anchors, at, ".time.anchor", eid, "time anchor")
+                self.check_ref(ev["time"].get("anchor_event"), "events", at, ".time.anchor_event", eid)
+            if etype is not None and self.ann["provenance"]["kind"] == "gold":
+                self.check_trigger_type(ev, at, etype.name)
             self.check_label(ev["modality"], self.tax.modalities, at, ".modality", eid, "modality")
             if (ev["modality"] == "negated") != (ev["polarity"] == "negative") and ev["modality"] in (
                 "negated",
@@ -234,6 +237,25 @@ class AnnotationChecker:
                     self.report(
                         "relation-to-self", f"{at}.relations[{j}].target", eid, "an event cannot relate to itself"
                     )
+
+    def check_trigger_type(self, ev: dict[str, Any], at: str, etype: str) -> None:
+        """A trigger the taxonomy lists only under other types, on an event that does not take its
+        type from a coreferent mention (guidelines §3.3: `The attack` same_as a strike is a strike).
+
+        A rule of the guidelines, so it binds gold only: an extractor's predictions may type a word
+        as they like, and are scored for it.
+        """
+        listed = self.tax.trigger_types.get(ev["trigger"]["text"].lower())
+        if not listed or etype in listed:
+            return
+        types = {e["id"]: e["type"] for e in self.ann["events"]}
+        if any(r["type"] == "same_as" and types.get(r["target"]) == etype for r in ev["relations"]):
+            return
+        self.report(
+            "trigger-type-mismatch", f"{at}.type", ev["id"],
+            f"trigger {ev['trigger']['text']!r} is listed under {', '.join(sorted(listed))}, not {etype}; "
+            "type it as listed, or link it same_as to the mention it takes its type from",
+        )  # fmt: skip
 
     def check_quotes(self) -> None:
         for i, q in enumerate(self.ann["quotes"]):

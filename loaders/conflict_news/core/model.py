@@ -107,6 +107,7 @@ class Time:
     end: str | None
     precision: str
     anchor: str
+    anchor_event: str | None = None  # optional on disk: the event an `event`-anchored time counts from
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -67,6 +67,7 @@ def event_fields(tax: Taxonomy) -> dict[str, Any]:
             "end": _string(),
             "precision": _labels(tax.time_precision),
             "anchor": _labels(tax.time_anchors),
+            "anchor_event": _string(),
         },
         "modality": _labels(tax.modalities),
         "polarity": _labels(POLARITIES),

@@ -129,6 +129,7 @@ def list_attributes(tax: Taxonomy) -> tuple[Attribute, ...]:
         textarea("time_end", time, "Time end (YYYY, YYYY-MM or YYYY-MM-DD)"),
         choices("time_precision", time, "Time precision", tax.time_precision),
         choices("time_anchor", time, "Time anchor (what a relative expression counts from)", tax.time_anchors),
+        textarea("time_anchor_event", time, "Anchor event id (for anchor event: the event it counts from)"),
     )
 
 
@@ -210,7 +211,8 @@ def _block(labels: tuple[str, ...], order: int, body: list[str]) -> list[str]:
 _ORDER = {"event_type": 1, "modality": 2, "polarity": 2, "quote_type": 3, "entity": 4, "entity_name": 4,
           "entity_type": 4, "entity_wikidata": 4, "fig_value": 5, "fig_lower": 5, "fig_upper": 5, "fig_bound": 6,
           "fig_property": 7, "fig_counted": 7, "loc_name": 8, "loc_country": 8, "loc_wikidata": 8,
-          "loc_precision": 9, "time_start": 10, "time_end": 10, "time_precision": 11, "time_anchor": 11}  # fmt: skip
+          "loc_precision": 9, "time_start": 10, "time_end": 10, "time_precision": 11, "time_anchor": 11,
+          "time_anchor_event": 11}  # fmt: skip
 
 
 def links_from(tax: Taxonomy, label: str) -> list[tuple[str, str]]:

@@ -156,8 +156,11 @@ class LayerBuilder:
         if label == "LOCATION":
             return {"span": span, "name": attrs.get("loc_name"), "country": attrs.get("loc_country"),
                     "wikidata": attrs.get("loc_wikidata"), "precision": attrs["loc_precision"]}  # fmt: skip
-        return {"span": span, "start": attrs.get("time_start"), "end": attrs.get("time_end"),
+        time = {"span": span, "start": attrs.get("time_start"), "end": attrs.get("time_end"),
                 "precision": attrs["time_precision"], "anchor": attrs["time_anchor"]}  # fmt: skip
+        if "time_anchor_event" in attrs:  # optional on disk: a file without it comes back without it
+            time["anchor_event"] = attrs["time_anchor_event"]
+        return time
 
     def build_event(self, region: Region) -> dict[str, Any] | None:
         attrs = self.required(region, ("event_type", "modality", "polarity"))

@@ -80,7 +80,7 @@ def _write_place_and_time(w: RegionWriter, ev: dict[str, Any]) -> None:
     fields = {
         "location": ("LOCATION", "loc", {"loc_name": "name", "loc_country": "country", "loc_wikidata": "wikidata"},
                      {"loc_precision": "precision"}),
-        "time": ("TIME", "time", {"time_start": "start", "time_end": "end"},
+        "time": ("TIME", "time", {"time_start": "start", "time_end": "end", "time_anchor_event": "anchor_event"},
                  {"time_precision": "precision", "time_anchor": "anchor"}),
     }  # fmt: skip
     for key, (label, part, texts, choices) in fields.items():
@@ -93,7 +93,7 @@ def _write_place_and_time(w: RegionWriter, ev: dict[str, Any]) -> None:
             w.region(rid, label, item["span"])
             w.link(ev["id"], rid, key)
         for name, field in texts.items():
-            w.attribute(rid, name, "textarea", item[field])
+            w.attribute(rid, name, "textarea", item.get(field))  # anchor_event is optional on disk
         for name, field in choices.items():
             w.attribute(rid, name, "choices", item[field])
 

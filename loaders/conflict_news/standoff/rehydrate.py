@@ -175,6 +175,9 @@ def _annotation(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
     }
     for layer in LAYERS:
         ann[layer] = [{k: v for k, v in item.items() if k not in DERIVED.get(layer, ())} for item in row[layer]]
+    for event in ann["events"]:  # Parquet has a null where a file leaves the optional anchor_event out
+        if event["time"] is not None and event["time"].get("anchor_event") is None:
+            event["time"].pop("anchor_event", None)
     for figure in ann["figures"]:
         for key in ("value", "lower", "upper"):  # Parquet stores float64; the files write 270, not 270.0
             if isinstance(figure[key], float) and figure[key].is_integer():
