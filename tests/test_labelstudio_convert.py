@@ -17,11 +17,12 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from conflict_news import CODES, iter_errors
 from conflict_news.cli.main import main
+from conflict_news.core.agreement import cohen_kappa
 from conflict_news.core.store import annotation_path, dump_json, list_doc_ids, read_document
 from conflict_news.core.taxonomy import load_taxonomy, parse_taxonomy
 from conflict_news.grow.synthetic import write_synthetic
 from conflict_news.labelstudio import importer
-from conflict_news.labelstudio.agreement import cohen_kappa, compute_agreement
+from conflict_news.labelstudio.agreement import compute_agreement
 from conflict_news.labelstudio.config import build_config, list_relations
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter, import_export, read_export
 from conflict_news.labelstudio.tasks import build_task
@@ -336,7 +337,7 @@ def test_agreement_counts_exact_and_overlapping_spans_and_kappa(
     assert main(["agreement", str(path)]) == 0
     table = capsys.readouterr().out
     assert "quote contents          4     0.500       1.000" in table
-    assert "1 task(s) with two or more annotators, 1 annotator pair(s)" in table
+    assert "1 document(s) with two or more annotators, 1 annotator pair(s)" in table
 
 
 def test_cohen_kappa_edge_cases() -> None:

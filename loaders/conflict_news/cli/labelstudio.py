@@ -128,10 +128,18 @@ def _pull(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     import orjson
 
-    from ..labelstudio.agreement import compute_agreement, format_agreement
+    from ..core.agreement import format_agreement
+    from ..core.errors import UsageError
+    from ..grow.agreement import file_agreement
+    from ..labelstudio.agreement import compute_agreement
 
-    export = orjson.loads(Path(args.export).read_bytes())
-    result = compute_agreement(export)
+    if len(args.versions) == 1:
+        result = compute_agreement(orjson.loads(Path(args.versions[0]).read_bytes()))
+    elif len(args.versions) == 2:
+        first, second = map(Path, args.versions)
+        result = file_agreement([(first, second, Path(args.root) if args.root else None)])
+    else:
+        raise UsageError("give one Label Studio export, or two annotation files, folders or corpus roots")
     print(
         json.dumps(result.to_dict(), indent=2) if args.json else format_agreement(result), end="\n" if args.json else ""
     )
@@ -241,7 +249,12 @@ def register(verbs: Any) -> None:
     common(p)
     p.set_defaults(run=_adjudicate)
 
-    p = verbs.add_parser("agreement", help="inter-annotator agreement on a Label Studio export")
-    p.add_argument("export", metavar="EXPORT.json", help="a full JSON export whose tasks have several annotations")
+    p = verbs.add_parser("agreement", help="inter-annotator agreement: a Label Studio export, or two annotators' files")
+    p.add_argument(
+        "versions", nargs="+", metavar="PATH",
+        help="a full JSON export whose tasks have several annotations, or two sides to compare: annotation "
+        "files, folders of them or corpus roots (the documents both annotated)",
+    )  # fmt: skip
+    p.add_argument("--root", metavar="DIR", help="corpus root of the texts, for two sides (default: a side's own root)")
     p.add_argument("--json", action="store_true", help="print the agreement as JSON on stdout")
     p.set_defaults(run=_agreement)

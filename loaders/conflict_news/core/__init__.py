@@ -1,10 +1,11 @@
 """The core: the corpus on disk and in memory, and the validator that guards it.
 
-Owns the frozen model (model), reading and atomic writing of a corpus root (store, load, paths),
-the JSON Schemas and the taxonomy (schemas, taxonomy), every validation check and its coded issues
+Owns the frozen model (model), reading and atomic writing of a corpus root (store, load, paths), the
+JSON Schemas and the taxonomy (schemas, taxonomy), every validation check and its coded issues
 (validate, checks, errors), text normalisation and number reading (textnorm, numbers), split and
-distribution rules (splits, distribution), the ordered process pool (pool) and the plain-text views
-of a corpus (render, stats), and articles as received, text or HTML, with the metadata they state
-(articles). May import no other subpackage: only the standard library, the base dependencies and
-`conflict_news.__about__`.
+distribution rules (splits, distribution), the ordered process pool (pool), the plain-text views of
+a corpus (render, stats), two annotators' versions of a document aligned (versions) and the
+agreement between them (agreement), and articles as received, text or HTML, with the metadata they
+state (articles). May import no other subpackage: only the standard library, the base dependencies
+and `conflict_news.__about__`.
 """

@@ -1,23 +1,29 @@
-"""Inter-annotator agreement on a Label Studio export: span F1 per layer and Cohen's kappa per attribute.
+"""Inter-annotator agreement: span F1 per layer, Cohen's kappa per attribute, F1 per kind of link.
 
-For every task with two or more (not cancelled) annotations, every pair of annotators is compared.
-Span F1 is symmetric: exact counts spans with identical offsets, overlap counts a span as found when
-the other annotator has any span of the same layer sharing a character with it. Attributes are
-compared on spans both annotators marked exactly, pooled over tasks, with Cohen's kappa.
+The input is, per document, the versions of its annotation by two or more annotators (their four
+layers; a Label Studio export or two folders of annotation files give them), and every pair of
+versions of a document is compared. Span F1 is symmetric: exact counts spans with identical offsets,
+overlap counts a span as found when the other annotator has any span of the same layer sharing a
+character with it (for an argument: of the same event, its trigger marked exactly). Attributes are
+compared on spans both annotators marked exactly, pooled over documents, with Cohen's kappa. Links
+(a quote's speaker, a figure's event, an event's relations and arguments' entities) are compared as
+(source anchor, link, target anchor) triples, exactly: F1 again. Entity ids are made comparable
+first (core.versions.align_entities).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from ..core.taxonomy import Taxonomy, load_taxonomy
-from .importer import convert_annotation
+from .versions import align_entities
 
-Spans = dict[tuple[int, int], dict[str, Any]]
+# A span's key ends with its offsets; an argument's begins with its event's trigger offsets, because
+# one stretch of text may be an argument of several events.
+Spans = dict[tuple[int, ...], dict[str, Any]]
 
 
 def _items(layers: dict[str, Any]) -> dict[str, Spans]:
@@ -29,7 +35,7 @@ def _items(layers: dict[str, Any]) -> dict[str, Spans]:
     ev, q, fig = layers["events"], layers["quotes"], layers["figures"]
     return {
         "event triggers": {at(e["trigger"]): {"event type": e["type"], "modality": e["modality"], "polarity": e["polarity"]} for e in ev},
-        "event arguments": {at(a["span"]): {"argument role": a["role"]} for e in ev for a in e["arguments"]},
+        "event arguments": {at(e["trigger"]) + at(a["span"]): {"argument role": a["role"]} for e in ev for a in e["arguments"]},
         "entity mentions": {at(m): {"entity type": ent["type"]} for ent in layers["entities"] for m in ent["mentions"]},
         "quote cues": {at(x["cue"]): {"quote type": x["type"]} for x in q},
         "quote contents": {at(c): {} for x in q for c in x["contents"]},
@@ -37,8 +43,9 @@ def _items(layers: dict[str, Any]) -> dict[str, Spans]:
     }  # fmt: skip
 
 
-def _overlaps(span: tuple[int, int], others: Spans) -> bool:
-    return any(span[0] < o[1] and o[0] < span[1] for o in others)
+def _overlaps(key: tuple[int, ...], others: Spans) -> bool:
+    """Whether another key shares its prefix exactly (an argument's event) and a character of its span."""
+    return any(key[:-2] == o[:-2] and key[-2] < o[-1] and o[-2] < key[-1] for o in others)
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -61,28 +68,51 @@ class Agreement:
     pairs: int
     layers: dict[str, dict[str, float | int | None]]
     attributes: dict[str, dict[str, float | int | None]]
+    links: dict[str, dict[str, float | int | None]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tasks": self.tasks, "pairs": self.pairs, "layers": self.layers, "attributes": self.attributes}
+        return {"tasks": self.tasks, "pairs": self.pairs, "layers": self.layers, "attributes": self.attributes,
+                "links": self.links}  # fmt: skip
 
 
-def _annotations(export: list[dict[str, Any]], tax: Taxonomy) -> Iterator[list[dict[str, Any]]]:
-    for i, task in enumerate(export):
-        text = task["data"]["text"]
-        kept = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
-        if len(kept) >= 2:
-            yield [convert_annotation(a.get("result") or [], text, tax, "export", f"$[{i}]")[0] for a in kept]
+def _links(layers: dict[str, Any]) -> set[tuple[Any, ...]]:
+    """Every link as (kind, source anchor, label, target anchor), with anchors as offsets."""
+
+    def at(span: dict[str, Any]) -> tuple[int, int]:
+        return span["start"], span["end"]
+
+    triggers = {e["id"]: at(e["trigger"]) for e in layers["events"]}
+    first_mention = {e["id"]: min(at(m) for m in e["mentions"]) for e in layers["entities"] if e["mentions"]}
+    found: set[tuple[Any, ...]] = set()
+    for q in layers["quotes"]:
+        if q["speaker"] is not None:
+            found.add(("quote speaker", at(q["cue"]), "speaker", first_mention.get(q["speaker"])))
+    for f in layers["figures"]:
+        if f["event"] is not None:
+            found.add(("figure event", at(f["span"]), "event", triggers.get(f["event"])))
+    for e in layers["events"]:
+        for r in e["relations"]:
+            found.add(("event relation", at(e["trigger"]), r["type"], triggers.get(r["target"])))
+        for a in e["arguments"]:
+            if a["entity"] is not None:
+                found.add(
+                    ("argument entity", at(e["trigger"]) + at(a["span"]), a["role"], first_mention.get(a["entity"]))
+                )
+    return found
 
 
-def compute_agreement(export: list[dict[str, Any]], tax: Taxonomy | None = None) -> Agreement:
-    tax = tax or load_taxonomy()
+def agreement_of(documents: Iterable[list[dict[str, Any]]]) -> Agreement:
+    """Agreement over documents, each given as the versions (four layers) of its annotators."""
     counts: dict[str, Counter[str]] = {}
     values: dict[str, list[tuple[Any, Any]]] = {}
+    linked: dict[str, Counter[str]] = {}
     tasks = pairs = 0
-    for versions in _annotations(export, tax):
+    for versions in documents:
         tasks += 1
-        for a, b in combinations([_items(v) for v in versions], 2):
+        for first, second in combinations(versions, 2):
+            second = align_entities(first, second)
             pairs += 1
+            a, b = _items(first), _items(second)
             for layer, spans_a in a.items():
                 spans_b = b[layer]
                 c = counts.setdefault(layer, Counter())
@@ -94,6 +124,13 @@ def compute_agreement(export: list[dict[str, Any]], tax: Taxonomy | None = None)
                 for span in spans_a.keys() & spans_b.keys():
                     for name, value in spans_a[span].items():
                         values.setdefault(name, []).append((value, spans_b[span][name]))
+            links_a, links_b = _links(first), _links(second)
+            for kind in {link[0] for link in links_a | links_b}:
+                mine = {link for link in links_a if link[0] == kind}
+                yours = {link for link in links_b if link[0] == kind}
+                c = linked.setdefault(kind, Counter())
+                c["links"] += len(mine) + len(yours)
+                c["agreed"] += 2 * len(mine & yours)
     layers: dict[str, dict[str, float | int | None]] = {
         layer: {
             "spans": c["spans"],
@@ -106,18 +143,22 @@ def compute_agreement(export: list[dict[str, Any]], tax: Taxonomy | None = None)
         name: {"n": len(v), "observed": _ratio(sum(a == b for a, b in v), len(v)), "kappa": cohen_kappa(v)}
         for name, v in values.items()
     }
-    return Agreement(tasks=tasks, pairs=pairs, layers=layers, attributes=attributes)
+    links = {kind: {"links": c["links"], "f1": _ratio(c["agreed"], c["links"])} for kind, c in sorted(linked.items())}
+    return Agreement(tasks=tasks, pairs=pairs, layers=layers, attributes=attributes, links=links)
 
 
 def format_agreement(result: Agreement) -> str:
     def show(x: float | int | None) -> str:
         return "-" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
 
-    lines = [f"{result.tasks} task(s) with two or more annotators, {result.pairs} annotator pair(s)", ""]
+    lines = [f"{result.tasks} document(s) with two or more annotators, {result.pairs} annotator pair(s)", ""]
     lines.append(f"{'layer':<18}{'spans':>7}{'exact F1':>10}{'overlap F1':>12}")
     for layer, row in result.layers.items():
         lines.append(f"{layer:<18}{show(row['spans']):>7}{show(row['exact_f1']):>10}{show(row['overlap_f1']):>12}")
     lines += ["", f"{'attribute':<18}{'n':>7}{'observed':>10}{'kappa':>12}"]
     for name, row in result.attributes.items():
         lines.append(f"{name:<18}{show(row['n']):>7}{show(row['observed']):>10}{show(row['kappa']):>12}")
+    lines += ["", f"{'link':<18}{'links':>7}{'F1':>10}"]
+    for kind, row in result.links.items():
+        lines.append(f"{kind:<18}{show(row['links']):>7}{show(row['f1']):>10}")
     return "\n".join(lines) + "\n"
