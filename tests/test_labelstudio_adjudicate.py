@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from conflict_news import iter_errors
+from conflict_news.core.adjudication import write_gold
+from conflict_news.core.items import compare, precision_recall
 from conflict_news.core.store import annotation_path, dump_json, read_document
 from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.core.validate import check_document
-from conflict_news.labelstudio.adjudicate import adjudicate, write_gold
+from conflict_news.labelstudio.adjudicate import adjudicate
 from conflict_news.labelstudio.importer import ExportImporter
-from conflict_news.labelstudio.items import compare, precision_recall
 from conftest import BASE
 from ls_helpers import offline_export
 

@@ -46,9 +46,9 @@ def _tasks(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path) -> int:
+    from ..core.items import format_corrections, summarize_corrections
     from ..core.store import relative
     from ..labelstudio.importer import format_diffs
-    from ..labelstudio.items import format_corrections, summarize_corrections
 
     if out.issues:
         if args.json:
@@ -147,7 +147,63 @@ def _agreement(args: argparse.Namespace) -> int:
 
 
 def _adjudicate(args: argparse.Namespace) -> int:
-    from ..labelstudio.adjudicate import adjudicate, write_gold
+    from ..core.errors import UsageError
+
+    if args.files:
+        if args.url or args.project is not None or args.review_project is not None:
+            raise UsageError("give either --files (annotators' files) or --url and --project (a Label Studio project)")
+        return _adjudicate_files(args)
+    if not (args.url and args.project is not None):
+        raise UsageError("give --url and --project (a Label Studio project), or --files NAME=PATH at least twice")
+    if args.review or args.adjudicator:
+        raise UsageError("--review and --adjudicator go with --files; in Label Studio the reviewer is the adjudicator")
+    return _adjudicate_project(args)
+
+
+def _adjudicate_files(args: argparse.Namespace) -> int:
+    from ..core.adjudication import write_gold
+    from ..core.errors import UsageError
+    from ..grow.adjudicate import adjudicate_files
+
+    sides = []
+    for given in args.files:
+        name, sep, path = given.partition("=")
+        if not (sep and name and path):
+            raise UsageError(f"--files {given!r}: give ANNOTATOR=PATH")
+        sides.append((name, Path(path)))
+    if len(sides) < 2 or len({name for name, _ in sides}) < len(sides):
+        raise UsageError("--files: give two or more annotators, each named once")
+    if args.review and not args.adjudicator:
+        raise UsageError("--review needs --adjudicator NAME: the provenance of every settled item names them")
+    root = corpus_root(args, writes=True)
+    out = adjudicate_files(sides, root, Path(args.review) if args.review else None, args.adjudicator)
+    written: list[str] = []
+    if not out.issues:
+        written, issues = write_gold(root, out.gold, args.overwrite_gold)
+        out.issues += issues
+    if out.issues:
+        return _fail("adjudicate", out.issues)
+    report = {"gold": sorted(out.gold), "written": written, "agreed_items": out.agreed,
+              "conflicts": out.conflicts, "to_review": out.to_review, "waiting_for_annotators": out.waiting}  # fmt: skip
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for doc_id in sorted(out.agreed):
+            state = "gold" if doc_id in out.gold else "to review"
+            print(f"{doc_id}  agreed {out.agreed[doc_id]}  conflicting {len(out.conflicts[doc_id])}  {state}")
+            if doc_id in out.to_review:
+                print("".join(f"  {line}\n" for line in out.conflicts[doc_id]), end="")
+    print(
+        f"conflict-news adjudicate: {len(out.gold)} document(s) adjudicated, {len(written)} written, "
+        f"{len(out.to_review)} to review, {len(out.waiting)} waiting for annotators",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _adjudicate_project(args: argparse.Namespace) -> int:
+    from ..core.adjudication import write_gold
+    from ..labelstudio.adjudicate import adjudicate
     from ..labelstudio.sync import fetch_export, push_tasks
 
     root = corpus_root(args, writes=True)
@@ -237,13 +293,19 @@ def register(verbs: Any) -> None:
 
     p = verbs.add_parser(
         "adjudicate",
-        help="gold from a double-annotated project: agreed items accepted, "
-        "conflicts sent to a review project, finished reviews imported (key: LABEL_STUDIO_API_KEY)",
+        help="gold from double annotation: agreed items accepted, conflicts settled by an adjudicator, in a Label "
+        "Studio review project (key: LABEL_STUDIO_API_KEY) or in files",
     )
-    p.add_argument("--url", required=True, help="Label Studio base URL")
-    p.add_argument("--project", type=int, required=True, help="the annotated project")
+    p.add_argument("--url", help="Label Studio base URL")
+    p.add_argument("--project", type=int, help="the annotated project")
     p.add_argument("--review-project", type=int, help="the review project (default: create one if needed)")
     p.add_argument("--min-annotators", type=int, default=2, help="annotators a task needs before it is adjudicated")
+    p.add_argument("--files", action="append", metavar="ANNOTATOR=PATH",
+                   help="instead of a project: one annotator's annotation files (a file, a folder or a corpus root); "
+                   "give it once per annotator, the first one's entity ids are kept")  # fmt: skip
+    p.add_argument("--review", metavar="DIR",
+                   help="with --files: the adjudicator's settled versions, DIR/DOC_ID.json, of documents with conflicts")  # fmt: skip
+    p.add_argument("--adjudicator", metavar="NAME", help="with --review: who settled the conflicts")
     p.add_argument("--overwrite-gold", action="store_true", help="allow replacing gold annotation files")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     common(p)

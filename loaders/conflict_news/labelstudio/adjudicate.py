@@ -1,8 +1,7 @@
-"""Adjudication of a double-annotated Label Studio project.
+"""Adjudication of a double-annotated Label Studio project (the rules are core.adjudication's).
 
 Per task annotated by two or more annotators (cancelled annotations and drafts do not count): every
-item (items.py) on which all their versions agree is accepted; when every item agrees, that is the
-gold. When some differ, the task goes to a review project as a review task: the same text, one
+item on which all their versions agree is accepted; when every item agrees, that is the gold. When some differ, the task goes to a review project as a review task: the same text, one
 prediction per annotator holding that annotator's whole version (its model_version is the
 annotator's name, so the editor names each version), and a line naming each conflict. The reviewer
 starts from one version, settles the conflicts and submits; that result becomes the gold.
@@ -18,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.adjudication import Versions, aligned, describe_conflict, gold_file, settled_provenance, split_items
 from ..core.errors import Issue
-from ..core.store import RawDocument, annotation_name, annotation_path, dump_json, read_document, write_all_atomic
+from ..core.items import Key
+from ..core.store import RawDocument, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
-from ..core.textnorm import hash_text
 from ..core.validate import check_document
+from ..core.versions import align_entities
 from .importer import convert_annotation, name_annotator
-from .items import LAYERS, Key, canonical_items, file_provenance
 
-Versions = dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]  # annotator -> (layers, Label Studio result)
+Results = dict[str, list[dict[str, Any]]]  # annotator -> their Label Studio result
 
 
 @dataclass(slots=True, kw_only=True)
@@ -39,9 +39,11 @@ class Adjudication:
     issues: list[Issue] = field(default_factory=list)
 
 
-def _versions(task: dict[str, Any], users: dict[int, str], tax: Taxonomy, at: str, issues: list[Issue]) -> Versions:
+def _versions(
+    task: dict[str, Any], users: dict[int, str], tax: Taxonomy, at: str, issues: list[Issue]
+) -> tuple[Versions, Results]:
     text = task["data"]["text"]
-    versions: Versions = {}
+    versions: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     for j, annotation in enumerate(task.get("annotations") or []):
         if annotation.get("was_cancelled"):
             continue
@@ -50,51 +52,13 @@ def _versions(task: dict[str, Any], users: dict[int, str], tax: Taxonomy, at: st
         issues += found
         # One version per annotator: the latest they submitted.
         versions[name_annotator(annotation, users)] = (layers, result)
-    return dict(sorted(versions.items()))
-
-
-def split_items(versions: Versions) -> tuple[set[Key], set[Key]]:
-    """Keys of the items every version has identically, and of all other items."""
-    canon = [canonical_items(layers) for layers, _ in versions.values()]
-    every = set().union(*canon)
-    agreed = {k for k in every if all(k in c for c in canon) and all(c[k][1] == canon[0][k][1] for c in canon)}
-    return agreed, every - agreed
-
-
-def _describe(key: Key, versions: Versions, text: str) -> str:
-    layer = key[0]
-    where = f"entity {key[1]}" if layer == "entities" else f"{layer[:-1]} «{text[key[1] : key[2]]}»"
-    said = []
-    for who, (layers, _) in versions.items():
-        body = canonical_items(layers).get(key)
-        if body is None:
-            said.append(f"{who}: absent")
-            continue
-        item = body[1]
-        fields = [str(item[f]) for f in ("type", "modality", "polarity", "name", "value", "property") if f in item]
-        said.append(f"{who}: {' '.join(fields) or 'present'}")
-    return f"{where} ({'; '.join(said)})"
+    ordered = sorted(versions.items())
+    return aligned({who: layers for who, (layers, _) in ordered}), {who: result for who, (_, result) in ordered}
 
 
 def _gold(doc: RawDocument, layers: dict[str, Any], items: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
     guidelines = ((doc.annotation or {}).get("provenance") or {}).get("guidelines") or "1.0"
-    return {"schema_version": "1.0", "doc_id": doc.doc_id, "text_sha256": hash_text(str(doc.text)),
-            "provenance": file_provenance(guidelines, items, fallback), **layers}  # fmt: skip
-
-
-def settled_provenance(
-    layers: dict[str, Any], versions: Versions, agreed: set[Key], reviewer: str | None
-) -> list[dict[str, Any]]:
-    canon = {who: canonical_items(v) for who, (v, _) in versions.items()}
-    records = []
-    for key, (item_id, body) in canonical_items(layers).items():
-        if key in agreed:
-            records.append({"id": item_id, "annotators": list(versions), "adjudicator": None})
-            continue
-        kept = [who for who, c in canon.items() if key in c and c[key][1] == body]
-        assert reviewer is not None  # an item outside the agreed ones comes from a review
-        records.append({"id": item_id, "annotators": kept or [reviewer], "adjudicator": reviewer})
-    return records
+    return gold_file(doc.doc_id, str(doc.text), layers, items, guidelines, fallback)
 
 
 def adjudicate(
@@ -124,7 +88,7 @@ def adjudicate(
     for i, task in enumerate(export):
         doc_id = str(task["data"].get("doc_id"))
         issues: list[Issue] = []
-        versions = _versions(task, users, tax, f"$[{i}]", issues)
+        versions, results = _versions(task, users, tax, f"$[{i}]", issues)
         if issues:
             out.issues += issues
             continue
@@ -135,14 +99,15 @@ def adjudicate(
         agreed, conflicts = split_items(versions)
         out.agreed[doc_id], out.conflicts[doc_id] = len(agreed), len(conflicts)
         if not conflicts:
-            layers = next(iter(versions.values()))[0]
+            layers = next(iter(versions.values()))
             items = settled_provenance(layers, versions, agreed, None)
             out.gold[doc_id] = _gold(doc, layers, items, next(iter(versions)))
         elif doc_id in reviewed:
             layers, reviewer = reviewed[doc_id]
+            layers = align_entities(next(iter(versions.values())), layers)
             out.gold[doc_id] = _gold(doc, layers, settled_provenance(layers, versions, agreed, reviewer), reviewer)
         elif doc_id not in pending_review:
-            out.review.append(review_task(task, versions, conflicts))
+            out.review.append(review_task(task, versions, results, conflicts))
     for doc_id, ann in out.gold.items():
         doc = read_document(root, doc_id)
         candidate = RawDocument(doc_id=doc_id, text=doc.text, metadata=doc.metadata, annotation=ann)
@@ -150,35 +115,14 @@ def adjudicate(
     return out
 
 
-def review_task(task: dict[str, Any], versions: Versions, conflicts: set[Key]) -> dict[str, Any]:
+def review_task(task: dict[str, Any], versions: Versions, results: Results, conflicts: set[Key]) -> dict[str, Any]:
     text = task["data"]["text"]
-    described = [_describe(k, versions, text) for k in sorted(conflicts, key=str)]
+    described = [describe_conflict(k, versions, text) for k in sorted(conflicts, key=str)]
     data = {k: task["data"][k] for k in ("doc_id", "text", "text_sha256", "guidelines") if k in task["data"]}
     data["conflicts"] = f"{len(conflicts)} item(s) to decide: " + " | ".join(described)
     data["annotators"] = ", ".join(versions)
     predictions = [
         {"model_version": who, "score": 1.0, "result": [{k: v for k, v in r.items() if k != "origin"} for r in result]}
-        for who, (_, result) in versions.items()
+        for who, result in results.items()
     ]
     return {"data": data, "predictions": predictions}
-
-
-def write_gold(root: Path, gold: dict[str, dict[str, Any]], overwrite_gold: bool) -> tuple[list[str], list[Issue]]:
-    """Write the adjudicated files all at once (the documents written, or the issues and nothing written);
-    an existing gold file that would change needs `overwrite_gold`, and unchanged files are left alone."""
-    files: dict[Path, bytes] = {}
-    issues = []
-    for doc_id, ann in gold.items():
-        path = annotation_path(root, doc_id)
-        old = read_document(root, doc_id).annotation or {}
-        if all(old.get(layer) == ann[layer] for layer in LAYERS) and old.get("provenance") == ann["provenance"]:
-            continue
-        if old.get("provenance", {}).get("kind") == "gold" and not overwrite_gold:
-            issues.append(Issue(code="ls-gold-protected", file=annotation_name(doc_id), path="$", ann_id=doc_id,
-                                message="is gold and adjudication would change it; pass --overwrite-gold"))  # fmt: skip
-            continue
-        files[path] = dump_json(ann)
-    if issues:
-        return [], issues
-    write_all_atomic(files, replace=True)
-    return sorted(path.stem for path in files), []

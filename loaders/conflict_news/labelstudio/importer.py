@@ -33,12 +33,12 @@ import orjson
 from tqdm import tqdm
 
 from ..core.errors import Issue
+from ..core.items import Corrections, compare, file_provenance, item_provenance
 from ..core.pool import count_workers, map_in_order, paused_gc
 from ..core.store import RawDocument, annotation_path, dump_json, read_document, text_path, write_atomic
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document
-from .items import Corrections, compare, file_provenance, item_provenance
 from .rebuild import LayerBuilder
 from .regions import ResultReader
 

@@ -1,0 +1,97 @@
+"""Adjudication of double annotation, whatever carried the versions (a Label Studio project, files).
+
+Per document, every annotator's version is aligned to the first one's entity ids (versions), then
+every item (items) on which all versions agree is accepted; when every item agrees, that is the
+gold. Otherwise an adjudicator settles the conflicts in a version of their own, and that becomes
+the gold. Provenance per item: an agreed item names every annotator and no adjudicator; an item the
+adjudicator settled names the annotators whose version of it was kept (or the adjudicator, when
+none was) and the adjudicator.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import Issue
+from .items import LAYERS, Key, canonical_items, file_provenance
+from .store import annotation_name, annotation_path, dump_json, read_document, write_all_atomic
+from .textnorm import hash_text
+from .versions import align_entities
+
+Versions = dict[str, dict[str, Any]]  # annotator -> their four layers
+
+
+def aligned(versions: Versions) -> Versions:
+    """Every version with the first version's entity ids, where it has the same entities."""
+    first = next(iter(versions.values()), None)
+    return {who: layers if first is None else align_entities(first, layers) for who, layers in versions.items()}
+
+
+def split_items(versions: Versions) -> tuple[set[Key], set[Key]]:
+    """Keys of the items every (aligned) version has identically, and of all other items."""
+    canon = [canonical_items(layers) for layers in versions.values()]
+    every = set().union(*canon)
+    agreed = {k for k in every if all(k in c for c in canon) and all(c[k][1] == canon[0][k][1] for c in canon)}
+    return agreed, every - agreed
+
+
+def describe_conflict(key: Key, versions: Versions, text: str) -> str:
+    """One line for the adjudicator: the item, and what each annotator made of it."""
+    layer = key[0]
+    where = f"entity {key[1]}" if layer == "entities" else f"{layer[:-1]} «{text[key[1] : key[2]]}»"
+    said = []
+    for who, layers in versions.items():
+        body = canonical_items(layers).get(key)
+        if body is None:
+            said.append(f"{who}: absent")
+            continue
+        item = body[1]
+        fields = [str(item[f]) for f in ("type", "modality", "polarity", "name", "value", "property") if f in item]
+        said.append(f"{who}: {' '.join(fields) or 'present'}")
+    return f"{where} ({'; '.join(said)})"
+
+
+def settled_provenance(
+    layers: dict[str, Any], versions: Versions, agreed: set[Key], adjudicator: str | None
+) -> list[dict[str, Any]]:
+    """Per item of the gold `layers`: who made it and who adjudicated it (see the module)."""
+    canon = {who: canonical_items(v) for who, v in versions.items()}
+    records = []
+    for key, (item_id, body) in canonical_items(layers).items():
+        if key in agreed:
+            records.append({"id": item_id, "annotators": list(versions), "adjudicator": None})
+            continue
+        kept = [who for who, c in canon.items() if key in c and c[key][1] == body]
+        assert adjudicator is not None  # an item outside the agreed ones comes from an adjudicator
+        records.append({"id": item_id, "annotators": kept or [adjudicator], "adjudicator": adjudicator})
+    return records
+
+
+def gold_file(
+    doc_id: str, text: str, layers: dict[str, Any], items: list[dict[str, Any]], guidelines: str, fallback: str
+) -> dict[str, Any]:
+    """The annotation file of an adjudicated document."""
+    return {"schema_version": "1.0", "doc_id": doc_id, "text_sha256": hash_text(text),
+            "provenance": file_provenance(guidelines, items, fallback), **{k: layers[k] for k in LAYERS}}  # fmt: skip
+
+
+def write_gold(root: Path, gold: dict[str, dict[str, Any]], overwrite_gold: bool) -> tuple[list[str], list[Issue]]:
+    """Write the adjudicated files all at once (the documents written, or the issues and nothing written);
+    an existing gold file that would change needs `overwrite_gold`, and unchanged files are left alone."""
+    files: dict[Path, bytes] = {}
+    issues = []
+    for doc_id, ann in gold.items():
+        path = annotation_path(root, doc_id)
+        old = read_document(root, doc_id).annotation or {}
+        if all(old.get(layer) == ann[layer] for layer in LAYERS) and old.get("provenance") == ann["provenance"]:
+            continue
+        if old.get("provenance", {}).get("kind") == "gold" and not overwrite_gold:
+            issues.append(Issue(code="ls-gold-protected", file=annotation_name(doc_id), path="$", ann_id=doc_id,
+                                message="is gold and adjudication would change it; pass --overwrite-gold"))  # fmt: skip
+            continue
+        files[path] = dump_json(ann)
+    if issues:
+        return [], issues
+    write_all_atomic(files, replace=True)
+    return sorted(path.stem for path in files), []
