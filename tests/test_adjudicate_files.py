@@ -88,12 +88,13 @@ def test_conflicts_are_listed_until_the_adjudicator_settles_them(
     assert _run(root, *files) == 0
     out = capsys.readouterr()
     assert f"{DOC}  agreed " in out.out and "conflicting 1  to review" in out.out
-    assert "event «fired» (ann-a: violent.shelling_missile_attack actual positive; " in out.out
+    assert "event «fired», differs in modality (ann-a: violent.shelling_missile_attack actual positive; " in out.out
     assert "ann-b: violent.shelling_missile_attack reported positive)" in out.out
     assert read_document(root, DOC).annotation == _toy()
 
-    # The adjudicator starts from the second version, keeps its modality and adds an event neither had.
-    settled = json.loads(json.dumps(second))
+    # The adjudicator starts from the first version, takes the second's modality and adds an event neither had.
+    settled = _toy()
+    settled["events"][0]["modality"] = "reported"
     extra = json.loads(json.dumps(settled["events"][0]))
     text = (root / "corpus" / f"{DOC}.txt").read_text(encoding="utf-8")
     start = text.index("told")
@@ -113,7 +114,7 @@ def test_conflicts_are_listed_until_the_adjudicator_settles_them(
     assert records["ev-adj"] == {"id": "ev-adj", "annotators": ["lead"], "adjudicator": "lead"}
     others = [r for i, r in records.items() if i not in (first_event, "ev-adj")]
     assert others and all(r == {**r, "annotators": ["ann-a", "ann-b"], "adjudicator": None} for r in others)
-    assert gold["entities"] == _toy()["entities"]  # the settled version's ids follow the first annotator's
+    assert gold["entities"] == _toy()["entities"]  # the adjudicator's entity ids are the gold's
     assert list(iter_errors([root])) == []
 
 
@@ -143,3 +144,21 @@ def test_a_broken_side_is_refused_with_its_file_and_code(
     err = capsys.readouterr().err
     assert "span-text-mismatch" in err and "$.events[0].trigger" in err
     assert read_document(root, DOC).annotation == _toy()
+
+
+def test_the_adjudicators_entity_ids_are_kept_and_provenance_still_matches_items(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    second = _renamed(_toy())
+    second["figures"][0]["property"] = "intercepted"
+    a, b = _side(tmp_path, "a", _toy()), _side(tmp_path, "b", second)
+    review = _side(tmp_path, "review", second)  # settled from the second version, its entity ids included
+    args = ["--files", f"ann-a={a}", "--files", f"ann-b={b}", "--review", str(review), "--adjudicator", "lead"]
+    assert _run(root, *args, "--overwrite-gold") == 0
+    gold = read_document(root, DOC).annotation
+    assert [e["id"] for e in gold["entities"]] == [f"b-{e['id']}" for e in _toy()["entities"]]
+    records = {r["id"]: r for r in gold["provenance"]["items"]}
+    figure = second["figures"][0]["id"]
+    assert records[figure] == {"id": figure, "annotators": ["ann-b"], "adjudicator": "lead"}
+    assert all(r["annotators"] == ["ann-a", "ann-b"] for i, r in records.items() if i != figure)
+    assert list(iter_errors([root])) == []

@@ -49,6 +49,9 @@ def describe_conflict(key: Key, versions: Versions, text: str) -> str:
         item = body[1]
         fields = [str(item[f]) for f in ("type", "modality", "polarity", "name", "value", "property") if f in item]
         said.append(f"{who}: {' '.join(fields) or 'present'}")
+    bodies = [c[key][1] for c in map(canonical_items, versions.values()) if key in c]
+    differ = sorted({f for b in bodies for f in b if any(f not in o or o[f] != b[f] for o in bodies)})
+    where += f", differs in {', '.join(differ)}" if len(bodies) == len(versions) and differ else ""
     return f"{where} ({'; '.join(said)})"
 
 
@@ -66,6 +69,17 @@ def settled_provenance(
         assert adjudicator is not None  # an item outside the agreed ones comes from an adjudicator
         records.append({"id": item_id, "annotators": kept or [adjudicator], "adjudicator": adjudicator})
     return records
+
+
+def settle(
+    versions: Versions, settled: dict[str, Any], adjudicator: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The adjudicator's settled layers, as they are, and their per-item provenance: the versions are
+    aligned to the settled entity ids (the adjudicator's, which may keep released ids), not the reverse."""
+    layers = {layer: settled[layer] for layer in LAYERS}
+    versions = {who: align_entities(layers, v) for who, v in versions.items()}
+    agreed, _ = split_items(versions)
+    return layers, settled_provenance(layers, versions, agreed, adjudicator)
 
 
 def gold_file(

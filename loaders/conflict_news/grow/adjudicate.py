@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.adjudication import aligned, describe_conflict, gold_file, settled_provenance, split_items
+from ..core.adjudication import aligned, describe_conflict, gold_file, settle, settled_provenance, split_items
 from ..core.errors import Issue
 from ..core.items import LAYERS
 from ..core.store import RawDocument, read_document
 from ..core.taxonomy import load_taxonomy
 from ..core.validate import check_document
-from ..core.versions import align_entities
 from .evaluate import collect_files, read_side
 
 
@@ -70,8 +69,7 @@ def adjudicate_files(
             items = settled_provenance(layers, versions, agreed, None)
             out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, sides[0][0])
         elif doc_id in settled and adjudicator is not None:
-            layers = align_entities(next(iter(versions.values())), _layers(settled[doc_id]))
-            items = settled_provenance(layers, versions, agreed, adjudicator)
+            layers, items = settle(versions, settled[doc_id], adjudicator)
             out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, adjudicator)
         else:
             out.to_review.append(doc_id)

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.adjudication import Versions, aligned, describe_conflict, gold_file, settled_provenance, split_items
+from ..core.adjudication import Versions, aligned, describe_conflict, gold_file, settle, settled_provenance, split_items
 from ..core.errors import Issue
 from ..core.items import Key
 from ..core.store import RawDocument, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.validate import check_document
-from ..core.versions import align_entities
 from .importer import convert_annotation, name_annotator
 
 Results = dict[str, list[dict[str, Any]]]  # annotator -> their Label Studio result
@@ -103,9 +102,8 @@ def adjudicate(
             items = settled_provenance(layers, versions, agreed, None)
             out.gold[doc_id] = _gold(doc, layers, items, next(iter(versions)))
         elif doc_id in reviewed:
-            layers, reviewer = reviewed[doc_id]
-            layers = align_entities(next(iter(versions.values())), layers)
-            out.gold[doc_id] = _gold(doc, layers, settled_provenance(layers, versions, agreed, reviewer), reviewer)
+            layers, items = settle(versions, *reviewed[doc_id])
+            out.gold[doc_id] = _gold(doc, layers, items, reviewed[doc_id][1])
         elif doc_id not in pending_review:
             out.review.append(review_task(task, versions, results, conflicts))
     for doc_id, ann in out.gold.items():
