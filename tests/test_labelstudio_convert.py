@@ -342,7 +342,8 @@ def test_agreement_counts_exact_and_overlapping_spans_and_kappa(
 
 def test_cohen_kappa_edge_cases() -> None:
     assert cohen_kappa([]) is None
-    assert cohen_kappa([("a", "a"), ("a", "a")]) == 1.0
+    assert cohen_kappa([("a", "a"), ("a", "a")]) is None  # one label throughout: undefined, not perfect
+    assert cohen_kappa([("a", "a"), ("b", "b")]) == 1.0
     assert cohen_kappa([("a", "b"), ("b", "a")]) == -1.0
 
 

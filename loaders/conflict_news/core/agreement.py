@@ -59,7 +59,8 @@ def cohen_kappa(pairs: list[tuple[Any, Any]]) -> float | None:
     observed = sum(a == b for a, b in pairs) / n
     left, right = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
     expected = sum(left[k] * right[k] for k in left) / (n * n)
-    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+    # Both sides gave one and the same label throughout: chance explains everything, kappa is 0/0.
+    return None if expected == 1 else (observed - expected) / (1 - expected)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,3 +163,28 @@ def format_agreement(result: Agreement) -> str:
     for kind, row in result.links.items():
         lines.append(f"{kind:<18}{show(row['links']):>7}{show(row['f1']):>10}")
     return "\n".join(lines) + "\n"
+
+
+def agreement_markdown(columns: dict[str, Agreement]) -> str:
+    """A Markdown table with one column per set of documents: span F1 (exact / overlap), kappa
+    (observed agreement) and link F1, each with its count."""
+
+    def cell(x: float | int | None) -> str:
+        return "-" if x is None else f"{x:.3f}"
+
+    sets = list(columns.values())
+    head = "| what | measure | " + " | ".join(columns) + " |\n|---|---|" + "---|" * len(columns) + "\n"
+    rows = ["| documents, annotator pairs | count | " + " | ".join(f"{a.tasks}, {a.pairs}" for a in sets) + " |"]
+    for layer in sets[0].layers:
+        values = [a.layers.get(layer, {}) for a in sets]
+        rows.append(f"| {layer} | span F1 exact / overlap (spans) | " + " | ".join(
+            f"{cell(v.get('exact_f1'))} / {cell(v.get('overlap_f1'))} ({v.get('spans', 0)})" for v in values) + " |")  # fmt: skip
+    for name in sets[0].attributes:
+        values = [a.attributes.get(name, {}) for a in sets]
+        rows.append(f"| {name} | Cohen's kappa (observed; n) | " + " | ".join(
+            f"{cell(v.get('kappa'))} ({cell(v.get('observed'))}; {v.get('n', 0)})" for v in values) + " |")  # fmt: skip
+    for kind in sorted({k for a in sets for k in a.links}):
+        values = [a.links.get(kind, {}) for a in sets]
+        rows.append(f"| {kind} | link F1 (links) | " + " | ".join(
+            f"{cell(v.get('f1'))} ({v.get('links', 0)})" for v in values) + " |")  # fmt: skip
+    return head + "\n".join(rows) + "\n"
