@@ -2,7 +2,7 @@
 
 An invalid case (tests/cases/invalid/<code>.json) is a list of edits to the valid toy corpus in
 tests/cases/base: `set`/`delete` a JSON pointer inside a file, `write` text, `write_hex` bytes,
-`remove` a file or `mkdir` a folder. Applying them must produce exactly the issue <code>.
+`remove` a file, `mkdir` a folder, make a `symlink` or `truncate` a file to a size (sparse when larger). Applying them must produce exactly the issue <code>.
 An add case (tests/cases/add/<code>.json) is an article file that `conflict-news add` must refuse
 with exactly the issue <code> when adding it to the toy corpus.
 """
@@ -72,6 +72,10 @@ def materialize_case(case: dict[str, Any], dest: Path) -> Path:
         (root / file).write_bytes(text.encode("utf-8"))
     for file, hexdata in case.get("write_hex", {}).items():
         (root / file).write_bytes(bytes.fromhex(hexdata))
+    for file, target in case.get("symlink", {}).items():
+        (root / file).symlink_to(target)
+    for file, size in case.get("truncate", {}).items():
+        os.truncate(root / file, size)  # sparse: a large file that costs no disk
     for target, value in case.get("set", {}).items():
         _edit_json(root, target, lambda doc, ptr, v=value: _set(doc, ptr, v))
     for target in case.get("delete", []):
@@ -85,9 +89,11 @@ def load_case(code: str, folder: Path = INVALID) -> dict[str, Any]:
 
 
 def write_add_input(case: dict[str, Any], dest: Path) -> Path:
-    """The article file of an `add` case (tests/cases/add/<code>.json): `text`, or `hex` bytes."""
+    """The article file of an `add` case (tests/cases/add/<code>.json): `text`, or `hex` bytes; none if `absent`."""
     path = dest / "input" / case["input"]
     path.parent.mkdir(parents=True, exist_ok=True)
+    if case.get("absent"):
+        return path
     path.write_bytes(bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8"))
     return path
 

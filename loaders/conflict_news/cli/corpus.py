@@ -1,4 +1,4 @@
-"""Verbs that read the corpus: `show`, `stats`, `validate`."""
+"""Verbs on a corpus as a whole: `show`, `stats`, `validate`, and `recover` after a killed write."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 from typing import Any
+
+from .options import WORKERS
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -48,14 +50,35 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recover(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..core.paths import locate_root
+    from ..core.txn import locked, pending, recover
+
+    root = Path(args.root) if args.root else locate_root()
+    bases = [root, root / "standoff"]
+    found = [base for base in bases if pending(base)]
+    with locked(root):  # taking the lock recovers the root itself
+        if (root / "standoff").is_dir():
+            recover(root / "standoff")
+    done = ", ".join(str(base) for base in found) or "nothing to do"
+    print(f"conflict-news recover: interrupted writes finished or undone: {done}", file=sys.stderr)
+    return 0
+
+
 def register(verbs: Any) -> None:
     p = verbs.add_parser("validate", help="check corpus roots or single files; exit 1 on any issue")
     p.add_argument("paths", nargs="*", help="corpus roots or files (default: the shipped corpus)")
     p.add_argument("--json", action="store_true", help="print the issues as JSON on stdout")
     p.add_argument(
-        "--workers", type=int, default=0, help="processes to use (default 0: every core for 2000+ documents)"
+        "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 2000+ documents)"
     )
     p.set_defaults(run=_validate)
+
+    p = verbs.add_parser("recover", help="finish or undo a write that was killed half-way (any writer does it too)")
+    p.add_argument("--root", help="corpus root (default: the shipped corpus)")
+    p.set_defaults(run=_recover)
 
     p = verbs.add_parser("stats", help="counts per layer and per type")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.articles import FIELDS
+from ..core.limits import MAX_SYNTH_DOCUMENTS
+from .options import bounded
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -67,9 +69,9 @@ def _synth(args: argparse.Namespace) -> int:
 
 def register(verbs: Any) -> None:
     p = verbs.add_parser("synth", help="write a synthetic stress corpus (fictional, marked syn-*) to a new folder")
-    p.add_argument("n", type=int, help="number of documents")
+    p.add_argument("n", type=bounded(0, MAX_SYNTH_DOCUMENTS), help="number of documents")
     p.add_argument("out", help="corpus root to create (must not hold documents yet)")
-    p.add_argument("--seed", type=int, default=0, help="same seed, same corpus (default 0)")
+    p.add_argument("--seed", type=bounded(0, 2**63 - 1), default=0, help="same seed, same corpus (default 0)")
     p.set_defaults(run=_synth)
 
     p = verbs.add_parser("add", help="add text or HTML articles (a file, a folder, or a JSONL file) to a corpus")

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..core.limits import MAX_SHARD_BYTES
 from ..core.paths import locate_root
+from .options import WORKERS, bounded
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -36,10 +38,10 @@ def _needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
 
 def _build(args: argparse.Namespace) -> int:
     from ..hf.build import build_data, release_dir
-    from ..hf.card import write_card
 
     root = _root(args)
     out = Path(args.out) if args.out else release_dir(root, args.flavor)
+    before = (out / "README.md").read_bytes() if (out / "README.md").is_file() else None
     shards = build_data(
         root,
         flavor=args.flavor,
@@ -47,8 +49,9 @@ def _build(args: argparse.Namespace) -> int:
         max_shard_bytes=args.max_shard_bytes,
         progress=sys.stderr.isatty(),
         workers=args.workers,
+        card_template=root / "README.md",
     )
-    changed = write_card(out, args.flavor, root / "README.md")
+    changed = (out / "README.md").read_bytes() != before
     print(f"conflict-news build: {len(shards)} shard(s) in {out / 'data'}", file=sys.stderr)
     print(f"conflict-news build: card {'updated' if changed else 'already current'}", file=sys.stderr)
     return 0
@@ -60,7 +63,7 @@ def _card(args: argparse.Namespace) -> int:
     root = _root(args)
     if args.check:
         readme = root / "README.md"
-        current = readme.exists() and readme.read_text(encoding="utf-8") == render_card(root)
+        current = readme.is_file() and readme.read_bytes() == render_card(root).encode("utf-8")
         print(f"conflict-news card: {'current' if current else 'out of date; run conflict-news card'}", file=sys.stderr)
         return 0 if current else 1
     changed = write_card(root)
@@ -88,12 +91,12 @@ def _rehydrate(args: argparse.Namespace) -> int:
 def register(verbs: Any) -> None:
     p = verbs.add_parser("build", help="compile the corpus into data/<config>/<split>-*.parquet and refresh the card")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
-    p.add_argument("--max-shard-bytes", type=int, help="size bound of one shard (default 256 MiB)")
+    p.add_argument("--max-shard-bytes", type=bounded(1, MAX_SHARD_BYTES), help="size bound of one shard (default 256 MiB)")
     p.add_argument(
         "--flavor", choices=("full", "standoff"), default="full", help="full: every text; standoff: withheld texts"
     )
     p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
-    p.add_argument("--workers", type=int, default=0, help="processes to use (default 0: every core for 200+ documents)")
+    p.add_argument("--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 200+ documents)")
     p.set_defaults(run=_needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import Issue
 from ..core.paths import locate_root
+from .options import WORKERS, bounded
 
 if TYPE_CHECKING:
     from ..labelstudio.importer import ImportOutcome
@@ -152,7 +153,7 @@ def register(verbs: Any) -> None:
         p.add_argument("--overwrite-gold", action="store_true", help="allow replacing gold annotation files")
         p.add_argument("--json", action="store_true", help="print the diff report as JSON")
         p.add_argument(
-            "--workers", type=int, default=0, help="processes to use (default 0: every core for exports of 32 MiB+)"
+            "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for exports of 32 MiB+)"
         )
 
     p = sub.add_parser("tasks", help="print one task per document as JSON (Label Studio import format)")
@@ -168,14 +169,14 @@ def register(verbs: Any) -> None:
         "push", help="create or update a project and import the tasks it lacks (key: LABEL_STUDIO_API_KEY)"
     )
     p.add_argument("--url", required=True, help="Label Studio base URL")
-    p.add_argument("--project", type=int, help="existing project id (default: create one)")
+    p.add_argument("--project", type=bounded(1, 2**31 - 1), help="existing project id (default: create one)")
     p.add_argument("--title", default="Conflict News Corpus", help="title of a new project")
     common(p)
     predictions(p)
     p.set_defaults(run=_push)
     p = sub.add_parser("pull", help="export a project in full and import it (key: LABEL_STUDIO_API_KEY)")
     p.add_argument("--url", required=True, help="Label Studio base URL")
-    p.add_argument("--project", type=int, required=True)
+    p.add_argument("--project", type=bounded(1, 2**31 - 1), required=True)
     p.add_argument("--out", help="where to keep the export (default: labelstudio-project-ID.json)")
     common(p)
     importing(p)
