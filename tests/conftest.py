@@ -13,7 +13,11 @@ import atexit
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +100,47 @@ def write_add_input(case: dict[str, Any], dest: Path) -> Path:
         return path
     path.write_bytes(bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8"))
     return path
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from conflict_news.core.txn import locked
+with locked(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+    print("releasing", flush=True)
+"""
+
+
+@contextmanager
+def lock_held(root: Path, seconds: float = 60.0) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the write lock of `root` (for `seconds`, or until the block ends)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "loaders")}
+    argv = [sys.executable, "-c", _HOLD, str(root), str(seconds)]
+    holder = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (links as their target's name) with its bytes: what "byte-identical" compares."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            found[rel] = os.readlink(path).encode()
+        elif path.is_file():
+            found[rel] = path.read_bytes()
+        elif path.is_dir():
+            found[rel + "/"] = b""
+    return found
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from conflict_news.core.errors import CorpusError, UsageError
 from conflict_news.core.txn import TXN, Transaction, locked, pending, recover
-from conftest import REPO
+from conftest import lock_held
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -107,43 +104,20 @@ def test_a_staged_file_gets_the_mode_of_the_file_it_replaces_or_the_umask(tmp_pa
     assert modes == {"kept": 0o604, "new": 0o640, "folder": 0o750}
 
 
-_HOLD = """
-import sys, time
-from pathlib import Path
-from conflict_news.core.txn import locked
-with locked(Path(sys.argv[1])):
-    print("held", flush=True)
-    time.sleep(float(sys.argv[2]))
-"""
-
-
-def _holder(root: Path, seconds: float) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "loaders")}
-    proc = subprocess.Popen([sys.executable, "-c", _HOLD, str(root), str(seconds)], stdout=subprocess.PIPE, text=True, env=env)
-    assert proc.stdout is not None and proc.stdout.readline() == "held\n"
-    return proc
-
-
 def test_a_second_writer_waits_for_the_lock_and_then_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    holder = _holder(tmp_path, 1.0)
     monkeypatch.setenv("CNC_LOCK_WAIT", "30")
-    started = time.monotonic()
-    with locked(tmp_path):
-        waited = time.monotonic() - started
-    assert holder.wait() == 0
-    assert waited > 0.2  # it did wait: the holder still had the lock
+    with lock_held(tmp_path, 1.0) as holder, locked(tmp_path):
+        assert holder.stdout is not None
+        # The holder said so before it let go: had this process not waited, nothing would be there to read yet.
+        os.set_blocking(holder.stdout.fileno(), False)
+        assert os.read(holder.stdout.fileno(), 100) == b"releasing\n"
 
 
 def test_a_second_writer_refuses_with_a_code_when_the_wait_runs_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    holder = _holder(tmp_path, 30.0)
-    try:
-        monkeypatch.setenv("CNC_LOCK_WAIT", "0")
-        with pytest.raises(CorpusError) as info, locked(tmp_path):
-            pass
-        assert [i.code for i in info.value.issues] == ["root-locked"]
-    finally:
-        holder.kill()
-        holder.wait()
+    monkeypatch.setenv("CNC_LOCK_WAIT", "0")
+    with lock_held(tmp_path), pytest.raises(CorpusError) as info, locked(tmp_path):
+        pass
+    assert [i.code for i in info.value.issues] == ["root-locked"]
     with locked(tmp_path):  # a killed holder's lock goes with it
         pass
 
