@@ -124,11 +124,12 @@ def _pull(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    import orjson
-
     from ..labelstudio.agreement import compute_agreement, format_agreement
+    from ..labelstudio.importer import read_tasks
 
-    export = orjson.loads(Path(args.export).read_bytes())
+    export, issues = read_tasks(Path(args.export))
+    if issues:
+        return _fail("agreement", issues)
     result = compute_agreement(export)
     print(
         json.dumps(result.to_dict(), indent=2) if args.json else format_agreement(result), end="\n" if args.json else ""

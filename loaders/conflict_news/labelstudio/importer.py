@@ -139,6 +139,15 @@ class ExportImporter:
         else:
             self.report("ls-export-invalid", f"$[{i}]", "expected a task with data (Label Studio's JSON export)")
 
+    def unreadable(self, exc: BaseException) -> None:
+        """Report why the export could not be read to its end (one of _UNREADABLE)."""
+        if isinstance(exc, CorpusError):
+            self.out.issues += exc.issues
+        elif isinstance(exc, NestingTooDeep):
+            self.report("limit-exceeded", "$", f"the export is {exc}")
+        else:
+            self.report("ls-export-invalid", "$", f"not a readable JSON export: {exc}")
+
     def merge(self, part: ImportOutcome) -> None:
         self.out.issues += part.issues
         self.out.diffs += part.diffs
@@ -292,6 +301,10 @@ class _DepthGuard:
         self.depth = after
 
 
+# Why an export cannot be read to its end. JSONEncodeError: ijson's pure-Python backends (where its
+# C one is not built) let integers beyond 64 bits through, which orjson cannot copy to a worker; the
+# C backend rejects them.
+_UNREADABLE = (OSError, ijson.JSONError, orjson.JSONEncodeError, NestingTooDeep, CorpusError)
 _NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'"[]{}')
 _BRACKETS = bytes.maketrans(b"[]{}", b"()()")
 _STRING = re.compile(rb'"[^"]*"')
@@ -355,14 +368,8 @@ def import_export(
             for part, lines in map_in_order(work, _batches(tasks, count > 1), count):
                 importer.merge(part)
                 spool.write(lines)
-        # JSONEncodeError: ijson's pure-Python backends (where its C one is not built) let integers
-        # beyond 64 bits through, which orjson cannot copy to a worker; the C backend rejects them.
-        except (OSError, ijson.JSONError, orjson.JSONEncodeError) as exc:
-            importer.report("ls-export-invalid", "$", f"not a readable JSON export: {exc}")
-        except NestingTooDeep as exc:
-            importer.report("limit-exceeded", "$", f"the export is {exc}")
-        except CorpusError as exc:
-            importer.out.issues += exc.issues
+        except _UNREADABLE as exc:
+            importer.unreadable(exc)
         out = importer.out
         twice = sorted(doc_id for doc_id, n in Counter(out.changed).items() if n > 1)
         if twice:
@@ -377,6 +384,23 @@ def import_export(
                 out.written.append(ann["doc_id"])
             txn.commit()
     return out
+
+
+def read_tasks(path: Path) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """The tasks of the export at `path` with the shape `agreement` reads (data.text a string, typed
+    annotations), and an issue for each that has another; no corpus root is needed."""
+    checker = ExportImporter(path.parent, path.name)
+    tasks = []
+    try:
+        for i, task in enumerate(read_export(path)):
+            at = f"$[{i}]"
+            if not (isinstance(task, dict) and isinstance(task.get("data"), dict) and isinstance(task["data"].get("text"), str)):
+                checker.report("ls-export-invalid", at, "expected a task whose data has a text")
+            elif checker.annotations_of(task, at) is not None:
+                tasks.append(task)
+    except _UNREADABLE as exc:
+        checker.unreadable(exc)
+    return tasks, checker.out.issues
 
 
 def format_diffs(diffs: list[LayerDiff]) -> str:
