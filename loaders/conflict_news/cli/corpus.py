@@ -43,7 +43,7 @@ def _show(args: argparse.Namespace) -> int:
     wanted = args.doc_ids or [doc.id for doc in corpus]
     unknown = [d for d in wanted if d not in {doc.id for doc in corpus}]
     if unknown:
-        print(f"conflict-news show: no document {', '.join(unknown)}", file=sys.stderr)
+        print(f"conflict-news show: [option-invalid] no document {', '.join(unknown)}", file=sys.stderr)
         return 1
     for doc_id in wanted:
         print(render_document(corpus[doc_id]))

@@ -61,7 +61,7 @@ def _synth(args: argparse.Namespace) -> int:
         with tqdm(total=args.n, unit="doc", desc="synth", file=sys.stderr, disable=None) as bar:
             write_synthetic(Path(args.out), args.n, seed=args.seed, progress=bar.update)
     except ValueError as exc:
-        print(f"conflict-news synth: {exc}", file=sys.stderr)
+        print(f"conflict-news synth: [option-invalid] {exc}", file=sys.stderr)
         return 1
     print(f"conflict-news synth: {args.n} synthetic document(s) in {args.out}", file=sys.stderr)
     return 0

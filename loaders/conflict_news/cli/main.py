@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     except UsageError as exc:
-        print(f"conflict-news {args.verb}: {exc}", file=sys.stderr)
+        print(f"conflict-news {args.verb}: [option-invalid] {exc}", file=sys.stderr)
         return 1
     return code
 
