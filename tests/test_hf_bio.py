@@ -122,3 +122,33 @@ def test_label_encoder_agrees_with_datasets_encode_example(config: str) -> None:
     assert rows
     assert [encode(row) for row in rows] == [features.encode_example(row) for row in rows]
     assert make_label_encoder(Value("string"))("as is") == "as is"
+
+
+def test_the_toy_document_is_tagged_as_worked_out_by_hand() -> None:
+    """bio_row computed on the toy document against tags derived by hand from its annotation file
+    (not from the committed Parquet, which the code under test wrote)."""
+    from conflict_news.hf.bio import bio_row
+    from conftest import BASE
+
+    row = bio_row(load_corpus(BASE)["toy-0001"])
+    assert row["tokens"] == [
+        "Valdorian", "forces", "fired", "12", "rockets", "at", "Port", "Meren", "on", "Tuesday", ",", "the",
+        "Ostrian", "defence", "ministry", "said", ".", "\u201c", "We", "will", "answer", ",", "\u201d", "minister",
+        "Ilka", "Varn", "told", "reporters", ".",
+    ]  # fmt: skip
+    assert (row["starts"][:4], row["ends"][:4], row["starts"][-1], row["ends"][-1]) == (
+        [0, 10, 17, 23], [9, 16, 22, 25], 146, 147,
+    )  # fmt: skip
+    o = "O"
+    events = [o] * 29
+    events[2], events[20] = "B-violent.shelling_missile_attack", "B-violent.attack"
+    assert row["event_tags"] == events
+    # q1: content [0, 58) = tokens 0-9, source "the Ostrian defence ministry" 11-14, cue "said" 15;
+    # q2: content "We will answer," 18-21 (the comma is inside), source "minister Ilka Varn" 23-25, cue "told" 26.
+    assert row["quote_tags"] == [
+        "B-content", *["I-content"] * 9, o, "B-source", "I-source", "I-source", "I-source", "B-cue", o, o,
+        "B-content", "I-content", "I-content", "I-content", o, "B-source", "I-source", "I-source", "B-cue", o, o,
+    ]  # fmt: skip
+    figures = [o] * 29
+    figures[3] = "B-launched"
+    assert row["figure_tags"] == figures
