@@ -2,7 +2,7 @@
 `origin` on each result, attributes repeating the region's offsets, a textarea's list of texts, a
 number as 270.0, relations without ids drawn both ways, annotator-drawn regions with nanoid ids, a
 skipped annotation with a partial result, a draft), imported and compared with the annotation file
-worked out by hand (tests/cases/exports/<name>.expected.json). Unlike the round-trip tests, nothing
+worked out by hand (tests/exports/<name>.expected.json). Unlike the round-trip tests, nothing
 here is made by our own task builder."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from conflict_news.grow.ingest import add_documents
 from conflict_news.labelstudio.importer import import_export
 from conftest import TESTS, materialize_case
 
-EXPORTS = TESTS / "cases" / "exports"
+EXPORTS = TESTS / "exports"
 
 
 @pytest.mark.parametrize("name", sorted(p.name.removesuffix(".export.json") for p in EXPORTS.glob("*.export.json")))
