@@ -33,7 +33,7 @@ def tree(root: Path) -> dict[str, str]:
 
 
 def run(template: Path, work: Path, argv: list[str]) -> None:
-    import conflict_news.hf.build  # noqa: F401  (pyarrow, datasets: imported once, before the forks)
+    import conflict_news.hf.build
     import conflict_news.labelstudio.importer  # noqa: F401
     from conflict_news.cli.main import main
     from conflict_news.core import txn

@@ -37,7 +37,9 @@ def _span(start: int, end: int) -> dict[str, Any]:
         ({"start": 105, "end": 104, "text": "a"}, [("span-inverted", "$.events[1].trigger")]),
     ],
 )
-def test_a_span_at_the_edges_of_the_text_and_of_itself(span: dict[str, Any], expected: list[Any], tmp_path: Path) -> None:
+def test_a_span_at_the_edges_of_the_text_and_of_itself(
+    span: dict[str, Any], expected: list[Any], tmp_path: Path
+) -> None:
     assert _codes({"set": {f"{ANN}/events/1/trigger": span}}, tmp_path) == expected
 
 
@@ -146,7 +148,9 @@ def test_a_region_ending_at_the_end_of_the_text_is_read() -> None:
 def _two_annotations(first_truth: bool, second_truth: bool) -> list[Any]:
     export = offline_export(BASE, "toy-0001")
     first = export[0]["annotations"][0]
-    kept = [r for r in first["result"] if not any(str(r.get(k, "")).startswith("fig1") for k in ("id", "from_id", "to_id"))]
+    kept = [
+        r for r in first["result"] if not any(str(r.get(k, "")).startswith("fig1") for k in ("id", "from_id", "to_id"))
+    ]
     second = {**first, "id": 2, "completed_by": 2, "result": kept}
     export[0]["annotations"] = [{**first, "ground_truth": first_truth}, {**second, "ground_truth": second_truth}]
     return export

@@ -171,14 +171,19 @@ def article_input(draw: st.DrawFn) -> tuple[str, bytes]:
 
 
 OPTIONS = st.lists(
-    st.tuples(st.sampled_from(["--id", "--published", "--language", "--distribution", "--url", "--license"]), st.text(max_size=12)),
+    st.tuples(
+        st.sampled_from(["--id", "--published", "--language", "--distribution", "--url", "--license"]),
+        st.text(max_size=12),
+    ),
     max_size=2,
 )
 
 
 @FUZZ
 @given(article=article_input(), options=OPTIONS)
-def test_add_gives_a_coded_refusal_or_a_valid_corpus(article: tuple[str, bytes], options: list[tuple[str, str]]) -> None:
+def test_add_gives_a_coded_refusal_or_a_valid_corpus(
+    article: tuple[str, bytes], options: list[tuple[str, str]]
+) -> None:
     name, data = article
     with _root({}) as root:
         source = root.parent / name
@@ -239,7 +244,12 @@ def test_a_damaged_manifest_gives_coded_issues(data: st.DataObject) -> None:
 def standoff_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The standoff release of the toy corpus with its text withheld."""
     root = materialize_case(
-        {"set": {"corpus/toy-0001.json#/license/text": "LicenseRef-Fictional", "corpus/toy-0001.json#/distribution/policy": "standoff"}},
+        {
+            "set": {
+                "corpus/toy-0001.json#/license/text": "LicenseRef-Fictional",
+                "corpus/toy-0001.json#/distribution/policy": "standoff",
+            }
+        },
         tmp_path_factory.mktemp("standoff"),
     )
     assert main(["build", "--root", str(root), "--flavor", "standoff", "--workers", "1"]) == 0
@@ -262,7 +272,9 @@ def test_rehydrate_of_random_sources_or_a_damaged_release_is_a_coded_refusal_or_
             shard.write_bytes(raw[:cut] + data.draw(st.binary(max_size=50)))
         sources = Path(scratch) / "sources"
         sources.mkdir()
-        edited = data.draw(st.sampled_from([text, text.replace("12", "twelve"), text[: len(text) // 2]]) | st.text(max_size=80))
+        edited = data.draw(
+            st.sampled_from([text, text.replace("12", "twelve"), text[: len(text) // 2]]) | st.text(max_size=80)
+        )
         (sources / "toy-0001.txt").write_text(edited, encoding="utf-8", errors="surrogatepass")
         out = Path(scratch) / "out"
         status, err = _run(["rehydrate", str(release), str(sources), "--out", str(out)])

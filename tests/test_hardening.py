@@ -65,7 +65,7 @@ def test_cli_case_refuses_with_exactly_its_code(
     assert tree(tmp_path) == before
 
 
-class _nothing:  # noqa: N801  (a stand-in context manager)
+class _nothing:
     def __enter__(self) -> None:
         return None
 
@@ -83,7 +83,9 @@ def _jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
 
 def test_a_stated_id_is_never_given_to_another_article_of_the_batch(tmp_path: Path) -> None:
     root = materialize_case({}, tmp_path)
-    batch = _jsonl(tmp_path / "b.jsonl", [{"text": "First.", "id": "cnc-000002"}, {"text": "Second."}, {"text": "Third."}])
+    batch = _jsonl(
+        tmp_path / "b.jsonl", [{"text": "First.", "id": "cnc-000002"}, {"text": "Second."}, {"text": "Third."}]
+    )
     assert add_documents(root, batch) == ["cnc-000002", "cnc-000003", "cnc-000004"]
     assert [(root / "corpus" / f"cnc-00000{n}.txt").read_text(encoding="utf-8") for n in (2, 3, 4)] == [
         "First.",
@@ -167,8 +169,7 @@ def test_a_damaged_current_file_counts_as_gold(tmp_path: Path) -> None:
 def test_two_tasks_that_change_one_document_are_refused(tmp_path: Path) -> None:
     root = tmp_path / "root"
     shutil.copytree(BASE, root)
-    one, two = offline_export(root, "toy-0001") * 2
-    one = json.loads(json.dumps(one))
+    one = offline_export(root, "toy-0001")[0]
     one["annotations"][0]["result"] = []
     path = tmp_path / "export.json"
     path.write_bytes(dump_json([one, json.loads(json.dumps(one))]))
@@ -208,7 +209,10 @@ def test_add_reads_no_link_and_enters_no_folder(tmp_path: Path) -> None:
     (folder / "sub.txt" / "inner.txt").write_text("Not read.", encoding="utf-8")
     articles, issues = read_inputs(folder)
     assert [a.origin for a in articles] == [str(folder / "a.txt")]
-    assert sorted((i.code, Path(i.file).name) for i in issues) == [("file-not-regular", "sub.txt"), ("file-symlink", "x.txt")]
+    assert sorted((i.code, Path(i.file).name) for i in issues) == [
+        ("file-not-regular", "sub.txt"),
+        ("file-symlink", "x.txt"),
+    ]
     link = tmp_path / "named.txt"
     link.symlink_to(folder / "a.txt")
     assert [a.raw for a in read_inputs(link)[0]] == [b"A real article."]  # a path the user names may be a link
@@ -254,7 +258,9 @@ def test_every_reader_refuses_a_float_offset_or_a_null_file_with_a_code(
     assert tree(root) == before
 
 
-def test_diff_refuses_a_null_file_instead_of_calling_it_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_refuses_a_null_file_instead_of_calling_it_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = materialize_case({}, tmp_path / "old")
     new = materialize_case(NULL_ANNOTATION, tmp_path / "new")
     assert main(["diff", str(old), str(new)]) == 1
@@ -273,7 +279,9 @@ def test_diff_refuses_a_null_file_instead_of_calling_it_unchanged(tmp_path: Path
         ("/0/annotations/0/result/3/value/labels", "EVENT", "$[0].annotations[0].result[3].value.labels"),
     ],
 )
-def test_an_export_of_the_wrong_shape_is_reported_not_raised(pointer: str, value: Any, path: str, tmp_path: Path) -> None:
+def test_an_export_of_the_wrong_shape_is_reported_not_raised(
+    pointer: str, value: Any, path: str, tmp_path: Path
+) -> None:
     from ls_helpers import apply_case
 
     export = apply_case(offline_export(BASE, "toy-0001"), {"set": {pointer: value}})
@@ -284,7 +292,9 @@ def test_an_export_of_the_wrong_shape_is_reported_not_raised(pointer: str, value
     assert {i.code for i in out.issues} <= {"ls-export-invalid", "ls-attribute-missing", "ls-region-unlinked"}
 
 
-def test_a_card_that_is_not_utf8_is_refused_before_data_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_card_that_is_not_utf8_is_refused_before_data_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = materialize_case({}, tmp_path)
     (root / "README.md").write_bytes(b"---\nlicense: mit\n---\n\xff\n")
     before = tree(root)
@@ -326,7 +336,9 @@ def test_a_release_date_that_is_no_day_is_refused(capsys: pytest.CaptureFixture[
 # Endless or unbounded
 
 
-def test_a_device_or_fifo_among_the_inputs_is_refused_without_blocking(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_device_or_fifo_among_the_inputs_is_refused_without_blocking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = materialize_case({}, tmp_path)
     assert main(["add", "/dev/zero", "--root", str(root)]) == 1
     assert "/dev/zero:$: [file-not-regular]" in capsys.readouterr().err
@@ -393,3 +405,22 @@ def test_numeric_options_are_bounded(tmp_path: Path, capsys: pytest.CaptureFixtu
             main(argv)
         assert info.value.code == 1
         assert "[option-invalid]" in capsys.readouterr().err
+
+
+# Permissions
+
+
+def test_what_build_writes_follows_the_umask_throughout(tmp_path: Path) -> None:
+    root = materialize_case({}, tmp_path)
+    umask = os.umask(0o027)
+    try:
+        assert main(["build", "--root", str(root), "--workers", "1"]) == 0
+    finally:
+        os.umask(umask)
+    modes = {
+        p.relative_to(root).as_posix(): p.stat().st_mode & 0o777 for p in [root / "data", *(root / "data").rglob("*")]
+    }
+    assert modes["data"] == 0o750
+    assert {mode for rel, mode in modes.items() if (root / rel).is_dir()} == {0o750}
+    assert {mode for rel, mode in modes.items() if (root / rel).is_file()} == {0o640}
+    assert (root / "README.md").stat().st_mode & 0o777 == 0o640

@@ -91,12 +91,16 @@ def _rehydrate(args: argparse.Namespace) -> int:
 def register(verbs: Any) -> None:
     p = verbs.add_parser("build", help="compile the corpus into data/<config>/<split>-*.parquet and refresh the card")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
-    p.add_argument("--max-shard-bytes", type=bounded(1, MAX_SHARD_BYTES), help="size bound of one shard (default 256 MiB)")
+    p.add_argument(
+        "--max-shard-bytes", type=bounded(1, MAX_SHARD_BYTES), help="size bound of one shard (default 256 MiB)"
+    )
     p.add_argument(
         "--flavor", choices=("full", "standoff"), default="full", help="full: every text; standoff: withheld texts"
     )
     p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
-    p.add_argument("--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 200+ documents)")
+    p.add_argument(
+        "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 200+ documents)"
+    )
     p.set_defaults(run=_needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -201,7 +201,8 @@ def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[
     The lines are read one at a time; a line over MAX_FILE_BYTES or a file of more than
     MAX_BATCH_ARTICLES records is refused (limit-exceeded) as soon as it is met.
     """
-    articles, issues = [], []
+    articles: list[Article] = []
+    issues: list[Issue] = []
     allowed = {"text", "html", "id", *FIELDS}
     for number, ended in enumerate(lines, 1):
         line = ended.rstrip(b"\r\n")

@@ -133,7 +133,9 @@ class AnnotationChecker:
             fractional = [key for key in ("start", "end") if type(span[key]) is not int]
             if fractional:  # the schema's "integer" lets 12.0 through, and a slice would raise on it
                 key = fractional[0]
-                self.report("offset-not-integer", f"{path}.{key}", owner, f"{key} {span[key]!r} is not written as an integer")
+                self.report(
+                    "offset-not-integer", f"{path}.{key}", owner, f"{key} {span[key]!r} is not written as an integer"
+                )
                 continue
             if end <= start:
                 self.report("span-inverted", path, owner, f"end {end} is not after start {start}")

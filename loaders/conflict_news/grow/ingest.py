@@ -135,7 +135,9 @@ class _Ids:
         return doc_id
 
 
-def plan_additions(root: Path, articles: list[Article], txn: Transaction | None = None) -> tuple[list[str], list[Issue]]:
+def plan_additions(
+    root: Path, articles: list[Article], txn: Transaction | None = None
+) -> tuple[list[str], list[Issue]]:
     """The new ids of `articles` added to `root` and every issue refusing them.
 
     While no issue is found, each new document's three files are staged in `txn` as it is planned,

@@ -206,7 +206,9 @@ def build_data(
     base = Path(root)
     dest = Path(out) if out is not None else release_dir(base, flavor)
     if dest.exists() and not dest.is_dir():
-        raise CorpusError([Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")])
+        raise CorpusError(
+            [Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")]
+        )
     bound = max_shard_bytes or DEFAULT_MAX_SHARD_BYTES
     issues: list[Issue] = []
     dest.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,8 @@ import yaml
 from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 
-from ..core.splits import SPLITS
 from ..core.errors import CorpusError, Issue
+from ..core.splits import SPLITS
 from ..core.store import read_regular, write_atomic
 from ..core.txn import locked
 from .features import CONFIGS, DEFAULT_CONFIG

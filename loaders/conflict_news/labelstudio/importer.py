@@ -30,9 +30,9 @@ import orjson
 from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
+from ..core.limits import MAX_JSON_DEPTH
 from ..core.pool import count_workers, map_in_order, paused_gc
 from ..core.schemas import iter_schema_errors
-from ..core.limits import MAX_JSON_DEPTH
 from ..core.store import RawDocument, annotation_path, dump_json, open_regular, read_document, text_path
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
@@ -203,7 +203,9 @@ class ExportImporter:
         gold = current["provenance"]["kind"] == "gold" if current else annotation_path(self.root, raw.doc_id).exists()
         converted = []
         for j, annotation in kept:
-            layers, issues = convert_annotation(annotation["result"], text, self.tax, self.file, f"{at}.annotations[{j}]")
+            layers, issues = convert_annotation(
+                annotation["result"], text, self.tax, self.file, f"{at}.annotations[{j}]"
+            )
             self.out.issues.extend(issues)
             who = name_annotator(annotation, self.users)
             self.out.diffs.extend(diff_layers(raw.doc_id, who, current, layers))
@@ -394,7 +396,11 @@ def read_tasks(path: Path) -> tuple[list[dict[str, Any]], list[Issue]]:
     try:
         for i, task in enumerate(read_export(path)):
             at = f"$[{i}]"
-            if not (isinstance(task, dict) and isinstance(task.get("data"), dict) and isinstance(task["data"].get("text"), str)):
+            if not (
+                isinstance(task, dict)
+                and isinstance(task.get("data"), dict)
+                and isinstance(task["data"].get("text"), str)
+            ):
                 checker.report("ls-export-invalid", at, "expected a task whose data has a text")
             elif checker.annotations_of(task, at) is not None:
                 tasks.append(task)

@@ -74,10 +74,18 @@ def _read(root: Path, doc_id: str, issues: list[Issue]) -> RawDocument:
     """
     raw = read_document(root, doc_id)
     found = [i for i in raw.issues if i.code not in _ABSENCE]
-    for schema, value, name in (("document", raw.metadata, metadata_name), ("annotation", raw.annotation, annotation_name)):
+    for schema, value, name in (
+        ("document", raw.metadata, metadata_name),
+        ("annotation", raw.annotation, annotation_name),
+    ):
         if value is not None:
-            found += [Issue(code="schema-violation", file=name(doc_id), path=p, message=m) for p, m in iter_schema_errors(schema, value)]
-    issues += [Issue(code=i.code, file=f"{root}/{i.file}", path=i.path, message=i.message, ann_id=i.ann_id) for i in found]
+            found += [
+                Issue(code="schema-violation", file=name(doc_id), path=p, message=m)
+                for p, m in iter_schema_errors(schema, value)
+            ]
+    issues += [
+        Issue(code=i.code, file=f"{root}/{i.file}", path=i.path, message=i.message, ann_id=i.ann_id) for i in found
+    ]
     return raw
 
 
@@ -137,7 +145,9 @@ def resolve_revision(repo: Path, revision: str) -> str:
 def extract_revision(repo: Path, revision: str, dest: Path, paths: tuple[str, ...] = ("corpus", "annotations")) -> Path:
     """The corpus files (or other `paths`) of a git revision, e.g. a release tag, unpacked under `dest`."""
     commit = resolve_revision(repo, revision)
-    done = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "--", *paths], capture_output=True)
+    done = subprocess.run(
+        ["git", "-C", str(repo), "archive", "--format=tar", commit, "--", *paths], capture_output=True
+    )
     if done.returncode != 0:
         raise CorpusError(
             [Issue(code="revision-invalid", file=revision, path="$",

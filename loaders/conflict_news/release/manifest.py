@@ -43,7 +43,9 @@ def list_shipped(root: Path) -> list[str]:
     def take(path: Path) -> None:
         rel = path.relative_to(root).as_posix()
         if path.is_symlink():
-            issues.append(Issue(code="file-symlink", file=rel, path="$", message="is a symbolic link; links are not followed"))
+            issues.append(
+                Issue(code="file-symlink", file=rel, path="$", message="is a symbolic link; links are not followed")
+            )
         elif path.is_file():
             found.append(rel)
         elif not path.is_dir():

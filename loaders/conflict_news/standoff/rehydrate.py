@@ -226,7 +226,9 @@ def rehydrate(release: Path | str, sources: Path | str, out: Path | str) -> Repo
     """Write the full corpus root `out` from a standoff release and the user's sources; raises CorpusError."""
     rows, dest = read_release(Path(release)), Path(out)
     if os.path.lexists(dest) and not dest.is_dir():
-        raise CorpusError([Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")])
+        raise CorpusError(
+            [Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")]
+        )
     if (dest / "corpus").exists() or (dest / "annotations").exists():
         raise UsageError(f"{dest} already holds a corpus; rehydrate into a new folder")
     articles, issues = read_inputs(Path(sources))
