@@ -92,7 +92,8 @@ def damaged_json(draw: st.DrawFn, value: Any) -> bytes:
 
 def _run(argv: list[str]) -> tuple[int, str]:
     err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    out = io.TextIOWrapper(io.BytesIO())  # with a .buffer, which `labelstudio tasks` writes to
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
         try:
             status = main(argv)
         except SystemExit as exc:  # argparse
@@ -139,7 +140,9 @@ def _root(files: dict[str, bytes]) -> Iterator[Path]:
         yield root
 
 
-@pytest.mark.parametrize("verb", ["validate", "show", "stats", "build", "evaluate", "diff"])
+@pytest.mark.parametrize(
+    "verb", ["validate", "show", "stats", "build", "evaluate", "diff", "tasks", "preannotate", "manifest", "verify"]
+)
 @FUZZ
 @given(files=damaged_root())
 def test_a_damaged_root_gives_a_coded_refusal_or_a_result(verb: str, files: dict[str, bytes]) -> None:
@@ -151,11 +154,15 @@ def test_a_damaged_root_gives_a_coded_refusal_or_a_result(verb: str, files: dict
             "build": ["build", "--root", str(root), "--workers", "1"],
             "evaluate": ["evaluate", str(root / "annotations" / "toy-0001.json"), str(BASE)],
             "diff": ["diff", str(BASE), str(root)],
+            "tasks": ["labelstudio", "tasks", "--root", str(root), "--predictions", str(root / "annotations")],
+            "preannotate": ["preannotate", "--root", str(root), "--out", str(root.parent / "pred")],
+            "manifest": ["manifest", "--root", str(root)],
+            "verify": ["verify", "--root", str(root)],
         }[verb]
         before = tree(root)
         status, err = _run(argv)
         _check(status, err)
-        if status == 1 or verb != "build":
+        if status == 1 or verb not in ("build", "manifest"):
             assert tree(root) == before
 
 
