@@ -1,0 +1,196 @@
+"""Small functions against values worked out by hand: span matching, pairing and tallies of scoring,
+placement by realignment, the tagger's order. Each pins a behaviour that mutation testing
+(tests/mutation_run.py) found no other test holding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conflict_news import Span
+from conflict_news.grow.evaluate import (
+    Item,
+    ModeScore,
+    Tally,
+    empty_annotation,
+    extract_items,
+    is_placeholder,
+    match,
+    same_entity,
+    spans_match,
+)
+from conflict_news.hf.bio import tag_layer, tokenize
+from conflict_news.standoff.fingerprint import canonicalize, split_sentences
+from conflict_news.standoff.realign import align
+
+# Scoring
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "exact", "overlap"),
+    [
+        ((0, 5), (0, 5), True, True),
+        ((0, 5), (0, 6), False, True),
+        ((0, 5), (4, 10), False, True),
+        ((0, 5), (5, 10), False, False),  # touching is not overlapping
+        ((5, 10), (0, 5), False, False),
+        ((6, 10), (0, 5), False, False),
+        ((0, 5), (6, 10), False, False),
+        ((2, 3), (0, 10), False, True),  # inside
+    ],
+)
+def test_spans_match_exactly_or_by_one_shared_code_point(a: Any, b: Any, exact: bool, overlap: bool) -> None:
+    assert spans_match(a, b, "exact") is exact
+    assert spans_match(a, b, "overlap") is overlap
+    assert spans_match(b, a, "overlap") is overlap
+
+
+def test_pairing_prefers_the_larger_overlap_then_the_earlier_gold() -> None:
+    pred = [Item("p", 10, 20, "t")]
+    # Same type, neither exact: the one sharing 8 code points wins over the one sharing 3.
+    assert match(pred, [Item("small", 17, 30, "t"), Item("large", 12, 25, "t")], "overlap") == {"p": "large"}
+    # Equal overlaps: the gold that starts first.
+    assert match(pred, [Item("later", 15, 25, "t"), Item("first", 5, 15, "t")], "overlap") == {"p": "first"}
+    # One gold, two predictions: it goes to one of them only.
+    two = [Item("a", 10, 20, "t"), Item("b", 10, 20, "u")]
+    assert match(two, [Item("g", 10, 20, "t")], "overlap") == {"a": "g"}
+    assert match(two, [Item("g", 10, 20, "u")], "overlap") == {"b": "g"}
+
+
+def test_tally_precision_recall_and_f1() -> None:
+    tally = Tally()
+    tally.add(4, 5, 3)
+    tally.add(0, 1, 0)
+    assert tally.to_dict() == {"pred": 4, "gold": 6, "tp": 3, "precision": 0.75, "recall": 0.5, "f1": 0.6}
+    assert Tally().to_dict() == {"pred": 0, "gold": 0, "tp": 0, "precision": None, "recall": None, "f1": None}
+    only_gold = Tally(0, 2, 0).to_dict()
+    assert (only_gold["precision"], only_gold["recall"], only_gold["f1"]) == (None, 0.0, 0.0)
+
+
+def test_same_entity_needs_one_matching_mention_or_both_absent() -> None:
+    assert same_entity(None, None, "exact")
+    assert not same_entity(None, ((0, 3),), "exact")
+    assert not same_entity(((0, 3),), None, "exact")
+    assert same_entity(((0, 3), (9, 12)), ((9, 12),), "exact")
+    assert not same_entity(((0, 3),), ((2, 5),), "exact")
+    assert same_entity(((0, 3),), ((2, 5),), "overlap")
+
+
+def _ann(**layers: Any) -> dict[str, Any]:
+    return {"provenance": {"kind": "gold"}, "entities": [], "events": [], "quotes": [], "figures": [], **layers}
+
+
+def _span(start: int, end: int) -> dict[str, Any]:
+    return {"start": start, "end": end, "text": "x" * (end - start)}
+
+
+def test_a_quote_is_placed_by_the_hull_of_its_contents() -> None:
+    quote = {"id": "q", "type": "direct", "speaker": None, "cue": _span(0, 1), "contents": [_span(30, 40), _span(5, 9)]}
+    (item,) = extract_items(_ann(quotes=[quote]))["quotes"]
+    assert (item.start, item.end, item.type) == (5, 40, "direct")
+
+
+def test_placeholders_and_empty_predictions() -> None:
+    assert is_placeholder({"provenance": {"kind": "pending"}})
+    assert not is_placeholder({"provenance": {"kind": "gold"}})
+    full = _ann(events=[{"id": "e"}], doc_id="d")
+    assert empty_annotation(full) == {**full, "events": []}
+    assert full["events"] == [{"id": "e"}]  # the gold it was made from is untouched
+
+
+def _event(eid: str, start: int, end: int, etype: str = "violent.attack", **more: Any) -> dict[str, Any]:
+    return {"id": eid, "type": etype, "trigger": _span(start, end), "arguments": [], "modality": "actual",
+            "polarity": "positive", **more}  # fmt: skip
+
+
+def test_a_document_scored_by_hand() -> None:
+    """Gold: two events and a figure of e1. Prediction: e1 exact with the wrong modality, a third
+    event overlapping e2 by one code point, the figure on the right event."""
+    gold = _ann(
+        events=[_event("e1", 0, 5), _event("e2", 10, 15, "violent.armed_clash")],
+        figures=[{"id": "f", "span": _span(20, 22), "value": 2, "lower": 2, "upper": 2, "bound": "exact",
+                  "counted": None, "property": "killed", "event": "e1"}],
+    )  # fmt: skip
+    pred = _ann(
+        events=[_event("p1", 0, 5, modality="planned"), _event("p2", 14, 18)],
+        figures=[{"id": "g", "span": _span(20, 22), "value": 3, "lower": 2, "upper": 2, "bound": "exact",
+                  "counted": None, "property": "killed", "event": "p1"}],
+    )  # fmt: skip
+    exact, overlap = ModeScore("exact"), ModeScore("overlap")
+    exact.add_document(pred, gold)
+    overlap.add_document(pred, gold)
+    assert (exact.layers["events"].tp, overlap.layers["events"].tp) == (1, 2)
+    assert (exact.layers["events"].pred, exact.layers["events"].gold) == (2, 2)
+    # Per type: p2 is an attack, e2 an armed clash; only p1/e1 agree on type.
+    assert overlap.types["events"]["violent.attack"].to_dict()["tp"] == 1
+    assert overlap.types["events"]["violent.armed_clash"].to_dict() == {
+        "pred": 0, "gold": 1, "tp": 0, "precision": None, "recall": 0.0, "f1": 0.0,
+    }  # fmt: skip
+    assert exact.attributes["events"]["modality"] == [0, 1]
+    assert exact.attributes["events"]["type"] == [1, 1]
+    assert overlap.attributes["events"]["type"] == [1, 2]
+    assert exact.attributes["figures"]["value"] == [0, 1]
+    assert exact.attributes["figures"]["lower"] == [1, 1]
+    assert exact.links["figure.event"].to_dict()["tp"] == 1
+
+
+# Realignment
+
+
+def _recorded(text: str) -> list[Any]:
+    return split_sentences(canonicalize(text).text)
+
+
+def test_a_span_moves_with_its_sentence_and_one_across_two_moved_sentences_too() -> None:
+    original = "One two. Three four. Five six."
+    copy = "Header. One two. Three four. Five six."
+    alignment = align(_recorded(original), canonicalize(copy))
+    assert alignment.shifts == {0: 8, 1: 8, 2: 8}
+    assert alignment.found == 1.0
+    assert alignment.place(9, 14) == (17, 22)  # "Three"
+    assert copy[slice(*alignment.place(4, 19))] == "two. Three four"  # across two sentences, one shift
+
+
+def test_a_span_across_sentences_that_moved_differently_is_not_placed() -> None:
+    original = "One two. Three four. Five six."
+    copy = "One two. Inserted here. Three four. Five six."
+    alignment = align(_recorded(original), canonicalize(copy))
+    assert alignment.shifts == {0: 0, 1: 15, 2: 15}
+    assert alignment.place(0, 3) == (0, 3)
+    assert alignment.place(4, 19) is None  # "two. Three four": 0 and 15 disagree
+    assert copy[slice(*alignment.place(21, 25))] == "Five"
+    assert alignment.place(20, 30) is not None  # the last sentence up to its end
+
+
+def test_a_span_in_a_sentence_the_copy_lacks_is_not_placed() -> None:
+    original = "One two. Three four. Five six."
+    alignment = align(_recorded(original), canonicalize("One two. Five six."))
+    assert alignment.shifts == {0: 0, 2: -12}
+    assert alignment.found == pytest.approx(2 / 3)
+    assert alignment.place(9, 14) is None
+    assert alignment.place(21, 25) == (9, 13)
+
+
+def test_nothing_recorded_is_nothing_found() -> None:
+    alignment = align([], canonicalize("Anything at all."))
+    assert (alignment.found, alignment.shifts) == (0.0, {})
+
+
+def test_a_first_sentence_glued_to_boilerplate_is_found_before_its_successor() -> None:
+    """Glued to "Subscribe!", the first sentence hashes differently; it is found where the matched
+    second sentence's shift puts it."""
+    original = "Ostrian ferries sailed. They docked."
+    copy = "Subscribe!Ostrian ferries sailed. They docked."
+    alignment = align(_recorded(original), canonicalize(copy))
+    assert alignment.shifts == {0: 10, 1: 10}
+
+
+# The tagger
+
+
+def test_overlapping_spans_of_the_same_start_and_length_keep_file_order() -> None:
+    tokens = tokenize("Port Meren was hit")
+    span = Span(start=0, end=10, text="Port Meren")
+    assert tag_layer(tokens, [("second", span), ("first", span)]) == ["B-second", "I-second", "O", "O"]
+    assert tag_layer(tokens, [("b", span), ("a", span)])[0] == "B-b"  # not by label
