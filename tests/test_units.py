@@ -194,3 +194,44 @@ def test_overlapping_spans_of_the_same_start_and_length_keep_file_order() -> Non
     span = Span(start=0, end=10, text="Port Meren")
     assert tag_layer(tokens, [("second", span), ("first", span)]) == ["B-second", "I-second", "O", "O"]
     assert tag_layer(tokens, [("b", span), ("a", span)])[0] == "B-b"  # not by label
+
+
+def test_a_span_ending_at_a_sentence_end_or_starting_a_sentence_takes_that_sentence_only() -> None:
+    original = "One two. Three four. Five six."
+    copy = "One two. Inserted here. Three four. Five six."
+    alignment = align(_recorded(original), canonicalize(copy))
+    assert copy[slice(*alignment.place(0, 8))] == "One two."  # ends where the next, moved, sentence is near
+    assert copy[slice(*alignment.place(9, 10))] == "T"  # one character, first of its sentence
+
+
+def test_the_last_sentence_glued_to_boilerplate_is_found_at_the_end() -> None:
+    original = "Ostrian ferries sailed. They docked."
+    copy = "Ostrian ferries sailed. Subscribe!They docked."
+    alignment = align(_recorded(original), canonicalize(copy))
+    assert alignment.shifts == {0: 0, 1: 10}
+    assert copy[slice(*alignment.place(24, 28))] == "They"
+
+
+def test_a_first_sentence_found_at_the_start_is_recorded_as_the_first() -> None:
+    alignment = align(
+        _recorded("Ostrian ferries sailed. They docked."), canonicalize("Ostrian ferries sailed.Subscribe!")
+    )
+    assert alignment.shifts == {0: 0}
+
+
+def test_glued_sentences_are_found_one_after_another_from_their_matched_predecessor() -> None:
+    """B and C run together into one sentence of the copy, and boilerplate moves D: B is found from A,
+    then C from B, in one forward pass; D's shift would place neither."""
+    original = "A one. B two. C three. D four."
+    copy = "A one. B two.xC three.Y! D four."
+    alignment = align(_recorded(original), canonicalize(copy))
+    assert alignment.shifts == {0: 0, 1: 0, 2: 0, 3: 2}
+
+
+def test_repeated_sentences_of_a_long_text_are_not_taken_for_junk() -> None:
+    """difflib's autojunk would ignore a sentence that makes up more than 1 % of 200 or more: here
+    "Yes." five times in 250. Every recorded sentence must still be found."""
+    sentences = [("Yes." if n % 50 == 0 else f"Sentence number {n}.") for n in range(250)]
+    original = " ".join(sentences)
+    alignment = align(_recorded(original), canonicalize("Intro. " + original))
+    assert alignment.found == 1.0
