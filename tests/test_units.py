@@ -14,6 +14,7 @@ from conflict_news.grow.evaluate import (
     ModeScore,
     Tally,
     empty_annotation,
+    format_markdown,
     extract_items,
     is_placeholder,
     match,
@@ -235,3 +236,141 @@ def test_repeated_sentences_of_a_long_text_are_not_taken_for_junk() -> None:
     original = " ".join(sentences)
     alignment = align(_recorded(original), canonicalize("Intro. " + original))
     assert alignment.found == 1.0
+
+
+# Scoring, continued: which attributes and types are compared, the links, the tables
+
+
+def _quote(qid: str, start: int, end: int, speaker: str | None = None, qtype: str = "direct") -> dict[str, Any]:
+    return {"id": qid, "type": qtype, "speaker": speaker, "cue": _span(start, start + 1), "contents": [_span(start, end)],
+            "events": []}  # fmt: skip
+
+
+def _entity(eid: str, etype: str, *mentions: tuple[int, int]) -> dict[str, Any]:
+    return {"id": eid, "type": etype, "mentions": [_span(s, e) for s, e in mentions]}
+
+
+def _figure(fid: str, start: int, bound: str = "exact", event: str | None = None) -> dict[str, Any]:
+    return {"id": fid, "span": _span(start, start + 2), "value": 2, "lower": 2, "upper": 2, "bound": bound,
+            "counted": None, "property": "killed", "event": event}  # fmt: skip
+
+
+def test_the_compared_attributes_and_types_of_each_layer() -> None:
+    gold = _ann(
+        events=[_event("e", 0, 5)],
+        quotes=[_quote("q", 10, 20, qtype="indirect")],
+        figures=[_figure("f", 30, "at_least")],
+        entities=[_entity("n", "person", (40, 45))],
+    )
+    score = ModeScore("exact")
+    score.add_document(gold, gold)
+    assert {layer: sorted(attrs) for layer, attrs in score.attributes.items()} == {
+        "events": ["modality", "polarity", "type"],
+        "quotes": ["speaker", "type"],
+        "figures": ["bound", "counted", "lower", "property", "upper", "value"],
+        "entities": ["type"],
+    }
+    assert {layer: sorted(types) for layer, types in score.types.items()} == {
+        "events": ["violent.attack"], "quotes": ["indirect"], "figures": ["at_least"], "entities": ["person"],
+    }  # fmt: skip
+
+
+def test_attributes_are_counted_for_every_matched_item_after_an_unmatched_one() -> None:
+    gold = _ann(events=[_event("g", 10, 15)])
+    pred = _ann(events=[_event("lost", 0, 5), _event("found", 10, 15, modality="planned")])
+    score = ModeScore("exact")
+    score.add_document(pred, gold)
+    assert score.attributes["events"]["modality"] == [0, 1]
+
+
+def test_a_speaker_is_right_by_the_mode_of_the_run() -> None:
+    """The speakers' mentions overlap but differ: right when overlapping counts, wrong when exact does."""
+    gold = _ann(quotes=[_quote("q", 10, 20, "a")], entities=[_entity("a", "person", (0, 5))])
+    pred = _ann(quotes=[_quote("q", 10, 20, "b")], entities=[_entity("b", "person", (0, 4))])
+    exact, overlap = ModeScore("exact"), ModeScore("overlap")
+    exact.add_document(pred, gold)
+    overlap.add_document(pred, gold)
+    assert (exact.attributes["quotes"]["speaker"], overlap.attributes["quotes"]["speaker"]) == ([0, 1], [1, 1])
+    assert (exact.links["quote.speaker"].tp, overlap.links["quote.speaker"].tp) == (0, 1)
+
+
+def test_a_link_of_an_unmatched_item_or_to_nothing_is_not_right() -> None:
+    gold = _ann(
+        quotes=[_quote("q", 10, 20, "a")], entities=[_entity("a", "person", (0, 5))],
+        events=[_event("e", 30, 35)], figures=[_figure("f", 40, event="e")],
+    )  # fmt: skip
+    unmatched = _ann(
+        quotes=[_quote("x", 50, 60, "a")], entities=[_entity("a", "person", (0, 5))],
+        events=[_event("e", 30, 35)], figures=[_figure("g", 70, event="e")],
+    )  # fmt: skip
+    score = ModeScore("exact")
+    score.add_document(unmatched, gold)
+    assert (score.links["quote.speaker"].tp, score.links["figure.event"].tp) == (0, 0)
+    silent = _ann(quotes=[_quote("q", 10, 20)], events=[_event("e", 30, 35)], figures=[_figure("f", 40)])
+    score = ModeScore("exact")
+    score.add_document(silent, gold)
+    assert (score.links["quote.speaker"].to_dict()["pred"], score.links["figure.event"].to_dict()["pred"]) == (0, 0)
+    assert (score.links["quote.speaker"].tp, score.links["figure.event"].tp) == (0, 0)
+
+
+def _argument(role: str, start: int, end: int) -> dict[str, Any]:
+    return {"role": role, "span": _span(start, end), "entity": None}
+
+
+def test_arguments_after_an_unmatched_event_and_roles_only_the_gold_has() -> None:
+    gold = _ann(events=[_event("e", 10, 15, arguments=[_argument("attacker", 0, 5), _argument("target", 20, 25)])])
+    pred = _ann(
+        events=[_event("x", 50, 55, arguments=[_argument("attacker", 40, 45)]),
+                _event("p", 10, 15, arguments=[_argument("attacker", 0, 5)])]
+    )  # fmt: skip
+    score = ModeScore("exact")
+    score.add_document(pred, gold)
+    assert score.links["event.argument"].to_dict() | {"precision": None, "recall": None, "f1": None} == {
+        "pred": 2, "gold": 2, "tp": 1, "precision": None, "recall": None, "f1": None,
+    }  # fmt: skip
+    assert score.links["event.argument.attacker"].tp == 1
+    assert score.links["event.argument.target"].to_dict()["gold"] == 1  # a role only the gold uses has its row
+
+
+def test_ties_in_pairing_go_to_the_earlier_gold_then_the_earlier_prediction_then_the_ids() -> None:
+    # Same overlap (3), same type, neither exact: gold order decides between two golds...
+    assert match([Item("p", 5, 8, "t")], [Item("g2", 6, 9, "t"), Item("g1", 4, 7, "t")], "overlap") == {"p": "g1"}
+    # ...and prediction start between two predictions of one gold.
+    assert match([Item("p2", 6, 9, "t"), Item("p1", 4, 7, "t")], [Item("g", 5, 8, "t")], "overlap") == {"p1": "g"}
+    # Equal in everything but the ids.
+    assert match([Item("b", 5, 8, "t"), Item("a", 5, 8, "t")], [Item("g", 4, 7, "t")], "overlap") == {"a": "g"}
+
+
+def test_the_score_tables_as_worked_out_by_hand() -> None:
+    gold = _ann(events=[_event("g1", 0, 5), _event("g2", 10, 15, "violent.armed_clash")], figures=[_figure("f", 30)])
+    pred = _ann(events=[_event("p1", 0, 5), _event("p2", 12, 18)], figures=[_figure("h", 31)])
+    modes = {mode: ModeScore(mode) for mode in ("exact", "overlap")}
+    for score in modes.values():
+        score.add_document(pred, gold)
+    table = format_markdown({mode: score.to_dict() for mode, score in modes.items()})
+    assert table == (
+        "| item | pred | gold | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
+        "| **events** | 2 | 2 | 0.500 | 0.500 | 0.500 | 1.000 | 1.000 | 1.000 |\n"
+        "| events: violent.armed_clash | 0 | 1 | - | 0.000 | 0.000 | - | 0.000 | 0.000 |\n"
+        "| events: violent.attack | 2 | 1 | 0.500 | 1.000 | 0.667 | 0.500 | 1.000 | 0.667 |\n"
+        "| **quotes** | 0 | 0 | - | - | - | - | - | - |\n"
+        "| **figures** | 1 | 1 | 0.000 | 0.000 | 0.000 | 1.000 | 1.000 | 1.000 |\n"
+        "| figures: exact | 1 | 1 | 0.000 | 0.000 | 0.000 | 1.000 | 1.000 | 1.000 |\n"
+        "| **entities** | 0 | 0 | - | - | - | - | - | - |\n"
+        "| link event.argument | 0 | 0 | - | - | - | - | - | - |\n"
+        "| link figure.event | 0 | 0 | - | - | - | - | - | - |\n"
+        "| link quote.speaker | 0 | 0 | - | - | - | - | - | - |\n"
+        "\n"
+        "| attribute | matched (exact) | accuracy (exact) | matched (overlap) | accuracy (overlap) |\n"
+        "|---|---|---|---|---|\n"
+        "| events.type | 1 | 1.000 | 2 | 0.500 |\n"
+        "| events.modality | 1 | 1.000 | 2 | 1.000 |\n"
+        "| events.polarity | 1 | 1.000 | 2 | 1.000 |\n"
+        "| figures.value | 0 | - | 1 | 1.000 |\n"
+        "| figures.lower | 0 | - | 1 | 1.000 |\n"
+        "| figures.upper | 0 | - | 1 | 1.000 |\n"
+        "| figures.bound | 0 | - | 1 | 1.000 |\n"
+        "| figures.counted | 0 | - | 1 | 1.000 |\n"
+        "| figures.property | 0 | - | 1 | 1.000 |\n"
+    )
