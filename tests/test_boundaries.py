@@ -168,3 +168,64 @@ def test_the_one_ground_truth_is_the_one_imported(first: bool, second: bool, fig
     out = ExportImporter(BASE, "export.json").run(_two_annotations(first, second), overwrite_gold=True)
     assert out.issues == []
     assert len(out.annotations["toy-0001"]["figures"]) == figures
+
+
+# Figures: every bound type, and the value each surface states.
+
+BOUNDS = [
+    ("exact", 12, 12, 12, True), ("exact", 12, 11, 12, False), ("exact", 12, 12, 13, False),
+    ("exact", None, 12, 12, False),
+    ("approximate", 12, None, None, True), ("approximate", 12, 11, 13, True), ("approximate", 12, 12, 12, True),
+    ("approximate", 12, 13, None, False), ("approximate", 12, None, 11, False), ("approximate", None, None, None, False),
+    ("at_least", None, 12, None, True), ("at_least", 12, 12, None, True), ("at_least", 13, 12, None, False),
+    ("at_least", None, 12, 20, False), ("at_least", None, None, None, False),
+    ("more_than", 12, 12, None, True), ("more_than", None, 12, None, False), ("more_than", 12, 11, None, False),
+    ("more_than", 12, 12, 20, False),
+    ("at_most", None, None, 12, True), ("at_most", 12, None, 12, True), ("at_most", 11, None, 12, False),
+    ("at_most", None, 1, 12, False), ("at_most", None, None, None, False),
+    ("less_than", 12, None, 12, True), ("less_than", None, None, 12, False), ("less_than", 12, None, 13, False),
+    ("less_than", 12, 1, 12, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("bound", "value", "lower", "upper", "ok"), BOUNDS)
+def test_each_bound_type_accepts_its_values_and_nothing_else(
+    bound: str, value: Any, lower: Any, upper: Any, ok: bool, tmp_path: Path
+) -> None:
+    figure = {"bound": bound, "value": value, "lower": lower, "upper": upper}
+    found = _codes({"set": {f"{ANN}/figures/0/{k}": v for k, v in figure.items()}}, tmp_path)
+    inconsistent = [("figure-bounds-inconsistent", "$.figures[0].bound")]
+    assert [f for f in found if f[0] == "figure-bounds-inconsistent"] == ([] if ok else inconsistent)
+
+
+def _figure_issues(surface: str, value: Any, lower: Any, upper: Any) -> list[str]:
+    from conflict_news.core.checks import AnnotationChecker
+    from conflict_news.core.taxonomy import load_taxonomy
+
+    text = f"They fired {surface} rockets."
+    start = text.index(surface)
+    fig = {"id": "f1", "span": {"start": start, "end": start + len(surface), "text": surface}, "value": value,
+           "lower": lower, "upper": upper, "bound": "at_least"}  # fmt: skip
+    ann = {"entities": [], "events": [], "quotes": [], "figures": [fig]}
+    checker = AnnotationChecker(ann, text, load_taxonomy(), "f.json")
+    checker.check_figure_value(fig, "$.figures[0]")
+    return [str(issue) for issue in checker.issues]
+
+
+@pytest.mark.parametrize(
+    ("surface", "value", "lower", "upper", "expected"),
+    [
+        ("dozens", None, 24, None, []),
+        ("Dozens", None, 24, None, []),
+        ("a dozens", None, 24, None, []),  # a leading "a " is not part of the numeral
+        ("dozens", None, 12, None, ["f.json:$.figures[0].lower: [figure-value-mismatch] f1: 'dozens' means value null, lower 24, upper None (taxonomy.vague_numerals)"]),
+        ("dozens", 24, 24, None, ["f.json:$.figures[0].lower: [figure-value-mismatch] f1: 'dozens' means value null, lower 24, upper None (taxonomy.vague_numerals)"]),
+        ("10 to 12", None, 10, 12, []),
+        ("10 to 12", None, 10, 13, ["f.json:$.figures[0].lower: [figure-value-mismatch] f1: '10 to 12' states the range [10.0, 12.0]"]),
+        ("12", 12, 12, None, []),
+        ("12", 13, 13, None, ["f.json:$.figures[0].value: [figure-value-mismatch] f1: value 13 but '12' says 12"]),
+        ("a few", None, 3, None, ["f.json:$.figures[0].span: [figure-value-mismatch] f1: cannot read one number from 'a few'"]),
+    ],
+)  # fmt: skip
+def test_the_value_a_surface_states(surface: str, value: Any, lower: Any, upper: Any, expected: list[str]) -> None:
+    assert _figure_issues(surface, value, lower, upper) == expected
