@@ -229,3 +229,80 @@ def _figure_issues(surface: str, value: Any, lower: Any, upper: Any) -> list[str
 )  # fmt: skip
 def test_the_value_a_surface_states(surface: str, value: Any, lower: Any, upper: Any, expected: list[str]) -> None:
     assert _figure_issues(surface, value, lower, upper) == expected
+
+
+# Every span site, named by its JSONPath and owner; every span code's whole issue.
+
+SITES = [
+    ("/entities/0/mentions/0", "$.entities[0].mentions[0]", "ent-valdoria-forces"),
+    ("/entities/2/mentions/1", "$.entities[2].mentions[1]", "ent-varn"),
+    ("/events/0/trigger", "$.events[0].trigger", "ev1"),
+    ("/events/0/arguments/1/span", "$.events[0].arguments[1].span", "ev1"),
+    ("/events/0/location/span", "$.events[0].location.span", "ev1"),
+    ("/events/0/time/span", "$.events[0].time.span", "ev1"),
+    ("/quotes/1/cue", "$.quotes[1].cue", "q2"),
+    ("/quotes/1/source", "$.quotes[1].source", "q2"),
+    ("/quotes/1/contents/0", "$.quotes[1].contents[0]", "q2"),
+    ("/figures/0/span", "$.figures[0].span", "fig1"),
+    ("/figures/0/approx_cue", "$.figures[0].approx_cue", "fig1"),
+    ("/figures/0/counted_span", "$.figures[0].counted_span", "fig1"),
+]
+
+
+@pytest.mark.parametrize(("pointer", "path", "owner"), SITES)
+def test_every_span_site_is_checked_and_named(pointer: str, path: str, owner: str, tmp_path: Path) -> None:
+    root = materialize_case({"set": {f"{ANN}{pointer}": {"start": 23, "end": 25, "text": "xx"}}}, tmp_path)
+    found = [(i.code, i.path, i.ann_id) for i in iter_errors([root]) if i.code == "span-text-mismatch"]
+    assert found == [("span-text-mismatch", path, owner)]
+
+
+def test_each_bad_span_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    bad = {"start": 23, "end": 25, "text": "xx"}
+    edits = {f"{ANN}{p}": bad for p in ("/events/0/trigger", "/events/1/trigger", "/quotes/0/cue", "/figures/0/span")}
+    edits[f"{ANN}/quotes/1/cue"] = {"start": 140, "end": 150, "text": "x"}  # out of range
+    edits[f"{ANN}/entities/0/mentions/0"] = {"start": 5, "end": 5, "text": "x"}  # inverted
+    edits[f"{ANN}/events/0/arguments/0/span"] = {"start": 0, "end": 17, "text": TEXT[:17]}  # edge whitespace
+    found = {(i.code, i.path) for i in iter_errors([materialize_case({"set": edits}, tmp_path)])}
+    assert {
+        ("span-inverted", "$.entities[0].mentions[0]"),
+        ("span-edge-whitespace", "$.events[0].arguments[0].span"),
+        ("span-text-mismatch", "$.events[0].trigger"),
+        ("span-text-mismatch", "$.events[1].trigger"),
+        ("span-text-mismatch", "$.quotes[0].cue"),
+        ("span-out-of-range", "$.quotes[1].cue"),
+    } <= found
+
+
+@pytest.mark.parametrize(
+    ("span", "issue"),
+    [
+        ({"start": 105, "end": 104, "text": "a"}, "[span-inverted] ev2: end 104 is not after start 105"),
+        ({"start": 140, "end": 150, "text": "a"}, "[span-out-of-range] ev2: span 140-150 ends past the text's length 147"),
+        ({"start": 104, "end": 110, "text": "answers"}, "[span-text-mismatch] ev2: text 'answers' != text[104:110] 'answer'"),
+        ({"start": 103, "end": 110, "text": " answer"}, "[span-edge-whitespace] ev2: span text ' answer' has whitespace at an edge"),
+        ({"start": 104.0, "end": 110, "text": "answer"}, "[offset-not-integer] ev2: start 104.0 is not written as an integer"),
+    ],
+)  # fmt: skip
+def test_the_whole_issue_of_each_span_code(span: dict[str, Any], issue: str, tmp_path: Path) -> None:
+    (found,) = iter_errors([materialize_case({"set": {f"{ANN}/events/1/trigger": span}}, tmp_path)])
+    where = "$.events[1].trigger" + (".start" if "offset" in issue else "")
+    assert str(found) == f"annotations/toy-0001.json:{where}: {issue}"
+
+
+def test_the_whole_issue_of_a_span_that_splits_a_character_and_of_a_duplicate_id(tmp_path: Path) -> None:
+    from conflict_news.core.checks import AnnotationChecker
+    from conflict_news.core.taxonomy import load_taxonomy
+
+    text = "They fired q\u0301uickly."  # q and a combining acute accent: no precomposed form, NFC keeps both
+    span = {"start": 11, "end": 12, "text": "q"}
+    event = {"id": "ev1", "trigger": span, "arguments": [], "location": None, "time": None}
+    ann = {"entities": [], "events": [event], "quotes": [], "figures": []}
+    checker = AnnotationChecker(ann, text, load_taxonomy(), "a.json")
+    checker.check_spans()
+    assert [str(i) for i in checker.issues] == [
+        "a.json:$.events[0].trigger: [span-splits-character] ev1: span 11-12 cuts a character in two"
+    ]
+    found = [str(i) for i in iter_errors([materialize_case({"set": {f"{ANN}/quotes/1/id": "q1"}}, tmp_path)])]
+    assert (
+        "annotations/toy-0001.json:$.quotes[1].id: [duplicate-id] q1: id is used more than once in this file" in found
+    )
