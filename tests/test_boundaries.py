@@ -306,3 +306,63 @@ def test_the_whole_issue_of_a_span_that_splits_a_character_and_of_a_duplicate_id
     assert (
         "annotations/toy-0001.json:$.quotes[1].id: [duplicate-id] q1: id is used more than once in this file" in found
     )
+
+
+# The whole issue of every label site, reference site and the other semantic checks.
+
+A = "annotations/toy-0001.json"
+NOPE = "nope"
+
+
+@pytest.mark.parametrize(
+    ("edits", "issue"),
+    [
+        ({"/entities/0/type": NOPE}, f"{A}:$.entities[0].type: [unknown-label] ent-valdoria-forces: entity type 'nope' is not in the taxonomy"),
+        ({"/events/0/type": NOPE}, f"{A}:$.events[0].type: [unknown-label] ev1: event type 'nope' is not in the taxonomy"),
+        ({"/events/0/arguments/1/role": NOPE}, f"{A}:$.events[0].arguments[1].role: [unknown-label] ev1: role 'nope' is not in the taxonomy"),
+        ({"/events/0/arguments/1/role": "participant"}, f"{A}:$.events[0].arguments[1].role: [role-not-allowed] ev1: role 'participant' is not allowed for violent.shelling_missile_attack"),
+        ({"/events/0/location/precision": NOPE}, f"{A}:$.events[0].location.precision: [unknown-label] ev1: location precision 'nope' is not in the taxonomy"),
+        ({"/events/0/time/precision": NOPE}, f"{A}:$.events[0].time.precision: [unknown-label] ev1: time precision 'nope' is not in the taxonomy"),
+        ({"/events/0/time/anchor": NOPE}, f"{A}:$.events[0].time.anchor: [unknown-label] ev1: time anchor 'nope' is not in the taxonomy"),
+        ({"/events/1/modality": NOPE}, f"{A}:$.events[1].modality: [unknown-label] ev2: modality 'nope' is not in the taxonomy"),
+        ({"/events/0/relations/0/type": NOPE}, f"{A}:$.events[0].relations[0].type: [unknown-label] ev1: event relation 'nope' is not in the taxonomy"),
+        ({"/quotes/1/type": NOPE}, f"{A}:$.quotes[1].type: [unknown-label] q2: quote type 'nope' is not in the taxonomy"),
+        ({"/figures/0/bound": NOPE}, f"{A}:$.figures[0].bound: [unknown-label] fig1: bound type 'nope' is not in the taxonomy"),
+        ({"/figures/0/property": NOPE}, f"{A}:$.figures[0].property: [unknown-label] fig1: figure property 'nope' is not in the taxonomy"),
+        ({"/entities/2/affiliation": NOPE}, f"{A}:$.entities[2].affiliation: [dangling-reference] ent-varn: no entity with id 'nope'"),
+        ({"/events/0/arguments/0/entity": NOPE}, f"{A}:$.events[0].arguments[0].entity: [dangling-reference] ev1: no entity with id 'nope'"),
+        ({"/events/0/relations/0/target": NOPE}, f"{A}:$.events[0].relations[0].target: [dangling-reference] ev1: no event with id 'nope'"),
+        ({"/quotes/1/speaker": NOPE}, f"{A}:$.quotes[1].speaker: [dangling-reference] q2: no entity with id 'nope'"),
+        ({"/quotes/1/events/0": NOPE}, f"{A}:$.quotes[1].events[0]: [dangling-reference] q2: no event with id 'nope'"),
+        ({"/figures/0/claimant": NOPE}, f"{A}:$.figures[0].claimant: [dangling-reference] fig1: no entity with id 'nope'"),
+        ({"/figures/0/quote": NOPE}, f"{A}:$.figures[0].quote: [dangling-reference] fig1: no quote with id 'nope'"),
+        ({"/figures/0/event": NOPE}, f"{A}:$.figures[0].event: [dangling-reference] fig1: no event with id 'nope'"),
+        ({"/events/0/relations/0/target": "ev1"}, f"{A}:$.events[0].relations[0].target: [relation-to-self] ev1: an event cannot relate to itself"),
+        ({"/events/1/modality": "negated"}, f"{A}:$.events[1].polarity: [factuality-conflict] ev2: modality 'negated' with polarity 'positive'"),
+        ({"/figures/0/upper": 13}, f"{A}:$.figures[0].bound: [figure-bounds-inconsistent] fig1: bound 'exact' does not fit value 12, lower 12, upper 13"),
+    ],
+)  # fmt: skip
+def test_the_whole_issue_of_each_semantic_check(edits: dict[str, Any], issue: str, tmp_path: Path) -> None:
+    root = materialize_case({"set": {f"{ANN}{k}": v for k, v in edits.items()}}, tmp_path)
+    assert [str(i) for i in iter_errors([root])] == [issue]
+
+
+@pytest.mark.parametrize(
+    ("layer", "index", "copy_id", "noun"),
+    [("events", 1, "ev3", "event"), ("quotes", 1, "q3", "quote"), ("figures", 0, "fig2", "figure")],
+)
+def test_duplicate_annotations_name_both(layer: str, index: int, copy_id: str, noun: str, tmp_path: Path) -> None:
+    import json
+
+    ann = json.loads((BASE / "annotations" / "toy-0001.json").read_text(encoding="utf-8"))
+    twin = {**ann[layer][index], "id": copy_id}
+    if layer == "events":
+        twin["relations"] = []
+    ann[layer].append(twin)
+    root = materialize_case({"write": {A: json.dumps(ann)}}, tmp_path)
+    found = [str(i) for i in iter_errors([root])]
+    last = len(ann[layer]) - 1
+    assert found == [
+        f"{A}:$.{layer}[{index}]: [duplicate-annotation] {ann[layer][index]['id']}: another {noun} has the same type and span",
+        f"{A}:$.{layer}[{last}]: [duplicate-annotation] {copy_id}: another {noun} has the same type and span",
+    ]
