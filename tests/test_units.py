@@ -333,10 +333,10 @@ def test_arguments_after_an_unmatched_event_and_roles_only_the_gold_has() -> Non
 
 
 def test_ties_in_pairing_go_to_the_earlier_gold_then_the_earlier_prediction_then_the_ids() -> None:
-    # Same overlap (3), same type, neither exact: gold order decides between two golds...
-    assert match([Item("p", 5, 8, "t")], [Item("g2", 6, 9, "t"), Item("g1", 4, 7, "t")], "overlap") == {"p": "g1"}
-    # ...and prediction start between two predictions of one gold.
-    assert match([Item("p2", 6, 9, "t"), Item("p1", 4, 7, "t")], [Item("g", 5, 8, "t")], "overlap") == {"p1": "g"}
+    # Same overlap (2), same type, neither exact: the gold that starts first, whatever the ids...
+    assert match([Item("p", 5, 8, "t")], [Item("a", 6, 9, "t"), Item("b", 4, 7, "t")], "overlap") == {"p": "b"}
+    # ...and of two predictions of one gold, the one that starts first.
+    assert match([Item("a", 6, 9, "t"), Item("b", 4, 7, "t")], [Item("g", 5, 8, "t")], "overlap") == {"b": "g"}
     # Equal in everything but the ids.
     assert match([Item("b", 5, 8, "t"), Item("a", 5, 8, "t")], [Item("g", 4, 7, "t")], "overlap") == {"a": "g"}
 
@@ -374,3 +374,12 @@ def test_the_score_tables_as_worked_out_by_hand() -> None:
         "| figures.counted | 0 | - | 1 | 1.000 |\n"
         "| figures.property | 0 | - | 1 | 1.000 |\n"
     )
+
+
+def test_a_glued_sentence_takes_the_shift_of_its_own_predecessor() -> None:
+    """ "Z!" moves B and C by 3 (B is matched), "Y!" glued to C moves D by 5: C is found with B's shift,
+    not A's (0) nor D's (5)."""
+    original = "A one. B two. C three. D four."
+    copy = "A one. Z! B two. C three.Y! D four."
+    alignment = align(_recorded(original), canonicalize(copy))
+    assert alignment.shifts == {0: 0, 1: 3, 2: 3, 3: 5}
