@@ -31,6 +31,16 @@ atexit.register(shutil.rmtree, os.environ["HF_HOME"], ignore_errors=True)
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
+
+
+def package_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process that must import the same conflict_news as the tests do
+    (this work tree's, or a mutation run's copy)."""
+    import conflict_news
+
+    return {**os.environ, "PYTHONPATH": str(Path(conflict_news.__file__).resolve().parents[1]), **extra}
+
+
 BASE = TESTS / "cases" / "base"
 INVALID = TESTS / "cases" / "invalid"
 ADD = TESTS / "cases" / "add"
@@ -116,9 +126,8 @@ with locked(Path(sys.argv[1])):
 @contextmanager
 def lock_held(root: Path, seconds: float = 60.0) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the write lock of `root` (for `seconds`, or until the block ends)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO / "loaders")}
     argv = [sys.executable, "-c", _HOLD, str(root), str(seconds)]
-    holder = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env)
+    holder = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=package_env())
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         yield holder

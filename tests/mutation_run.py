@@ -38,7 +38,6 @@ def lay_out(work: Path, modules: list[str], tests: list[str]) -> None:
         dest = work / ("src" + rel.removeprefix("loaders") if rel.startswith("loaders/") else rel)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, dest)
-    (work / "loaders").symlink_to("src")  # for the tests that start a process on REPO/loaders
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
     lines = ["[tool.mutmut]"]
     for key in ("source_paths", "also_copy", "pytest_add_cli_args"):

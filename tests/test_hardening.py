@@ -26,7 +26,7 @@ from conflict_news.core.store import annotation_path, dump_json
 from conflict_news.grow import ingest
 from conflict_news.grow.ingest import add_documents
 from conflict_news.labelstudio.importer import import_export
-from conftest import BASE, REPO, TESTS, load_case, lock_held, materialize_case, tree
+from conftest import BASE, REPO, TESTS, load_case, lock_held, materialize_case, package_env, tree
 from ls_helpers import offline_export
 
 CLI = TESTS / "cases" / "cli"
@@ -113,7 +113,7 @@ def test_one_id_stated_twice_in_a_batch_is_refused(tmp_path: Path) -> None:
 
 def test_concurrent_adds_each_get_their_own_id_and_nothing_is_lost(tmp_path: Path) -> None:
     root = materialize_case({}, tmp_path)
-    env = {**os.environ, "PYTHONPATH": str(REPO / "loaders"), "CNC_LOCK_WAIT": "120"}
+    env = package_env(CNC_LOCK_WAIT="120")
     procs = []
     for n in range(4):
         article = tmp_path / f"a{n}.txt"

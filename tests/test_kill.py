@@ -4,7 +4,6 @@ recovered, the tree byte-identical to before the command or to a complete run (t
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +12,12 @@ from typing import Any
 import pytest
 
 from conflict_news.core.store import annotation_path, dump_json, metadata_path, read_document, text_path
-from conftest import REPO, TESTS, materialize_case
+from conftest import TESTS, materialize_case, package_env
 from ls_helpers import offline_export
 
 
 def _kill_everywhere(template: Path, work: Path, argv: list[str]) -> list[dict[str, Any]]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "loaders")}
+    env = package_env()
     env.pop("CNC_TEST_KILL_AT", None)
     done = subprocess.run(
         [sys.executable, str(TESTS / "kill_driver.py"), str(template), str(work), json.dumps(argv)],
