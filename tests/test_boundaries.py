@@ -262,8 +262,11 @@ def test_each_bad_span_is_reported_not_only_the_first(tmp_path: Path) -> None:
     edits[f"{ANN}/quotes/1/cue"] = {"start": 140, "end": 150, "text": "x"}  # out of range
     edits[f"{ANN}/entities/0/mentions/0"] = {"start": 5, "end": 5, "text": "x"}  # inverted
     edits[f"{ANN}/events/0/arguments/0/span"] = {"start": 0, "end": 17, "text": TEXT[:17]}  # edge whitespace
+    edits[f"{ANN}/entities/1/mentions/0"] = {"start": 60.0, "end": 88, "text": TEXT[60:88]}  # a float offset
     found = {(i.code, i.path) for i in iter_errors([materialize_case({"set": edits}, tmp_path)])}
     assert {
+        ("offset-not-integer", "$.entities[1].mentions[0].start"),
+        ("span-text-mismatch", "$.figures[0].span"),
         ("span-inverted", "$.entities[0].mentions[0]"),
         ("span-edge-whitespace", "$.events[0].arguments[0].span"),
         ("span-text-mismatch", "$.events[0].trigger"),
@@ -365,4 +368,36 @@ def test_duplicate_annotations_name_both(layer: str, index: int, copy_id: str, n
     assert found == [
         f"{A}:$.{layer}[{index}]: [duplicate-annotation] {ann[layer][index]['id']}: another {noun} has the same type and span",
         f"{A}:$.{layer}[{last}]: [duplicate-annotation] {copy_id}: another {noun} has the same type and span",
+    ]
+
+
+def test_iter_spans_walks_every_span_site_in_file_order() -> None:
+    import json
+
+    from conflict_news.core.checks import iter_spans
+
+    ann = json.loads((BASE / "annotations" / "toy-0001.json").read_text(encoding="utf-8"))
+    ann["figures"][0]["approx_cue"] = {"start": 23, "end": 25, "text": "12"}
+    walked = [(path, owner, (span["start"], span["end"])) for path, owner, span in iter_spans(ann)]
+    assert walked == [
+        ("$.entities[0].mentions[0]", "ent-valdoria-forces", (0, 16)),
+        ("$.entities[1].mentions[0]", "ent-ministry", (60, 88)),
+        ("$.entities[2].mentions[0]", "ent-varn", (122, 131)),
+        ("$.entities[2].mentions[1]", "ent-varn", (96, 98)),
+        ("$.events[0].trigger", "ev1", (17, 22)),
+        ("$.events[0].arguments[0].span", "ev1", (0, 16)),
+        ("$.events[0].arguments[1].span", "ev1", (23, 33)),
+        ("$.events[0].location.span", "ev1", (37, 47)),
+        ("$.events[0].time.span", "ev1", (51, 58)),
+        ("$.events[1].trigger", "ev2", (104, 110)),
+        ("$.events[1].arguments[0].span", "ev2", (96, 98)),
+        ("$.quotes[0].cue", "q1", (89, 93)),
+        ("$.quotes[0].source", "q1", (60, 88)),
+        ("$.quotes[0].contents[0]", "q1", (0, 58)),
+        ("$.quotes[1].cue", "q2", (132, 136)),
+        ("$.quotes[1].source", "q2", (113, 131)),
+        ("$.quotes[1].contents[0]", "q2", (96, 111)),
+        ("$.figures[0].span", "fig1", (23, 25)),
+        ("$.figures[0].approx_cue", "fig1", (23, 25)),
+        ("$.figures[0].counted_span", "fig1", (26, 33)),
     ]
