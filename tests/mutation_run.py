@@ -40,7 +40,7 @@ def lay_out(work: Path, modules: list[str], tests: list[str]) -> None:
         shutil.copy2(source, dest)
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
     lines = ["[tool.mutmut]"]
-    for key in ("source_paths", "also_copy", "pytest_add_cli_args"):
+    for key in ("source_paths", "also_copy", "pytest_add_cli_args", "timeout_multiplier"):
         lines.append(f"{key} = {json.dumps(config[key])}")
     lines.append(f"only_mutate = {json.dumps([f'src/conflict_news/{m}' for m in modules])}")
     lines.append(f"pytest_add_cli_args_test_selection = {json.dumps(tests)}")
@@ -50,6 +50,7 @@ def lay_out(work: Path, modules: list[str], tests: list[str]) -> None:
 def main() -> int:
     groups = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]["groups"]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # mutmut puts mutants/src first itself
+    env["CNC_LOCK_WAIT"] = "2"  # a mutant that never lets go of a lock costs seconds, not a minute
     status = 0
     for name in sys.argv[1:] or list(groups):
         work = Path(tempfile.gettempdir()) / "cnc-mutation" / name
