@@ -424,3 +424,92 @@ def test_what_build_writes_follows_the_umask_throughout(tmp_path: Path) -> None:
     assert {mode for rel, mode in modes.items() if (root / rel).is_dir()} == {0o750}
     assert {mode for rel, mode in modes.items() if (root / rel).is_file()} == {0o640}
     assert (root / "README.md").stat().st_mode & 0o777 == 0o640
+
+
+# Limits and typed metadata, at their edges
+
+
+@pytest.mark.parametrize(("published", "ok"), [("2024-02-29", True), ("2026-02-29", False), ("2026-02-30", False),
+                                                ("2026-12", True), ("2026-13", False), ("2026", True)])  # fmt: skip
+def test_a_stated_date_must_be_in_the_calendar(published: str, ok: bool, tmp_path: Path) -> None:
+    root = materialize_case({}, tmp_path)
+    article = tmp_path / "a.txt"
+    article.write_text("An article.", encoding="utf-8")
+    if ok:
+        assert add_documents(root, article, {"published": published}) == ["cnc-000001"]
+        return
+    with pytest.raises(CorpusError) as info:
+        add_documents(root, article, {"published": published})
+    assert [(i.code, i.path) for i in info.value.issues] == [("schema-violation", "$.published")]
+
+
+def test_batch_and_line_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conflict_news.core import articles
+
+    monkeypatch.setattr(articles, "MAX_BATCH_ARTICLES", 2)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text(f"Article {n}.", encoding="utf-8")
+    assert [i.code for i in read_inputs(folder)[1]] == ["limit-exceeded"]
+    batch = _jsonl(tmp_path / "b.jsonl", [{"text": f"Article {n}."} for n in range(3)])
+    assert [(i.code, i.path) for i in read_inputs(batch)[1]] == [("limit-exceeded", "$")]
+    monkeypatch.setattr(articles, "MAX_BATCH_ARTICLES", 100)
+    monkeypatch.setattr(articles, "MAX_FILE_BYTES", 40)
+    long = tmp_path / "long.jsonl"
+    long.write_text(json.dumps({"text": "x" * 100}) + "\n" + json.dumps({"text": "short"}) + "\n", encoding="utf-8")
+    found, issues = read_inputs(long)
+    assert ([(i.code, i.path) for i in issues], found) == ([("limit-exceeded", "1:$")], [])
+
+
+def test_recover_finishes_an_interrupted_write_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conflict_news.core.txn import TXN
+
+    root = materialize_case({}, tmp_path)
+    (root / "standoff" / TXN).mkdir(parents=True)
+    (root / TXN).mkdir()
+    before = {i.code for i in iter_errors([root])}
+    assert before == {"write-interrupted"}
+    assert main(["verify", "--root", str(root)]) == 1
+    assert "[write-interrupted]" in capsys.readouterr().err
+    assert main(["recover", "--root", str(root)]) == 0
+    assert f"{root}, {root / 'standoff'}" in capsys.readouterr().err
+    assert list(iter_errors([root])) == []
+    assert main(["recover", "--root", str(root)]) == 0
+    assert "nothing to do" in capsys.readouterr().err
+
+
+def test_manifest_and_verify_refuse_links_and_special_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = materialize_case({}, tmp_path)
+    (root / "data").mkdir()
+    (root / "data" / "link.parquet").symlink_to("/etc/hostname")
+    os.mkfifo(root / "data" / "pipe.parquet")
+    (root / "croissant.json").symlink_to("/etc/hostname")
+    assert main(["manifest", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert _codes(err) == {"file-symlink", "file-not-regular"}
+    assert "data/link.parquet:$: [file-symlink]" in err and "croissant.json:$: [file-symlink]" in err
+    assert not (root / "MANIFEST").exists()
+    (root / "MANIFEST").write_text("# Conflict News Corpus 0.1.0: x\n", encoding="utf-8")
+    assert main(["verify", "--root", str(root)]) == 1
+    assert {"file-symlink", "file-not-regular"} <= _codes(capsys.readouterr().err)
+    (root / "MANIFEST").unlink()
+    (root / "MANIFEST").symlink_to("/etc/hostname")
+    assert main(["verify", "--root", str(root)]) == 1
+    assert "MANIFEST:$: [file-symlink]" in capsys.readouterr().err
+
+
+def test_a_release_refuses_tombstones_that_do_not_parse(tmp_path: Path) -> None:
+    from conflict_news.release.cut import plan_release
+
+    root = tmp_path / "repo"
+    for name in ("corpus", "annotations", "schema"):
+        shutil.copytree(REPO / name, root / name)
+    assert main(["release", "0.1.0", "--root", str(root)]) == 1  # not a git work tree: refused, with a code
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / "tombstones.json").write_text("[{", encoding="utf-8")
+    issues, plan = plan_release(root, "0.1.0", "2026-01-01")
+    assert plan is None and ("json-invalid", "tombstones.json") in [(i.code, i.file) for i in issues]
+    (root / "tombstones.json").unlink()
+    issues, plan = plan_release(root, "0.1.0", "2026-01-01")
+    assert plan is None and ("file-unreadable", "tombstones.json") in [(i.code, i.file) for i in issues]

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 import yaml
 
-from ..core.errors import CorpusError, Issue
+from ..core.errors import CorpusError, Issue, UsageError
 from ..core.load import load_corpus
 from ..core.schemas import SCHEMA_FILES, iter_schema_errors
 from ..core.stats import compute_stats
@@ -172,6 +172,8 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
         return [
             Issue(code="option-invalid", file="--date", path="$", message=f"{date!r} is not a day YYYY-MM-DD")
         ], None
+    if subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"], capture_output=True).returncode:
+        raise UsageError(f"{repo} is not a git work tree; a release is cut from a commit")
     issues = list(iter_errors([repo]))
     issues += [
         Issue(code="release-dirty", file=f, path="$", message="uncommitted change to a shipped file")
