@@ -117,8 +117,34 @@ def test_the_tasks_agreement_reads_and_the_issues_of_the_others(tmp_path: Path) 
         "e.json:$[3]: [ls-export-invalid] expected a task whose data has a text",
     ]
     (tmp_path / "e.json").write_text("[{", encoding="utf-8")
-    tasks, issues = read_tasks(tmp_path / "e.json")
-    assert tasks == [] and [(i.code, i.path) for i in issues] == [("ls-export-invalid", "$")]
+    tasks, (issue,) = read_tasks(tmp_path / "e.json")
+    assert tasks == [] and str(issue).startswith("e.json:$: [ls-export-invalid] not a readable JSON export: ")
+    assert not str(issue).endswith("None")  # the parser's own words follow
+
+
+@pytest.mark.parametrize("tasks", [{"data": {}}, "tasks", 7])
+def test_an_in_memory_export_that_is_not_a_list_is_reported(tasks: Any) -> None:
+    from conflict_news.labelstudio.importer import ExportImporter
+
+    out = ExportImporter(BASE, "e.json").run(tasks)
+    assert [str(i) for i in out.issues] == [
+        "e.json:$: [ls-export-invalid] expected a list of tasks (Label Studio's JSON export)"
+    ]
+
+
+def test_the_whole_issue_of_protected_gold_and_of_a_missing_adjudication(tmp_path: Path) -> None:
+    changed = copy.deepcopy(TASK)
+    changed["annotations"][0]["result"] = []
+    out = import_export(_write(tmp_path / "export.json", [changed]), BASE)
+    assert [str(i) for i in out.issues] == [
+        "export.json:$[0]: [ls-gold-protected] toy-0001: annotations/toy-0001.json is gold and would change; pass --overwrite-gold"
+    ]
+    second = {**copy.deepcopy(TASK["annotations"][0]), "id": 2, "completed_by": 2}
+    twice = {**copy.deepcopy(TASK), "annotations": [copy.deepcopy(TASK["annotations"][0]), second]}
+    out = import_export(_write(tmp_path / "export.json", [twice]), BASE)
+    assert [str(i) for i in out.issues] == [
+        "export.json:$[0].annotations: [ls-no-adjudication] toy-0001: 2 annotations, 0 marked ground truth: mark exactly one"
+    ]
 
 
 R = "/0/annotations/0/result/"
