@@ -70,12 +70,15 @@ def test_a_failed_rename_after_the_commit_point_is_finished_at_the_next_start(
 def test_an_uncommitted_staging_folder_is_removed_at_the_next_start(tmp_path: Path) -> None:
     (tmp_path / TXN).mkdir()
     (tmp_path / TXN / "0000000").write_bytes(b"half")
-    (tmp_path / ".MANIFEST.abc.tmp").write_bytes(b"a killed write_atomic")
-    (tmp_path / ".data.x1y2").mkdir()  # an older version's build staging
+    (tmp_path / ".MANIFEST.ab_c1234.tmp").write_bytes(b"a killed write_atomic")
+    (tmp_path / ".data.x1y2z3w4").mkdir()  # an older version's build staging
+    (tmp_path / ".data.x1y2z3w4.old").mkdir()
     (tmp_path / "kept.txt").write_bytes(b"kept")
+    (tmp_path / ".data.mine").mkdir()  # a user's own hidden folder and file are not leftovers
+    (tmp_path / ".notes.tmp").write_bytes(b"mine")
     with locked(tmp_path):
         pass
-    assert sorted(os.listdir(tmp_path)) == ["kept.txt"]
+    assert sorted(os.listdir(tmp_path)) == [".data.mine", ".notes.tmp", "kept.txt"]
     assert not recover(tmp_path)
 
 

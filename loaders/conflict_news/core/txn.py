@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import signal
 import stat
@@ -128,14 +129,19 @@ def recover(base: Path) -> bool:
         shutil.rmtree(folder)
     with os.scandir(base) as entries:
         for entry in entries:
-            name = entry.name
-            if name.startswith(".") and name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+            if _LEFT_FILE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
                 os.unlink(entry.path)
                 found = True
-            elif name.startswith(".data.") and entry.is_dir(follow_symlinks=False):
+            elif _LEFT_FOLDER.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)
                 found = True
     return found
+
+
+# What tempfile.mkstemp/mkdtemp name (8 random characters) in write_atomic and in older builds: only
+# these are removed, never a user's own hidden file.
+_LEFT_FILE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+_LEFT_FOLDER = re.compile(r"\.data\.[a-z0-9_]{8}(\.old)?")
 
 
 def _apply(folder: Path, moves: list[tuple[Path, Path]]) -> None:
