@@ -166,3 +166,12 @@ def test_the_whole_issue_of_each_region_code(edit: dict[str, Any], issue: str, t
     where = "$[0].annotations[0].result[14]"
     found = [str(i) for i in out.issues]
     assert any(line.startswith(f"export.json:{where}") and line.endswith(issue) for line in found), found
+
+
+def test_an_in_memory_import_protects_gold_unless_told() -> None:
+    from conflict_news.labelstudio.importer import ExportImporter
+
+    changed = copy.deepcopy(TASK)
+    changed["annotations"][0]["result"] = []
+    assert [i.code for i in ExportImporter(BASE, "e.json").run([changed]).issues] == ["ls-gold-protected"]
+    assert ExportImporter(BASE, "e.json").run([changed], overwrite_gold=True).issues == []
