@@ -2,7 +2,7 @@
 
 An invalid case (tests/cases/invalid/<code>.json) is a list of edits to the valid toy corpus in
 tests/cases/base: `set`/`delete` a JSON pointer inside a file, `write` text, `write_hex` bytes,
-`remove` a file or `mkdir` a folder. Applying them must produce exactly the issue <code>.
+`remove` a file, `mkdir` a folder, make a `symlink` or `truncate` a file to a size (sparse when larger). Applying them must produce exactly the issue <code>.
 An add case (tests/cases/add/<code>.json) is an article file that `conflict-news add` must refuse
 with exactly the issue <code> when adding it to the toy corpus.
 """
@@ -13,8 +13,11 @@ import atexit
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,16 @@ atexit.register(shutil.rmtree, os.environ["HF_HOME"], ignore_errors=True)
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
+
+
+def package_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process that must import the same conflict_news as the tests do
+    (this work tree's, or a mutation run's copy)."""
+    import conflict_news
+
+    return {**os.environ, "PYTHONPATH": str(Path(conflict_news.__file__).resolve().parents[1]), **extra}
+
+
 BASE = TESTS / "cases" / "base"
 INVALID = TESTS / "cases" / "invalid"
 ADD = TESTS / "cases" / "add"
@@ -73,6 +86,10 @@ def materialize_case(case: dict[str, Any], dest: Path) -> Path:
         (root / file).write_bytes(text.encode("utf-8"))
     for file, hexdata in case.get("write_hex", {}).items():
         (root / file).write_bytes(bytes.fromhex(hexdata))
+    for file, target in case.get("symlink", {}).items():
+        (root / file).symlink_to(target)
+    for file, size in case.get("truncate", {}).items():
+        os.truncate(root / file, size)  # sparse: a large file that costs no disk
     for target, value in case.get("set", {}).items():
         _edit_json(root, target, lambda doc, ptr, v=value: _set(doc, ptr, v))
     for target in case.get("delete", []):
@@ -86,11 +103,53 @@ def load_case(code: str, folder: Path = INVALID) -> dict[str, Any]:
 
 
 def write_add_input(case: dict[str, Any], dest: Path) -> Path:
-    """The article file of an `add` case (tests/cases/add/<code>.json): `text`, or `hex` bytes."""
+    """The article file of an `add` case (tests/cases/add/<code>.json): `text`, or `hex` bytes; none if `absent`."""
     path = dest / "input" / case["input"]
     path.parent.mkdir(parents=True, exist_ok=True)
+    if case.get("absent"):
+        return path
     path.write_bytes(bytes.fromhex(case["hex"]) if "hex" in case else case["text"].encode("utf-8"))
     return path
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from conflict_news.core.txn import locked
+with locked(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+    print("releasing", flush=True)
+"""
+
+
+@contextmanager
+def lock_held(root: Path, seconds: float = 60.0) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the write lock of `root` (for `seconds`, or until the block ends)."""
+    argv = [sys.executable, "-c", _HOLD, str(root), str(seconds)]
+    holder = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=package_env())
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (links as their target's name) with its bytes: what "byte-identical" compares."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            found[rel] = os.readlink(path).encode()
+        elif path.is_file():
+            found[rel] = path.read_bytes()
+        elif path.is_dir():
+            found[rel + "/"] = b""
+    return found
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from conflict_news import CorpusError
 from conflict_news.cli.main import main
 from conflict_news.grow.evaluate import Item, evaluate, match
-from conftest import BASE, REPO
+from conftest import BASE, REPO, materialize_case
 
 TOY = BASE / "annotations" / "toy-0001.json"
 
@@ -178,7 +178,12 @@ def test_empty_prediction_folder_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "pred").mkdir()
     with pytest.raises(CorpusError) as info:
         evaluate(tmp_path / "pred", BASE)
-    assert [i.code for i in info.value.issues] == ["file-unreadable"]
+    assert [str(i) for i in info.value.issues] == [
+        f"{tmp_path / 'pred'}:$: [file-unreadable] no annotation files found there"
+    ]
+    with pytest.raises(CorpusError) as info:
+        evaluate(BASE, tmp_path / "pred")
+    assert (str(tmp_path / "pred"), "file-unreadable") in [(i.file, i.code) for i in info.value.issues]
 
 
 @pytest.mark.parametrize(
@@ -207,9 +212,38 @@ def test_prediction_for_unknown_document(tmp_path: Path) -> None:
 
 def test_prediction_for_a_document_outside_the_gold(tmp_path: Path, two_doc_root: Path) -> None:
     """The texts know toy-0001, but the gold given is the seed's file alone: nothing to score against."""
+    pred = _write(tmp_path, _prediction())
     with pytest.raises(CorpusError) as info:
-        evaluate(_write(tmp_path, _prediction()), two_doc_root / "annotations" / "cnc-000001.json")
-    assert [(i.code, i.path) for i in info.value.issues] == [("document-missing", "$.doc_id")]
+        evaluate(pred, two_doc_root / "annotations" / "cnc-000001.json")
+    assert [str(i) for i in info.value.issues] == [
+        f"{pred}:$.doc_id: [document-missing] no gold annotation of document 'toy-0001' to score against"
+    ]
+
+
+def test_the_texts_can_come_from_a_root_named_apart(tmp_path: Path) -> None:
+    """Gold and prediction as loose files, the texts from --root."""
+    gold = tmp_path / "gold" / "toy-0001.json"
+    gold.parent.mkdir()
+    gold.write_bytes((BASE / "annotations" / "toy-0001.json").read_bytes())
+    assert evaluate(gold, gold, BASE)["exact"]["layers"]["events"]["f1"] == 1.0
+
+
+def test_invalid_gold_is_reported_beside_a_valid_prediction(tmp_path: Path) -> None:
+    gold = materialize_case({"set": {"annotations/toy-0001.json#/events/0/trigger/text": "fires"}}, tmp_path)
+    with pytest.raises(CorpusError) as info:
+        evaluate(BASE / "annotations" / "toy-0001.json", gold)
+    assert [(i.code, i.file) for i in info.value.issues] == [("span-text-mismatch", "annotations/toy-0001.json")]
+
+
+def test_unannotated_documents_are_counted_apart_and_the_others_scored(tmp_path: Path, two_doc_root: Path) -> None:
+    """cnc-000001 (first by id) is made a placeholder: toy-0001, after it, is still scored."""
+    path = two_doc_root / "annotations" / "cnc-000001.json"
+    ann = json.loads(path.read_text(encoding="utf-8"))
+    ann["provenance"]["kind"] = "pending"
+    path.write_text(json.dumps(ann), encoding="utf-8")
+    result = evaluate(two_doc_root, two_doc_root)
+    assert (result["documents"], result["unannotated"]) == (1, ["cnc-000001"])
+    assert result["exact"]["layers"]["events"]["gold"] == 2  # toy-0001's two events
 
 
 def test_cli_evaluate_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -156,3 +156,40 @@ def test_the_builds_label_encoding_agrees_with_datasets_encode_example(config: s
     rows = _raw_rows(config)
     assert rows
     assert list(load(REPO, config, tmp_path, split="test")) == [features.encode_example(row) for row in rows]
+
+
+def test_the_toy_document_is_tagged_as_worked_out_by_hand() -> None:
+    """bio_row computed on the toy document against tags derived by hand from its annotation file
+    (not from the committed Parquet, which the code under test wrote)."""
+    from conflict_news.hf.bio import bio_rows
+    from conftest import BASE
+
+    raw = read_document(BASE, "toy-0001")
+    assert raw.text is not None
+    rows = bio_rows("toy-0001", raw.text, raw.annotation)
+    # Two sentences, two rows: tokens 0-16 and 17-28 of the document.
+    assert [(r["index"], len(r["tokens"])) for r in rows] == [(0, 17), (1, 12)]
+    row = {key: rows[0][key] + rows[1][key] for key in ("tokens", "starts", "ends", "event_tags", "quote_tags",
+                                                         "figure_tags")}  # fmt: skip
+    assert (rows[0]["start"], rows[0]["end"], rows[1]["start"], rows[1]["end"]) == (0, 94, 95, 147)
+    assert row["tokens"] == [
+        "Valdorian", "forces", "fired", "12", "rockets", "at", "Port", "Meren", "on", "Tuesday", ",", "the",
+        "Ostrian", "defence", "ministry", "said", ".", "\u201c", "We", "will", "answer", ",", "\u201d", "minister",
+        "Ilka", "Varn", "told", "reporters", ".",
+    ]  # fmt: skip
+    assert (row["starts"][:4], row["ends"][:4], row["starts"][-1], row["ends"][-1]) == (
+        [0, 10, 17, 23], [9, 16, 22, 25], 146, 147,
+    )  # fmt: skip
+    o = "O"
+    events = [o] * 29
+    events[2], events[20] = "B-violent.shelling_missile_attack", "B-violent.attack"
+    assert row["event_tags"] == events
+    # q1: content [0, 58) = tokens 0-9, source "the Ostrian defence ministry" 11-14, cue "said" 15;
+    # q2: content "We will answer," 18-21 (the comma is inside), source "minister Ilka Varn" 23-25, cue "told" 26.
+    assert row["quote_tags"] == [
+        "B-content", *["I-content"] * 9, o, "B-source", "I-source", "I-source", "I-source", "B-cue", o, o,
+        "B-content", "I-content", "I-content", "I-content", o, "B-source", "I-source", "I-source", "B-cue", o, o,
+    ]  # fmt: skip
+    figures = [o] * 29
+    figures[3] = "B-launched"
+    assert row["figure_tags"] == figures

@@ -368,7 +368,7 @@ RELATION = {"type": "relation", "from_id": "q1", "to_id": "ev2", "direction": "r
         ({"delete": [R + "22"]}, "ls-attribute-missing"),
         ({"delete": [R + "32"]}, "ls-attribute-missing"),
         ({"delete": [R + "43"]}, "ls-attribute-missing"),
-        ({"set": {R + "14/value/start": "17"}}, "ls-span-inverted"),
+        ({"set": {R + "14/value/start": "17"}}, "ls-export-invalid"),
     ],
 )  # fmt: skip
 def test_each_broken_result_is_named(edit: dict[str, object], code: str) -> None:

@@ -108,7 +108,7 @@ def test_diff_against_a_git_revision(capsys: pytest.CaptureFixture[str], monkeyp
     assert main(["diff", "HEAD", str(REPO)]) == 0
     assert "documents added: -" in capsys.readouterr().out
     assert main(["diff", "no-such-revision", str(REPO)]) == 1
-    assert "neither a folder nor a git revision" in capsys.readouterr().err
+    assert "[revision-invalid]" in capsys.readouterr().err
 
 
 def test_one_version_everywhere() -> None:

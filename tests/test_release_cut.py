@@ -144,7 +144,10 @@ def test_tombstoned_removal_is_a_patch(released: Path, tmp_path: Path) -> None:
         {"id": "ev46", "doc_id": "cnc-000001", "layer": "events", "release": "0.1.1", "reason": "duplicate of ev1"}
     ]
     (root / "tombstones.json").write_text(json.dumps(stone), encoding="utf-8")
-    _apply({"delete": ["annotations/cnc-000001.json#/events/45"], "build": True, "commit": True}, root)
+    gold = json.loads((root / "annotations" / "cnc-000001.json").read_text(encoding="utf-8"))
+    record = [r["id"] for r in gold["provenance"]["items"]].index("ev46")
+    deleted = ["annotations/cnc-000001.json#/events/45", f"annotations/cnc-000001.json#/provenance/items/{record}"]
+    _apply({"delete": deleted, "build": True, "commit": True}, root)
     issues, plan = cut_release(root, "0.1.1", "2027-01-01")
     assert issues == [] and plan is not None and plan.level == "patch"
 

@@ -221,6 +221,8 @@ def test_rehydrate_refuses_a_full_release_and_an_existing_corpus(tmp_path: Path)
 def test_rehydrate_case_gives_exactly_its_code(code: str, tmp_path: Path) -> None:
     case = load_case(code, REHYDRATE)
     _, release = _standoff_toy(tmp_path)
+    for shard in (release / case.get("damage", "-")).glob("*.parquet"):
+        shard.write_bytes(b"PAR1 not a Parquet file")
     sources = _sources(tmp_path / "mine", case["sources"])
     with pytest.raises(CorpusError) as info:
         rehydrate(release, sources, tmp_path / "out")

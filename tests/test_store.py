@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conflict_news.core.store import dump_json, write_all_atomic, write_atomic
+from conflict_news.core.store import dump_json, write_atomic
 from conftest import BASE, REPO
 
 
@@ -34,37 +34,6 @@ def test_shipped_json_is_in_canonical_form(folder: str) -> None:
     for root in (REPO, BASE):
         for path in (root / folder).glob("*.json"):
             assert path.read_bytes() == dump_json(json.loads(path.read_bytes())), path
-
-
-def test_write_all_atomic_writes_all_or_nothing(tmp_path: Path) -> None:
-    (tmp_path / "blocker").write_text("a file where a folder should be", encoding="utf-8")
-    files = {tmp_path / "a.txt": b"a", tmp_path / "blocker" / "b.txt": b"b"}
-    with pytest.raises(OSError, match="blocker"):
-        write_all_atomic(files)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
-    write_all_atomic({tmp_path / "a.txt": b"a", tmp_path / "sub" / "b.txt": b"b"})
-    assert (tmp_path / "sub" / "b.txt").read_bytes() == b"b"
-    with pytest.raises(FileExistsError):
-        write_all_atomic({tmp_path / "a.txt": b"changed"})
-    assert (tmp_path / "a.txt").read_bytes() == b"a"
-
-
-def test_write_all_atomic_undoes_renames_when_one_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fault injection: the second rename fails (disk full, say); the first file is taken back."""
-    import os
-
-    real_replace, calls = os.replace, []
-
-    def failing_replace(src: str, dst: Path) -> None:
-        calls.append(dst)
-        if len(calls) == 2:
-            raise OSError("injected")
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="injected"):
-        write_all_atomic({tmp_path / "a.txt": b"a", tmp_path / "b.txt": b"b"})
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:

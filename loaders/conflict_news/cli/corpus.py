@@ -1,4 +1,4 @@
-"""Verbs that read the corpus: `show`, `stats`, `validate`."""
+"""Verbs on a corpus as a whole: `show`, `stats`, `validate`, and `recover` after a killed write."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from .options import WORKERS
 from .roots import add_root_option, corpus_root
 
 
@@ -44,10 +45,24 @@ def _show(args: argparse.Namespace) -> int:
     wanted = args.doc_ids or [doc.id for doc in corpus]
     unknown = [d for d in wanted if d not in {doc.id for doc in corpus}]
     if unknown:
-        print(f"conflict-news show: no document {', '.join(unknown)}", file=sys.stderr)
+        print(f"conflict-news show: [option-invalid] no document {', '.join(unknown)}", file=sys.stderr)
         return 1
     for doc_id in wanted:
         print(render_document(corpus[doc_id]))
+    return 0
+
+
+def _recover(args: argparse.Namespace) -> int:
+    from ..core.txn import locked, pending, recover
+
+    root = corpus_root(args, writes=True)
+    bases = [root, root / "standoff"]
+    found = [base for base in bases if pending(base)]
+    with locked(root):  # taking the lock recovers the root itself
+        if (root / "standoff").is_dir():
+            recover(root / "standoff")
+    done = ", ".join(str(base) for base in found) or "nothing to do"
+    print(f"conflict-news recover: interrupted writes finished or undone: {done}", file=sys.stderr)
     return 0
 
 
@@ -56,9 +71,13 @@ def register(verbs: Any) -> None:
     p.add_argument("paths", nargs="*", help="corpus roots or files (default: the corpus root, see ROOT)")
     p.add_argument("--json", action="store_true", help="print the issues as JSON on stdout")
     p.add_argument(
-        "--workers", type=int, default=0, help="processes to use (default 0: every core for 2000+ documents)"
+        "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 2000+ documents)"
     )
     p.set_defaults(run=_validate)
+
+    p = verbs.add_parser("recover", help="finish or undo a write that was killed half-way (any writer does it too)")
+    add_root_option(p)
+    p.set_defaults(run=_recover)
 
     p = verbs.add_parser("stats", help="counts per layer and per type")
     add_root_option(p)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.articles import FIELDS
+from ..core.limits import MAX_SYNTH_DOCUMENTS
+from .options import bounded
 from .roots import add_root_option, corpus_root
 
 # Help of the metadata options of `add` (one article only; a JSONL record carries the same keys).
@@ -74,7 +76,7 @@ def _synth(args: argparse.Namespace) -> int:
         with tqdm(total=args.n, unit="doc", desc="synth", file=sys.stderr, disable=None) as bar:
             write_synthetic(Path(args.out), args.n, seed=args.seed, progress=bar.update)
     except ValueError as exc:
-        print(f"conflict-news synth: {exc}", file=sys.stderr)
+        print(f"conflict-news synth: [option-invalid] {exc}", file=sys.stderr)
         return 1
     print(f"conflict-news synth: {args.n} synthetic document(s) in {args.out}", file=sys.stderr)
     return 0
@@ -82,9 +84,9 @@ def _synth(args: argparse.Namespace) -> int:
 
 def register(verbs: Any) -> None:
     p = verbs.add_parser("synth", help="write a synthetic stress corpus (fictional, marked syn-*) to a new folder")
-    p.add_argument("n", type=int, help="number of documents")
+    p.add_argument("n", type=bounded(0, MAX_SYNTH_DOCUMENTS), help="number of documents")
     p.add_argument("out", help="corpus root to create (must not hold documents yet)")
-    p.add_argument("--seed", type=int, default=0, help="same seed, same corpus (default 0)")
+    p.add_argument("--seed", type=bounded(0, 2**63 - 1), default=0, help="same seed, same corpus (default 0)")
     p.set_defaults(run=_synth)
 
     p = verbs.add_parser("add", help="add text or HTML articles (a file, a folder, or a JSONL file) to a corpus")

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..core.limits import MAX_SHARD_BYTES
+from .options import WORKERS, bounded
 from .roots import add_root_option, corpus_root
 
 
@@ -32,10 +34,10 @@ def _needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
 
 def _build(args: argparse.Namespace) -> int:
     from ..hf.build import build_data, release_dir
-    from ..hf.card import write_card
 
     root = corpus_root(args, writes=True)
     out = Path(args.out) if args.out else release_dir(root, args.flavor)
+    before = (out / "README.md").read_bytes() if (out / "README.md").is_file() else None
     shards = build_data(
         root,
         flavor=args.flavor,
@@ -43,8 +45,9 @@ def _build(args: argparse.Namespace) -> int:
         max_shard_bytes=args.max_shard_bytes,
         progress=sys.stderr.isatty(),
         workers=args.workers,
+        card_template=root / "README.md",
     )
-    changed = write_card(out, args.flavor, root / "README.md")
+    changed = (out / "README.md").read_bytes() != before
     print(f"conflict-news build: {len(shards)} shard(s) in {out / 'data'}", file=sys.stderr)
     print(f"conflict-news build: card {'updated' if changed else 'already current'}", file=sys.stderr)
     return 0
@@ -56,7 +59,7 @@ def _card(args: argparse.Namespace) -> int:
     root = corpus_root(args, writes=not args.check)
     if args.check:
         readme = root / "README.md"
-        current = readme.exists() and readme.read_text(encoding="utf-8") == render_card(root)
+        current = readme.is_file() and readme.read_bytes() == render_card(root).encode("utf-8")
         print(f"conflict-news card: {'current' if current else 'out of date; run conflict-news card'}", file=sys.stderr)
         return 0 if current else 1
     changed = write_card(root)
@@ -84,12 +87,16 @@ def _rehydrate(args: argparse.Namespace) -> int:
 def register(verbs: Any) -> None:
     p = verbs.add_parser("build", help="compile the corpus into data/<config>/<split>-*.parquet and refresh the card")
     add_root_option(p)
-    p.add_argument("--max-shard-bytes", type=int, help="size bound of one shard (default 256 MiB)")
+    p.add_argument(
+        "--max-shard-bytes", type=bounded(1, MAX_SHARD_BYTES), help="size bound of one shard (default 256 MiB)"
+    )
     p.add_argument(
         "--flavor", choices=("full", "standoff"), default="full", help="full: every text; standoff: withheld texts"
     )
     p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
-    p.add_argument("--workers", type=int, default=0, help="processes to use (default 0: every core for 200+ documents)")
+    p.add_argument(
+        "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 200+ documents)"
+    )
     p.set_defaults(run=_needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import Issue
+from .options import WORKERS, bounded
 from .roots import add_root_option, corpus_root
 
 if TYPE_CHECKING:
@@ -126,15 +127,17 @@ def _pull(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    import orjson
-
     from ..core.agreement import format_agreement
     from ..core.errors import UsageError
     from ..grow.agreement import file_agreement
     from ..labelstudio.agreement import compute_agreement
+    from ..labelstudio.importer import read_tasks
 
     if len(args.versions) == 1:
-        result = compute_agreement(orjson.loads(Path(args.versions[0]).read_bytes()))
+        export, issues = read_tasks(Path(args.versions[0]))
+        if issues:
+            return _fail("agreement", issues)
+        result = compute_agreement(export)
     elif len(args.versions) == 2:
         first, second = map(Path, args.versions)
         result = file_agreement([(first, second, Path(args.root) if args.root else None)])
@@ -260,7 +263,7 @@ def register(verbs: Any) -> None:
         p.add_argument("--report-only", action="store_true",
                        help="check and report every annotator's work (diffs, corrections), write nothing")  # fmt: skip
         p.add_argument(
-            "--workers", type=int, default=0, help="processes to use (default 0: every core for exports of 32 MiB+)"
+            "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for exports of 32 MiB+)"
         )
 
     p = sub.add_parser("tasks", help="print one task per document as JSON (Label Studio import format)")
@@ -276,16 +279,16 @@ def register(verbs: Any) -> None:
         "push", help="create or update a project and import the tasks it lacks (key: LABEL_STUDIO_API_KEY)"
     )
     p.add_argument("--url", required=True, help="Label Studio base URL")
-    p.add_argument("--project", type=int, help="existing project id (default: create one)")
+    p.add_argument("--project", type=bounded(1, 2**31 - 1), help="existing project id (default: create one)")
     p.add_argument("--title", default="Conflict News Corpus", help="title of a new project")
-    p.add_argument("--overlap", type=int, metavar="K",
+    p.add_argument("--overlap", type=bounded(1, 100), metavar="K",
                    help="annotators per task (Label Studio's maximum_annotations; a new project: 1)")  # fmt: skip
     common(p)
     predictions(p)
     p.set_defaults(run=_push)
     p = sub.add_parser("pull", help="export a project in full and import it (key: LABEL_STUDIO_API_KEY)")
     p.add_argument("--url", required=True, help="Label Studio base URL")
-    p.add_argument("--project", type=int, required=True, help="the project id (push prints it)")
+    p.add_argument("--project", type=bounded(1, 2**31 - 1), required=True, help="the project id (push prints it)")
     p.add_argument("--out", help="where to keep the export (default: labelstudio-project-ID.json)")
     common(p)
     importing(p)
@@ -297,9 +300,13 @@ def register(verbs: Any) -> None:
         "Studio review project (key: LABEL_STUDIO_API_KEY) or in files",
     )
     p.add_argument("--url", help="Label Studio base URL")
-    p.add_argument("--project", type=int, help="the annotated project")
-    p.add_argument("--review-project", type=int, help="the review project (default: create one if needed)")
-    p.add_argument("--min-annotators", type=int, default=2, help="annotators a task needs before it is adjudicated")
+    p.add_argument("--project", type=bounded(1, 2**31 - 1), help="the annotated project")
+    p.add_argument(
+        "--review-project", type=bounded(1, 2**31 - 1), help="the review project (default: create one if needed)"
+    )
+    p.add_argument(
+        "--min-annotators", type=bounded(2, 100), default=2, help="annotators a task needs before it is adjudicated"
+    )
     p.add_argument("--files", action="append", metavar="ANNOTATOR=PATH",
                    help="instead of a project: one annotator's annotation files (a file, a folder or a corpus root); "
                    "give it once per annotator, the first one's entity ids are kept")  # fmt: skip

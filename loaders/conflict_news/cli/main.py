@@ -7,6 +7,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ..__about__ import __version__
 from ..core.errors import CorpusError, UsageError
@@ -17,7 +18,7 @@ from .roots import ROOT_RULE
 GROUPS: dict[str, tuple[str, ...]] = {
     "reading the corpus": ("show", "stats", "validate", "verify", "cite", "diff", "rehydrate"),
     "annotating": ("add", "preannotate", "labelstudio", "agreement", "adjudicate", "evaluate"),
-    "maintaining releases": ("build", "card", "manifest", "croissant", "release", "publish", "synth"),
+    "maintaining releases": ("build", "card", "manifest", "croissant", "release", "publish", "synth", "recover"),
 }
 # What a shell reports for a process ended by SIGPIPE (128 + 13): `conflict-news show | head`.
 CLOSED_PIPE = 141
@@ -33,8 +34,16 @@ def _grouped_verbs(verbs: argparse._SubParsersAction) -> str:  # type: ignore[ty
     return "\n\n".join(blocks) + "\n\n`conflict-news VERB --help` describes a verb and its options."
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error is a refusal like any other: exit 1, with a code, not argparse's exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: [option-invalid] {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="conflict-news",
         usage="%(prog)s [-h] [--version] VERB ...",
         description="Conflict News Corpus tools.\n\n" + textwrap.fill(f"ROOT: {ROOT_RULE}", width=100),
@@ -61,12 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         print(
-            f"conflict-news {args.verb}: the input does not validate ({len(exc.issues)} issue(s)); nothing done",
+            f"conflict-news {args.verb}: refused, {len(exc.issues)} issue(s); nothing done",
             file=sys.stderr,
         )
         return 1
     except UsageError as exc:
-        print(f"conflict-news {args.verb}: {exc}", file=sys.stderr)
+        print(f"conflict-news {args.verb}: [option-invalid] {exc}", file=sys.stderr)
         return 1
     return code
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -65,14 +64,7 @@ def _diff(args: argparse.Namespace) -> int:
     from ..release.diff import diff_roots, format_diff, resolve_root
 
     with tempfile.TemporaryDirectory(prefix="conflict-news-diff-") as scratch:
-        try:
-            old, new = (resolve_root(spec, Path.cwd(), Path(scratch)) for spec in (args.old, args.new))
-        except subprocess.CalledProcessError as exc:
-            print(
-                f"conflict-news diff: neither a folder nor a git revision: {exc.stderr.decode().strip()}",
-                file=sys.stderr,
-            )
-            return 1
+        old, new = (resolve_root(spec, Path.cwd(), Path(scratch)) for spec in (args.old, args.new))
         result = diff_roots(old, new)
     print(json.dumps(result.to_dict(), indent=2) if args.json else format_diff(result), end="\n" if args.json else "")
     return 0

@@ -15,8 +15,9 @@ from typing import Any
 
 from .errors import Issue
 from .items import LAYERS, Key, canonical_items, file_provenance
-from .store import annotation_name, annotation_path, dump_json, read_document, write_all_atomic
+from .store import annotation_name, annotation_path, dump_json, read_document
 from .textnorm import hash_text
+from .txn import Transaction, locked
 from .versions import align_entities
 
 Versions = dict[str, dict[str, Any]]  # annotator -> their four layers
@@ -91,21 +92,24 @@ def gold_file(
 
 
 def write_gold(root: Path, gold: dict[str, dict[str, Any]], overwrite_gold: bool) -> tuple[list[str], list[Issue]]:
-    """Write the adjudicated files all at once (the documents written, or the issues and nothing written);
-    an existing gold file that would change needs `overwrite_gold`, and unchanged files are left alone."""
-    files: dict[Path, bytes] = {}
-    issues = []
-    for doc_id, ann in gold.items():
-        path = annotation_path(root, doc_id)
-        old = read_document(root, doc_id).annotation or {}
-        if all(old.get(layer) == ann[layer] for layer in LAYERS) and old.get("provenance") == ann["provenance"]:
-            continue
-        if old.get("provenance", {}).get("kind") == "gold" and not overwrite_gold:
-            issues.append(Issue(code="ls-gold-protected", file=annotation_name(doc_id), path="$", ann_id=doc_id,
-                                message="is gold and adjudication would change it; pass --overwrite-gold"))  # fmt: skip
-            continue
-        files[path] = dump_json(ann)
-    if issues:
-        return [], issues
-    write_all_atomic(files, replace=True)
-    return sorted(path.stem for path in files), []
+    """Write the adjudicated files all at once, under the root's write lock (the documents written, or
+    the issues and nothing written); an existing gold file that would change needs `overwrite_gold`,
+    and unchanged files are left alone."""
+    with locked(root), Transaction(root) as txn:
+        written, issues = [], []
+        for doc_id, ann in sorted(gold.items()):
+            old = read_document(root, doc_id).annotation
+            if isinstance(old, dict) and all(old.get(k) == ann[k] for k in (*LAYERS, "provenance")):
+                continue
+            # A file that is not an annotation object counts as gold: damaged gold is never replaced unasked.
+            kind = old.get("provenance", {}).get("kind") if isinstance(old, dict) else "gold"
+            if old is not None and kind == "gold" and not overwrite_gold:
+                issues.append(Issue(code="ls-gold-protected", file=annotation_name(doc_id), path="$", ann_id=doc_id,
+                                    message="is gold and adjudication would change it; pass --overwrite-gold"))  # fmt: skip
+                continue
+            txn.add_file(annotation_path(root, doc_id), dump_json(ann), replace=True)
+            written.append(doc_id)
+        if issues:
+            return [], issues
+        txn.commit()
+    return written, []

@@ -8,24 +8,34 @@ whichever of them reads it.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 from .distribution import decide_distribution
-from .errors import Issue
+from .errors import CorpusError, Issue
+from .limits import MAX_BATCH_ARTICLES, MAX_FILE_BYTES
+from .store import open_regular, read_regular
 from .textnorm import normalize_text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _published(value: str) -> dict[str, Any]:
+    """YYYY, YYYY-MM or YYYY-MM-DD; the schema checks the form, this that a month or day is in the calendar."""
     precision = {4: "year", 7: "month", 10: "day"}.get(len(value), "unknown")
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
+        try:
+            date.fromisoformat(value if precision == "day" else value + "-01")
+        except ValueError:
+            raise ValueError(f"{value!r} is not a month or day of the calendar") from None
     return {"date": value, "precision": precision, "inferred": False, "evidence": None}
 
 
@@ -132,33 +142,78 @@ def extract_html_text(html: str) -> str:
     return parser.text()
 
 
+INPUT_SUFFIXES = (".txt", ".html", ".htm")
+
+
 def read_inputs(path: Path) -> tuple[list[Article], list[Issue]]:
-    """Articles from a text or HTML file, a folder of them, or a JSONL file of records."""
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".txt", ".html", ".htm"))
-        articles, issues = [], []
-        for file in files:
-            found, problems = read_inputs(file)
-            articles += found
-            issues += problems
-        return articles, issues
+    """Articles from a text or HTML file, a folder of them, or a JSONL file of records.
+
+    `path` itself may be a symbolic link (the user named it). In a folder, only the entries with an
+    article suffix are read, and each must be a regular file, not a link (file-symlink) or a
+    folder, FIFO or device (file-not-regular); sub-folders are not entered.
+    """
+    if not path.is_dir():
+        return _read_file(path, follow=True)
+    articles: list[Article] = []
+    issues: list[Issue] = []
+    with os.scandir(path) as entries:
+        chosen = sorted(e.name for e in entries if Path(e.name).suffix.lower() in INPUT_SUFFIXES)
+    for name in chosen:
+        found, problems = _read_file(path / name, follow=False)
+        articles += found
+        issues += problems
+        if len(articles) > MAX_BATCH_ARTICLES:
+            return [], [_too_many(str(path))]
+    return articles, issues
+
+
+def _too_many(file: str) -> Issue:
+    return Issue(code="limit-exceeded", file=file, path="$",
+                 message=f"more than {MAX_BATCH_ARTICLES} articles in one batch; split it")  # fmt: skip
+
+
+def _read_file(path: Path, follow: bool) -> tuple[list[Article], list[Issue]]:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
+        if path.suffix.lower() == ".jsonl":
+            with open_regular(path, str(path), follow=follow) as f:
+                return read_jsonl(path, _bounded_lines(f))
+        raw = read_regular(path, str(path), follow=follow)
+    except FileNotFoundError as exc:
         return [], [Issue(code="file-unreadable", file=str(path), path="$", message=str(exc))]
-    if path.suffix.lower() == ".jsonl":
-        return read_jsonl(path, raw)
+    except CorpusError as exc:
+        return [], list(exc.issues)
     html = path.suffix.lower() in (".html", ".htm")
     return [Article(raw=raw, origin=str(path), filename=path.name, html=html)], []
 
 
-def read_jsonl(path: Path, raw: bytes) -> tuple[list[Article], list[Issue]]:
-    """One article per line: {"text": ...} or {"html": ...}, plus optional "id" and FIELDS keys."""
-    articles, issues = [], []
+def _bounded_lines(f: BinaryIO) -> Iterator[bytes]:
+    """The lines of `f`; one over MAX_FILE_BYTES comes as its first MAX_FILE_BYTES + 1 bytes, the rest skipped."""
+    while line := f.readline(MAX_FILE_BYTES + 1):
+        if len(line) > MAX_FILE_BYTES:
+            while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
+def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[Issue]]:
+    """One article per line: {"text": ...} or {"html": ...}, plus optional "id" and FIELDS keys, all strings.
+
+    The lines are read one at a time; a line over MAX_FILE_BYTES or a file of more than
+    MAX_BATCH_ARTICLES records is refused (limit-exceeded) as soon as it is met.
+    """
+    articles: list[Article] = []
+    issues: list[Issue] = []
     allowed = {"text", "html", "id", *FIELDS}
-    for number, line in enumerate(raw.splitlines(), 1):
+    for number, ended in enumerate(lines, 1):
+        line = ended.rstrip(b"\r\n")
+        if len(line) > MAX_FILE_BYTES:
+            issues.append(Issue(code="limit-exceeded", file=str(path), path=f"{number}:$",
+                                message=f"a line of {len(line)} bytes, over the limit of {MAX_FILE_BYTES}"))  # fmt: skip
+            continue
         if not line.strip():
             continue
+        if len(articles) + len(issues) >= MAX_BATCH_ARTICLES:
+            return [], [*issues, _too_many(str(path))]
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -172,6 +227,8 @@ def read_jsonl(path: Path, raw: bytes) -> tuple[list[Article], list[Issue]]:
                       message=f"a record needs exactly one of 'text' or 'html' and only string fields from {sorted(allowed)}")
             )  # fmt: skip
             continue
+        if issues:
+            continue  # the batch is refused already: keep only what reports the other lines
         articles.append(
             Article(
                 raw=record[body[0]].encode("utf-8"),
@@ -182,7 +239,7 @@ def read_jsonl(path: Path, raw: bytes) -> tuple[list[Article], list[Issue]]:
                 stated={k: v for k, v in record.items() if k in FIELDS},
             )
         )
-    return articles, issues
+    return ([] if issues else articles), issues
 
 
 def decode_article(article: Article) -> tuple[str | None, Issue | None]:

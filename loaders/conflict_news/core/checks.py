@@ -132,7 +132,9 @@ class AnnotationChecker:
         for template, i, j, owner, span in _iter_span_sites(self.ann):
             start, end, stated = span["start"], span["end"], span["text"]
             if (
-                start < end <= n
+                type(start) is int
+                and type(end) is int
+                and start < end <= n
                 and text[start:end] == stated
                 and start not in cuts
                 and end not in cuts
@@ -140,6 +142,13 @@ class AnnotationChecker:
             ):
                 continue  # the common case, decided without formatting a path
             path = template.format(i, j)
+            fractional = [key for key in ("start", "end") if type(span[key]) is not int]
+            if fractional:  # the schema's "integer" lets 12.0 through, and a slice would raise on it
+                key = fractional[0]
+                self.report(
+                    "offset-not-integer", f"{path}.{key}", owner, f"{key} {span[key]!r} is not written as an integer"
+                )
+                continue
             if end <= start:
                 self.report("span-inverted", path, owner, f"end {end} is not after start {start}")
                 continue

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 CODES: dict[str, str] = {
     "file-unreadable": "A file could not be read.",
+    "file-symlink": "A file or folder inside a corpus root, or found in an input folder, is a symbolic link; links are not followed.",
+    "file-not-regular": "A path that must be a regular file is a folder, FIFO, device or socket.",
+    "limit-exceeded": "An input is over a documented limit (file size, nesting depth, id length, articles in a batch).",
     "json-invalid": "A JSON file does not parse.",
     "schema-violation": "A record does not follow its JSON Schema.",
     "text-decode-error": "A text file is not valid UTF-8.",
@@ -24,6 +27,7 @@ CODES: dict[str, str] = {
     "annotation-stale": "An annotation was made against another version of the text.",
     "duplicate-id": "An id is used twice within one annotation file.",
     "duplicate-annotation": "Two annotations of one layer have the same type and span.",
+    "offset-not-integer": "A span offset or text length is written as a number with a fraction or exponent (1022.0); offsets are integers.",
     "span-out-of-range": "A span ends past the end of the text.",
     "span-inverted": "A span's end is not after its start.",
     "span-text-mismatch": "A span's text differs from the text it covers.",
@@ -72,6 +76,12 @@ CODES: dict[str, str] = {
     "ls-attribute-conflict": "Label Studio mentions of one entity give it different names, types or Wikidata ids.",
     "ls-no-adjudication": "A Label Studio task has several annotations and not exactly one marked ground truth.",
     "ls-gold-protected": "Importing would change a gold annotation file and --overwrite-gold was not given.",
+    "root-locked": "Another command was writing the corpus root and still held its lock when the wait ran out.",
+    "write-interrupted": "A write into the root was interrupted (the process was killed); the next writing command, or `conflict-news recover`, completes or removes it.",
+    "option-invalid": "A command line asks for what cannot be done as given: an option out of its range or form (a count, a date, an output path), or arguments that contradict each other or the root.",
+    "card-invalid": "README.md cannot be read as a dataset card (not UTF-8, a front matter without its closing '---', or not a YAML mapping).",
+    "revision-invalid": "A version given to diff is neither a folder nor a git revision of the repository.",
+    "rehydrate-release-invalid": "A standoff release given to rehydrate has a shard that cannot be read or does not describe its features.",
 }
 
 

@@ -3,20 +3,28 @@
 Layout: <root>/corpus/<id>.txt (text), <root>/corpus/<id>.json (metadata),
 <root>/annotations/<id>.json (standoff annotations). Reading never raises for bad input: problems
 come back as Issues so that callers can report all of them.
+
+Only regular files are read, never through a symbolic link (file-symlink) and never past
+limits.MAX_FILE_BYTES (limit-exceeded): a FIFO or device would block a reader for ever, and a link
+could lead out of the root. A path the user names on the command line may itself be a link.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
-from .errors import Issue
+from .errors import CorpusError, Issue
+from .limits import MAX_FILE_BYTES
+from .txn import file_mode
 
 
 @dataclass(slots=True)
@@ -59,10 +67,13 @@ def list_doc_ids(root: Path) -> list[str]:
     """Every id that any file under corpus/ or annotations/ claims, so that orphans get reported too.
 
     One pass of os.scandir per folder into one set, not Path objects from glob: at 100 000 documents a
-    third of the time and a fraction of the memory.
+    third of the time and a fraction of the memory. Raises CorpusError (file-symlink) when either
+    folder is a symbolic link: nothing inside a root is read through one.
     """
     ids: set[str] = set()
     for folder, suffixes in (("corpus", (".txt", ".json")), ("annotations", (".json",))):
+        if os.path.islink(root / folder):
+            raise CorpusError([_symlink_issue(folder)])
         try:
             entries = os.scandir(root / folder)
         except (FileNotFoundError, NotADirectoryError):
@@ -74,6 +85,50 @@ def list_doc_ids(root: Path) -> list[str]:
                 if name.endswith(suffixes) and not name.startswith("."):
                     ids.add(name.rsplit(".", 1)[0])
     return sorted(ids)
+
+
+def _symlink_issue(file: str) -> Issue:
+    return Issue(code="file-symlink", file=file, path="$", message="is a symbolic link; links are not followed")
+
+
+def open_regular(path: Path, file: str, *, follow: bool = False) -> BinaryIO:
+    """The regular file at `path` opened for reading (`file` names it in issues).
+
+    Raises FileNotFoundError when there is nothing there, and CorpusError with one issue for a
+    symbolic link (unless `follow`: a path given on the command line), anything but a regular file
+    (opening a FIFO this way does not block), or an error opening it.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise CorpusError([_symlink_issue(file)]) from None
+        raise CorpusError([Issue(code="file-unreadable", file=file, path="$", message=str(exc))]) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise CorpusError(
+            [Issue(code="file-not-regular", file=file, path="$",
+                   message="is a folder, FIFO, device or socket, not a regular file")]
+        )  # fmt: skip
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path, file: str, limit: int = MAX_FILE_BYTES, *, follow: bool = False) -> bytes:
+    """The bytes of the regular file at `path` (see open_regular); CorpusError (limit-exceeded) past `limit` bytes."""
+    with open_regular(path, file, follow=follow) as f:
+        try:
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise CorpusError([Issue(code="file-unreadable", file=file, path="$", message=str(exc))]) from None
+    if len(data) > limit:
+        raise CorpusError(
+            [Issue(code="limit-exceeded", file=file, path="$", message=f"over the limit of {limit} bytes for one file")]
+        )
+    return data
 
 
 def relative(root: Path, path: Path) -> str:
@@ -89,22 +144,26 @@ _MISSING = object()
 def _read_bytes(path: Path, file: str, issues: list[Issue]) -> Any:
     """The file's bytes; _MISSING when it does not exist; None, with an issue, when it cannot be read."""
     try:
-        return path.read_bytes()
+        return read_regular(path, file)
     except FileNotFoundError:
         return _MISSING
-    except OSError as exc:
-        issues.append(Issue(code="file-unreadable", file=file, path="$", message=str(exc)))
+    except CorpusError as exc:
+        issues.extend(exc.issues)
         return None
 
 
 def _parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
+    """The parsed record; None, with an issue, when it does not parse or is `null` (which would read as absent)."""
     if raw is None:
         return None
     try:
-        return orjson.loads(raw)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         issues.append(Issue(code="json-invalid", file=file, path=f"{exc.lineno}:{exc.colno}", message=exc.msg))
         return None
+    if value is None:
+        issues.append(Issue(code="schema-violation", file=file, path="$", message="null is not of type 'object'"))
+    return value
 
 
 def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) -> RawDocument:
@@ -173,60 +232,21 @@ def dump_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """A temporary file beside `path` holding `data`, with the mode a plainly written file would get.
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and rename it, so no reader sees half a file.
 
-    mkstemp creates files readable by their owner only; a corpus file must stay readable by others.
+    The temporary file is hidden (.NAME.*.tmp) and gets the mode the file has, or else the one the
+    umask gives; txn.recover removes one that a kill left behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    mode = file_mode(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it, so no reader sees half a file."""
-    tmp = _stage(path, data)
-    try:
         os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def write_all_atomic(files: dict[Path, bytes], *, replace: bool = False) -> None:
-    """Write files all or none: every temporary file first, then the renames, undone on failure.
-
-    Refuses to replace an existing file unless `replace` (used for release files, never for gold);
-    replaced files are restored if a later rename fails.
-    """
-    existing = [path for path in files if path.exists()]
-    if existing and not replace:
-        raise FileExistsError(f"refusing to replace {', '.join(map(str, existing))}")
-    backups = {path: path.read_bytes() for path in existing}
-    staged: list[tuple[str, Path]] = []
-    done: list[Path] = []
-    try:
-        for path, data in files.items():
-            staged.append((_stage(path, data), path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
-            done.append(path)
-    except BaseException:
-        for path in done:
-            if path in backups:
-                write_atomic(path, backups[path])
-            else:
-                path.unlink()
-        for tmp, path in staged:
-            if path not in done:
-                os.unlink(tmp)
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
         raise

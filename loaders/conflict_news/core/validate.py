@@ -15,6 +15,7 @@ from .schemas import iter_schema_errors
 from .store import RawDocument, annotation_name, list_doc_ids, metadata_name, read_document, relative, text_name
 from .taxonomy import Taxonomy, load_taxonomy
 from .textnorm import hash_text, is_normalized
+from .txn import TXN, pending
 
 
 def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Issue]:
@@ -40,7 +41,12 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
                     message=f"id {raw.metadata['id']!r} in a file named {doc_id!r}",
                 )
             )
-        if text is not None and (raw.metadata["text_sha256"], raw.metadata["text_length"]) != (text_hash, len(text)):
+        if type(raw.metadata["text_length"]) is not int:
+            issues.append(
+                Issue(code="offset-not-integer", file=meta_file, path="$.text_length",
+                      message=f"text_length {raw.metadata['text_length']!r} is not written as an integer")
+            )  # fmt: skip
+        elif text is not None and (raw.metadata["text_sha256"], raw.metadata["text_length"]) != (text_hash, len(text)):
             issues.append(
                 Issue(code="text-hash-mismatch", file=meta_file, path="$.text_sha256",
                       message=f"recorded {raw.metadata['text_sha256'][:12]}…/{raw.metadata['text_length']} code points, "
@@ -130,6 +136,9 @@ def iter_errors(
     taxonomy = taxonomy or load_taxonomy()
     chosen = [Path(p) for p in paths] if paths else [locate_root()]
     for root, selected in _targets(chosen).items():
+        if pending(root):
+            yield Issue(code="write-interrupted", file=TXN, path="$",
+                        message="a write into this root was killed half-way; run `conflict-news recover` (or any writing command)")  # fmt: skip
         doc_ids = sorted(selected) if selected is not None else list_doc_ids(root)
         count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         batches = [doc_ids[i : i + _BATCH] for i in range(0, len(doc_ids), _BATCH)]

@@ -251,7 +251,7 @@ class Side:
 def collect_files(path: Path) -> Side:
     """An annotation file, a folder of them, or a corpus root (its annotations/ folder)."""
     if path.is_file():
-        return Side({path.stem: path})
+        return Side({path.stem: path.resolve()})  # a file named on the command line may be a link
     folder = path / "annotations" if (path / "corpus").is_dir() else path
     return Side({p.stem: p for p in sorted(folder.glob("*.json"))})
 

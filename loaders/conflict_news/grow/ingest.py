@@ -1,15 +1,15 @@
 """Adding articles to a corpus: text or HTML in, normalised text, metadata and an empty annotation out.
 
 Everything of a batch is checked first (input, metadata schema, ids, duplicates by text hash, the
-validator on the new documents); only then are all files written, through store.write_all_atomic,
-so a failing batch adds nothing. Facts that the input does not state stay null.
+validator on the new documents); the files are staged and committed together (core.txn), under
+the root's write lock, so a failing or killed batch adds nothing. Facts that the input does not state stay null.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,18 +19,21 @@ import orjson
 from ..core.articles import FIELDS, Article, decode_article, read_inputs
 from ..core.distribution import decide_distribution
 from ..core.errors import CorpusError, Issue, UsageError
+from ..core.limits import MAX_ID_LENGTH
 from ..core.splits import assign_split
 from ..core.store import (
     RawDocument,
     annotation_path,
     dump_json,
     list_doc_ids,
+    metadata_name,
     metadata_path,
+    read_regular,
     text_path,
-    write_all_atomic,
 )
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import RULE, hash_text
+from ..core.txn import Transaction, locked
 from ..core.validate import check_document
 
 ID_PREFIX = "cnc-"
@@ -66,10 +69,14 @@ def _set(record: dict[str, Any], pointer: str, value: Any) -> None:
 
 
 def build_metadata(article: Article, doc_id: str, text: str) -> dict[str, Any]:
+    """The metadata record of a new document; ValueError(message, JSONPath) for a stated value that cannot be one."""
     record = metadata_template()
     for name, value in article.stated.items():
         pointer, convert = FIELDS[name]
-        _set(record, pointer, convert(value))
+        try:
+            _set(record, pointer, convert(value))
+        except ValueError as exc:
+            raise ValueError(str(exc), "$" + pointer.replace("/", ".")) from None
     if record["distribution"] is None:
         record["distribution"] = decide_distribution(record["license"]["text"])
     record["id"] = doc_id
@@ -97,29 +104,47 @@ def empty_annotation(doc_id: str, text: str) -> dict[str, Any]:
 def _known_hashes(root: Path) -> dict[str, str]:
     """text_sha256 -> id of every document already in the corpus."""
     hashes = {}
-    for path in sorted((root / "corpus").glob("*.json")):
+    for doc_id in list_doc_ids(root):
         try:
-            record = orjson.loads(path.read_bytes())
-        except orjson.JSONDecodeError:
+            record = orjson.loads(read_regular(metadata_path(root, doc_id), metadata_name(doc_id)))
+        except (FileNotFoundError, CorpusError, orjson.JSONDecodeError):
             continue  # the validator reports it; it cannot hide a duplicate of a readable record
         if isinstance(record, dict) and isinstance(record.get("text_sha256"), str):
-            hashes[record["text_sha256"]] = path.stem
+            hashes[record["text_sha256"]] = doc_id
     return hashes
 
 
-def _id_numbers(ids: list[str]) -> Iterator[int]:
+def _id_numbers(ids: Iterable[str]) -> Iterator[int]:
     for doc_id in ids:
         m = re.fullmatch(rf"{ID_PREFIX}(\d+)", doc_id)
         if m:
             yield int(m.group(1))
 
 
-def plan_additions(root: Path, articles: list[Article]) -> tuple[dict[Path, bytes], list[str], list[Issue]]:
-    """The files that adding `articles` to `root` writes, the new ids, and every issue refusing it."""
-    taken = set(list_doc_ids(root))
+class _Ids:
+    """Ids for a batch: the ones articles state are reserved first, so that a generated id never takes one."""
+
+    def __init__(self, taken: set[str], stated: Iterable[str | None]) -> None:
+        self.taken = taken
+        self.reserved = {doc_id for doc_id in stated if doc_id is not None}
+        self.next_number = max(_id_numbers(taken | self.reserved), default=0) + 1
+
+    def generate(self) -> str:
+        while (doc_id := f"{ID_PREFIX}{self.next_number:06d}") in self.taken or doc_id in self.reserved:
+            self.next_number += 1
+        return doc_id
+
+
+def plan_additions(
+    root: Path, articles: list[Article], txn: Transaction | None = None
+) -> tuple[list[str], list[Issue]]:
+    """The new ids of `articles` added to `root` and every issue refusing them.
+
+    While no issue is found, each new document's three files are staged in `txn` as it is planned,
+    so that memory stays flat however large the batch.
+    """
+    ids = _Ids(set(list_doc_ids(root)), (a.doc_id for a in articles))
     hashes = _known_hashes(root)
-    next_number = max(_id_numbers(sorted(taken)), default=0) + 1
-    files: dict[Path, bytes] = {}
     new_ids: list[str] = []
     issues: list[Issue] = []
     taxonomy = load_taxonomy()
@@ -137,25 +162,34 @@ def plan_additions(root: Path, articles: list[Article]) -> tuple[dict[Path, byte
             continue
         doc_id = article.doc_id
         if doc_id is None:
-            doc_id = f"{ID_PREFIX}{next_number:06d}"
-            next_number += 1
-        elif doc_id in taken:
+            doc_id = ids.generate()
+        elif len(doc_id) > MAX_ID_LENGTH:
+            issues.append(Issue(code="limit-exceeded", file=article.origin, path="$.id",
+                                message=f"an id of {len(doc_id)} characters, over the limit of {MAX_ID_LENGTH}"))  # fmt: skip
+            continue
+        elif doc_id in ids.taken:
             issues.append(
                 Issue(code="id-taken", file=article.origin, path="$.id", message=f"id {doc_id!r} is already in use")
             )
             continue
-        taken.add(doc_id)
+        ids.taken.add(doc_id)
         hashes[digest] = doc_id
-        meta, ann = build_metadata(article, doc_id, text), empty_annotation(doc_id, text)
-        raw = RawDocument(doc_id=doc_id, text=text, metadata=meta, annotation=ann)
-        found = check_document(root, raw, taxonomy)
+        try:
+            meta = build_metadata(article, doc_id, text)
+        except ValueError as exc:
+            issues.append(Issue(code="schema-violation", file=article.origin, path=exc.args[1], message=exc.args[0]))
+            continue
+        ann = empty_annotation(doc_id, text)
+        found = check_document(root, RawDocument(doc_id=doc_id, text=text, metadata=meta, annotation=ann), taxonomy)
         issues.extend(found)
-        if not found:
-            files[text_path(root, doc_id)] = text.encode("utf-8")
-            files[metadata_path(root, doc_id)] = dump_json(meta)
-            files[annotation_path(root, doc_id)] = dump_json(ann)
-            new_ids.append(doc_id)
-    return files, new_ids, issues
+        if found:
+            continue
+        new_ids.append(doc_id)
+        if txn is not None and not issues:
+            txn.add_file(text_path(root, doc_id), text.encode("utf-8"))
+            txn.add_file(metadata_path(root, doc_id), dump_json(meta))
+            txn.add_file(annotation_path(root, doc_id), dump_json(ann))
+    return new_ids, issues
 
 
 def add_documents(
@@ -164,21 +198,24 @@ def add_documents(
     """Add the article(s) at `source` to the corpus at `root`; the new ids. Raises CorpusError, adding nothing.
 
     `stated` metadata and `doc_id` apply to a single article only (a JSONL record carries its own).
+    The input is read and checked before the root's write lock is taken; ids are chosen under it.
     """
     if not (root / "corpus").is_dir():
         raise UsageError(f"{root} is not a corpus root (it has no corpus/ folder)")
     articles, issues = read_inputs(source)
+    if issues:
+        raise CorpusError(issues)
     if (stated or doc_id) and len(articles) > 1:
         raise UsageError("--id and metadata options apply to one article; give them per record in a JSONL file")
-    if not articles and not issues:
-        issues.append(Issue(code="input-empty", file=str(source), path="$", message="no article found there"))
+    if not articles:
+        raise CorpusError([Issue(code="input-empty", file=str(source), path="$", message="no article found there")])
     articles = [
         Article(a.raw, a.origin, a.filename, a.html, doc_id or a.doc_id, {**a.stated, **(stated or {})})
         for a in articles
     ]
-    files, new_ids, problems = plan_additions(root, articles)
-    issues += problems
-    if issues:
-        raise CorpusError(issues)
-    write_all_atomic(files)
+    with locked(root), Transaction(root) as txn:
+        new_ids, issues = plan_additions(root, articles, txn)
+        if issues:
+            raise CorpusError(issues)
+        txn.commit()
     return new_ids

@@ -1,8 +1,9 @@
 """`conflict-news build`: compile corpus/ + annotations/ into data/<config>/<split>-NNNNN-of-NNNNN.parquet.
 
 The build validates every document as it reads it and, if any issue is found, reports them all
-and leaves data/ alone. It writes into a temporary folder next to data/ and swaps it in only when
-every shard is complete, so a failed or interrupted build leaves the previous data/ as it was.
+and leaves data/ alone. It writes into a staging folder of a transaction (core.txn) and puts it in
+the place of data/, together with the card, only when every shard is complete, so a failed or
+killed build leaves the previous data/ and card as they were (or, recovered, the new ones).
 Documents whose annotation is still `pending` (added, not yet annotated) are left out. Rows follow document id order, then
 annotation-file order; with the same pyarrow the output is byte-identical from run to run.
 The `standoff` flavour (standoff.py) writes the same configs into ROOT/standoff, without the texts
@@ -11,10 +12,10 @@ that may not be redistributed.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import accumulate
@@ -31,8 +32,9 @@ from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
 from ..core.pool import count_workers, map_in_order, paused_gc
-from ..core.store import list_doc_ids, read_document
+from ..core.store import list_doc_ids, read_document, read_regular
 from ..core.taxonomy import load_taxonomy
+from ..core.txn import Transaction, locked, step
 from ..core.validate import check_document
 from ..standoff.flavor import standoff_rows
 from .card import ARROW_BYTES
@@ -163,6 +165,8 @@ class _Codec:
         return pa.Table.from_arrays(arrays, names=self.schema.names).cast(self.schema)
 
     def _read(self, lines: list[bytes]) -> pa.Table:
+        if not lines:  # a split with no rows of this layer: pyarrow refuses an empty JSON input
+            return self.read_as.empty_table()
         data = b"\n".join(lines)
         return pj.read_json(
             pa.BufferReader(data),
@@ -317,20 +321,13 @@ class _ShardWriter:
                 self._close_shard(split)
             for index, part in enumerate(parts):
                 part.rename(self.folder / shard_name(split, index, len(parts)))
+                step()
 
 
 def _encoded_batches(root: Path, doc_ids: list[str], flavor: str, workers: int) -> Iterator[Encoded]:
     """Encoded batches in document order, from `workers` processes when there are several."""
     batches = [doc_ids[i : i + BATCH_DOCUMENTS] for i in range(0, len(doc_ids), BATCH_DOCUMENTS)]
     return map_in_order(partial(encode_batch, root, flavor=flavor), batches, workers)
-
-
-def _swap_in(new: Path, dest: Path) -> None:
-    old = new.with_name(new.name + ".old")
-    if dest.exists():
-        os.replace(dest, old)
-    os.replace(new, dest)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def release_dir(root: Path | str, flavor: str = "full") -> Path:
@@ -346,22 +343,32 @@ def build_data(
     max_shard_bytes: int | None = None,
     progress: bool = False,
     workers: int | None = None,
+    card_template: Path | None = None,
 ) -> list[Path]:
     """Validate the corpus at `root` and (re)write OUT/data (OUT: release_dir); returns the shard paths written.
 
     `workers` processes read, validate and encode the documents (default: all cores from
-    POOL_THRESHOLD documents on); this process writes the shards in document order.
+    POOL_THRESHOLD documents on); this process writes the shards in document order. With
+    `card_template` (the README.md whose front matter and body the card keeps), OUT/README.md is
+    rewritten in the same transaction: data/ and its card change together or not at all.
 
-    Raises CorpusError with every validation issue of every document; data/ is then left untouched.
+    The root's write lock is held throughout. Raises CorpusError with every validation issue of
+    every document (or a card that cannot be read); data/ is then left untouched.
     """
     base = Path(root)
     dest = Path(out) if out is not None else release_dir(base, flavor)
-    dest.mkdir(parents=True, exist_ok=True)
+    if dest.exists() and not dest.is_dir():
+        raise CorpusError(
+            [Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")]
+        )
     bound = max_shard_bytes or DEFAULT_MAX_SHARD_BYTES
     issues: list[Issue] = []
-    staging = Path(tempfile.mkdtemp(prefix=".data.", dir=dest))
-    try:
-        staging.chmod(0o755)  # mkdtemp's 0700 would otherwise become data/'s mode
+    dest.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as held:
+        held.enter_context(locked(base))
+        held.enter_context(locked(dest))
+        txn = held.enter_context(Transaction(dest))
+        staging = txn.add_folder(dest / "data")
         writers = {c: _ShardWriter(staging / c, _codec(flavor, c).schema, bound) for c in CONFIGS}
         doc_ids = list_doc_ids(base)
         count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
@@ -377,10 +384,14 @@ def build_data(
         for writer in writers.values():
             writer.close()
         write_label_table(staging, flavor)
-        _swap_in(staging, dest / "data")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        if card_template is not None:
+            from .card import render_card
+
+            card = render_card(dest, flavor, card_template, data=staging).encode("utf-8")
+            readme = dest / "README.md"
+            if not readme.exists() or read_regular(readme, "README.md") != card:
+                txn.add_file(readme, card, replace=True)
+        txn.commit()
     return sorted((dest / "data").glob("*/*.parquet"))
 
 

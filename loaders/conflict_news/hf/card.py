@@ -21,8 +21,10 @@ from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 
 from ..core.citation import CITATION, read_citation
+from ..core.errors import CorpusError, Issue
 from ..core.splits import SPLITS
-from ..core.store import write_atomic
+from ..core.store import read_regular, write_atomic
+from ..core.txn import locked
 from .features import CONFIGS, DEFAULT_CONFIG
 
 FENCE = "---\n"
@@ -57,12 +59,35 @@ def _split_sizes(folder: Path) -> dict[str, tuple[int, int]]:
     return dict(sorted(sizes.items(), key=lambda item: SPLITS.index(item[0])))
 
 
-def render_card_metadata(root: Path) -> dict[str, Any]:
-    """`configs` and `dataset_info` (split sizes; no features) for the data/ under `root`."""
+def read_card(path: Path) -> tuple[dict[str, Any], str]:
+    """(front matter, body) of the card at `path` (empty when there is none); CorpusError (card-invalid) if unreadable."""
+    try:
+        raw = read_regular(path, path.name)
+    except FileNotFoundError:
+        return {}, ""
+
+    def invalid(message: str) -> CorpusError:
+        return CorpusError([Issue(code="card-invalid", file=path.name, path="$", message=message)])
+
+    try:
+        front, body = split_front_matter(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise invalid(f"not UTF-8 at byte {exc.start}") from None
+    except yaml.YAMLError as exc:
+        raise invalid(f"the front matter is not YAML: {exc}") from None
+    except ValueError as exc:
+        raise invalid(str(exc)) from None
+    if not isinstance(front, dict):
+        raise invalid("the front matter is not a YAML mapping")
+    return front, body
+
+
+def render_card_metadata(data: Path) -> dict[str, Any]:
+    """`configs` and `dataset_info` (split sizes; no features) for the shards in the folder `data`."""
     configs: list[dict[str, Any]] = []
     infos = DatasetInfosDict()
     for config in CONFIGS:
-        sizes = _split_sizes(root / "data" / config)
+        sizes = _split_sizes(data / config)
         entry: dict[str, Any] = {"config_name": config}
         if config == DEFAULT_CONFIG:
             entry["default"] = True
@@ -152,21 +177,26 @@ def standoff_body(full_body: str, hub_url: str | None) -> str:
     return _RELATIVE_LINK.sub(lambda m: f"]({hub_url.rstrip('/')}/blob/main/{m.group(1)})", body)
 
 
-def render_card(root: Path, flavor: str = "full", template: Path | None = None) -> str:
+def render_card(root: Path, flavor: str = "full", template: Path | None = None, data: Path | None = None) -> str:
     """README.md of release `root` with its front matter's configs and dataset_info regenerated.
 
     A standoff release takes its front matter and shared sections from `template` (the corpus's
-    README.md); it is CC-BY-4.0, since it ships no text whose licence is not open.
+    README.md); it is CC-BY-4.0, since it ships no text whose licence is not open. The split sizes
+    are read from `data` (default ROOT/data; a build passes the folder it has staged).
     """
     readme = template or root / "README.md"
-    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    return render_card_text(root, flavor, text, readme.parent / CITATION)
+    front, body = read_card(readme)
+    return _render(front, body, flavor, readme.parent / CITATION, data or root / "data")
 
 
 def render_card_text(root: Path, flavor: str, template: str, citation: Path) -> str:
     """render_card from the template's text (a card being written, e.g. by a release) and its CITATION.cff."""
     front, body = split_front_matter(template)
-    front.update(render_card_metadata(root))
+    return _render(front, body, flavor, citation, root / "data")
+
+
+def _render(front: dict[str, Any], body: str, flavor: str, citation: Path, data: Path) -> str:
+    front.update(render_card_metadata(data))
     if flavor == "standoff":
         for key in ("license_name", "license_link"):
             front.pop(key, None)
@@ -179,10 +209,11 @@ def render_card_text(root: Path, flavor: str, template: str, citation: Path) -> 
 
 
 def write_card(root: Path, flavor: str = "full", template: Path | None = None) -> bool:
-    """Rewrite README.md's front matter if it is out of date; True when it changed."""
+    """Rewrite README.md's front matter if it is out of date (under the root's write lock); True when it changed."""
     readme = root / "README.md"
-    new = render_card(root, flavor, template)
-    if readme.exists() and readme.read_text(encoding="utf-8") == new:
-        return False
-    write_atomic(readme, new.encode("utf-8"))
+    with locked(root):
+        new = render_card(root, flavor, template).encode("utf-8")
+        if readme.exists() and read_regular(readme, "README.md") == new:
+            return False
+        write_atomic(readme, new)
     return True

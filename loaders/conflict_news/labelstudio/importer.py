@@ -20,7 +20,9 @@ on, worker processes convert and check batches of tasks while this process reads
 from __future__ import annotations
 
 import io
+import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,12 +34,15 @@ import ijson
 import orjson
 from tqdm import tqdm
 
-from ..core.errors import Issue
+from ..core.errors import CorpusError, Issue
 from ..core.items import Corrections, compare, file_provenance, item_provenance
+from ..core.limits import MAX_JSON_DEPTH
 from ..core.pool import count_workers, map_in_order, paused_gc
-from ..core.store import RawDocument, annotation_path, dump_json, read_document, text_path, write_atomic
+from ..core.schemas import iter_schema_errors
+from ..core.store import RawDocument, annotation_path, dump_json, open_regular, read_document, text_path
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
+from ..core.txn import Transaction, locked
 from ..core.validate import check_document
 from .rebuild import LayerBuilder
 from .regions import ResultReader
@@ -68,6 +73,7 @@ class ImportOutcome:
     written: list[str] = field(default_factory=list)
     unannotated: list[str] = field(default_factory=list)  # tasks with only drafts, skips or nothing
     corrections: list[Corrections] = field(default_factory=list)  # one per clean annotation
+    changed: list[str] = field(default_factory=list)  # documents whose file the import would rewrite
 
 
 def name_annotator(annotation: dict[str, Any], users: dict[int, str]) -> str:
@@ -141,12 +147,55 @@ class ExportImporter:
         else:
             self.report("ls-export-invalid", f"$[{i}]", "expected a task with data (Label Studio's JSON export)")
 
+    def unreadable(self, exc: BaseException) -> None:
+        """Report why the export could not be read to its end (one of _UNREADABLE)."""
+        if isinstance(exc, CorpusError):
+            self.out.issues += exc.issues
+        elif isinstance(exc, NestingTooDeep):
+            self.report("limit-exceeded", "$", f"the export is {exc}")
+        else:
+            self.report("ls-export-invalid", "$", f"not a readable JSON export: {exc}")
+
     def merge(self, part: ImportOutcome) -> None:
         self.out.issues += part.issues
         self.out.diffs += part.diffs
         self.out.imported += part.imported
         self.out.unannotated += part.unannotated
         self.out.corrections += part.corrections
+        self.out.changed += part.changed
+
+    def annotations_of(self, task: dict[str, Any], at: str) -> list[tuple[int, dict[str, Any]]] | None:
+        """The task's annotations that count (not cancelled), each checked to be an object with typed flags.
+
+        None, with an issue, when one is malformed: a `result` that is null or an object is not an
+        empty annotation (that is []), and importing it as one would replace gold with nothing.
+        """
+        annotations = task.get("annotations", [])
+        if not isinstance(annotations, list):
+            self.report("ls-export-invalid", f"{at}.annotations", "expected a list of annotations")
+            return None
+        kept = []
+        for j, annotation in enumerate(annotations):
+            where = f"{at}.annotations[{j}]"
+            if not isinstance(annotation, dict):
+                self.report("ls-export-invalid", where, "expected an annotation object")
+                return None
+            flags = [k for k in ("was_cancelled", "ground_truth") if not isinstance(annotation.get(k, False), bool)]
+            if flags:
+                self.report("ls-export-invalid", f"{where}.{flags[0]}", "expected true or false")
+                return None
+            if annotation.get("was_cancelled"):
+                continue
+            if not isinstance(annotation.get("result"), list):
+                self.report(
+                    "ls-export-invalid",
+                    f"{where}.result",
+                    f"expected a list of results, not {type(annotation.get('result')).__name__}"
+                    " (an annotation with no region has [])",
+                )
+                return None
+            kept.append((j, annotation))
+        return kept
 
     def import_task(self, task: dict[str, Any], at: str) -> None:
         doc_id, text = task["data"].get("doc_id"), task["data"].get("text")
@@ -155,15 +204,20 @@ class ExportImporter:
             self.report("ls-task-mismatch", f"{at}.data", f"task {doc_id!r}: no corpus document with this id and text")
             return
         assert isinstance(text, str)
-        kept = [(j, a) for j, a in enumerate(task.get("annotations") or []) if not a.get("was_cancelled")]
+        kept = self.annotations_of(task, at)
+        if kept is None:
+            return
+        # The file as it is, when it is one; a damaged file is treated as gold, which is never replaced unasked.
+        current = raw.annotation if not any(iter_schema_errors("annotation", raw.annotation)) else None
+        gold = current["provenance"]["kind"] == "gold" if current else annotation_path(self.root, raw.doc_id).exists()
         converted = []
         for j, annotation in kept:
             layers, issues = convert_annotation(
-                annotation.get("result") or [], text, self.tax, self.file, f"{at}.annotations[{j}]"
+                annotation["result"], text, self.tax, self.file, f"{at}.annotations[{j}]"
             )
             self.out.issues.extend(issues)
             who = name_annotator(annotation, self.users)
-            self.out.diffs.extend(diff_layers(raw.doc_id, who, raw.annotation, layers))
+            self.out.diffs.extend(diff_layers(raw.doc_id, who, current, layers))
             if not issues:
                 base, started = starting_point(annotation, layers, text, self.tax)
                 counts = compare(base or {}, layers)
@@ -190,7 +244,7 @@ class ExportImporter:
         broken, annotation, who, layers = chosen[0]
         if broken:  # already reported; validating a half-read annotation would only echo those issues
             return
-        old_prov = (raw.annotation or {}).get("provenance", {})
+        old_prov = current["provenance"] if current else {}
         guidelines = task["data"].get("guidelines") or old_prov.get("guidelines") or "1.0"
         base, started = starting_point(annotation, layers, text, self.tax)
         # Started from the pushed pre-annotation: its provenance came along in the task's data; else the
@@ -198,7 +252,7 @@ class ExportImporter:
         if started and isinstance(task["data"].get("provenance"), dict):
             items = item_provenance(layers, who, base, task["data"]["provenance"])
         else:
-            items = item_provenance(layers, who, raw.annotation, old_prov)
+            items = item_provenance(layers, who, current, old_prov)
         ann = {"schema_version": "1.0", "doc_id": raw.doc_id, "text_sha256": hash_text(text),
                "provenance": file_provenance(guidelines, items, who), **layers}  # fmt: skip
         candidate = RawDocument(doc_id=raw.doc_id, text=text, metadata=raw.metadata, annotation=ann)
@@ -207,14 +261,16 @@ class ExportImporter:
             self.out.issues.extend(issues)
             return
         self.out.imported.append(raw.doc_id)
-        unchanged = raw.annotation is not None and all(raw.annotation.get(layer) == ann[layer] for layer in LAYERS)
-        if not unchanged and old_prov.get("kind") == "gold" and not self.overwrite_gold:
+        unchanged = current is not None and all(current[layer] == ann[layer] for layer in LAYERS)
+        if not unchanged and gold and not self.overwrite_gold:
             self.report(
                 "ls-gold-protected",
                 at,
                 f"annotations/{raw.doc_id}.json is gold and would change; pass --overwrite-gold",
                 raw.doc_id,
             )
+        if not unchanged:
+            self.out.changed.append(raw.doc_id)
         if self.spool is None:
             self.out.annotations[raw.doc_id] = ann
         elif not unchanged:
@@ -241,16 +297,81 @@ def starting_point(
     return (None, "") if issues else (base, started)
 
 
+class NestingTooDeep(ValueError):
+    """An export nested deeper than MAX_JSON_DEPTH."""
+
+
+class _DepthGuard:
+    """The export file as the parser reads it, refusing nesting deeper than MAX_JSON_DEPTH before the parser
+    meets it: ijson's cost grows with the square of the depth (its prefix strings), so 40 KB of
+    20 000 levels would take a gigabyte.
+
+    Each chunk is reduced with bytes methods only (a few hundred MB/s, a fraction of the parse):
+    escapes dropped, then everything but quotes and brackets, then the strings; what is left are
+    brackets outside strings, from which an upper bound of the depth reached follows.
+    """
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self.f = f
+        self.depth = 0  # outside strings, at the end of what was scanned
+        self.in_string = False
+        self.carry = b""  # a run of backslashes at the end of a chunk, whose pairing the next chunk decides
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.f.read(size)
+        data = self.carry + chunk
+        kept = data.rstrip(b"\\") if chunk else data
+        self.carry = data[len(kept) :]
+        self.scan(kept)
+        return chunk
+
+    def scan(self, data: bytes) -> None:
+        if b"\\" in data:
+            data = data.replace(b"\\\\", b"").replace(b'\\"', b"")  # escaped backslashes first, then escaped quotes
+        marks = data.translate(None, _NOT_STRUCTURE)
+        if self.in_string:
+            marks = b'"' + marks
+        self.in_string = marks.count(b'"') % 2 == 1
+        if self.in_string:
+            marks += b'"'
+        marks = marks.replace(b'""', b"")  # strings without brackets; left-to-right pairing keeps outside text outside
+        if b'"' in marks:
+            marks = _STRING.sub(b"", marks)
+        brackets = marks.translate(_BRACKETS)
+        nested = 0  # depth of the matched pairs, peeled innermost first
+        while b"()" in brackets and nested <= MAX_JSON_DEPTH:
+            brackets = brackets.replace(b"()", b"")
+            nested += 1
+        closes = brackets.count(b")")  # what is left is ")))(((": unmatched closes, then unmatched opens
+        after = self.depth - closes + (len(brackets) - closes)
+        if max(self.depth, after) + nested > MAX_JSON_DEPTH:
+            raise NestingTooDeep(f"nested more than {MAX_JSON_DEPTH} levels deep (limits.MAX_JSON_DEPTH)")
+        self.depth = after
+
+
+# Why an export cannot be read to its end. JSONEncodeError: ijson's pure-Python backends (where its
+# C one is not built) let integers beyond 64 bits through, which orjson cannot copy to a worker; the
+# C backend rejects them.
+_UNREADABLE = (OSError, ijson.JSONError, orjson.JSONEncodeError, NestingTooDeep, CorpusError)
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'"[]{}')
+_BRACKETS = bytes.maketrans(b"[]{}", b"()()")
+_STRING = re.compile(rb'"[^"]*"')
+
+
 def read_export(path: Path) -> Iterator[Any]:
-    """The items of the JSON array in `path`, one at a time (ijson.JSONError if it is not JSON)."""
-    with path.open("rb") as f:
+    """The items of the JSON array in `path`, one at a time (ijson.JSONError if it is not JSON).
+
+    The export must be a regular file (CorpusError otherwise: a FIFO would block for ever), may be
+    a link (the user names it), and may nest at most MAX_JSON_DEPTH levels (NestingTooDeep).
+    """
+    with open_regular(path, path.name, follow=True) as f:
         first = f.read(1)
         while first.isspace():
             first = f.read(1)
         if first != b"[":
             raise ijson.JSONError("expected a JSON array of tasks (Label Studio's JSON export)")
         f.seek(0)
-        yield from ijson.items(f, "item", use_float=True, buf_size=1 << 20)
+        yield from ijson.items(_DepthGuard(f), "item", use_float=True, buf_size=1 << 20)
 
 
 def _batches(tasks: Iterable[Any], encode: bool) -> Iterator[list[tuple[int, Any]]]:
@@ -289,7 +410,7 @@ def import_export(
     annotation (diffs, corrections) of a project still being annotated, and writes nothing.
     """
     importer = ExportImporter(root, path.name, users)
-    with tempfile.TemporaryFile() as spool, paused_gc():
+    with locked(root), tempfile.TemporaryFile() as spool, paused_gc():
         try:
             count = count_workers(workers, path.stat().st_size, POOL_BYTES)
             work = partial(_import_batch, root, path.name, users or {}, (overwrite_gold, report_only))
@@ -297,19 +418,43 @@ def import_export(
             for part, lines in map_in_order(work, _batches(tasks, count > 1), count):
                 importer.merge(part)
                 spool.write(lines)
-        # JSONEncodeError: ijson's pure-Python backends (where its C one is not built) let integers
-        # beyond 64 bits through, which orjson cannot copy to a worker; the C backend rejects them.
-        except (OSError, ijson.JSONError, orjson.JSONEncodeError) as exc:
-            importer.report("ls-export-invalid", "$", f"not a readable JSON export: {exc}")
+        except _UNREADABLE as exc:
+            importer.unreadable(exc)
         out = importer.out
+        twice = sorted(doc_id for doc_id, n in Counter(out.changed).items() if n > 1)
+        if twice:
+            importer.report("ls-export-invalid", "$", f"several tasks change document(s) {', '.join(twice)}")
         if out.issues:
             return out
         spool.seek(0)
-        for line in spool:
-            ann = orjson.loads(line)
-            write_atomic(annotation_path(root, ann["doc_id"]), dump_json(ann))
-            out.written.append(ann["doc_id"])
+        with Transaction(root) as txn:
+            for line in spool:
+                ann = orjson.loads(line)
+                txn.add_file(annotation_path(root, ann["doc_id"]), dump_json(ann), replace=True)
+                out.written.append(ann["doc_id"])
+            txn.commit()
     return out
+
+
+def read_tasks(path: Path) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """The tasks of the export at `path` with the shape `agreement` reads (data.text a string, typed
+    annotations), and an issue for each that has another; no corpus root is needed."""
+    checker = ExportImporter(path.parent, path.name)
+    tasks = []
+    try:
+        for i, task in enumerate(read_export(path)):
+            at = f"$[{i}]"
+            if not (
+                isinstance(task, dict)
+                and isinstance(task.get("data"), dict)
+                and isinstance(task["data"].get("text"), str)
+            ):
+                checker.report("ls-export-invalid", at, "expected a task whose data has a text")
+            elif checker.annotations_of(task, at) is not None:
+                tasks.append(task)
+    except _UNREADABLE as exc:
+        checker.unreadable(exc)
+    return tasks, checker.out.issues
 
 
 def format_diffs(diffs: list[LayerDiff]) -> str:

@@ -6,6 +6,7 @@ undoing the editor's escaping of line breaks (a literal backslash-n) and collaps
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,29 @@ def _loose(text: str) -> str:
     return " ".join(text.replace("\\n", "\n").split())
 
 
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _offset(value: Any) -> bool:
+    return type(value) is int  # not a bool, not 12.0
+
+
+def _number(value: Any) -> bool:
+    return type(value) in (int, float) and math.isfinite(value)
+
+
+# What each `value` key holds in an export, by type; a key that is absent is left to the reader.
+_VALUE_TYPES = {
+    "start": _offset,
+    "end": _offset,
+    "text": lambda v: isinstance(v, str) or _strings(v),  # a span's text; a textarea's list of texts
+    "labels": _strings,
+    "choices": _strings,
+    "number": _number,
+}
+
+
 def _plain_number(value: Any) -> Any:
     # Label Studio may hand back 270.0 for 270; keep the integral form our files use.
     return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -65,10 +89,38 @@ class ResultReader:
         self.out.tainted.update(touched)
         self.out.issues.append(Issue(code=code, file=self.file, path=path, ann_id=ann_id, message=message))
 
-    def read(self, results: list[dict[str, Any]]) -> ReadResult:
+    def malformed(self, path: str, message: str) -> None:
+        self.out.issues.append(Issue(code="ls-export-invalid", file=self.file, path=path, message=message))
+
+    def typed(self, i: int, res: Any) -> bool:
+        """Whether result item i has the types Label Studio gives (else reported): what follows may trust them."""
+        path = f"{self.at}.result[{i}]"
+        if not isinstance(res, dict):
+            self.malformed(path, "expected a result object")
+            return False
+        wrong = [key for key in ("type", "from_name", "direction") if not isinstance(res.get(key, ""), str)]
+        if not isinstance(res.get("value", {}), dict):
+            wrong.append("value")
+        if not _strings(res.get("labels", [])):
+            wrong.append("labels")
+        value = res.get("value", {})
+        for key, check in _VALUE_TYPES.items():
+            if key in value and not check(value[key]):
+                wrong.append(f"value.{key}")
+        if wrong:
+            self.malformed(f"{path}.{wrong[0]}", f"{wrong[0]} is not of the type Label Studio writes")
+            return False
+        return True
+
+    def read(self, results: list[Any]) -> ReadResult:
         relations: list[tuple[int, dict[str, Any]]] = []
         attributes: list[tuple[int, dict[str, Any]]] = []
         for i, res in enumerate(results):
+            if not self.typed(i, res):
+                if isinstance(res, dict) and isinstance(res.get("id"), str):
+                    self.broken.add(res["id"])  # its attributes and links are not reported again
+                    self.out.tainted.add(res["id"])
+                continue
             if res.get("type") == "relation":
                 relations.append((i, res))
             elif res.get("from_name") == SPAN:
@@ -89,14 +141,17 @@ class ResultReader:
 
     def check_region(self, i: int, res: dict[str, Any]) -> bool:
         path, rid, value = f"{self.at}.result[{i}]", region_id(res.get("id")), res.get("value", {})
+        if not isinstance(value.get("start"), int) or not isinstance(value.get("end"), int):
+            self.malformed(f"{path}.value", "a span region needs integer start and end")
+            return False
         labels = value.get("labels") or []
         if len(labels) != 1 or labels[0] not in LABELS:
             self.report(
                 "ls-unknown-label", f"{path}.value.labels", rid, f"labels {labels!r}: expected one of {sorted(LABELS)}"
             )
             return False
-        start, end = value.get("start"), value.get("end")
-        if not isinstance(start, int) or not isinstance(end, int) or start >= end:
+        start, end = value["start"], value["end"]
+        if start >= end:
             self.report("ls-span-inverted", f"{path}.value", rid, f"start {start!r} is not before end {end!r}")
             return False
         if start < 0 or end > len(self.text):
@@ -160,6 +215,9 @@ class ResultReader:
             found = _plain_number(value.get("number"))
         else:
             texts = value.get("text") or []
+            if isinstance(texts, str):  # a textarea holds a list of texts; a bare string is no such list
+                self.malformed(f"{path}.value.text", "a textarea's text is a list of strings")
+                return
             found = texts[0] if texts else None
         if found is not None:
             self.out.attributes.setdefault(rid, {})[attr.name] = found

@@ -13,8 +13,8 @@ from typing import Any, BinaryIO
 import orjson
 from tqdm import tqdm
 
-from ..core.errors import Issue
-from ..core.store import RawDocument, list_doc_ids, read_document
+from ..core.errors import CorpusError, Issue
+from ..core.store import RawDocument, list_doc_ids, read_document, read_regular
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document
@@ -179,11 +179,27 @@ def build_task(doc_id: str, text: str, prediction: dict[str, Any] | None) -> dic
     return task
 
 
-def read_prediction_files(path: Path) -> Iterator[dict[str, Any]]:
-    """Annotation files in our schema (a single file or a folder of them), e.g. a model's output."""
+def read_prediction_files(path: Path, issues: list[Issue]) -> Iterator[dict[str, Any]]:
+    """Annotation files in our schema (a single file or a folder of them), e.g. a model's output.
+
+    A file that cannot be read, does not parse or is not a JSON object goes to `issues` instead.
+    """
     files = sorted(path.glob("*.json")) if path.is_dir() else [path]
     for file in files:
-        ann: dict[str, Any] = orjson.loads(file.read_bytes())
+        try:
+            ann = orjson.loads(read_regular(file, str(file), follow=file == path))
+        except FileNotFoundError as exc:
+            issues.append(Issue(code="file-unreadable", file=str(file), path="$", message=str(exc)))
+            continue
+        except CorpusError as exc:
+            issues += exc.issues
+            continue
+        except orjson.JSONDecodeError as exc:
+            issues.append(Issue(code="json-invalid", file=str(file), path=f"{exc.lineno}:{exc.colno}", message=exc.msg))
+            continue
+        if not isinstance(ann, dict):
+            issues.append(Issue(code="schema-violation", file=str(file), path="$", message="not a JSON object"))
+            continue
         yield ann
 
 
@@ -200,7 +216,7 @@ def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[di
     chosen: dict[str, dict[str, Any]] = {}
     if predictions not in (*STORED, "none"):
         known = set(doc_ids)
-        for ann in read_prediction_files(Path(predictions)):
+        for ann in read_prediction_files(Path(predictions), issues):
             doc_id = str(ann.get("doc_id"))
             if doc_id not in known:
                 issues.append(
@@ -210,15 +226,16 @@ def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[di
             chosen[doc_id] = ann
     for doc_id in doc_ids:
         raw = read_document(root, doc_id)
-        issues += [i for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
+        found = [i for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
         stored = raw.annotation if isinstance(raw.annotation, dict) and predictions != "none" else None
         if stored is not None and stored.get("provenance", {}).get("kind") == "pending":
             stored = None
         prediction = chosen.get(doc_id, stored)
         if doc_id in chosen:
             candidate = RawDocument(doc_id=doc_id, text=raw.text, metadata=raw.metadata, annotation=prediction)
-            issues += check_document(root, candidate, tax)
-        if raw.text is not None:
+            found += check_document(root, candidate, tax)
+        issues += found
+        if raw.text is not None and not found:  # a task is only made from what validates
             yield build_task(doc_id, raw.text, prediction)
 
 

@@ -21,6 +21,7 @@ from datasets import ClassLabel, Features, Value
 from ..__about__ import __version__
 from ..core.citation import read_citation
 from ..core.store import write_atomic
+from ..core.txn import locked
 from ..hf.features import CONFIGS, build_features
 from .cite import format_bibtex
 from .manifest import hash_file
@@ -168,6 +169,8 @@ def dump_croissant(document: dict[str, Any]) -> bytes:
 
 
 def write_croissant(root: Path) -> Path:
+    """Rewrite croissant.json from the Features and data/, under the root's write lock."""
     target = root / CROISSANT
-    write_atomic(target, dump_croissant(build_croissant(root)))
+    with locked(root):
+        write_atomic(target, dump_croissant(build_croissant(root)))
     return target

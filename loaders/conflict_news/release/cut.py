@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 from ..core.citation import CITATION
-from ..core.errors import Issue
+from ..core.errors import CorpusError, Issue, UsageError
 from ..core.load import load_corpus
 from ..core.schemas import SCHEMA_FILES, iter_schema_errors
 from ..core.stats import compute_stats
-from ..core.store import list_doc_ids, read_document, write_all_atomic
+from ..core.store import list_doc_ids, read_document, read_regular
+from ..core.txn import Transaction, locked
 from ..core.validate import iter_errors
 from ..hf.build import release_dir, stale_data
 from ..hf.card import render_card, render_card_text
@@ -152,14 +154,43 @@ def _citation(text: str, version: str, date: str) -> str:
     return text.replace(f'version: "{version}"\n', f'version: "{version}"\ndate-released: "{date}"\n', 1)
 
 
+def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan | None]:
     """Every reason to refuse the release, or the files it writes."""
+    if not _is_date(date):
+        return [
+            Issue(code="option-invalid", file="--date", path="$", message=f"{date!r} is not a day YYYY-MM-DD")
+        ], None
+    if subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"], capture_output=True).returncode:
+        raise UsageError(f"{repo} is not a git work tree; a release is cut from a commit")
     issues = list(iter_errors([repo]))
     issues += [
         Issue(code="release-dirty", file=f, path="$", message="uncommitted change to a shipped file")
         for f in _dirty(repo)
     ]
-    tombstones = json.loads((repo / "tombstones.json").read_text(encoding="utf-8"))
+    try:
+        tombstones = orjson.loads(read_regular(repo / "tombstones.json", "tombstones.json"))
+    except orjson.JSONDecodeError as exc:
+        return [
+            *issues,
+            Issue(code="json-invalid", file="tombstones.json", path=f"{exc.lineno}:{exc.colno}", message=exc.msg),
+        ], None
+    except (FileNotFoundError, CorpusError) as exc:
+        found = (
+            exc.issues
+            if isinstance(exc, CorpusError)
+            else [Issue(code="file-unreadable", file="tombstones.json", path="$", message=str(exc))]
+        )
+        return [*issues, *found], None
     issues += [
         Issue(code="schema-violation", file="tombstones.json", path=p, message=m)
         for p, m in iter_schema_errors("tombstones", tombstones)
@@ -219,7 +250,11 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
 
 def cut_release(repo: Path, version: str, date: str | None = None) -> tuple[list[Issue], Plan | None]:
     """Check, then write every release file at once (or none); the caller tags the commit."""
-    issues, plan = plan_release(repo, version, date or dt.date.today().isoformat())
-    if plan is not None:
-        write_all_atomic(plan.files, replace=True)
+    with locked(repo):
+        issues, plan = plan_release(repo, version, date or dt.date.today().isoformat())
+        if plan is not None:
+            with Transaction(repo) as txn:
+                for path, data in plan.files.items():
+                    txn.add_file(path, data, replace=True)
+                txn.commit()
     return issues, plan

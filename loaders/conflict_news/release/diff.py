@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tarfile
 from dataclasses import dataclass, field
@@ -9,7 +10,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from ..core.store import list_doc_ids, read_document
+from ..core.errors import CorpusError, Issue
+from ..core.schemas import iter_schema_errors
+from ..core.store import RawDocument, annotation_name, list_doc_ids, metadata_name, read_document
 from .history import find_release, read_releases
 
 LAYERS = ("entities", "events", "quotes", "figures")
@@ -65,14 +68,44 @@ def diff_layer(old: dict[str, Any], new: dict[str, Any]) -> LayerDiff:
     )
 
 
+def _read(root: Path, doc_id: str, issues: list[Issue]) -> RawDocument:
+    """A document to compare; what cannot be compared (unreadable, not JSON, not of the schema) goes to `issues`.
+
+    Only the reading and the schemas are checked: an older version may use labels the taxonomy no longer has.
+    """
+    raw = read_document(root, doc_id)
+    found = [i for i in raw.issues if i.code not in _ABSENCE]
+    for schema, value, name in (
+        ("document", raw.metadata, metadata_name),
+        ("annotation", raw.annotation, annotation_name),
+    ):
+        if value is not None:
+            found += [
+                Issue(code="schema-violation", file=name(doc_id), path=p, message=m)
+                for p, m in iter_schema_errors(schema, value)
+            ]
+    issues += [
+        Issue(code=i.code, file=f"{root}/{i.file}", path=i.path, message=i.message, ann_id=i.ann_id) for i in found
+    ]
+    return raw
+
+
+# A file missing on one side is a difference to report, not a reason to refuse.
+_ABSENCE = {"metadata-missing", "text-missing", "annotation-missing", "document-missing"}
+
+
 def diff_roots(old_root: Path, new_root: Path) -> CorpusDiff:
+    """What changed from `old_root` to `new_root`; CorpusError when a file of either cannot be compared."""
     result = CorpusDiff()
     old_ids, new_ids = set(list_doc_ids(old_root)), set(list_doc_ids(new_root))
     result.documents_added = sorted(new_ids - old_ids)
     result.documents_removed = sorted(old_ids - new_ids)
+    issues: list[Issue] = []
     for doc_id in sorted(old_ids | new_ids):
-        old = read_document(old_root, doc_id) if doc_id in old_ids else None
-        new = read_document(new_root, doc_id) if doc_id in new_ids else None
+        old = _read(old_root, doc_id, issues) if doc_id in old_ids else None
+        new = _read(new_root, doc_id, issues) if doc_id in new_ids else None
+        if issues:
+            continue
         if old and new and old.text != new.text:
             result.texts_edited.append(doc_id)
         if old and new and old.metadata != new.metadata:
@@ -85,16 +118,43 @@ def diff_roots(old_root: Path, new_root: Path) -> CorpusDiff:
         }
         if any(not d.is_empty() for d in layers.values()):
             result.layers[doc_id] = layers
+    if issues:
+        raise CorpusError(issues)
     return result
+
+
+def resolve_revision(repo: Path, revision: str) -> str:
+    """The commit id that `revision` names in the git repository at `repo`; CorpusError (revision-invalid) otherwise.
+
+    `--end-of-options` keeps a revision such as `--output=../x` from reaching git as an option; what
+    is passed on to other git commands is the 40-hex id only.
+    """
+    done = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
+        capture_output=True,
+        text=True,
+    )
+    commit = done.stdout.strip()
+    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise CorpusError(
+            [Issue(code="revision-invalid", file=revision, path="$",
+                   message=f"neither a folder nor a commit of the git repository at {repo}")]
+        )  # fmt: skip
+    return commit
 
 
 def extract_revision(repo: Path, revision: str, dest: Path, paths: tuple[str, ...] = ("corpus", "annotations")) -> Path:
     """The corpus files (or other `paths`) of a git revision, e.g. a release tag, unpacked under `dest`."""
-    archive = subprocess.run(
-        ["git", "-C", str(repo), "archive", "--format=tar", revision, *paths],
-        capture_output=True,
-        check=True,
-    ).stdout
+    commit = resolve_revision(repo, revision)
+    done = subprocess.run(
+        ["git", "-C", str(repo), "archive", "--format=tar", commit, "--", *paths], capture_output=True
+    )
+    if done.returncode != 0:
+        raise CorpusError(
+            [Issue(code="revision-invalid", file=revision, path="$",
+                   message=f"has no {' and '.join(paths)}: {done.stderr.decode(errors='replace').strip()}")]
+        )  # fmt: skip
+    archive = done.stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(dest, filter="data")
     return dest
@@ -107,7 +167,8 @@ def resolve_root(spec: str, repo: Path, scratch: Path) -> Path:
     if path.is_dir():
         return path
     release = find_release(read_releases(repo), spec)
-    return extract_revision(repo, release.commit if release else spec, scratch / spec.replace("/", "_"))
+    revision = release.commit if release else spec
+    return extract_revision(repo, revision, scratch / resolve_revision(repo, revision))
 
 
 def format_diff(diff: CorpusDiff) -> str:

@@ -7,14 +7,16 @@ the installed package, so one MANIFEST verifies both.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..__about__ import __version__
-from ..core.errors import Issue
-from ..core.store import write_atomic
+from ..core.errors import CorpusError, Issue
+from ..core.store import open_regular, read_regular, relative, write_atomic
+from ..core.txn import TXN, locked, pending
 
 MANIFEST = "MANIFEST"
 SHIPPED_DIRS = ("corpus", "annotations", "schema", "data", "standoff")
@@ -31,9 +33,38 @@ class Entry:
 
 
 def list_shipped(root: Path) -> list[str]:
-    paths = [p for d in SHIPPED_DIRS if (root / d).is_dir() for p in (root / d).rglob("*") if p.is_file()]
-    paths += [root / f for f in SHIPPED_FILES if (root / f).is_file()]
-    return sorted(p.relative_to(root).as_posix() for p in paths)
+    """Every shipped file under `root`; CorpusError (file-symlink, file-not-regular) for what is neither file nor folder.
+
+    Links are not followed: a release ships files, and a link could point out of the root.
+    """
+    found: list[str] = []
+    issues: list[Issue] = []
+
+    def take(path: Path) -> None:
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            issues.append(
+                Issue(code="file-symlink", file=rel, path="$", message="is a symbolic link; links are not followed")
+            )
+        elif path.is_file():
+            found.append(rel)
+        elif not path.is_dir():
+            issues.append(Issue(code="file-not-regular", file=rel, path="$", message="is a FIFO, device or socket"))
+
+    for name in SHIPPED_DIRS:
+        if (root / name).is_symlink() or not (root / name).is_dir():
+            if os.path.lexists(root / name):
+                take(root / name)
+            continue
+        for folder, dirs, files in os.walk(root / name):
+            for entry in sorted(dirs + files):
+                take(Path(folder) / entry)
+    for name in SHIPPED_FILES:
+        if os.path.lexists(root / name):
+            take(root / name)
+    if issues:
+        raise CorpusError(issues)
+    return sorted(found)
 
 
 def hash_bytes(rel: str, data: bytes) -> Entry:
@@ -43,7 +74,7 @@ def hash_bytes(rel: str, data: bytes) -> Entry:
 def hash_file(root: Path, rel: str) -> Entry:
     digest = hashlib.sha256()
     size = 0
-    with (root / rel).open("rb") as f:
+    with open_regular(root / rel, rel) as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
@@ -61,19 +92,32 @@ def format_manifest(entries: list[Entry], version: str = __version__) -> str:
 
 
 def write_manifest(root: Path) -> Path:
+    """Rewrite MANIFEST from the shipped files, under the root's write lock."""
     target = root / MANIFEST
-    write_atomic(target, format_manifest(compute_manifest(root)).encode("utf-8"))
+    with locked(root):
+        write_atomic(target, format_manifest(compute_manifest(root)).encode("utf-8"))
     return target
 
 
 def iter_manifest_errors(root: Path) -> Iterator[Issue]:
     """Every difference between the files under `root` and its MANIFEST."""
-    path = root / MANIFEST
-    if not path.is_file():
+    for base in (root, root / "standoff"):
+        if pending(base):
+            yield Issue(code="write-interrupted", file=relative(root, base / TXN), path="$",
+                        message="a write was killed half-way; run `conflict-news recover` (or any writing command) first")  # fmt: skip
+            return
+    try:
+        raw = read_regular(root / MANIFEST, MANIFEST)
+    except FileNotFoundError:
         yield Issue(code="manifest-file-missing", file=MANIFEST, path="$", message=f"no {MANIFEST} in {root}")
         return
+    except CorpusError as exc:
+        yield from exc.issues
+        return
     listed: dict[str, Entry] = {}
-    lines = path.read_text(encoding="utf-8").splitlines()
+    # Line by line, so that a line that is not UTF-8 is reported as that line.
+    lines = [line.decode("utf-8", errors="replace") for line in raw.split(b"\n")]
+    lines = lines[:-1] if lines and not lines[-1] else lines
     header = _HEADER.match(lines[0]) if lines else None
     if header is None or header.group(1) != __version__:
         found = header.group(1) if header else "none"
@@ -84,7 +128,7 @@ def iter_manifest_errors(root: Path) -> Iterator[Issue]:
             message=f"manifest version {found}, package {__version__}",
         )
     for number, line in enumerate(lines[1:], start=2):
-        match = _LINE.match(line)
+        match = _LINE.match(line) if "\ufffd" not in line else None  # U+FFFD: bytes that are not UTF-8
         if match is None:
             yield Issue(
                 code="manifest-line-invalid",
@@ -94,7 +138,11 @@ def iter_manifest_errors(root: Path) -> Iterator[Issue]:
             )
             continue
         listed[match.group(3)] = Entry(path=match.group(3), sha256=match.group(1), size=int(match.group(2)))
-    present = set(list_shipped(root))
+    try:
+        present = set(list_shipped(root))
+    except CorpusError as exc:
+        yield from exc.issues
+        return
     for rel, entry in sorted(listed.items()):
         if rel not in present:
             yield Issue(

@@ -6,26 +6,29 @@ matched by URL, by id (a JSONL `id`, or the file name <doc_id>.txt) or by the sh
 document's sentence hashes it contains, and its spans are re-placed (realign.py). Every span that moved is reported; a span that
 cannot be placed exactly, a document without a source and a source that matches no document are
 issues, and then nothing is written. The output (corpus/ + annotations/) is validated before it
-is written, all files or none.
+is written, all files or none (one transaction, under the write lock of the output folder).
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..core.articles import Article, decode_article, read_inputs
 from ..core.checks import iter_spans
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.schemas import load_schema
-from ..core.store import RawDocument, annotation_path, dump_json, metadata_path, text_path, write_all_atomic
+from ..core.store import RawDocument, annotation_path, dump_json, metadata_path, relative, text_path
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
+from ..core.txn import Transaction, locked
 from ..core.validate import check_document
 from .fingerprint import Sentence, canonicalize, split_sentences
 from .realign import Alignment, align
@@ -81,12 +84,19 @@ def read_release(release: Path) -> list[dict[str, Any]]:
         raise UsageError(f"{release} is not a standoff release (no data/documents/*.parquet)")
     rows = []
     for shard in shards:
-        table = pq.read_table(shard)
-        described = orjson.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
-        features = described.get("info", {}).get("features") if isinstance(described, dict) else None
-        if not isinstance(features, dict):
-            raise UsageError(f"{shard} does not describe its features (no `huggingface` schema metadata)")
-        rows += [decode_labels(row, features) for row in table.to_pylist()]
+        rel = relative(release, shard)
+        try:
+            table = pq.read_table(shard)
+            described = orjson.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
+            features = described.get("info", {}).get("features") if isinstance(described, dict) else None
+            if not isinstance(features, dict):
+                raise ValueError("it does not describe its features (no `huggingface` schema metadata)")
+            rows += [decode_labels(row, features) for row in table.to_pylist()]
+        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, pa.ArrowException) as exc:
+            # A damaged shard, or one whose rows do not fit the features it states.
+            raise CorpusError(
+                [Issue(code="rehydrate-release-invalid", file=rel, path="$", message=f"cannot be read: {exc}")]
+            ) from None
     if any("text_status" not in row for row in rows):
         raise UsageError(f"{release} is a full release, not a standoff one (its rows have no text_status)")
     return sorted(rows, key=lambda row: row["doc_id"])
@@ -219,13 +229,31 @@ def _place_spans(
 def rehydrate(release: Path | str, sources: Path | str, out: Path | str) -> Report:
     """Write the full corpus root `out` from a standoff release and the user's sources; raises CorpusError."""
     rows, dest = read_release(Path(release)), Path(out)
+    if os.path.lexists(dest) and not dest.is_dir():
+        raise CorpusError(
+            [Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")]
+        )
     if (dest / "corpus").exists() or (dest / "annotations").exists():
         raise UsageError(f"{dest} already holds a corpus; rehydrate into a new folder")
-    withheld = {row["doc_id"]: row for row in rows if row["text_status"] == "withheld"}
     articles, issues = read_inputs(Path(sources))
-    copies, problems = _match_sources(withheld, articles)
-    issues += problems
-    files: dict[Path, bytes] = {}
+    if issues:
+        raise CorpusError(issues)
+    created = not dest.exists()
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        with locked(dest), Transaction(dest) as txn:
+            report = _rehydrate(rows, articles, dest, txn)
+            txn.commit()
+    except BaseException:
+        if created:
+            dest.rmdir()  # refused: no trace, not even the folder (the transaction took back its files)
+        raise
+    return report
+
+
+def _rehydrate(rows: list[dict[str, Any]], articles: list[Article], dest: Path, txn: Transaction) -> Report:
+    withheld = {row["doc_id"]: row for row in rows if row["text_status"] == "withheld"}
+    copies, issues = _match_sources(withheld, articles)
     moves: list[Move] = []
     taxonomy = load_taxonomy()
     for row in rows:
@@ -253,12 +281,12 @@ def rehydrate(release: Path | str, sources: Path | str, out: Path | str) -> Repo
         if problems:
             continue
         issues += check_document(dest, RawDocument(doc_id=doc_id, text=text, metadata=meta, annotation=ann), taxonomy)
-        files[text_path(dest, doc_id)] = text.encode("utf-8")
-        files[metadata_path(dest, doc_id)] = dump_json(meta)
-        files[annotation_path(dest, doc_id)] = dump_json(ann)
+        if not issues:
+            txn.add_file(text_path(dest, doc_id), text.encode("utf-8"))
+            txn.add_file(metadata_path(dest, doc_id), dump_json(meta))
+            txn.add_file(annotation_path(dest, doc_id), dump_json(ann))
     if issues:
         raise CorpusError(issues)
-    write_all_atomic(files)
     exact = tuple(d for d, c in sorted(copies.items()) if c.alignment is None)
     realigned = tuple(d for d, c in sorted(copies.items()) if c.alignment is not None)
     return Report(tuple(row["doc_id"] for row in rows), exact, realigned, tuple(moves))

@@ -1,0 +1,178 @@
+"""The Label Studio import's bookkeeping pinned by hand: batches merged whole, annotators named from
+the user list, the diff table, the tasks `agreement` reads, and the whole issue of each region code.
+Each holds a behaviour that mutation testing (tests/mutation_run.py) found no other test holding."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflict_news.core.store import dump_json
+from conflict_news.labelstudio.importer import TASKS_PER_BATCH, LayerDiff, format_diffs, import_export, read_tasks
+from conftest import BASE
+from ls_helpers import apply_case, offline_export
+
+TASK = offline_export(BASE, "toy-0001")[0]
+
+
+def _write(path: Path, tasks: list[Any]) -> Path:
+    path.write_bytes(dump_json(tasks))
+    return path
+
+
+def _unannotated() -> dict[str, Any]:
+    return {**copy.deepcopy(TASK), "annotations": []}
+
+
+def _broken() -> dict[str, Any]:
+    return {"data": "not an object"}
+
+
+def test_every_batch_of_tasks_is_merged_into_the_outcome(tmp_path: Path) -> None:
+    n = TASKS_PER_BATCH + 4
+    tasks: list[Any] = [copy.deepcopy(TASK) for _ in range(n)]
+    tasks[1], tasks[n - 2] = _unannotated(), _unannotated()
+    out = import_export(_write(tmp_path / "export.json", tasks), BASE, workers=1)
+    assert out.issues == []
+    assert len(out.imported) == n - 2  # from both batches
+    assert out.unannotated == ["toy-0001", "toy-0001"]
+    assert len(out.diffs) == 4 * (n - 2)
+    tasks[0], tasks[n - 1] = _broken(), _broken()
+    out = import_export(_write(tmp_path / "export.json", tasks), BASE, workers=1)
+    assert [(i.code, i.path) for i in out.issues] == [
+        ("ls-export-invalid", "$[0]"),
+        ("ls-export-invalid", f"$[{n - 1}]"),
+    ]
+
+
+def test_two_tasks_changing_one_document_in_different_batches_are_refused(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    changed = copy.deepcopy(TASK)
+    changed["annotations"][0]["result"] = []
+    tasks = [changed, *(copy.deepcopy(TASK) for _ in range(TASKS_PER_BATCH)), copy.deepcopy(changed)]
+    out = import_export(_write(tmp_path / "export.json", tasks), root, overwrite_gold=True, workers=1)
+    assert [str(i) for i in out.issues] == [
+        "export.json:$: [ls-export-invalid] several tasks change document(s) toy-0001"
+    ]
+
+
+def test_annotators_are_named_from_the_user_list_and_nothing_is_shown_unasked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    changed = copy.deepcopy(TASK)
+    changed["annotations"][0]["result"] = []
+    out = import_export(_write(tmp_path / "export.json", [changed]), root, True, {1: "ann@example.org"}, workers=1)
+    assert {d.annotator for d in out.diffs} == {"ann@example.org"}
+    written = json.loads((root / "annotations" / "toy-0001.json").read_text(encoding="utf-8"))
+    assert written["provenance"]["annotators"] == ["ann@example.org"]
+    assert capsys.readouterr().err == ""  # no progress bar unless asked
+
+
+def test_an_unreadable_export_is_named_by_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.json"
+    path.write_text("[{", encoding="utf-8")
+    (issue,) = import_export(path, BASE).issues
+    assert str(issue).startswith("mine.json:$: [ls-export-invalid] not a readable JSON export: ")
+    path.write_bytes(b"[" * 100 + b"]" * 100)
+    (issue,) = import_export(path, BASE).issues
+    assert str(issue) == (
+        "mine.json:$: [limit-exceeded] the export is nested more than 64 levels deep (limits.MAX_JSON_DEPTH)"
+    )
+
+
+def test_the_diff_table_as_worked_out_by_hand() -> None:
+    diffs = [
+        LayerDiff(
+            doc_id="toy-0001", annotator="ann", layer="events", added=("ev3",), removed=(), changed=("ev1", "ev2")
+        ),
+        LayerDiff(doc_id="toy-0001", annotator="ann", layer="figures", added=(), removed=("fig1",), changed=()),
+    ]
+    assert format_diffs(diffs) == (
+        "document  annotator  layer    added  removed  changed\n"
+        "toy-0001  ann        events   1      0        2\n"
+        "toy-0001  ann        figures  0      1        0\n"
+        "  toy-0001 ann events + ev3\n"
+        "  toy-0001 ann events ~ ev1, ev2\n"
+        "  toy-0001 ann figures - fig1\n"
+    )
+
+
+def test_the_tasks_agreement_reads_and_the_issues_of_the_others(tmp_path: Path) -> None:
+    good = copy.deepcopy(TASK)
+    no_text = {**copy.deepcopy(TASK), "data": {"doc_id": "x", "text": 7}}
+    bad_annotation = {**copy.deepcopy(TASK), "annotations": ["not an annotation"]}
+    tasks, issues = read_tasks(_write(tmp_path / "e.json", [good, no_text, bad_annotation, "a string"]))
+    assert tasks == [good]
+    assert [str(i) for i in issues] == [
+        "e.json:$[1]: [ls-export-invalid] expected a task whose data has a text",
+        "e.json:$[2].annotations[0]: [ls-export-invalid] expected an annotation object",
+        "e.json:$[3]: [ls-export-invalid] expected a task whose data has a text",
+    ]
+    (tmp_path / "e.json").write_text("[{", encoding="utf-8")
+    tasks, (issue,) = read_tasks(tmp_path / "e.json")
+    assert tasks == [] and str(issue).startswith("e.json:$: [ls-export-invalid] not a readable JSON export: ")
+    assert not str(issue).endswith("None")  # the parser's own words follow
+
+
+@pytest.mark.parametrize("tasks", [{"data": {}}, "tasks", 7])
+def test_an_in_memory_export_that_is_not_a_list_is_reported(tasks: Any) -> None:
+    from conflict_news.labelstudio.importer import ExportImporter
+
+    out = ExportImporter(BASE, "e.json").run(tasks)
+    assert [str(i) for i in out.issues] == [
+        "e.json:$: [ls-export-invalid] expected a list of tasks (Label Studio's JSON export)"
+    ]
+
+
+def test_the_whole_issue_of_protected_gold_and_of_a_missing_adjudication(tmp_path: Path) -> None:
+    changed = copy.deepcopy(TASK)
+    changed["annotations"][0]["result"] = []
+    out = import_export(_write(tmp_path / "export.json", [changed]), BASE)
+    assert [str(i) for i in out.issues] == [
+        "export.json:$[0]: [ls-gold-protected] toy-0001: annotations/toy-0001.json is gold and would change; pass --overwrite-gold"
+    ]
+    second = {**copy.deepcopy(TASK["annotations"][0]), "id": 2, "completed_by": 2}
+    twice = {**copy.deepcopy(TASK), "annotations": [copy.deepcopy(TASK["annotations"][0]), second]}
+    out = import_export(_write(tmp_path / "export.json", [twice]), BASE)
+    assert [str(i) for i in out.issues] == [
+        "export.json:$[0].annotations: [ls-no-adjudication] toy-0001: 2 annotations, 0 marked ground truth: "
+        "mark exactly one, or run conflict-news adjudicate"
+    ]
+
+
+R = "/0/annotations/0/result/"
+
+
+@pytest.mark.parametrize(
+    ("edit", "issue"),
+    [
+        ({R + "14/value/start": 30}, "[ls-span-inverted] ev1: start 30 is not before end 22"),
+        ({R + "14/value/end": 500}, "[ls-span-out-of-range] ev1: [17, 500) is outside the text (length 147)"),
+        ({R + "14/value/text": "fires"}, "[ls-span-text-mismatch] ev1: 'fires' differs from the text at [17, 22): 'fired'"),
+        ({R + "14/value/labels": ["BOGUS"]}, "[ls-unknown-label] ev1: labels ['BOGUS']: expected one of ['APPROX', 'ARGUMENT', 'CONTENT', 'COUNTED', 'CUE', 'EVENT', 'FIGURE', 'LOCATION', 'MENTION', 'SOURCE', 'TIME']"),
+        ({R + "14/value": "x"}, "[ls-export-invalid] value is not of the type Label Studio writes"),
+    ],
+)  # fmt: skip
+def test_the_whole_issue_of_each_region_code(edit: dict[str, Any], issue: str, tmp_path: Path) -> None:
+    export = apply_case(offline_export(BASE, "toy-0001"), {"set": edit})
+    out = import_export(_write(tmp_path / "export.json", export), BASE)
+    where = "$[0].annotations[0].result[14]"
+    found = [str(i) for i in out.issues]
+    assert any(line.startswith(f"export.json:{where}") and line.endswith(issue) for line in found), found
+
+
+def test_an_in_memory_import_protects_gold_unless_told() -> None:
+    from conflict_news.labelstudio.importer import ExportImporter
+
+    changed = copy.deepcopy(TASK)
+    changed["annotations"][0]["result"] = []
+    assert [i.code for i in ExportImporter(BASE, "e.json").run([changed]).issues] == ["ls-gold-protected"]
+    assert ExportImporter(BASE, "e.json").run([changed], overwrite_gold=True).issues == []
