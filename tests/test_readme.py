@@ -176,5 +176,7 @@ def test_the_card_example_row_is_a_real_row(config: str) -> None:
         assert row["text"].startswith(example.pop("text").removesuffix("..."))
         for layer in ("entities", "events", "quotes", "figures"):
             assert f"... {len(row.pop(layer))} " in example.pop(layer)[0]
+        records = example["provenance"].pop("items")[0]
+        assert f"... {len(row['provenance'].pop('items'))} item records" in records
         del row["text"]
     assert example == row
