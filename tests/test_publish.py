@@ -6,6 +6,7 @@ The upload itself needs the Hub, which tests cannot reach; the dry run exercises
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -57,6 +58,10 @@ def test_full_flavour_dry_run_lists_the_files_and_passes_the_card(capsys: pytest
     assert {"README.md", "LICENSE-DATA", "CITATION.cff", "data/labels.parquet", "corpus/cnc-000001.txt"} <= set(sent)
     assert not any(path.startswith(("standoff/", "loaders/", "tests/", ".ci/")) for path in sent)
     assert "to conflict-news/conflict-news-corpus: would send" in out.err
+    # Every relative link of the card reaches a file the Hub repository will hold.
+    card = (REPO / "README.md").read_text(encoding="utf-8")
+    links = {m.split("#", 1)[0] for m in re.findall(r"\]\((?!https?://|#|mailto:)([^)\s]+)\)", card)}
+    assert links and links <= set(sent), sorted(links - set(sent))
 
 
 def test_standoff_flavour_sends_its_own_card_and_data(capsys: pytest.CaptureFixture[str]) -> None:

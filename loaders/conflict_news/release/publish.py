@@ -26,7 +26,7 @@ FULL_FILES: tuple[str, ...] = (
     ".gitattributes", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md", "MANIFEST",
     "croissant.json", "tombstones.json", "releases.json",
 )  # fmt: skip
-FULL_DIRS: tuple[str, ...] = ("corpus", "annotations", "schema", "data", "docs")
+FULL_DIRS: tuple[str, ...] = ("corpus", "annotations", "schema", "data", "docs", "dev", "adjudication")
 STANDOFF_FILES: tuple[str, ...] = (".gitattributes", "CITATION.cff")
 STANDOFF_DIRS: tuple[str, ...] = ("schema",)
 
