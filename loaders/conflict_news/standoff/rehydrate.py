@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from ..core.articles import Article, decode_article, read_inputs
 from ..core.checks import iter_spans
 from ..core.errors import CorpusError, Issue, UsageError
+from ..core.model import LAYERS
 from ..core.schemas import load_schema
 from ..core.store import RawDocument, annotation_path, dump_json, metadata_path, relative, text_path
 from ..core.taxonomy import load_taxonomy
@@ -35,7 +36,6 @@ from .realign import Alignment, align
 
 # A copy must contain at least this share of a document's sentences to count as a copy of it.
 MIN_SHARED_SENTENCES = 0.5
-LAYERS = ("entities", "events", "quotes", "figures")
 DERIVED = {"events": ("figures", "quotes"), "quotes": ("figures",)}  # hf.rows adds these reverse links
 
 
