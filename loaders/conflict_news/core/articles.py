@@ -152,11 +152,14 @@ def read_inputs(path: Path) -> tuple[list[Article], list[Issue]]:
     return [Article(raw=raw, origin=str(path), filename=path.name, html=html)], []
 
 
-def read_jsonl(path: Path, raw: bytes) -> tuple[list[Article], list[Issue]]:
-    """One article per line: {"text": ...} or {"html": ...}, plus optional "id" and FIELDS keys."""
+def read_jsonl(path: Path | str, raw: bytes, first_line: int = 1) -> tuple[list[Article], list[Issue]]:
+    """One article per line: {"text": ...} or {"html": ...}, plus optional "id" and FIELDS keys.
+
+    `raw` may be a block of a larger file (silver reads archives in blocks) whose first line is `first_line`.
+    """
     articles, issues = [], []
     allowed = {"text", "html", "id", *FIELDS}
-    for number, line in enumerate(raw.splitlines(), 1):
+    for number, line in enumerate(raw.splitlines(), first_line):
         if not line.strip():
             continue
         try:

@@ -84,7 +84,7 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: str) -> Encoded:
     with paused_gc():  # see pool.paused_gc
         taxonomy = load_taxonomy()
         issues: list[Issue] = []
-        batch = _Batch()
+        batch = RowBatch()
         for doc_id in doc_ids:
             raw = read_document(root, doc_id)  # each document is read once, and validated
             issues += check_document(root, raw, taxonomy)
@@ -99,11 +99,14 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: str) -> Encoded:
             )
         if issues:
             return Encoded(issues, {})
-        return Encoded([], batch.tables(flavor))
+        streams: dict[str, dict[str, tuple[bytes, list[int]]]] = {}
+        for config, split, table, sizes in batch.tables(flavor):
+            streams.setdefault(config, {})[split] = (_stream(table), sizes)
+        return Encoded([], streams)
 
 
-class _Batch:
-    """The rows of a batch per config and split, with what each config's table is built from."""
+class RowBatch:
+    """The rows of a batch of documents per config and split, with what each config's table is built from."""
 
     def __init__(self) -> None:
         self.lines: dict[str, dict[str, list[bytes]]] = {config: {} for config in CONFIGS}
@@ -124,7 +127,8 @@ class _Batch:
         self.bio.setdefault(split, []).extend(made["spans_bio"])
         self.sizes["spans_bio"].setdefault(split, []).extend(len(orjson.dumps(row)) for row in made["spans_bio"])
 
-    def tables(self, flavor: str) -> dict[str, dict[str, tuple[bytes, list[int]]]]:
+    def tables(self, flavor: str) -> Iterator[tuple[str, str, pa.Table, list[int]]]:
+        """(config, split, Arrow table, each row's size) of every config and split the batch has rows of."""
         tables: dict[str, dict[str, pa.Table]] = {config: {} for config in CONFIGS}
         for split, counts in self.counts.items():
             for config in LAYERS:
@@ -132,10 +136,9 @@ class _Batch:
             layers = {layer: (tables[layer][split], counts[layer]) for layer in LAYERS}
             tables["documents"][split] = _codec(flavor, "documents").documents(self.lines["documents"][split], layers)
             tables["spans_bio"][split] = _codec(flavor, "spans_bio").from_columns(self.bio.get(split, []))
-        return {
-            config: {split: (_stream(table), self.sizes[config][split]) for split, table in splits.items()}
-            for config, splits in tables.items()
-        }
+        for config, splits in tables.items():
+            for split, table in splits.items():
+                yield config, split, table, self.sizes[config][split]
 
 
 class _Codec:
@@ -246,7 +249,7 @@ def _encode_labels(array: pa.Array, feature: Any) -> pa.Array:
     return array
 
 
-class _ShardWriter:
+class ShardWriter:
     """The shards of one config: a new shard starts before a row that would take it past the bound.
 
     Tables are gathered per split into row groups of about ROW_GROUP_BYTES (a batch holds few rows of
@@ -319,10 +322,18 @@ class _ShardWriter:
                 part.rename(self.folder / shard_name(split, index, len(parts)))
 
 
-def _encoded_batches(root: Path, doc_ids: list[str], flavor: str, workers: int) -> Iterator[Encoded]:
-    """Encoded batches in document order, from `workers` processes when there are several."""
+def open_writers(folder: Path, flavor: str, max_bytes: int) -> dict[str, ShardWriter]:
+    """A ShardWriter per config, each into folder/<config>/."""
+    return {config: ShardWriter(folder / config, _codec(flavor, config).schema, max_bytes) for config in CONFIGS}
+
+
+def _encoded_batches(
+    root: Path, doc_ids: list[str], flavor: str, workers: int, scheduler: str | None
+) -> Iterator[Encoded]:
+    """Encoded batches in document order, from `workers` processes when there are several, or from a Dask cluster."""
     batches = [doc_ids[i : i + BATCH_DOCUMENTS] for i in range(0, len(doc_ids), BATCH_DOCUMENTS)]
-    return map_in_order(partial(encode_batch, root, flavor=flavor), batches, workers)
+    # Absolute: a cluster's workers do not share this process's working folder.
+    return map_in_order(partial(encode_batch, root.absolute(), flavor=flavor), batches, workers, scheduler)
 
 
 def _swap_in(new: Path, dest: Path) -> None:
@@ -346,11 +357,14 @@ def build_data(
     max_shard_bytes: int | None = None,
     progress: bool = False,
     workers: int | None = None,
+    scheduler: str | None = None,
 ) -> list[Path]:
     """Validate the corpus at `root` and (re)write OUT/data (OUT: release_dir); returns the shard paths written.
 
     `workers` processes read, validate and encode the documents (default: all cores from
-    POOL_THRESHOLD documents on); this process writes the shards in document order.
+    POOL_THRESHOLD documents on), or the workers of the Dask cluster at `scheduler`, which must see
+    `root` at the same path; this process writes the shards in document order, so the bytes are the
+    same whatever does the encoding.
 
     Raises CorpusError with every validation issue of every document; data/ is then left untouched.
     """
@@ -362,11 +376,11 @@ def build_data(
     staging = Path(tempfile.mkdtemp(prefix=".data.", dir=dest))
     try:
         staging.chmod(0o755)  # mkdtemp's 0700 would otherwise become data/'s mode
-        writers = {c: _ShardWriter(staging / c, _codec(flavor, c).schema, bound) for c in CONFIGS}
+        writers = open_writers(staging, flavor, bound)
         doc_ids = list_doc_ids(base)
         count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         with tqdm(total=len(doc_ids), unit="doc", desc="build", disable=not progress) as bar:
-            for encoded in _encoded_batches(base, doc_ids, flavor, count):
+            for encoded in _encoded_batches(base, doc_ids, flavor, count, scheduler):
                 issues += encoded.issues
                 if not issues:
                     for config, split, table, sizes in encoded.tables():
