@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from .silver import SCHEDULER_HELP
+
 
 def _validate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
@@ -14,7 +16,9 @@ def _validate(args: argparse.Namespace) -> int:
     from ..core.validate import iter_errors
 
     with tqdm(unit="doc", desc="validate", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-        issues = list(iter_errors(args.paths or None, workers=args.workers, progress=bar.update))
+        issues = list(
+            iter_errors(args.paths or None, workers=args.workers, progress=bar.update, scheduler=args.scheduler)
+        )
     if args.json:
         print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     for issue in issues:
@@ -55,6 +59,7 @@ def register(verbs: Any) -> None:
     p.add_argument(
         "--workers", type=int, default=0, help="processes to use (default 0: every core for 2000+ documents)"
     )
+    p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the paths as given")
     p.set_defaults(run=_validate)
 
     p = verbs.add_parser("stats", help="counts per layer and per type")

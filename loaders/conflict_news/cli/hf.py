@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.paths import locate_root
+from .silver import SCHEDULER_HELP
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -47,6 +48,7 @@ def _build(args: argparse.Namespace) -> int:
         max_shard_bytes=args.max_shard_bytes,
         progress=sys.stderr.isatty(),
         workers=args.workers,
+        scheduler=args.scheduler,
     )
     changed = write_card(out, args.flavor, root / "README.md")
     print(f"conflict-news build: {len(shards)} shard(s) in {out / 'data'}", file=sys.stderr)
@@ -94,6 +96,7 @@ def register(verbs: Any) -> None:
     )
     p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
     p.add_argument("--workers", type=int, default=0, help="processes to use (default 0: every core for 200+ documents)")
+    p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the root at the same path")
     p.set_defaults(run=_needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")
