@@ -166,6 +166,8 @@ class _Codec:
         return pa.Table.from_arrays(arrays, names=self.schema.names).cast(self.schema)
 
     def _read(self, lines: list[bytes]) -> pa.Table:
+        if not lines:  # e.g. a batch without figures: pyarrow's reader refuses empty input
+            return self.read_as.empty_table()
         data = b"\n".join(lines)
         return pj.read_json(
             pa.BufferReader(data),
@@ -316,7 +318,7 @@ class ShardWriter:
             if split in self.writers or self.pending.get(split):
                 self._close_shard(split)
             if not parts:  # a split with no rows still gets one empty shard, so every config lists every split
-                self._writer(split).write_table(self.schema.empty_table())
+                self._writer(split)  # and no row group: `datasets` takes a 0-row group's size as its batch size
                 self._close_shard(split)
             for index, part in enumerate(parts):
                 part.rename(self.folder / shard_name(split, index, len(parts)))
