@@ -68,8 +68,11 @@ def test_validate_on_the_cluster_finds_the_issues_of_the_local_run(
 
 
 def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import dask
+
     root = materialize_case({}, tmp_path)
-    assert main(["validate", str(root), "--scheduler", "tcp://127.0.0.1:9"]) == 1
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):  # port 9 (discard) has no scheduler
+        assert main(["validate", str(root), "--scheduler", "tcp://127.0.0.1:9"]) == 1
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in capsys.readouterr().err
 
 

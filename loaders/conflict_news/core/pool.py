@@ -72,7 +72,8 @@ def _on_dask(func: Callable[[Item], Result], items: Iterable[Item], address: str
     except ModuleNotFoundError as exc:
         raise UsageError(f"--scheduler needs the dask extra: pip install 'conflict-news-corpus[dask]' ({exc})") from exc
     try:
-        client = Client(address, set_as_default=False, timeout=30)  # type: ignore[no-untyped-call]
+        # How long to try: Dask's distributed.comm.timeouts.connect (30 s unless configured).
+        client = Client(address, set_as_default=False)  # type: ignore[no-untyped-call]
     except OSError as exc:
         raise UsageError(f"no Dask scheduler answers at {address} ({exc})") from exc
     with client:
