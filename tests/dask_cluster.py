@@ -43,14 +43,11 @@ class Cluster:
                           "--scheduler-file", str(self.scheduler_file)],
         )  # fmt: skip
         self.address = self._wait_for_address()
-        self.workers = [
-            self._start(
-                f"worker-{n}",
-                ["worker", self.address, "--no-nanny", "--nthreads", "1", "--host", "127.0.0.1",
-                 "--no-dashboard", "--name", f"worker-{n}", "--local-directory", str(folder / f"worker-{n}")],
-            )  # fmt: skip
-            for n in range(workers)
-        ]
+        self.workers = []
+        for n in range(workers):
+            args = ["worker", self.address, "--no-nanny", "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
+                    "--name", f"worker-{n}", "--local-directory", str(folder / f"worker-{n}")]  # fmt: skip
+            self.workers.append(self._start(f"worker-{n}", args))
         self.wait_for_workers(workers)
 
     def _start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
@@ -94,7 +91,9 @@ class Cluster:
         worker.wait()
 
     def log_tail(self) -> str:
-        return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-2000:]}" for log in self.logs if log.exists())
+        return "\n".join(
+            f"--- {log.name}\n{log.read_text(errors='replace')[-2000:]}" for log in self.logs if log.exists()
+        )
 
     def stop(self) -> None:
         """Workers first, then the scheduler, each by its pid: SIGTERM, then SIGKILL if it lingers."""

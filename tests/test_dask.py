@@ -81,7 +81,9 @@ def _annotating_everywhere(address: str) -> bool:
 
     with Client(address, timeout=START_SECONDS) as client:
         processing = client.processing()
-    return len(processing) == 2 and all(any(str(k).startswith("annotate") for k in keys) for keys in processing.values())
+    return len(processing) == 2 and all(
+        any(str(k).startswith("annotate") for k in keys) for keys in processing.values()
+    )
 
 
 def test_a_worker_killed_mid_run_changes_nothing(

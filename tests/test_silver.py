@@ -189,7 +189,9 @@ def test_a_folder_of_text_and_html_files(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text(TOY, encoding="utf-8")
-    (folder / "sub" / "b.html").write_text(f"<html><body><p>{synthetic_texts(1)[0]}</p></body></html>", encoding="utf-8")
+    (folder / "sub" / "b.html").write_text(
+        f"<html><body><p>{synthetic_texts(1)[0]}</p></body></html>", encoding="utf-8"
+    )
     (folder / "c.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (folder / "d.txt").write_bytes("caf\u00e9".encode("latin-1"))
     (folder / "e.txt").write_text("\n\n", encoding="utf-8")
@@ -207,7 +209,9 @@ def test_parquet_files_with_a_text_column(tmp_path: Path) -> None:
     texts = synthetic_texts(3)
     folder = tmp_path / "in"
     folder.mkdir()
-    table = pa.table({"body": [texts[0], None, texts[1]], "id": ["pq-1", "pq-2", None], "url": ["https://example.org/1", None, None]})
+    table = pa.table(
+        {"body": [texts[0], None, texts[1]], "id": ["pq-1", "pq-2", None], "url": ["https://example.org/1", None, None]}
+    )
     pq.write_table(table, folder / "a.parquet", row_group_size=1)
     pq.write_table(pa.table({"other": [texts[2]]}), folder / "b.parquet")
     summary = run_silver(str(folder), str(tmp_path / "out"), text_column="body", shard_bytes=1, workers=1)
