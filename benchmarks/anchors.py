@@ -101,13 +101,18 @@ def _export_share(share: tuple[str, int, int]) -> int:
     return count
 
 
-def export(path: Path, workers: int) -> int:
-    """orjson-parse the export task by task (one task per line) and dump each again, into /dev/null."""
+def _by_lines(func: Callable[[tuple[str, int, int]], int], path: Path, workers: int) -> int:
+    """func over W shares (path, index, W) of a file's lines, in W processes (here when W is 1)."""
     shares = [(str(path), i, max(workers, 1)) for i in range(max(workers, 1))]
     if len(shares) == 1:
-        return _export_share(shares[0])
+        return func(shares[0])
     with ProcessPoolExecutor(len(shares)) as pool:
-        return sum(pool.map(_export_share, shares))
+        return sum(pool.map(func, shares))
+
+
+def export(path: Path, workers: int) -> int:
+    """orjson-parse the export task by task (one task per line) and dump each again, into /dev/null."""
+    return _by_lines(_export_share, path, workers)
 
 
 def _extract_share(share: tuple[str, int, int]) -> int:
@@ -128,11 +133,7 @@ def _extract_share(share: tuple[str, int, int]) -> int:
 
 def extract(path: Path, workers: int) -> int:
     """Run the default extractor on every text of an archive: silver's own work, without reading, checking or writing."""
-    shares = [(str(path), i, max(workers, 1)) for i in range(max(workers, 1))]
-    if len(shares) == 1:
-        return _extract_share(shares[0])
-    with ProcessPoolExecutor(len(shares)) as pool:
-        return sum(pool.map(_extract_share, shares))
+    return _by_lines(_extract_share, path, workers)
 
 
 def main() -> int:
