@@ -148,16 +148,17 @@ def test_unclosed_front_matter_is_an_error() -> None:
     assert split_front_matter("# Title\n") == ({}, "# Title\n")
 
 
-@pytest.mark.parametrize("verb", ["build", "card"])
+@pytest.mark.parametrize("argv", [["build", "--root", str(REPO)], ["card", "--root", str(REPO)],
+                                  ["silver", str(REPO / "corpus"), "--out", "unused"]])  # fmt: skip
 def test_verbs_name_the_missing_extra(
-    verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # As if pyarrow were not installed: our modules that need it must be imported afresh, and fail.
     for name in ("build", "card"):
         monkeypatch.delitem(sys.modules, f"conflict_news.hf.{name}")
         monkeypatch.delattr(conflict_news.hf, name)
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    assert main([verb, "--root", str(REPO)]) == 1
+    assert main(argv) == 1
     assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err
 
 

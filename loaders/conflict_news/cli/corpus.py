@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from .silver import SCHEDULER_HELP
+from .hf import SCHEDULER_HELP
 
 
 def _validate(args: argparse.Namespace) -> int:

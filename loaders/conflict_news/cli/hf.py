@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from ..core.paths import locate_root
-from .silver import SCHEDULER_HELP
+
+SCHEDULER_HELP = "address of a running Dask scheduler to do the work, e.g. tcp://10.0.0.5:8786 (default: this machine)"
 
 
 def _root(args: argparse.Namespace) -> Path:
     return Path(args.root) if args.root else locate_root()
 
 
-def _needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+def needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Run the verb if the extra's modules import; else say which extra to install."""
 
     def verb(args: argparse.Namespace) -> int:
@@ -97,16 +98,16 @@ def register(verbs: Any) -> None:
     p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
     p.add_argument("--workers", type=int, default=0, help="processes to use (default 0: every core for 200+ documents)")
     p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the root at the same path")
-    p.set_defaults(run=_needs_hf(_build))
+    p.set_defaults(run=needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")
     p.add_argument("--root", help="corpus root (default: the shipped corpus)")
     p.add_argument("--check", action="store_true", help="only check; exit 1 if the card is out of date")
-    p.set_defaults(run=_needs_hf(_card))
+    p.set_defaults(run=needs_hf(_card))
 
     p = verbs.add_parser("rehydrate", help="a standoff release + your copies of the articles -> a full corpus root")
     p.add_argument("release", metavar="STANDOFF", help="the standoff release folder (its data/ and card)")
     p.add_argument("sources", metavar="SOURCES", help="a folder of .txt/.html articles, or a JSONL of {url, text}")
     p.add_argument("--out", required=True, help="the corpus root to create (corpus/ + annotations/)")
     p.add_argument("--json", action="store_true", help="print the report (documents, moved spans) as JSON")
-    p.set_defaults(run=_needs_hf(_rehydrate))
+    p.set_defaults(run=needs_hf(_rehydrate))

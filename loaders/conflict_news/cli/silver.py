@@ -9,8 +9,7 @@ import sys
 from typing import Any
 
 from ..silver import DEFAULT_EXTRACTOR, DEFAULT_SHARD_BYTES
-
-SCHEDULER_HELP = "address of a running Dask scheduler to do the work, e.g. tcp://10.0.0.5:8786 (default: this machine)"
+from .hf import SCHEDULER_HELP, needs_hf
 
 
 def _silver(args: argparse.Namespace) -> int:
@@ -67,4 +66,4 @@ def register(verbs: Any) -> None:
     p.add_argument("--workers", type=int, default=0, help="processes to use (default 0: every core)")
     p.add_argument("--scheduler", help=SCHEDULER_HELP)
     p.add_argument("--json", action="store_true", help="print the run's summary as JSON on stdout")
-    p.set_defaults(run=_silver)
+    p.set_defaults(run=needs_hf(_silver))
