@@ -255,3 +255,32 @@ def test_the_cli_verb(archive: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "not an importable MODULE:FUNCTION" in capsys.readouterr().err
     assert main(["silver", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "y")]) == 1
     assert "no input at" in capsys.readouterr().err
+
+
+def test_a_mixed_folder_keeps_path_order_and_reports_unreadable_files(tmp_path: Path) -> None:
+    texts = synthetic_texts(4)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(texts[0], encoding="utf-8")
+    (folder / "b.txt").write_text(texts[1], encoding="utf-8")
+    write_jsonl(folder / "c.jsonl", [{"text": texts[2]}])
+    (folder / "d.txt").write_text(texts[3], encoding="utf-8")
+    (folder / "e.parquet").write_bytes(b"not a parquet file")
+    pq.write_table(pa.table({"text": [1, 2]}), folder / "f.parquet")
+    bound = len(texts[0].encode("utf-8")) + 1  # a.txt alone stays under it, with b.txt it is reached
+    summary = run_silver(str(folder), str(tmp_path / "out"), shard_bytes=bound, workers=1)
+    assert summary.shards >= 5 and (summary.records, summary.documents) == (6, 4)
+    issues = {(i["code"], i["file"].rsplit("/", 1)[-1], i["path"]) for i in report(tmp_path / "out")["issues"]}
+    assert issues == {("file-unreadable", "e.parquet", "$"), ("schema-violation", "f.parquet", "$.text")}
+    table = pq.read_table(tmp_path / "out" / "data" / "documents", columns=["text"])
+    assert sorted(table.column("text").to_pylist()) == sorted(texts)
+
+
+def test_an_input_of_another_kind_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("not an archive", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"expected a \.jsonl, \.parquet, \.txt or \.html file"):
+        run_silver(str(tmp_path / "notes.md"), str(tmp_path / "out"))
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "nothing.jsonl").touch()
+    with pytest.raises(UsageError, match="holds no .jsonl"):
+        run_silver(str(tmp_path / "empty"), str(tmp_path / "out"))

@@ -122,6 +122,8 @@ def _read_plan(fs: fsspec.AbstractFileSystem, root: str, request: dict[str, Any]
 def _make_plan(request: dict[str, Any], workers: int | None, scheduler: str | None, progress: bool) -> dict[str, Any]:
     """Units in input order with their first line numbers, and the duplicates among their records."""
     units = plan_units(request["input"], request["shard_bytes"], request["text_column"])
+    if not units:
+        raise UsageError(f"{request['input']} holds no .jsonl, .parquet, .txt or .html file with anything in it")
     seen_texts: set[bytes] = set()
     seen_ids: set[bytes] = set()
     planned: list[dict[str, Any]] = []
