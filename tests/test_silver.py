@@ -282,5 +282,5 @@ def test_an_input_of_another_kind_is_refused(tmp_path: Path) -> None:
         run_silver(str(tmp_path / "notes.md"), str(tmp_path / "out"))
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "nothing.jsonl").touch()
-    with pytest.raises(UsageError, match="holds no .jsonl"):
+    with pytest.raises(UsageError, match=r"holds no \.jsonl"):
         run_silver(str(tmp_path / "empty"), str(tmp_path / "out"))
