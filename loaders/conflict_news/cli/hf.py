@@ -14,8 +14,10 @@ from ..core.limits import MAX_SHARD_BYTES
 from .options import WORKERS, bounded
 from .roots import add_root_option, corpus_root
 
+SCHEDULER_HELP = "address of a running Dask scheduler to do the work, e.g. tcp://10.0.0.5:8786 (default: this machine)"
 
-def _needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+
+def needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Run the verb if the extra's modules import; else say which extra to install."""
 
     def verb(args: argparse.Namespace) -> int:
@@ -46,6 +48,7 @@ def _build(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
         workers=args.workers,
         card_template=root / "README.md",
+        scheduler=args.scheduler,
     )
     changed = (out / "README.md").read_bytes() != before
     print(f"conflict-news build: {len(shards)} shard(s) in {out / 'data'}", file=sys.stderr)
@@ -97,16 +100,17 @@ def register(verbs: Any) -> None:
     p.add_argument(
         "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 200+ documents)"
     )
-    p.set_defaults(run=_needs_hf(_build))
+    p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the root at the same path")
+    p.set_defaults(run=needs_hf(_build))
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")
     add_root_option(p)
     p.add_argument("--check", action="store_true", help="only check; exit 1 if the card is out of date")
-    p.set_defaults(run=_needs_hf(_card))
+    p.set_defaults(run=needs_hf(_card))
 
     p = verbs.add_parser("rehydrate", help="a standoff release + your copies of the articles -> a full corpus root")
     p.add_argument("release", metavar="STANDOFF", help="the standoff release folder (its data/ and card)")
     p.add_argument("sources", metavar="SOURCES", help="a folder of .txt/.html articles, or a JSONL of {url, text}")
     p.add_argument("--out", required=True, help="the corpus root to create (corpus/ + annotations/)")
     p.add_argument("--json", action="store_true", help="print the report (documents, moved spans) as JSON")
-    p.set_defaults(run=_needs_hf(_rehydrate))
+    p.set_defaults(run=needs_hf(_rehydrate))

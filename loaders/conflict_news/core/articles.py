@@ -195,16 +195,20 @@ def _bounded_lines(f: BinaryIO) -> Iterator[bytes]:
         yield line
 
 
-def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[Issue]]:
+def read_jsonl(
+    path: Path | str, lines: Iterable[bytes], first_line: int = 1, *, all_or_nothing: bool = True
+) -> tuple[list[Article], list[Issue]]:
     """One article per line: {"text": ...} or {"html": ...}, plus optional "id" and FIELDS keys, all strings.
 
-    The lines are read one at a time; a line over MAX_FILE_BYTES or a file of more than
-    MAX_BATCH_ARTICLES records is refused (limit-exceeded) as soon as it is met.
+    The lines are read one at a time; a line over MAX_FILE_BYTES is refused (limit-exceeded). A batch
+    for `add` is all or nothing: any issue leaves no article, and more than MAX_BATCH_ARTICLES records
+    are refused as soon as they are met. Without `all_or_nothing` (silver, which reads archives in
+    blocks whose first line is `first_line`), every good record is kept beside the issues of the others.
     """
     articles: list[Article] = []
     issues: list[Issue] = []
     allowed = {"text", "html", "id", *FIELDS}
-    for number, ended in enumerate(lines, 1):
+    for number, ended in enumerate(lines, first_line):
         line = ended.rstrip(b"\r\n")
         if len(line) > MAX_FILE_BYTES:
             issues.append(Issue(code="limit-exceeded", file=str(path), path=f"{number}:$",
@@ -212,7 +216,7 @@ def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[
             continue
         if not line.strip():
             continue
-        if len(articles) + len(issues) >= MAX_BATCH_ARTICLES:
+        if all_or_nothing and len(articles) + len(issues) >= MAX_BATCH_ARTICLES:
             return [], [*issues, _too_many(str(path))]
         try:
             record = orjson.loads(line)
@@ -227,7 +231,7 @@ def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[
                       message=f"a record needs exactly one of 'text' or 'html' and only string fields from {sorted(allowed)}")
             )  # fmt: skip
             continue
-        if issues:
+        if issues and all_or_nothing:
             continue  # the batch is refused already: keep only what reports the other lines
         articles.append(
             Article(
@@ -239,7 +243,7 @@ def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[
                 stated={k: v for k, v in record.items() if k in FIELDS},
             )
         )
-    return ([] if issues else articles), issues
+    return ([] if issues and all_or_nothing else articles), issues
 
 
 def decode_article(article: Article) -> tuple[str | None, Issue | None]:

@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "duplicate-document": "An article to add has the same text as a document already in the corpus or batch.",
     "id-taken": "An id given to a new document is already used in the corpus.",
     "extractor-failed": "A pre-annotation extractor raised an error or returned no annotation mapping for a document.",
+    "extractor-error": "The extractor raised an error on a record of a silver run; the record is left out and the run goes on.",
     "release-dirty": "A shipped source has uncommitted changes; a release is cut from a clean commit.",
     "release-stale-data": "data/ or the card differs from what a fresh build writes.",
     "release-version": "The release version is not X.Y.Z or not the SemVer step the changes since the last release require.",

@@ -174,7 +174,7 @@ def _keep_better(copies: dict[str, _Copy], doc_id: str, new: _Copy) -> None:
         copies[doc_id] = new
 
 
-def _annotation(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
+def annotation_from_row(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
     """The annotation file of a documents row: the layers without the derived reverse links."""
     ann: dict[str, Any] = {
         "schema_version": load_schema("annotation")["properties"]["schema_version"]["const"],
@@ -268,7 +268,7 @@ def _rehydrate(rows: list[dict[str, Any]], articles: list[Article], dest: Path, 
         copy = copies.get(doc_id)
         text = copy.text if copy else row["text"]
         meta["text_sha256"], meta["text_length"] = hash_text(text), len(text)
-        ann = _annotation(row, meta["text_sha256"])
+        ann = annotation_from_row(row, meta["text_sha256"])
         alignment = copy.alignment if copy else None
         found, problems = _place_spans(doc_id, ann, text, alignment)
         evidence = (row["fingerprint"] or {}).get("evidence")
