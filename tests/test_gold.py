@@ -148,3 +148,23 @@ def test_seed_metadata_invents_nothing() -> None:
     assert (meta.title, meta.source.publisher, meta.source.url, meta.retrieved) == (None, None, None, None)
     assert (meta.published.date, meta.published.precision, meta.published.inferred) == (None, "unknown", False)
     assert meta.license.text == "unknown"
+
+
+def test_a_time_span_leaves_out_a_preposition_that_only_places_the_event_in_it(doc: Document) -> None:
+    """Guidelines 3.5: `began in February` → `February`; bounds (`since 2019`, `until Monday`) keep theirs."""
+    for ev in doc.events:
+        if ev.time is not None and ev.time.span is not None:
+            assert not re.match(r"(?:in|on|at) ", ev.time.span.text, flags=re.I), (ev.id, ev.time.span.text)
+
+
+# Guidelines 2: a body of a state is named after the state and affiliated to it (`Verish army` → Verish Republic).
+STATE_BODY = re.compile(r"\b(?:army|military|forces|police|ministry|government|broadcaster)\b", flags=re.I)
+
+
+def test_a_states_body_is_affiliated_to_the_state_it_is_named_after(doc: Document) -> None:
+    states = {e.id: e.name.split()[0][:-1] for e in doc.entities if e.type == "state" and len(e.name) > 3}
+    for e in doc.entities:
+        if e.type != "state" and STATE_BODY.search(e.name):
+            owners = [sid for sid, stem in states.items() if e.name.split()[0].startswith(stem)]
+            if owners:
+                assert e.affiliation in owners, (e.id, e.name, e.affiliation)

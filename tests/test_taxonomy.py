@@ -109,3 +109,15 @@ def test_every_type_is_a_label_studio_choice_and_a_class_label() -> None:
     assert names == list(TAX.event_types)
     for name in TAX.event_types:
         assert f'<Choice value="{name}"/>' in config
+
+
+def test_no_guideline_example_merges_coordinated_fillers_into_one_argument() -> None:
+    """Guidelines 3.4: coordinated fillers are separate arguments, so an example's role never lists `X and Y`."""
+    examples = re.findall(r"^> .+$", GUIDELINES, flags=re.M)
+    merged = [
+        ex
+        for ex in examples
+        for filler in re.findall(r"\b(?:theme|target|instrument) `([^`]+)`", ex)
+        if " and " in filler
+    ]
+    assert merged == []

@@ -252,7 +252,9 @@ class AnnotationChecker:
         type from a coreferent mention (guidelines §3.3: `The attack` same_as a strike is a strike).
 
         A rule of the guidelines, so it binds gold only: an extractor's predictions may type a word
-        as they like, and are scored for it.
+        as they like, and are scored for it. The trigger's word form is compared with the entries as
+        written, not its lemma: a dictionary form in the lexicon serves the pre-annotator, and would
+        here bind senses the types tell apart (`captured` people, `capture` of a town).
         """
         listed = self.tax.trigger_types.get(ev["trigger"]["text"].lower())
         if not listed or etype in listed or self.refines(etype, listed):

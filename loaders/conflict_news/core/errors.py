@@ -38,7 +38,7 @@ CODES: dict[str, str] = {
     "role-not-allowed": "An argument's role is not allowed for its event type.",
     "relation-to-self": "An event relation points at its own event.",
     "factuality-conflict": "An event's modality and polarity contradict each other.",
-    "trigger-type-mismatch": "An event's trigger is listed in the taxonomy only under other types; no coreferent mention gives it its type, nor is it a sub-type of a listed type's open ACLED event type.",
+    "trigger-type-mismatch": "An event's trigger, as written, is listed in the taxonomy only under other types; no coreferent mention gives it its type, nor is it a sub-type of a listed type's open ACLED event type.",
     "figure-value-mismatch": "A figure's value does not match the number its text states.",
     "figure-bounds-inconsistent": "A figure's value, lower and upper bounds disagree with its bound type.",
     "distribution-mismatch": "A document's distribution policy differs from what its licence gives, and no maintainer decision is recorded.",
