@@ -143,7 +143,7 @@ def test_card_verb_creates_checks_and_rewrites_only_front_matter(tmp_path: Path)
 
 
 def test_unclosed_front_matter_is_an_error() -> None:
-    with pytest.raises(ValueError, match="no closing"):
+    with pytest.raises(CorpusError, match=r"card-invalid.*no closing"):
         split_front_matter("---\nlicense: mit\n")
     assert split_front_matter("# Title\n") == ({}, "# Title\n")
 

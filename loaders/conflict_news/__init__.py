@@ -1,7 +1,7 @@
 """Conflict News Corpus: conflict-news documents with standoff annotations of events, quotes and figures."""
 
 from .__about__ import __version__
-from .core.errors import CODES, CorpusError, Issue
+from .core.errors import CODES, CorpusError, Issue, UsageError
 from .core.load import iter_documents, load_corpus, load_document
 from .core.model import (
     Annotations,
@@ -40,6 +40,7 @@ __all__ = [
     "Span",
     "Taxonomy",
     "Time",
+    "UsageError",
     "__version__",
     "iter_documents",
     "iter_errors",

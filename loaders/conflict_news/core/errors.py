@@ -78,7 +78,7 @@ CODES: dict[str, str] = {
     "ls-gold-protected": "Importing would change a gold annotation file and --overwrite-gold was not given.",
     "root-locked": "Another command was writing the corpus root and still held its lock when the wait ran out.",
     "write-interrupted": "A write into the root was interrupted (the process was killed); the next writing command, or `conflict-news recover`, completes or removes it.",
-    "option-invalid": "A command line asks for what cannot be done as given: an option out of its range or form (a count, a date, an output path), or arguments that contradict each other or the root.",
+    "option-invalid": "A command or call asks for what cannot be done as given: an option out of its range, form or choices (a count, a date, an output path, a flavour), arguments that contradict each other or the root, or a verb whose extra is not installed.",
     "card-invalid": "README.md cannot be read as a dataset card (not UTF-8, a front matter without its closing '---', or not a YAML mapping).",
     "revision-invalid": "A version given to diff is neither a folder nor a git revision of the repository.",
     "rehydrate-release-invalid": "A standoff release given to rehydrate has a shard that cannot be read or does not describe its features.",

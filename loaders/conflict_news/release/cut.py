@@ -54,7 +54,7 @@ class Plan:
 def parse_version(text: str) -> tuple[int, int, int]:
     match = _SEMVER.match(text)
     if match is None:
-        raise ValueError(f"not a version X.Y.Z: {text!r}")
+        raise UsageError(f"not a version X.Y.Z: {text!r}")
     major, minor, patch = (int(g) for g in match.groups())
     return major, minor, patch
 

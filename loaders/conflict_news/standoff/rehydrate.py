@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..core.articles import Article, decode_article, read_inputs
 from ..core.checks import iter_spans
 from ..core.errors import CorpusError, Issue, UsageError
+from ..core.extras import require_extra
 from ..core.schemas import load_schema
 from ..core.store import RawDocument, annotation_path, dump_json, metadata_path, relative, text_path
 from ..core.taxonomy import load_taxonomy
@@ -32,6 +31,10 @@ from ..core.txn import Transaction, locked
 from ..core.validate import check_document
 from .fingerprint import Sentence, canonicalize, split_sentences
 from .realign import Alignment, align
+
+with require_extra("hf"):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
 # A copy must contain at least this share of a document's sentences to count as a copy of it.
 MIN_SHARED_SENTENCES = 0.5
