@@ -195,7 +195,9 @@ def read_prediction_files(path: Path, issues: list[Issue]) -> Iterator[dict[str,
             issues += exc.issues
             continue
         except orjson.JSONDecodeError as exc:
-            issues.append(Issue(code="json-invalid", file=str(file), path=f"{exc.lineno}:{exc.colno}", message=exc.msg))
+            issues.append(
+                Issue(code="json-invalid", file=str(file), line=exc.lineno, column=exc.colno, message=exc.msg)
+            )
             continue
         if not isinstance(ann, dict):
             issues.append(Issue(code="schema-violation", file=str(file), path="$", message="not a JSON object"))

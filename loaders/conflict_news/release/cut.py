@@ -182,7 +182,7 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
     except orjson.JSONDecodeError as exc:
         return [
             *issues,
-            Issue(code="json-invalid", file="tombstones.json", path=f"{exc.lineno}:{exc.colno}", message=exc.msg),
+            Issue(code="json-invalid", file="tombstones.json", line=exc.lineno, column=exc.colno, message=exc.msg),
         ], None
     except (FileNotFoundError, CorpusError) as exc:
         found = (

@@ -150,7 +150,7 @@ def _match_sources(
                 f"only {aligned[0][0].found:.0%} of the sentences of {aligned[0][1]!r}" if aligned else "no sentence"
             )
             issues.append(
-                Issue(code="rehydrate-unrelated", file=article.origin, path="$",
+                Issue(code="rehydrate-unrelated", file=article.origin, line=article.line, path="$",
                       message=f"matches no withheld document: no hash match, and it shares {share}")
             )  # fmt: skip
             continue
