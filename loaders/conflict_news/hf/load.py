@@ -65,9 +65,12 @@ def load_dataset(
     return loaded
 
 
-def _check_split(split: str | None, card: dict[str, Any], config: Config) -> None:
-    """Every split named in `split` (a split expression may slice and join them) is one the card lists for `config`."""
-    if split is None:
+def _check_split(split: object, card: dict[str, Any], config: Config) -> None:
+    """Every split named in `split` (a split expression may slice and join them) is one the card lists for `config`.
+
+    A `datasets` split object (NamedSplit, ReadInstruction) is passed on as it is, for datasets to check.
+    """
+    if not isinstance(split, str):
         return
     listed = [entry for entry in card.get("configs", []) if entry.get("config_name") == config]
     present = tuple(files["split"] for entry in listed for files in entry.get("data_files", [])) or SPLITS
