@@ -4,6 +4,7 @@
     python benchmarks/anchors.py arrow ROWS OUT --workers W      # build's anchor
     python benchmarks/anchors.py tasks TASKS.jsonl               # labelstudio tasks' anchor
     python benchmarks/anchors.py export EXPORT.json --workers W  # labelstudio import's anchor
+    python benchmarks/anchors.py extract ARTICLES.jsonl --workers W  # silver's anchor
 
 Each imports only what it needs, and splits its input among W processes when W > 1, so that its
 elapsed time can be set beside a stage running on as many processes; its CPU time is the work.
@@ -100,18 +101,44 @@ def _export_share(share: tuple[str, int, int]) -> int:
     return count
 
 
-def export(path: Path, workers: int) -> int:
-    """orjson-parse the export task by task (one task per line) and dump each again, into /dev/null."""
+def _by_lines(func: Callable[[tuple[str, int, int]], int], path: Path, workers: int) -> int:
+    """func over W shares (path, index, W) of a file's lines, in W processes (here when W is 1)."""
     shares = [(str(path), i, max(workers, 1)) for i in range(max(workers, 1))]
     if len(shares) == 1:
-        return _export_share(shares[0])
+        return func(shares[0])
     with ProcessPoolExecutor(len(shares)) as pool:
-        return sum(pool.map(_export_share, shares))
+        return sum(pool.map(func, shares))
+
+
+def export(path: Path, workers: int) -> int:
+    """orjson-parse the export task by task (one task per line) and dump each again, into /dev/null."""
+    return _by_lines(_export_share, path, workers)
+
+
+def _extract_share(share: tuple[str, int, int]) -> int:
+    """The extractor (the pre-annotator) on every `workers`-th record of the archive, from the `index`-th on."""
+    from conflict_news.core.taxonomy import load_taxonomy
+    from conflict_news.grow.preannotate import preannotate
+
+    path, index, workers = share
+    taxonomy = load_taxonomy()
+    count = 0
+    with open(path, "rb") as lines:
+        for number, line in enumerate(lines):
+            if number % workers == index:
+                preannotate(f"doc-{number}", orjson.loads(line)["text"], taxonomy)
+                count += 1
+    return count
+
+
+def extract(path: Path, workers: int) -> int:
+    """Run the default extractor on every text of an archive: silver's own work, without reading, checking or writing."""
+    return _by_lines(_extract_share, path, workers)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("anchor", choices=("parse", "arrow", "tasks", "export"))
+    parser.add_argument("anchor", choices=("parse", "arrow", "tasks", "export", "extract"))
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
@@ -121,8 +148,10 @@ def main() -> int:
         done = arrow(args.paths[0], args.paths[1], args.workers)
     elif args.anchor == "tasks":
         done = tasks(args.paths[0])
-    else:
+    elif args.anchor == "export":
         done = export(args.paths[0], args.workers)
+    else:
+        done = extract(args.paths[0], args.workers)
     print(done, file=sys.stderr)
     return 0 if done else 1
 

@@ -154,8 +154,8 @@ def _spread(values: list[float], unit: str = " s") -> str:
 
 def format_table(results: dict[str, Any]) -> str:
     lines = [
-        "| stage | N | processes | CPU: stage | CPU: anchor | **CPU ratio** | elapsed: stage | elapsed: anchor | elapsed ratio | target | peak RSS: stage / anchor |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| stage | N | processes | CPU: stage | CPU: anchor | **CPU ratio** | elapsed: stage | elapsed: anchor | elapsed ratio | target | peak RSS: stage / anchor | documents/s: stage |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for row in results["rows"]:
         held = row["cpu_ratio"] if row["measure"] == "cpu" else row["elapsed_ratio"]
@@ -165,7 +165,8 @@ def format_table(results: dict[str, Any]) -> str:
             f"| {_spread(row['anchor_cpu_seconds'])} | {row['cpu_ratio']:.2f}\u00d7 | {_spread(row['stage_seconds'])} "
             f"| {_spread(row['anchor_seconds'])} | {row['elapsed_ratio']:.2f}\u00d7 "
             f"| {row['measure']} \u2264 {row['target']}\u00d7 ({verdict}) "
-            f"| {max(row['stage_rss_mib']):.0f} / {max(row['anchor_rss_mib']):.0f} MiB |"
+            f"| {max(row['stage_rss_mib']):.0f} / {max(row['anchor_rss_mib']):.0f} MiB "
+            f"| {row['n'] / statistics.median(row['stage_seconds']):,.0f} |"
         )
     anchors = sorted({(row["stage"], row["anchor"]) for row in results["rows"]})
     lines += ["", "Anchors: " + "; ".join(f"{stage}: {anchor}" for stage, anchor in anchors) + "."]

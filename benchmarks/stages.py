@@ -83,6 +83,13 @@ def prepare_rows(root: Path, folder: Path) -> None:
             out.close()
 
 
+def prepare_articles(root: Path, folder: Path) -> None:
+    """articles.jsonl: every text of the corpus as an archive record {"text": ...}, in id order, for silver."""
+    with (folder / "articles.jsonl").open("wb") as out:
+        for text in sorted((root / "corpus").glob("*.txt")):
+            out.write(orjson.dumps({"text": text.read_text(encoding="utf-8")}) + b"\n")
+
+
 def prepare_ls(root: Path, folder: Path) -> None:
     """tasks.jsonl, one task per line, and export.json: a full export of them, one task per line."""
     from conflict_news.labelstudio.tasks import iter_tasks
@@ -106,7 +113,12 @@ def export_task(number: int, task: dict[str, Any]) -> dict[str, Any]:
     return {"id": number, "data": task["data"], "annotations": [annotation], "predictions": [number]}
 
 
-MAKERS: dict[str, Callable[[Path, Path], None]] = {"release": prepare_release, "rows": prepare_rows, "ls": prepare_ls}
+MAKERS: dict[str, Callable[[Path, Path], None]] = {
+    "release": prepare_release,
+    "rows": prepare_rows,
+    "ls": prepare_ls,
+    "articles": prepare_articles,
+}
 
 
 def prepared(root: Path, *inputs: str) -> Path:
@@ -208,6 +220,37 @@ def _build_stage() -> Stage:
     )  # fmt: skip
 
 
+# Silver's unit at every N: ~1 000 articles (~15 s of one core's work), so that 10 000 articles make
+# ten shards for two workers and the last shard's tail stays a small part of the run.
+SILVER_SHARD_BYTES = 4 * 1024 * 1024
+
+
+def _silver(root: Path, prep: Path, scratch: Path, workers: int) -> list[str]:
+    """`conflict-news silver` on the prepared archive, on this machine's process pool."""
+    return [*cli(), "silver", str(prep / "articles" / "articles.jsonl"), "--out", str(scratch / "silver"),
+            "--shard-bytes", str(SILVER_SHARD_BYTES), "--workers", str(workers)]  # fmt: skip
+
+
+def _silver_dask(root: Path, prep: Path, scratch: Path, workers: int) -> list[str]:
+    """The same command on a Dask cluster of as many one-thread workers, started and stopped around it."""
+    local = _silver(root, prep, scratch, workers)
+    return [sys.executable, str(HERE / "cluster.py"), str(workers), "--", *local[:-2], "--scheduler", "{address}"]
+
+
+def _silver_stages() -> tuple[Stage, Stage]:
+    return (
+        Stage(
+            name="silver", anchor_name="the extractor alone (preannotate) on the same texts, same processes",
+            target=1.5, measure="cpu", inputs=("articles",), workers=_pool(2), command=_silver,
+            anchor=lambda root, prep, scratch, w: anchor("extract", prep / "articles" / "articles.jsonl", workers=w),
+        ),
+        Stage(
+            name="silver_dask", anchor_name="silver on the local process pool (same processes)", target=1.2,
+            measure="elapsed", inputs=("articles",), workers=_pool(2), command=_silver_dask, anchor=_silver,
+        ),
+    )  # fmt: skip
+
+
 STAGE_MAKERS: tuple[Callable[[], Stage], ...] = (
     _validate_stage,
     _build_stage,
@@ -245,4 +288,5 @@ STAGE_MAKERS: tuple[Callable[[], Stage], ...] = (
 
 
 def all_stages() -> dict[str, Stage]:
-    return {stage.name: stage for stage in (make() for make in STAGE_MAKERS)}
+    stages = [make() for make in STAGE_MAKERS] + list(_silver_stages())
+    return {stage.name: stage for stage in stages}

@@ -19,7 +19,8 @@ def test_benchmark_suite_smoke_run(tmp_path: Path) -> None:
     targets = {
         "validate": ("cpu", 2.0), "build": ("cpu", 2.0), "load_dataset": ("elapsed", 1.1),
         "labelstudio_tasks": ("cpu", 2.0), "labelstudio_import": ("cpu", 3.0),
-        "startup_stats": ("cpu", 1.5), "startup_cite": ("cpu", 1.5),
+        "startup_stats": ("cpu", 1.5), "startup_cite": ("cpu", 1.5), "silver": ("cpu", 1.5),
+        "silver_dask": ("elapsed", 1.2),
     }  # fmt: skip
     assert {name: (row["measure"], row["target"]) for name, row in rows.items()} == targets
     table = (out / "README.md").read_text(encoding="utf-8")

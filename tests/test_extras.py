@@ -19,7 +19,8 @@ from conftest import REPO, package_env
 
 # The top-level modules each extra installs (pyproject.toml); pyyaml and tqdm are base dependencies too.
 EXTRA_MODULES = {
-    "hf": ("datasets", "pyarrow", "huggingface_hub", "duckdb"),
+    "dask": ("dask", "distributed"),
+    "hf": ("datasets", "pyarrow", "fsspec", "huggingface_hub", "duckdb"),
     "labelstudio": ("label_studio_sdk",),
     "release": ("mlcroissant",),
 }
@@ -28,8 +29,10 @@ NEEDS = {
     "hf": {
         "conflict_news.hf.build", "conflict_news.hf.card", "conflict_news.hf.features", "conflict_news.hf.labels",
         "conflict_news.standoff.flavor", "conflict_news.standoff.rehydrate", "conflict_news.release.croissant",
-        "conflict_news.release.cut",
+        "conflict_news.release.cut", "conflict_news.silver.inputs", "conflict_news.silver.run",
+        "conflict_news.silver.shard",
     },
+    "dask": set(),
     "labelstudio": set(),
     "release": {"conflict_news.release.croissant", "conflict_news.release.cut"},
 }  # fmt: skip
@@ -70,6 +73,8 @@ PROBE = textwrap.dedent(
         "check_card": lambda: importlib.import_module("conflict_news.release.publish").check_card("", []),
         "validate": lambda: conflict_news.validate(sys.argv[2]),
     }
+    if "distributed" in BLOCKED:  # else a scheduler address would be tried for real
+        calls["iter_errors(scheduler)"] = lambda: list(conflict_news.iter_errors(sys.argv[2], scheduler="tcp://127.0.0.1:9"))
     for name, call in calls.items():
         found[name] = outcome(call)
     print(json.dumps(found))
@@ -99,6 +104,8 @@ def test_every_module_and_public_function_without_an_extra(extra: str) -> None:
     if extra == "hf":
         for name in ("load_dataset", "load_dataset(standoff)", "check_card"):
             assert found[name][0] == "UsageError" and pip in found[name][1]
+    if extra == "dask":
+        assert found["iter_errors(scheduler)"][0] == "UsageError" and pip in found["iter_errors(scheduler)"][1]
     if extra == "labelstudio":
         assert found["connect"][0] == "UsageError" and pip in found["connect"][1]
     if extra == "release":

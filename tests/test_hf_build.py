@@ -12,7 +12,8 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-import conflict_news
+import conflict_news.hf
+import conflict_news.silver
 from conflict_news import CorpusError
 from conflict_news.cli.main import main
 from conflict_news.core.splits import assign_split
@@ -148,16 +149,17 @@ def test_unclosed_front_matter_is_an_error() -> None:
     assert split_front_matter("# Title\n") == ({}, "# Title\n")
 
 
-@pytest.mark.parametrize("verb", ["build", "card"])
+@pytest.mark.parametrize("argv", [["build", "--root", str(REPO)], ["card", "--root", str(REPO)],
+                                  ["silver", str(REPO / "corpus"), "--out", "unused"]])  # fmt: skip
 def test_verbs_name_the_missing_extra(
-    verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # As if pyarrow were not installed: our modules that need it must be imported afresh, and fail.
-    for name in ("build", "card"):
-        monkeypatch.delitem(sys.modules, f"conflict_news.hf.{name}")
-        monkeypatch.delattr(conflict_news.hf, name)
+    for package, name in ((conflict_news.hf, "build"), (conflict_news.hf, "card"), (conflict_news.silver, "run")):
+        monkeypatch.delitem(sys.modules, f"{package.__name__}.{name}", raising=False)
+        monkeypatch.delattr(package, name, raising=False)
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    assert main([verb, "--root", str(REPO)]) == 1
+    assert main(argv) == 1
     assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err
 
 
@@ -207,3 +209,19 @@ def entity_rows(root: Path, doc_id: str) -> list[dict[str, Any]]:
     raw = read_document(root, doc_id)
     assert raw.text is not None
     return make_rows(doc_id, raw.text, raw.metadata, raw.annotation)["entities"]
+
+
+def test_a_layer_without_rows_in_a_batch_is_an_empty_table(tmp_path: Path) -> None:
+    """A corpus with no quote at all (and so no figure tied to one) builds, and its quotes config is empty."""
+    root = materialize_case(
+        {"set": {"annotations/toy-0001.json#/quotes": [], "annotations/toy-0001.json#/figures/0/quote": None,
+                 "annotations/toy-0001.json#/figures/0/claimant": None}},
+        tmp_path,
+    )  # fmt: skip
+    build_data(root)
+    write_card(root)
+    assert [table.num_rows for table in read_shards(root, "quotes").values()] == [0]
+    assert load(root, "figures", tmp_path / "cache")["train"].num_rows == 1
+    # No row group at all: `datasets` would take an empty one's size, 0, as its batch size and fail.
+    (empty,) = (root / "data" / "quotes").glob("*.parquet")
+    assert pq.read_metadata(empty).num_row_groups == 0

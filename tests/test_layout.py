@@ -20,8 +20,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "grow": frozenset({"core"}),
     "labelstudio": frozenset({"core"}),
     "hf": frozenset({"core", "standoff"}),
+    "silver": frozenset({"core", "standoff", "grow", "hf"}),
     "release": frozenset({"core", "standoff", "hf"}),
-    "cli": frozenset({"core", "standoff", "grow", "labelstudio", "hf", "release"}),
+    "cli": frozenset({"core", "standoff", "grow", "labelstudio", "hf", "silver", "release"}),
 }
 # Top-level modules: the public API facade, the version, and `python -m conflict_news`.
 TOP_LEVEL: dict[str, frozenset[str]] = {

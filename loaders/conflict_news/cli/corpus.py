@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from ..core.errors import CODES
+from .hf import SCHEDULER_HELP
 from .options import WORKERS
 from .roots import add_root_option, corpus_root
 
@@ -20,7 +21,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     with tqdm(unit="doc", desc="validate", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         paths = args.paths or [corpus_root(args, writes=False)]
-        issues = list(iter_errors(paths, workers=args.workers, progress=bar.update))
+        issues = list(iter_errors(paths, workers=args.workers, progress=bar.update, scheduler=args.scheduler))
     if args.json:
         print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
     for issue in issues:
@@ -78,6 +79,7 @@ def register(verbs: Any) -> None:
     p.add_argument(
         "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 2000+ documents)"
     )
+    p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the paths as given")
     p.set_defaults(run=_validate)
 
     p = verbs.add_parser("recover", help="finish or undo a write that was killed half-way (any writer does it too)")

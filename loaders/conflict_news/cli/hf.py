@@ -17,6 +17,8 @@ from ..core.options import FLAVORS
 from .options import WORKERS, bounded
 from .roots import add_root_option, corpus_root
 
+SCHEDULER_HELP = "address of a running Dask scheduler to do the work, e.g. tcp://10.0.0.5:8786 (default: this machine)"
+
 
 def _build(args: argparse.Namespace) -> int:
     from ..hf.build import build_data, release_dir
@@ -32,6 +34,7 @@ def _build(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
         workers=args.workers,
         card_template=root / "README.md",
+        scheduler=args.scheduler,
     )
     changed = (out / "README.md").read_bytes() != before
     print(f"conflict-news build: {len(shards)} shard(s) in {out / 'data'}", file=sys.stderr)
@@ -81,6 +84,7 @@ def register(verbs: Any) -> None:
     p.add_argument(
         "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 200+ documents)"
     )
+    p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the root at the same path")
     p.set_defaults(run=_build)
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")

@@ -11,13 +11,13 @@ from typing import NoReturn
 
 from ..__about__ import __version__
 from ..core.errors import CorpusError, UsageError
-from . import corpus, grow, hf, labelstudio, release
+from . import corpus, grow, hf, labelstudio, release, silver
 from .roots import ROOT_RULE
 
 # --help lists the verbs by who uses them; tests/test_cli.py checks that every verb is in one group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "reading the corpus": ("show", "stats", "validate", "verify", "cite", "diff", "rehydrate"),
-    "annotating": ("add", "preannotate", "labelstudio", "agreement", "adjudicate", "evaluate"),
+    "annotating": ("add", "preannotate", "silver", "labelstudio", "agreement", "adjudicate", "evaluate"),
     "maintaining releases": ("build", "card", "manifest", "croissant", "release", "publish", "synth", "recover"),
 }
 # What a shell reports for a process ended by SIGPIPE (128 + 13): `conflict-news show | head`.
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB", help=argparse.SUPPRESS)
-    for group in (corpus, grow, labelstudio, hf, release):
+    for group in (corpus, grow, silver, labelstudio, hf, release):
         group.register(verbs)
     parser.epilog = _grouped_verbs(verbs)
     return parser

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Issue
-from .items import LAYERS, Key, canonical_items, file_provenance
+from .items import Key, canonical_items, file_provenance
+from .model import LAYERS
 from .store import annotation_name, annotation_path, dump_json, read_document
 from .textnorm import hash_text
 from .txn import Transaction, locked

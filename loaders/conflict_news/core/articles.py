@@ -68,6 +68,19 @@ class Article:
     doc_id: str | None = None
     stated: dict[str, str] = field(default_factory=dict)
     line: int | None = None  # its line in a JSONL file
+    row: int | None = None  # its row in a Parquet file (0-based, as pyarrow counts)
+
+    def where(self, path: str = "$") -> dict[str, Any]:
+        """The location fields of an Issue at `path` (a JSONPath into the record) of this article.
+
+        A JSONL record is placed by its line; a Parquet row by the JSONPath $[ROW], the table read as
+        a list of records; an article of its own file by `path` alone.
+        """
+        if self.line is not None:
+            return {"line": self.line, "path": path}
+        if self.row is not None:
+            return {"path": f"$[{self.row}]{path[1:]}"}
+        return {"path": path}
 
 
 class _TextExtractor(HTMLParser):
@@ -196,16 +209,20 @@ def _bounded_lines(f: BinaryIO) -> Iterator[bytes]:
         yield line
 
 
-def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[Issue]]:
+def read_jsonl(
+    path: Path | str, lines: Iterable[bytes], first_line: int = 1, *, all_or_nothing: bool = True
+) -> tuple[list[Article], list[Issue]]:
     """One article per line: {"text": ...} or {"html": ...}, plus optional "id" and FIELDS keys, all strings.
 
-    The lines are read one at a time; a line over MAX_FILE_BYTES or a file of more than
-    MAX_BATCH_ARTICLES records is refused (limit-exceeded) as soon as it is met.
+    The lines are read one at a time; a line over MAX_FILE_BYTES is refused (limit-exceeded). A batch
+    for `add` is all or nothing: any issue leaves no article, and more than MAX_BATCH_ARTICLES records
+    are refused as soon as they are met. Without `all_or_nothing` (silver, which reads archives in
+    blocks whose first line is `first_line`), every good record is kept beside the issues of the others.
     """
     articles: list[Article] = []
     issues: list[Issue] = []
     allowed = {"text", "html", "id", *FIELDS}
-    for number, ended in enumerate(lines, 1):
+    for number, ended in enumerate(lines, first_line):
         line = ended.rstrip(b"\r\n")
         if len(line) > MAX_FILE_BYTES:
             issues.append(Issue(code="limit-exceeded", file=str(path), line=number, path="$",
@@ -213,7 +230,7 @@ def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[
             continue
         if not line.strip():
             continue
-        if len(articles) + len(issues) >= MAX_BATCH_ARTICLES:
+        if all_or_nothing and len(articles) + len(issues) >= MAX_BATCH_ARTICLES:
             return [], [*issues, _too_many(str(path))]
         try:
             record = orjson.loads(line)
@@ -228,7 +245,7 @@ def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[
                       message=f"a record needs exactly one of 'text' or 'html' and only string fields from {sorted(allowed)}")
             )  # fmt: skip
             continue
-        if issues:
+        if issues and all_or_nothing:
             continue  # the batch is refused already: keep only what reports the other lines
         articles.append(
             Article(
@@ -241,7 +258,7 @@ def read_jsonl(path: Path, lines: Iterable[bytes]) -> tuple[list[Article], list[
                 stated={k: v for k, v in record.items() if k in FIELDS},
             )
         )
-    return ([] if issues else articles), issues
+    return ([] if issues and all_or_nothing else articles), issues
 
 
 def decode_article(article: Article) -> tuple[str | None, Issue | None]:
@@ -249,12 +266,12 @@ def decode_article(article: Article) -> tuple[str | None, Issue | None]:
 
     def refuse(code: str, message: str, at: tuple[str | bytes, int] | None = None) -> tuple[None, Issue]:
         """The issue; `at` is (data, offset) of the fault, placed by line and column in a file of its own."""
-        if article.line is not None:  # a JSONL record: the offset is inside its text field
-            where: dict[str, Any] = {"line": article.line, "path": "$.html" if article.html else "$.text"}
+        if article.line is not None or article.row is not None:  # a record: the offset is inside its text
+            where = article.where("$.html" if article.html else "$.text")
         elif at is not None:
             where = dict(zip(("line", "column"), line_column(*at), strict=True))
         else:
-            where = {"path": "$"}
+            where = article.where()
         return None, Issue(code=code, file=article.origin, message=message, **where)
 
     nul = article.raw.find(b"\x00")

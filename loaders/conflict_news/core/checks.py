@@ -263,7 +263,7 @@ class AnnotationChecker:
         as they like, and are scored for it.
         """
         listed = self.tax.trigger_types.get(ev["trigger"]["text"].lower())
-        if not listed or etype in listed:
+        if not listed or etype in listed or self.refines(etype, listed):
             return
         types = {e["id"]: e["type"] for e in self.ann["events"]}
         if any(r["type"] == "same_as" and types.get(r["target"]) == etype for r in ev["relations"]):
@@ -273,6 +273,17 @@ class AnnotationChecker:
             f"trigger {ev['trigger']['text']!r} is listed under {', '.join(sorted(listed))}, not {etype}; "
             "type it as listed, or link it same_as to the mention it takes its type from",
         )  # fmt: skip
+
+    def refines(self, etype: str, listed: frozenset[str]) -> bool:
+        """`etype` is a sub-event type of an ACLED event type that a listed type leaves open (§3.3: the
+        weapons named make `struck`, listed under remote strikes, an air or drone strike)."""
+        kinds = self.tax.event_types
+        own = kinds.get(etype)
+        if own is None or own.acled_sub_event_type is None:
+            return False
+        return any(
+            kinds[t].acled_sub_event_type is None and kinds[t].acled_event_type == own.acled_event_type for t in listed
+        )
 
     def check_quotes(self) -> None:
         for i, q in enumerate(self.ann["quotes"]):

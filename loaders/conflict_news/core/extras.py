@@ -14,7 +14,7 @@ from typing import Literal
 
 from .errors import UsageError
 
-Extra = Literal["hf", "labelstudio", "release"]
+Extra = Literal["dask", "hf", "labelstudio", "release"]
 
 
 @contextmanager

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-LAYERS = ("entities", "events", "quotes", "figures")
+from .model import LAYERS
+
 Key = tuple[Any, ...]
 _ANCHOR = {"events": "trigger", "quotes": "cue", "figures": "span"}
 

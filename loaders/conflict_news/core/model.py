@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+# The annotation layers, in the order an annotation file holds them.
+LAYERS = ("entities", "events", "quotes", "figures")
+
 Modality = str
 Polarity = Literal["positive", "negative"]
 

@@ -1,4 +1,8 @@
-"""Ordered work on several cores: the process pool shared by validate, build and the Label Studio import."""
+"""Ordered work on several cores: the process pool shared by validate, build, silver and the Label Studio import.
+
+The same ordered map also runs on a Dask cluster (dask.distributed) when a scheduler address is
+given; `distributed` is imported only then, so the package needs the `dask` extra for it alone.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,17 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
+
+from .errors import UsageError
+from .extras import require_extra
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Done = TypeVar("Done", covariant=True)
 
 # Submitted ahead per worker: enough to keep every core busy, few enough that memory stays bounded.
 IN_FLIGHT_PER_WORKER = 2
@@ -27,12 +35,28 @@ def count_workers(workers: int | None, documents: int, threshold: int) -> int:
     return cores if documents >= threshold else 1
 
 
-def map_in_order(func: Callable[[Item], Result], items: Iterable[Item], workers: int) -> Iterator[Result]:
-    """func(item) for every item, in the order of the items, computed by `workers` processes (here when 1).
+class _Future(Protocol[Done]):
+    """What both concurrent.futures and dask.distributed futures offer."""
+
+    def result(self) -> Done: ...
+
+    def cancel(self) -> Any: ...
+
+
+def map_in_order(
+    func: Callable[[Item], Result], items: Iterable[Item], workers: int, scheduler: str | None = None
+) -> Iterator[Result]:
+    """func(item) for every item, in the order of the items, computed by `workers` processes (here when 1),
+    or by the Dask cluster whose scheduler listens at `scheduler` (then `workers` is the cluster's).
 
     Items are taken from the iterable only as results are consumed (a window of IN_FLIGHT_PER_WORKER
-    per worker), so a streamed input is never held whole, however fast the workers are.
+    per worker), so a streamed input is never held whole, however fast the workers are. On a cluster
+    `func` travels by reference (module and name, pickled), so the workers need this package
+    installed and nothing else; a task whose worker dies is run again elsewhere by the scheduler.
     """
+    if scheduler is not None:
+        yield from _on_dask(func, items, scheduler)
+        return
     if workers <= 1:
         yield from map(func, items)
         return
@@ -40,19 +64,43 @@ def map_in_order(func: Callable[[Item], Result], items: Iterable[Item], workers:
     # (scripts without a `__name__ == "__main__"` guard work).
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        queued: deque[Future[Result]] = deque()
-        todo = iter(items)
-        try:
-            for item in islice(todo, workers * IN_FLIGHT_PER_WORKER):
-                queued.append(pool.submit(func, item))
-            while queued:
-                done = queued.popleft().result()
-                for item in islice(todo, 1):
-                    queued.append(pool.submit(func, item))
-                yield done
-        finally:
-            for future in queued:
-                future.cancel()
+        yield from _windowed(lambda item: pool.submit(func, item), items, lambda: workers)
+
+
+def _on_dask(func: Callable[[Item], Result], items: Iterable[Item], address: str) -> Iterator[Result]:
+    with require_extra("dask"):
+        from distributed import Client
+    try:
+        # How long to try: Dask's distributed.comm.timeouts.connect (30 s unless configured).
+        client = Client(address, set_as_default=False)  # type: ignore[no-untyped-call]
+    except OSError as exc:
+        raise UsageError(f"no Dask scheduler answers at {address} ({exc})") from exc
+    with client:
+        # pure=False: each item is one task, and hashing the arguments for a key would only cost time.
+        threads: Callable[[], dict[str, int]] = client.nthreads
+        yield from _windowed(lambda item: client.submit(func, item, pure=False), items, lambda: sum(threads().values()))
+
+
+def _windowed(
+    submit: Callable[[Item], _Future[Result]], items: Iterable[Item], width: Callable[[], int]
+) -> Iterator[Result]:
+    """Results of submit(item) in item order, with about width() * IN_FLIGHT_PER_WORKER submitted ahead.
+
+    width() is asked again after each result: a cluster may grow or shrink while it works.
+    """
+    queued: deque[_Future[Result]] = deque()
+    todo = iter(items)
+    try:
+        for item in islice(todo, max(1, width()) * IN_FLIGHT_PER_WORKER):
+            queued.append(submit(item))
+        while queued:
+            done = queued.popleft().result()
+            for item in islice(todo, max(0, max(1, width()) * IN_FLIGHT_PER_WORKER - len(queued))):
+                queued.append(submit(item))
+            yield done
+    finally:
+        for future in queued:
+            future.cancel()
 
 
 @contextmanager

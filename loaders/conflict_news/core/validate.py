@@ -125,11 +125,13 @@ def iter_errors(
     taxonomy: Taxonomy | None = None,
     workers: int | None = None,
     progress: Callable[[int], object] | None = None,
+    scheduler: str | None = None,
 ) -> Iterator[Issue]:
     """Every issue in the given corpus roots or files (one, or several; default: the shipped corpus), in document order.
 
-    `workers` processes check the documents (default: all cores once a root has POOL_THRESHOLD documents);
-    `progress(n)` is told each time n more documents have been checked (a progress bar's `update`).
+    `workers` processes check the documents (default: all cores once a root has POOL_THRESHOLD documents),
+    or the workers of the Dask cluster at `scheduler` (core.pool), which must see the roots at the same
+    paths; `progress(n)` is told each time n more documents have been checked (a progress bar's `update`).
     """
     from .paths import locate_root
 
@@ -144,8 +146,8 @@ def iter_errors(
         doc_ids = sorted(selected) if selected is not None else list_doc_ids(root)
         count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         batches = [doc_ids[i : i + _BATCH] for i in range(0, len(doc_ids), _BATCH)]
-        work = partial(_check_batch, root, taxonomy)
-        for batch, issues in zip(batches, map_in_order(work, batches, count), strict=True):
+        work = partial(_check_batch, root.absolute(), taxonomy)
+        for batch, issues in zip(batches, map_in_order(work, batches, count, scheduler), strict=True):
             yield from issues
             if progress is not None:
                 progress(len(batch))

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.adjudication import aligned, describe_conflict, gold_file, settle, settled_provenance, split_items
 from ..core.errors import Issue
-from ..core.items import LAYERS
+from ..core.model import LAYERS
 from ..core.store import RawDocument, read_document
 from ..core.taxonomy import load_taxonomy
 from ..core.validate import check_document

@@ -120,7 +120,7 @@ def _first_seen(doc_id: str, batch: dict[str, Article], note: str, path: str) ->
     earlier = batch.get(doc_id)
     if earlier is None:
         return Related(note=note, file=metadata_name(doc_id), path=path)
-    return Related(note=note, file=earlier.origin, line=earlier.line, path="$")
+    return Related(note=note, file=earlier.origin, **earlier.where())
 
 
 def _id_numbers(ids: Iterable[str]) -> Iterator[int]:
@@ -166,7 +166,7 @@ def plan_additions(
         digest = hash_text(text)
         if digest in hashes:
             issues.append(
-                Issue(code="duplicate-document", file=article.origin, line=article.line, path="$",
+                Issue(code="duplicate-document", file=article.origin, **article.where("$"),
                       message=f"the same text as document {hashes[digest]!r} (text_sha256 {digest[:12]}…)",
                       related=(_first_seen(hashes[digest], batch, "the same text as", "$.text_sha256"),))
             )  # fmt: skip
@@ -175,7 +175,7 @@ def plan_additions(
         if doc_id is None:
             doc_id = ids.generate()
         elif len(doc_id) > MAX_ID_LENGTH:
-            issues.append(Issue(code="limit-exceeded", file=article.origin, line=article.line, path="$.id",
+            issues.append(Issue(code="limit-exceeded", file=article.origin, **article.where("$.id"),
                                 message=f"an id of {len(doc_id)} characters, over the limit of {MAX_ID_LENGTH}"))  # fmt: skip
             continue
         elif doc_id in ids.taken:
@@ -183,8 +183,7 @@ def plan_additions(
                 Issue(
                     code="id-taken",
                     file=article.origin,
-                    line=article.line,
-                    path="$.id",
+                    **article.where("$.id"),
                     message=f"id {doc_id!r} is already in use",
                     related=(_first_seen(doc_id, batch, "taken by", "$.id"),),
                 )
@@ -200,8 +199,7 @@ def plan_additions(
                 Issue(
                     code="schema-violation",
                     file=article.origin,
-                    line=article.line,
-                    path=exc.args[1],
+                    **article.where(exc.args[1]),
                     message=exc.args[0],
                 )
             )

@@ -21,6 +21,7 @@ from typing import Any
 from ..__about__ import __version__
 from ..core.checks import split_offsets
 from ..core.errors import CorpusError, Issue, UsageError
+from ..core.model import LAYERS
 from ..core.store import list_doc_ids, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
@@ -31,7 +32,6 @@ from .quotes import Found, QuoteFinder, Sentences
 
 Extractor = Callable[[str, Taxonomy], Mapping[str, Any]]
 RULES = "conflict_news.grow.preannotate:extract"
-LAYERS = ("entities", "events", "quotes", "figures")
 
 NEGATION = {"no", "not", "never", "without", "n't", "fail", "deny", "nobody", "neither", "nor"}
 MODALITY_CUES = {

@@ -91,7 +91,7 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor) -> Encoded:
     with paused_gc():  # see pool.paused_gc
         taxonomy = load_taxonomy()
         issues: list[Issue] = []
-        batch = _Batch()
+        batch = RowBatch()
         for doc_id in doc_ids:
             raw = read_document(root, doc_id)  # each document is read once, and validated
             issues += check_document(root, raw, taxonomy)
@@ -106,11 +106,14 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor) -> Encoded:
             )
         if issues:
             return Encoded(issues, {})
-        return Encoded([], batch.tables(flavor))
+        streams: dict[str, dict[str, tuple[bytes, list[int]]]] = {}
+        for config, split, table, sizes in batch.tables(flavor):
+            streams.setdefault(config, {})[split] = (_stream(table), sizes)
+        return Encoded([], streams)
 
 
-class _Batch:
-    """The rows of a batch per config and split, with what each config's table is built from."""
+class RowBatch:
+    """The rows of a batch of documents per config and split, with what each config's table is built from."""
 
     def __init__(self) -> None:
         self.lines: dict[str, dict[str, list[bytes]]] = {config: {} for config in CONFIGS}
@@ -131,7 +134,8 @@ class _Batch:
         self.bio.setdefault(split, []).extend(made["spans_bio"])
         self.sizes["spans_bio"].setdefault(split, []).extend(len(orjson.dumps(row)) for row in made["spans_bio"])
 
-    def tables(self, flavor: Flavor) -> dict[str, dict[str, tuple[bytes, list[int]]]]:
+    def tables(self, flavor: Flavor) -> Iterator[tuple[str, str, pa.Table, list[int]]]:
+        """(config, split, Arrow table, each row's size) of every config and split the batch has rows of."""
         tables: dict[str, dict[str, pa.Table]] = {config: {} for config in CONFIGS}
         for split, counts in self.counts.items():
             for config in LAYERS:
@@ -139,10 +143,9 @@ class _Batch:
             layers = {layer: (tables[layer][split], counts[layer]) for layer in LAYERS}
             tables["documents"][split] = _codec(flavor, "documents").documents(self.lines["documents"][split], layers)
             tables["spans_bio"][split] = _codec(flavor, "spans_bio").from_columns(self.bio.get(split, []))
-        return {
-            config: {split: (_stream(table), self.sizes[config][split]) for split, table in splits.items()}
-            for config, splits in tables.items()
-        }
+        for config, splits in tables.items():
+            for split, table in splits.items():
+                yield config, split, table, self.sizes[config][split]
 
 
 class _Codec:
@@ -170,7 +173,7 @@ class _Codec:
         return pa.Table.from_arrays(arrays, names=self.schema.names).cast(self.schema)
 
     def _read(self, lines: list[bytes]) -> pa.Table:
-        if not lines:  # a split with no rows of this layer: pyarrow refuses an empty JSON input
+        if not lines:  # e.g. a batch without figures: pyarrow's reader refuses empty input
             return self.read_as.empty_table()
         data = b"\n".join(lines)
         return pj.read_json(
@@ -255,7 +258,7 @@ def _encode_labels(array: pa.Array, feature: Any) -> pa.Array:
     return array
 
 
-class _ShardWriter:
+class ShardWriter:
     """The shards of one config: a new shard starts before a row that would take it past the bound.
 
     Tables are gathered per split into row groups of about ROW_GROUP_BYTES (a batch holds few rows of
@@ -322,17 +325,26 @@ class _ShardWriter:
             if split in self.writers or self.pending.get(split):
                 self._close_shard(split)
             if not parts:  # a split with no rows still gets one empty shard, so every config lists every split
-                self._writer(split).write_table(self.schema.empty_table())
+                self._writer(split)  # and no row group: `datasets` takes a 0-row group's size as its batch size
                 self._close_shard(split)
             for index, part in enumerate(parts):
                 part.rename(self.folder / shard_name(split, index, len(parts)))
                 step()
 
 
-def _encoded_batches(root: Path, doc_ids: list[str], flavor: Flavor, workers: int) -> Iterator[Encoded]:
-    """Encoded batches in document order, from `workers` processes when there are several."""
+def open_writers(folder: Path, flavor: Flavor, max_bytes: int) -> dict[str, ShardWriter]:
+    """A ShardWriter per config, each into folder/<config>/."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
+    return {config: ShardWriter(folder / config, _codec(flavor, config).schema, max_bytes) for config in CONFIGS}
+
+
+def _encoded_batches(
+    root: Path, doc_ids: list[str], flavor: Flavor, workers: int, scheduler: str | None
+) -> Iterator[Encoded]:
+    """Encoded batches in document order, from `workers` processes when there are several, or from a Dask cluster."""
     batches = [doc_ids[i : i + BATCH_DOCUMENTS] for i in range(0, len(doc_ids), BATCH_DOCUMENTS)]
-    return map_in_order(partial(encode_batch, root, flavor=flavor), batches, workers)
+    # Absolute: a cluster's workers do not share this process's working folder.
+    return map_in_order(partial(encode_batch, root.absolute(), flavor=flavor), batches, workers, scheduler)
 
 
 def release_dir(root: Path | str, flavor: Flavor = "full") -> Path:
@@ -350,13 +362,16 @@ def build_data(
     progress: bool = False,
     workers: int | None = None,
     card_template: Path | None = None,
+    scheduler: str | None = None,
 ) -> list[Path]:
     """Validate the corpus at `root` and (re)write OUT/data (OUT: release_dir); returns the shard paths written.
 
     `workers` processes read, validate and encode the documents (default: all cores from
-    POOL_THRESHOLD documents on); this process writes the shards in document order. With
-    `card_template` (the README.md whose front matter and body the card keeps), OUT/README.md is
-    rewritten in the same transaction: data/ and its card change together or not at all.
+    POOL_THRESHOLD documents on), or the workers of the Dask cluster at `scheduler`, which must see
+    `root` at the same path; this process writes the shards in document order, so the bytes are the
+    same whatever does the encoding. With `card_template` (the README.md whose front matter and body
+    the card keeps), OUT/README.md is rewritten in the same transaction: data/ and its card change
+    together or not at all.
 
     The root's write lock is held throughout. Raises CorpusError with every validation issue of
     every document (or a card that cannot be read); data/ is then left untouched. Raises UsageError,
@@ -377,13 +392,11 @@ def build_data(
         held.enter_context(locked(dest))
         txn = held.enter_context(Transaction(dest))
         staging = txn.add_folder(dest / "data")
-        writers: dict[str, _ShardWriter] = {
-            c: _ShardWriter(staging / c, _codec(flavor, c).schema, bound) for c in CONFIGS
-        }
+        writers = open_writers(staging, flavor, bound)
         doc_ids = list_doc_ids(base)
         count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         with tqdm(total=len(doc_ids), unit="doc", desc="build", disable=not progress) as bar:
-            for encoded in _encoded_batches(base, doc_ids, flavor, count):
+            for encoded in _encoded_batches(base, doc_ids, flavor, count, scheduler):
                 issues += encoded.issues
                 if not issues:
                     for config, split, table, sizes in encoded.tables():

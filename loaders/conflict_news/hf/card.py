@@ -92,10 +92,15 @@ def read_card(path: Path) -> tuple[dict[str, Any], str]:
 
 def render_card_metadata(data: Path) -> dict[str, Any]:
     """`configs` and `dataset_info` (split sizes; no features) for the shards in the folder `data`."""
+    return card_metadata({config: _split_sizes(data / config) for config in CONFIGS})
+
+
+def card_metadata(split_sizes: dict[str, dict[str, tuple[int, int]]]) -> dict[str, Any]:
+    """`configs` and `dataset_info` from config -> split -> (rows, in-memory Arrow bytes), in CONFIGS order."""
     configs: list[dict[str, Any]] = []
     infos = DatasetInfosDict()
     for config in CONFIGS:
-        sizes = _split_sizes(data / config)
+        sizes = split_sizes[config]
         entry: dict[str, Any] = {"config_name": config}
         if config == DEFAULT_CONFIG:
             entry["default"] = True
@@ -214,6 +219,11 @@ def _render(front: dict[str, Any], body: str, flavor: Flavor, citation: Path, da
         if "pretty_name" in front:
             front["pretty_name"] = f"{front['pretty_name']} (standoff release)"
         body = standoff_body(body, read_citation(citation).get("url") if citation.is_file() else None)
+    return join_front_matter(front, body)
+
+
+def join_front_matter(front: dict[str, Any], body: str) -> str:
+    """A card's text: the front matter as YAML between fences, then the Markdown body."""
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=120)
     return f"{FENCE}{head}{FENCE}{body}"
 

@@ -37,6 +37,7 @@ from tqdm import tqdm
 from ..core.errors import CorpusError, Issue
 from ..core.items import Corrections, compare, file_provenance, item_provenance
 from ..core.limits import MAX_JSON_DEPTH
+from ..core.model import LAYERS
 from ..core.pool import count_workers, map_in_order, paused_gc
 from ..core.schemas import iter_schema_errors
 from ..core.store import RawDocument, annotation_path, dump_json, open_regular, read_document, text_path
@@ -47,7 +48,6 @@ from ..core.validate import check_document
 from .rebuild import LayerBuilder
 from .regions import ResultReader
 
-LAYERS = ("entities", "events", "quotes", "figures")
 # The task count is unknown until the stream ends, so the file size decides: ~150 KB per task of
 # ~350 regions, i.e. a pool from ~200 such tasks on, where it starts to pay for its start-up.
 POOL_BYTES = 32 * 1024 * 1024

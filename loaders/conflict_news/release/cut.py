@@ -25,6 +25,7 @@ import yaml
 from ..core.citation import CITATION
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.load import load_corpus
+from ..core.model import LAYERS
 from ..core.schemas import SCHEMA_FILES, iter_schema_errors
 from ..core.stats import compute_stats
 from ..core.store import list_doc_ids, read_document, read_regular
@@ -34,7 +35,7 @@ from ..hf.build import release_dir, stale_data
 from ..hf.card import render_card, render_card_text
 from .cite import replace_citation_block
 from .croissant import CROISSANT, build_croissant, dump_croissant
-from .diff import LAYERS, extract_revision
+from .diff import extract_revision
 from .history import RELEASES, Release, head_commit, manifest_digest, read_releases, record_release
 from .manifest import MANIFEST, SHIPPED_DIRS, SHIPPED_FILES, compute_manifest, format_manifest, hash_bytes
 

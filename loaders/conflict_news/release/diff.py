@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import CorpusError, Issue
+from ..core.model import LAYERS
 from ..core.schemas import iter_schema_errors
 from ..core.store import RawDocument, annotation_name, list_doc_ids, metadata_name, read_document
 from .history import find_release, read_releases
-
-LAYERS = ("entities", "events", "quotes", "figures")
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ from ..core.articles import Article, decode_article, read_inputs
 from ..core.checks import iter_spans
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.extras import require_extra
+from ..core.model import LAYERS
 from ..core.schemas import load_schema
 from ..core.store import RawDocument, annotation_path, dump_json, metadata_path, relative, text_path
 from ..core.taxonomy import load_taxonomy
@@ -38,7 +39,6 @@ with require_extra("hf"):
 
 # A copy must contain at least this share of a document's sentences to count as a copy of it.
 MIN_SHARED_SENTENCES = 0.5
-LAYERS = ("entities", "events", "quotes", "figures")
 DERIVED = {"events": ("figures", "quotes"), "quotes": ("figures",)}  # hf.rows adds these reverse links
 
 
@@ -150,7 +150,7 @@ def _match_sources(
                 f"only {aligned[0][0].found:.0%} of the sentences of {aligned[0][1]!r}" if aligned else "no sentence"
             )
             issues.append(
-                Issue(code="rehydrate-unrelated", file=article.origin, line=article.line, path="$",
+                Issue(code="rehydrate-unrelated", file=article.origin, **article.where("$"),
                       message=f"matches no withheld document: no hash match, and it shares {share}")
             )  # fmt: skip
             continue
@@ -177,7 +177,7 @@ def _keep_better(copies: dict[str, _Copy], doc_id: str, new: _Copy) -> None:
         copies[doc_id] = new
 
 
-def _annotation(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
+def annotation_from_row(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
     """The annotation file of a documents row: the layers without the derived reverse links."""
     ann: dict[str, Any] = {
         "schema_version": load_schema("annotation")["properties"]["schema_version"]["const"],
@@ -271,7 +271,7 @@ def _rehydrate(rows: list[dict[str, Any]], articles: list[Article], dest: Path, 
         copy = copies.get(doc_id)
         text = copy.text if copy else row["text"]
         meta["text_sha256"], meta["text_length"] = hash_text(text), len(text)
-        ann = _annotation(row, meta["text_sha256"])
+        ann = annotation_from_row(row, meta["text_sha256"])
         alignment = copy.alignment if copy else None
         found, problems = _place_spans(doc_id, ann, text, alignment)
         evidence = (row["fingerprint"] or {}).get("evidence")

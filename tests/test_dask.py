@@ -1,0 +1,116 @@
+"""silver, build and validate on a real Dask cluster (a scheduler and two workers on 127.0.0.1).
+
+The output must be the bytes of the local run, also when a worker is killed in the middle of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conflict_news.cli.main import main
+from conflict_news.grow.synthetic import write_synthetic
+from conftest import load_case, materialize_case
+from dask_cluster import START_SECONDS, Cluster
+from test_silver import synthetic_texts, tree, write_jsonl
+
+pytest.importorskip("distributed", reason="the dask extra")  # installed by the default hatch env, so CI runs these
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    running = Cluster(tmp_path_factory.mktemp("dask"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    texts = synthetic_texts(16)
+    records = [{"text": t} for t in texts[:8]] + [{"text": texts[2]}, b"{broken"] + [{"text": t} for t in texts[8:]]
+    return write_jsonl(tmp_path_factory.mktemp("archive") / "archive.jsonl", records)
+
+
+def test_silver_on_the_cluster_writes_the_bytes_of_the_local_run(
+    cluster: Cluster, archive: Path, tmp_path: Path
+) -> None:
+    common = ["silver", str(archive), "--shard-bytes", "12000"]
+    assert main([*common, "--out", str(tmp_path / "local"), "--workers", "1"]) == 0
+    assert main([*common, "--out", str(tmp_path / "cluster"), "--scheduler", cluster.address]) == 0
+    local = tree(tmp_path / "local")
+    assert len([name for name in local if name.endswith(".parquet")]) > 6 * 3 * 4  # several shards
+    assert tree(tmp_path / "cluster") == local
+
+
+def test_build_on_the_cluster_writes_the_bytes_of_the_local_build(cluster: Cluster, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    write_synthetic(root, 150)  # three batches
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "local"), "--workers", "1"]) == 0
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "cluster"), "--scheduler", cluster.address]) == 0
+    assert tree(tmp_path / "cluster") == tree(tmp_path / "local")
+
+
+def test_validate_on_the_cluster_finds_the_issues_of_the_local_run(
+    cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = materialize_case(load_case("span-text-mismatch"), tmp_path)
+    assert main(["validate", str(root), "--json"]) == 1
+    local = json.loads(capsys.readouterr().out)
+    assert main(["validate", str(root), "--json", "--scheduler", cluster.address]) == 1
+    assert json.loads(capsys.readouterr().out) == local
+    assert [issue["code"] for issue in local] == ["span-text-mismatch"]
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import dask
+
+    root = materialize_case({}, tmp_path)
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):  # port 9 (discard) has no scheduler
+        assert main(["validate", str(root), "--scheduler", "tcp://127.0.0.1:9"]) == 1
+    assert "no Dask scheduler answers at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def _annotating_everywhere(address: str) -> bool:
+    from distributed import Client
+
+    with Client(address, timeout=START_SECONDS) as client:
+        processing = client.processing()
+    return len(processing) == 2 and all(
+        any(str(k).startswith("annotate") for k in keys) for keys in processing.values()
+    )
+
+
+def test_a_worker_killed_mid_run_changes_nothing(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both workers are held inside a shard (silver_extractors.gated) when one of them is killed."""
+    gate = tmp_path / "gate"
+    cluster = Cluster(tmp_path / "dask", env={"CNC_SILVER_GATE": str(gate)})
+    command = [sys.executable, "-m", "conflict_news", "silver", str(archive), "--shard-bytes", "12000",
+               "--extractor", "silver_extractors:gated"]  # fmt: skip
+    run = subprocess.Popen([*command, "--out", str(tmp_path / "cluster"), "--scheduler", cluster.address],
+                           env=cluster.env, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while not _annotating_everywhere(cluster.address):
+            assert run.poll() is None, run.stderr.read().decode() if run.stderr else ""
+            assert time.monotonic() < deadline, f"the workers never both held a shard\n{cluster.log_tail()}"
+            time.sleep(0.2)
+        cluster.kill_worker(1)
+        gate.touch()
+        _, errors = run.communicate(timeout=600)
+        assert run.returncode == 0, errors.decode()
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+        cluster.stop()
+    monkeypatch.setenv("CNC_SILVER_GATE", str(gate))
+    assert main([*command[3:], "--out", str(tmp_path / "local"), "--workers", "1"]) == 0
+    assert tree(tmp_path / "cluster") == tree(tmp_path / "local")
