@@ -118,7 +118,7 @@ class AnnotationChecker:
             at = f"$.provenance.items[{i}].id"
             if record["id"] not in every:
                 self.report("dangling-reference", at, record["id"], "provenance names no item with this id",
-                            ("looked for among", "$[entities,events,quotes,figures][*].id"))  # fmt: skip
+                            ("looked for among", "$['entities','events','quotes','figures'][*].id"))  # fmt: skip
             elif record["id"] in seen:
                 self.report("duplicate-id", at, record["id"], "provenance names this item twice",
                             ("first named at", seen[record["id"]]))  # fmt: skip
