@@ -307,7 +307,8 @@ def test_the_whole_issue_of_a_span_that_splits_a_character_and_of_a_duplicate_id
     ]
     found = [str(i) for i in iter_errors([materialize_case({"set": {f"{ANN}/quotes/1/id": "q1"}}, tmp_path)])]
     assert (
-        "annotations/toy-0001.json:$.quotes[1].id: [duplicate-id] q1: id is used more than once in this file" in found
+        "annotations/toy-0001.json:$.quotes[1].id: [duplicate-id] q1: id is used more than once in this file"
+        " (first used at $.quotes[0].id)" in found
     )
 
 
@@ -332,14 +333,14 @@ NOPE = "nope"
         ({"/quotes/1/type": NOPE}, f"{A}:$.quotes[1].type: [unknown-label] q2: quote type 'nope' is not in the taxonomy"),
         ({"/figures/0/bound": NOPE}, f"{A}:$.figures[0].bound: [unknown-label] fig1: bound type 'nope' is not in the taxonomy"),
         ({"/figures/0/property": NOPE}, f"{A}:$.figures[0].property: [unknown-label] fig1: figure property 'nope' is not in the taxonomy"),
-        ({"/entities/2/affiliation": NOPE}, f"{A}:$.entities[2].affiliation: [dangling-reference] ent-varn: no entity with id 'nope'"),
-        ({"/events/0/arguments/0/entity": NOPE}, f"{A}:$.events[0].arguments[0].entity: [dangling-reference] ev1: no entity with id 'nope'"),
-        ({"/events/0/relations/0/target": NOPE}, f"{A}:$.events[0].relations[0].target: [dangling-reference] ev1: no event with id 'nope'"),
-        ({"/quotes/1/speaker": NOPE}, f"{A}:$.quotes[1].speaker: [dangling-reference] q2: no entity with id 'nope'"),
-        ({"/quotes/1/events/0": NOPE}, f"{A}:$.quotes[1].events[0]: [dangling-reference] q2: no event with id 'nope'"),
-        ({"/figures/0/claimant": NOPE}, f"{A}:$.figures[0].claimant: [dangling-reference] fig1: no entity with id 'nope'"),
-        ({"/figures/0/quote": NOPE}, f"{A}:$.figures[0].quote: [dangling-reference] fig1: no quote with id 'nope'"),
-        ({"/figures/0/event": NOPE}, f"{A}:$.figures[0].event: [dangling-reference] fig1: no event with id 'nope'"),
+        ({"/entities/2/affiliation": NOPE}, f"{A}:$.entities[2].affiliation: [dangling-reference] ent-varn: no entity with id 'nope' (looked for among $.entities[*].id)"),
+        ({"/events/0/arguments/0/entity": NOPE}, f"{A}:$.events[0].arguments[0].entity: [dangling-reference] ev1: no entity with id 'nope' (looked for among $.entities[*].id)"),
+        ({"/events/0/relations/0/target": NOPE}, f"{A}:$.events[0].relations[0].target: [dangling-reference] ev1: no event with id 'nope' (looked for among $.events[*].id)"),
+        ({"/quotes/1/speaker": NOPE}, f"{A}:$.quotes[1].speaker: [dangling-reference] q2: no entity with id 'nope' (looked for among $.entities[*].id)"),
+        ({"/quotes/1/events/0": NOPE}, f"{A}:$.quotes[1].events[0]: [dangling-reference] q2: no event with id 'nope' (looked for among $.events[*].id)"),
+        ({"/figures/0/claimant": NOPE}, f"{A}:$.figures[0].claimant: [dangling-reference] fig1: no entity with id 'nope' (looked for among $.entities[*].id)"),
+        ({"/figures/0/quote": NOPE}, f"{A}:$.figures[0].quote: [dangling-reference] fig1: no quote with id 'nope' (looked for among $.quotes[*].id)"),
+        ({"/figures/0/event": NOPE}, f"{A}:$.figures[0].event: [dangling-reference] fig1: no event with id 'nope' (looked for among $.events[*].id)"),
         ({"/events/0/relations/0/target": "ev1"}, f"{A}:$.events[0].relations[0].target: [relation-to-self] ev1: an event cannot relate to itself"),
         ({"/events/1/modality": "negated"}, f"{A}:$.events[1].polarity: [factuality-conflict] ev2: modality 'negated' with polarity 'positive'"),
         ({"/figures/0/upper": 13}, f"{A}:$.figures[0].bound: [figure-bounds-inconsistent] fig1: bound 'exact' does not fit value 12, lower 12, upper 13"),
@@ -366,8 +367,10 @@ def test_duplicate_annotations_name_both(layer: str, index: int, copy_id: str, n
     found = [str(i) for i in iter_errors([root])]
     last = len(ann[layer]) - 1
     assert found == [
-        f"{A}:$.{layer}[{index}]: [duplicate-annotation] {ann[layer][index]['id']}: another {noun} has the same type and span",
-        f"{A}:$.{layer}[{last}]: [duplicate-annotation] {copy_id}: another {noun} has the same type and span",
+        f"{A}:$.{layer}[{index}]: [duplicate-annotation] {ann[layer][index]['id']}: another {noun} has the same type and span"
+        f" (the other at $.{layer}[{last}])",
+        f"{A}:$.{layer}[{last}]: [duplicate-annotation] {copy_id}: another {noun} has the same type and span"
+        f" (the other at $.{layer}[{index}])",
     ]
 
 

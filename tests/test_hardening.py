@@ -107,7 +107,8 @@ def test_one_id_stated_twice_in_a_batch_is_refused(tmp_path: Path) -> None:
     batch = _jsonl(tmp_path / "b.jsonl", [{"text": "First.", "id": "x-1"}, {"text": "Second.", "id": "x-1"}])
     with pytest.raises(CorpusError) as info:
         add_documents(root, batch)
-    assert [(i.code, i.file) for i in info.value.issues] == [("id-taken", f"{batch}:2")]
+    got = [(i.code, i.file, i.line, [str(r) for r in i.related]) for i in info.value.issues]
+    assert got == [("id-taken", str(batch), 2, [f"taken by {batch}:1:$"])]  # where the id was first stated
     assert tree(root) == before
 
 
@@ -389,7 +390,7 @@ def test_a_bad_jsonl_line_refuses_the_batch_before_any_article_is_planned(
     monkeypatch.setattr(ingest, "plan_additions", never)
     with pytest.raises(CorpusError) as info:
         add_documents(root, batch)
-    assert [(i.code, i.path) for i in info.value.issues] == [("json-invalid", "2501:10")]
+    assert [(i.code, i.line, i.column, i.path) for i in info.value.issues] == [("json-invalid", 2501, 10, "")]
     articles, issues = read_inputs(batch)
     assert (articles, len(issues)) == ([], 1)  # nothing held once the batch is refused
 
@@ -459,7 +460,7 @@ def test_batch_and_line_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     long = tmp_path / "long.jsonl"
     long.write_text(json.dumps({"text": "x" * 100}) + "\n" + json.dumps({"text": "short"}) + "\n", encoding="utf-8")
     found, issues = read_inputs(long)
-    assert ([(i.code, i.path) for i in issues], found) == ([("limit-exceeded", "1:$")], [])
+    assert ([(i.code, i.line, i.path) for i in issues], found) == ([("limit-exceeded", 1, "$")], [])
 
 
 def test_recover_finishes_an_interrupted_write_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from conflict_news import Span, load_corpus
+from conflict_news import Span, UsageError, load_corpus
+from conflict_news.core.options import CONFIGS, SPLITS
 from conflict_news.core.schemas import load_schema
-from conflict_news.core.splits import SPLITS, assign_split
+from conflict_news.core.splits import assign_split
 from conflict_news.core.store import read_document
 from conflict_news.hf.bio import sentence_rows, tag_layer, token_columns, tokenize
-from conflict_news.hf.features import CONFIGS, build_features
+from conflict_news.hf.features import build_features
 from conflict_news.hf.rows import make_rows
 from conftest import REPO
 from hfcase import load
@@ -145,7 +146,7 @@ def test_rows_and_features_cover_the_same_configs() -> None:
     raw = read_document(REPO, "cnc-000001")
     assert raw.text is not None
     assert tuple(make_rows(raw.doc_id, raw.text, raw.metadata, raw.annotation)) == CONFIGS
-    with pytest.raises(ValueError, match="unknown config 'tokens'"):
+    with pytest.raises(UsageError, match="config 'tokens' is not one of 'documents'"):
         build_features("tokens")
 
 

@@ -12,7 +12,8 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-import conflict_news
+import conflict_news.hf
+import conflict_news.silver
 from conflict_news import CorpusError
 from conflict_news.cli.main import main
 from conflict_news.core.splits import assign_split
@@ -143,7 +144,7 @@ def test_card_verb_creates_checks_and_rewrites_only_front_matter(tmp_path: Path)
 
 
 def test_unclosed_front_matter_is_an_error() -> None:
-    with pytest.raises(ValueError, match="no closing"):
+    with pytest.raises(CorpusError, match=r"card-invalid.*no closing"):
         split_front_matter("---\nlicense: mit\n")
     assert split_front_matter("# Title\n") == ({}, "# Title\n")
 
@@ -154,9 +155,9 @@ def test_verbs_name_the_missing_extra(
     argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # As if pyarrow were not installed: our modules that need it must be imported afresh, and fail.
-    for name in ("build", "card"):
-        monkeypatch.delitem(sys.modules, f"conflict_news.hf.{name}")
-        monkeypatch.delattr(conflict_news.hf, name)
+    for package, name in ((conflict_news.hf, "build"), (conflict_news.hf, "card"), (conflict_news.silver, "run")):
+        monkeypatch.delitem(sys.modules, f"{package.__name__}.{name}", raising=False)
+        monkeypatch.delattr(package, name, raising=False)
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     assert main(argv) == 1
     assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import json
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -131,27 +132,28 @@ def test_jsonl_records_carry_their_metadata_and_errors_name_the_line(tmp_path: P
     bad = _write(tmp_path, "bad.jsonl", '{"text": "x", "colour": "red"}\n{"text": \n"just a string"\n')
     with pytest.raises(CorpusError) as info:
         add_documents(root, bad)
-    got = [(i.code, i.path) for i in info.value.issues]
-    assert got == [("schema-violation", "1:$"), ("json-invalid", "2:10"), ("schema-violation", "3:$")]
+    got = [(i.code, i.line, i.column, i.path) for i in info.value.issues]
+    assert got == [("schema-violation", 1, None, "$"), ("json-invalid", 2, 10, ""), ("schema-violation", 3, None, "$")]
+    assert str(info.value.issues[1]).startswith(f"{bad}:2:10: [json-invalid]")
 
 
 @pytest.mark.parametrize(
-    ("data", "stated", "doc_id", "code", "path"),
+    ("data", "stated", "doc_id", "code", "where"),
     [
-        (b"caf\xe9 latte", {}, None, "text-decode-error", "byte 3"),
-        (b"text with a bell \x07", {}, None, "input-binary", "char 17"),
-        ("A text.", {"published": "yesterday"}, None, "schema-violation", "$.published.date"),
-        ("A text.", {}, "Not An Id", "schema-violation", "$.id"),
-        ("A text.", {"url": "not a url"}, None, "schema-violation", "$.source.url"),
+        (b"caf\xe9 latte", {}, None, "text-decode-error", (1, 4, "")),
+        (b"a first line\ntext with a bell \x07", {}, None, "input-binary", (2, 18, "")),
+        ("A text.", {"published": "yesterday"}, None, "schema-violation", (None, None, "$.published.date")),
+        ("A text.", {}, "Not An Id", "schema-violation", (None, None, "$.id")),
+        ("A text.", {"url": "not a url"}, None, "schema-violation", (None, None, "$.source.url")),
     ],
 )
 def test_bad_articles_and_metadata_are_refused(
-    tmp_path: Path, data: str | bytes, stated: dict[str, str], doc_id: str | None, code: str, path: str
+    tmp_path: Path, data: str | bytes, stated: dict[str, str], doc_id: str | None, code: str, where: tuple[Any, ...]
 ) -> None:
     root = materialize_case({}, tmp_path)
     with pytest.raises(CorpusError) as info:
         add_documents(root, _write(tmp_path, "article.txt", data), stated, doc_id)
-    assert [(i.code, i.path) for i in info.value.issues] == [(code, path)]
+    assert [(i.code, i.line, i.column, i.path) for i in info.value.issues] == [(code, *where)]
 
 
 def test_cli_add(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from label_studio_sdk.label_interface import LabelInterface
 
-from conflict_news import CODES, iter_errors
+from conflict_news import CODES, CorpusError, iter_errors
 from conflict_news.cli.main import main
 from conflict_news.core.agreement import cohen_kappa
 from conflict_news.core.store import annotation_path, dump_json, list_doc_ids, read_document
@@ -51,7 +51,7 @@ def test_config_is_valid_for_the_sdk_and_lists_the_taxonomy() -> None:
 def test_config_refuses_a_taxonomy_whose_names_clash_with_link_labels() -> None:
     raw = json.loads((REPO / "schema" / "taxonomy.json").read_text(encoding="utf-8"))
     raw["roles"]["speaker"] = "A role named like a link."
-    with pytest.raises(ValueError, match="speaker"):
+    with pytest.raises(CorpusError, match=r"schema-violation.*speaker"):
         list_relations(parse_taxonomy(raw))
 
 

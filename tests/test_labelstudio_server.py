@@ -153,7 +153,7 @@ def test_added_article_preannotated_round_trips(label_studio: Server, ls: Any, t
     assert main(["preannotate", new_id, "--root", str(root), "--out", str(predictions)]) == 0
     predicted = json.loads((predictions / f"{new_id}.json").read_text(encoding="utf-8"))
     assert predicted["events"] and predicted["figures"] and predicted["quotes"]
-    tasks, issues = collect_tasks(root, str(predictions))
+    tasks, issues = collect_tasks(root, predictions)  # a Path: a str is a source name
     assert issues == []
     project = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added").project
     _accept_predictions(ls, project)

@@ -14,11 +14,12 @@ from datasets import List
 import conflict_news
 from conflict_news import CODES, load_corpus
 from conflict_news.core.citation import hub_repo_id, read_citation
+from conflict_news.core.options import CONFIGS
 from conflict_news.core.stats import compute_stats
 from conflict_news.core.store import dump_json, write_atomic
 from conflict_news.grow.evaluate import evaluate, format_markdown
 from conflict_news.grow.preannotate import preannotate_corpus
-from conflict_news.hf.features import CONFIGS, build_features
+from conflict_news.hf.features import build_features
 from conflict_news.release.cite import format_citation
 from conftest import REPO
 from hfcase import decode_labels

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conflict_news import CorpusError, __version__
+from conflict_news import CorpusError, UsageError, __version__
 from conflict_news.cli.main import main
 from conflict_news.hf.build import stale_data
 from conflict_news.release.cut import VERSION_FILE, bump, cut_release, parse_version
@@ -159,7 +159,7 @@ def test_refusal_is_reported_on_the_command_line(released: Path, capsys: pytest.
 
 def test_semver_helpers() -> None:
     assert [bump("1.4.2", level) for level in ("major", "minor", "patch")] == ["2.0.0", "1.5.0", "1.4.3"]
-    with pytest.raises(ValueError, match="not a version"):
+    with pytest.raises(UsageError, match="not a version"):
         parse_version("v1.0")
 
 

@@ -54,8 +54,11 @@ def report(out: Path) -> dict[str, Any]:
 
 
 def located(issue: dict[str, Any]) -> str:
-    """FILE:LINE:... of an issue of a JSONL record, the file without its folder."""
-    return f"{issue['file'].rsplit('/', 1)[-1]}:{issue['path']}"
+    """FILE:LINE[:COLUMN][:PATH] of an issue (as Issue.location gives it), the file without its folder."""
+    parts = [issue["file"].rsplit("/", 1)[-1]] + [
+        str(issue[key]) for key in ("line", "column") if issue[key] is not None
+    ]
+    return ":".join(parts + ([issue["path"]] if issue["path"] else []))
 
 
 @pytest.fixture(scope="module")
@@ -208,8 +211,8 @@ def test_parquet_files_with_a_text_column(tmp_path: Path) -> None:
     pq.write_table(pa.table({"other": [texts[2]]}), folder / "b.parquet")
     summary = run_silver(str(folder), str(tmp_path / "out"), text_column="body", shard_bytes=1, workers=1)
     assert (summary.records, summary.documents) == (4, 2)  # a file that cannot be read counts as one record
-    issues = [(i["code"], i["file"].rsplit("/", 1)[-1]) for i in report(tmp_path / "out")["issues"]]
-    assert issues == [("input-empty", "a.parquet:row 1"), ("schema-violation", "b.parquet")]
+    issues = [(i["code"], i["file"].rsplit("/", 1)[-1], i["path"]) for i in report(tmp_path / "out")["issues"]]
+    assert issues == [("input-empty", "a.parquet", "$[1].text"), ("schema-violation", "b.parquet", "$")]
     ids = pq.read_table(tmp_path / "out" / "data" / "documents", columns=["doc_id"]).column("doc_id").to_pylist()
     assert "pq-1" in ids and len(ids) == 2
 

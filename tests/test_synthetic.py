@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conflict_news import iter_errors, load_corpus
+from conflict_news import UsageError, iter_errors, load_corpus
 from conflict_news.cli.main import main
 from conflict_news.core.paths import locate_root
 from conflict_news.core.store import RawDocument
@@ -75,9 +75,9 @@ def test_generation_streams() -> None:
 
 
 def test_never_writes_into_the_shipped_corpus_or_over_documents(synthetic_root: Path) -> None:
-    with pytest.raises(ValueError, match="shipped corpus"):
+    with pytest.raises(UsageError, match="shipped corpus"):
         write_synthetic(locate_root(), 1)
-    with pytest.raises(ValueError, match="not empty"):
+    with pytest.raises(UsageError, match="not empty"):
         write_synthetic(synthetic_root, 1)
 
 

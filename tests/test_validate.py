@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
 
 from conflict_news import CODES, CorpusError, Issue, iter_errors, validate
+from conflict_news.cli.main import main
 from conftest import BASE, INVALID, load_case, materialize_case
 
 CASES = sorted(p.stem for p in INVALID.glob("*.json"))
@@ -112,6 +114,61 @@ def test_vague_and_range_figures(tmp_path: Path) -> None:
         }
         results.append([i.ann_id for i in iter_errors([materialize_case(case, tmp_path / str(len(results)))])])
     assert results == [[], ["f1", "f2"]]
+
+
+def test_an_issue_path_is_a_json_path_or_empty() -> None:
+    """A line and column have fields of their own; path never holds them."""
+    with pytest.raises(ValueError, match="not a JSONPath"):
+        Issue(code="json-invalid", file="a.json", path="2:10", message="m")
+    issue = Issue(code="json-invalid", file="a.json", line=2, column=10, message="expected value")
+    assert str(issue) == "a.json:2:10: [json-invalid] expected value"
+    assert issue.to_dict() == {
+        "code": "json-invalid", "file": "a.json", "path": "", "line": 2, "column": 10,
+        "ann_id": None, "message": "expected value", "related": [],
+    }  # fmt: skip
+
+
+def test_json_invalid_gives_line_and_column(tmp_path: Path) -> None:
+    root = materialize_case(load_case("json-invalid"), tmp_path)
+    [issue] = iter_errors(root)
+    assert (issue.code, issue.file, issue.path, issue.line, issue.column) == (
+        "json-invalid", "annotations/toy-0001.json", "", 2, 27,  # the second comma
+    )  # fmt: skip
+
+
+ANN = "annotations/toy-0001.json"
+
+
+def test_validate_explains_each_code_once_and_json_shows_where_it_points(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = materialize_case(
+        {
+            "set": {
+                f"{ANN}#/quotes/1/id": "q1",
+                f"{ANN}#/entities/2/affiliation": "nope",
+                f"{ANN}#/figures/0/event": "nope",
+            }
+        },
+        tmp_path,
+    )
+    assert main(["validate", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.count(CODES["dangling-reference"]) == 1 and err.count(CODES["duplicate-id"]) == 1
+    assert f"  dangling-reference (2): {CODES['dangling-reference']}" in err.splitlines()
+    assert (
+        f"{ANN}:$.quotes[1].id: [duplicate-id] q1: id is used more than once in this file (first used at $.quotes[0].id)"
+        in err
+    )
+    assert main(["validate", str(root), "--json"]) == 1
+    found = {(i["code"], i["path"]): i for i in json.loads(capsys.readouterr().out)}
+    assert found[("duplicate-id", "$.quotes[1].id")]["related"] == [
+        {"note": "first used at", "file": ANN, "line": None, "path": "$.quotes[0].id"}
+    ]
+    assert found[("dangling-reference", "$.figures[0].event")]["related"] == [
+        {"note": "looked for among", "file": ANN, "line": None, "path": "$.events[*].id"}
+    ]
+    assert all(i["line"] is None and i["column"] is None for i in found.values())
 
 
 @pytest.mark.parametrize(

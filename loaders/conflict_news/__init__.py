@@ -1,7 +1,13 @@
-"""Conflict News Corpus: conflict-news documents with standoff annotations of events, quotes and figures."""
+"""Conflict News Corpus: conflict-news documents with standoff annotations of events, quotes and figures.
+
+The names below are the public API (docs/api.md). Verbs in names: `load_*` returns validated model
+objects (frozen dataclasses), `iter_*` yields them lazily, `validate` raises CorpusError where
+`iter_errors` yields the issues. Only CorpusError (the data) and UsageError (the call: an option
+outside its allowed values, a missing extra) leave a public function.
+"""
 
 from .__about__ import __version__
-from .core.errors import CODES, CorpusError, Issue
+from .core.errors import CODES, CorpusError, Issue, Related, UsageError
 from .core.load import iter_documents, load_corpus, load_document
 from .core.model import (
     Annotations,
@@ -37,9 +43,11 @@ __all__ = [
     "Location",
     "Metadata",
     "Quote",
+    "Related",
     "Span",
     "Taxonomy",
     "Time",
+    "UsageError",
     "__version__",
     "iter_documents",
     "iter_errors",

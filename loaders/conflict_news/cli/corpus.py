@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from typing import Any
 
+from ..core.errors import CODES
 from .hf import SCHEDULER_HELP
 from .options import WORKERS
 from .roots import add_root_option, corpus_root
@@ -26,6 +28,9 @@ def _validate(args: argparse.Namespace) -> int:
         print(issue, file=sys.stderr)
     summary = f"{len(issues)} issue(s)" if issues else "valid"
     print(f"conflict-news validate: {summary}", file=sys.stderr)
+    # What each code found means, once per code rather than once per issue (as UD's validator explains).
+    for code, count in Counter(issue.code for issue in issues).items():
+        print(f"  {code} ({count}): {CODES[code]}", file=sys.stderr)
     return 1 if issues else 0
 
 

@@ -1,4 +1,7 @@
-"""The `build` and `card` verbs: Parquet shards and the dataset card (need the `hf` extra)."""
+"""The `build`, `card` and `rehydrate` verbs: Parquet shards and the dataset card (need the `hf` extra).
+
+Without the extra, the modules they import raise the UsageError that names it (core.extras).
+"""
 
 from __future__ import annotations
 
@@ -6,32 +9,15 @@ import argparse
 import dataclasses
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..core.limits import MAX_SHARD_BYTES
+from ..core.options import FLAVORS
 from .options import WORKERS, bounded
 from .roots import add_root_option, corpus_root
 
 SCHEDULER_HELP = "address of a running Dask scheduler to do the work, e.g. tcp://10.0.0.5:8786 (default: this machine)"
-
-
-def needs_hf(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Run the verb if the extra's modules import; else say which extra to install."""
-
-    def verb(args: argparse.Namespace) -> int:
-        try:
-            from ..hf import build, card  # noqa: F401  (pyarrow, datasets)
-        except ModuleNotFoundError as exc:
-            print(
-                f"conflict-news {args.verb}: needs the hf extra, pip install 'conflict-news-corpus[hf]' ({exc})",
-                file=sys.stderr,
-            )
-            return 1
-        return run(args)
-
-    return verb
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -93,24 +79,22 @@ def register(verbs: Any) -> None:
     p.add_argument(
         "--max-shard-bytes", type=bounded(1, MAX_SHARD_BYTES), help="size bound of one shard (default 256 MiB)"
     )
-    p.add_argument(
-        "--flavor", choices=("full", "standoff"), default="full", help="full: every text; standoff: withheld texts"
-    )
+    p.add_argument("--flavor", choices=FLAVORS, default="full", help="full: every text; standoff: withheld texts")
     p.add_argument("--out", help="release folder (default: the root for full, ROOT/standoff for standoff)")
     p.add_argument(
         "--workers", type=WORKERS, default=0, help="processes to use (default 0: every core for 200+ documents)"
     )
     p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the root at the same path")
-    p.set_defaults(run=needs_hf(_build))
+    p.set_defaults(run=_build)
 
     p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")
     add_root_option(p)
     p.add_argument("--check", action="store_true", help="only check; exit 1 if the card is out of date")
-    p.set_defaults(run=needs_hf(_card))
+    p.set_defaults(run=_card)
 
     p = verbs.add_parser("rehydrate", help="a standoff release + your copies of the articles -> a full corpus root")
     p.add_argument("release", metavar="STANDOFF", help="the standoff release folder (its data/ and card)")
     p.add_argument("sources", metavar="SOURCES", help="a folder of .txt/.html articles, or a JSONL of {url, text}")
     p.add_argument("--out", required=True, help="the corpus root to create (corpus/ + annotations/)")
     p.add_argument("--json", action="store_true", help="print the report (documents, moved spans) as JSON")
-    p.set_defaults(run=needs_hf(_rehydrate))
+    p.set_defaults(run=_rehydrate)

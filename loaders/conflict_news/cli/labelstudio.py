@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import Issue
-from .options import WORKERS, bounded
+from .options import WORKERS, bounded, prediction_source
 from .roots import add_root_option, corpus_root
 
 if TYPE_CHECKING:
@@ -252,7 +252,7 @@ def register(verbs: Any) -> None:
     common = add_root_option
 
     def predictions(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--predictions", default="stored", metavar="stored|none|PATH",
+        p.add_argument("--predictions", type=prediction_source, default="stored", metavar="stored|none|PATH",
                        help="pre-annotation per document: its stored annotation file unless that is pending (default: "
                             "gold where there is gold), none, or annotation files in our schema at PATH (a file or a "
                             "folder), which override the stored ones for their documents")  # fmt: skip

@@ -1,11 +1,14 @@
-"""Option types shared by the verbs: integers within documented bounds (core.limits)."""
+"""Option types shared by the verbs: integers within documented bounds (core.limits), and pre-annotation sources."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from ..core.limits import MAX_WORKERS
+from ..core.options import PREDICTION_SOURCES, PredictionSource
 
 
 def bounded(low: int, high: int) -> Callable[[str], int]:
@@ -25,3 +28,17 @@ def bounded(low: int, high: int) -> Callable[[str], int]:
 
 
 WORKERS = bounded(0, MAX_WORKERS)
+
+
+def prediction_source(text: str) -> PredictionSource | Path:
+    """An argparse type: one of PREDICTION_SOURCES, else the path of annotation files, which must exist.
+
+    A word that is neither ("Stored", "none ") is a usage error naming the choices, not a missing file.
+    """
+    for source in PREDICTION_SOURCES:
+        if text == source:
+            return source
+    if not os.path.lexists(text):
+        choices = ", ".join(PREDICTION_SOURCES)
+        raise argparse.ArgumentTypeError(f"{text!r} is none of {choices}, and no file or folder of that name exists")
+    return Path(text)

@@ -1,4 +1,7 @@
-"""Verbs that maintain releases: `cite`, `diff`, `verify`, `manifest`, and `release X.Y.Z` and `croissant` (hf and release extras)."""
+"""Verbs that maintain releases: `cite`, `diff`, `verify`, `manifest`, and `release X.Y.Z` and `croissant` (hf and release extras).
+
+Without an extra, the modules they import raise the UsageError that names it (core.extras).
+"""
 
 from __future__ import annotations
 
@@ -9,25 +12,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..release.cite import FORMATS
+from ..core.options import CITATION_FORMATS, FLAVORS
 from .roots import add_root_option, corpus_root
 
 
-def _extras_missing(verb: str) -> bool:
-    try:
-        from ..release import croissant, cut  # noqa: F401  (datasets, pyarrow, mlcroissant)
-    except ModuleNotFoundError as exc:
-        print(
-            f"conflict-news {verb}: needs the hf and release extras, pip install 'conflict-news-corpus[hf,release]' ({exc})",
-            file=sys.stderr,
-        )
-        return True
-    return False
-
-
 def _release(args: argparse.Namespace) -> int:
-    if _extras_missing(args.verb):
-        return 1
     from ..release.cut import cut_release
 
     issues, plan = cut_release(corpus_root(args, writes=True), args.version, args.date)
@@ -45,8 +34,6 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _croissant(args: argparse.Namespace) -> int:
-    if _extras_missing(args.verb):
-        return 1
     from ..release.croissant import write_croissant
 
     print(f"conflict-news croissant: wrote {write_croissant(corpus_root(args, writes=True))}", file=sys.stderr)
@@ -124,7 +111,10 @@ def _publish(args: argparse.Namespace) -> int:
 def register(verbs: Any) -> None:
     p = verbs.add_parser("cite", help="print the citation")
     p.add_argument(
-        "--format", choices=FORMATS, default="bibtex", help="bibtex (default), apa, or cff (CITATION.cff itself)"
+        "--format",
+        choices=CITATION_FORMATS,
+        default="bibtex",
+        help="bibtex (default), apa, or cff (CITATION.cff itself)",
     )
     p.set_defaults(run=_cite)
 
@@ -160,7 +150,7 @@ def register(verbs: Any) -> None:
     )
     p.add_argument(
         "--flavor",
-        choices=("full", "standoff"),
+        choices=FLAVORS,
         default="full",
         help="full: this repository's data; standoff: standoff/ (default full)",
     )

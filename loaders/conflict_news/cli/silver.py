@@ -1,4 +1,8 @@
-"""The `silver` verb: pre-annotate a large archive into a silver release, on this machine or a Dask cluster."""
+"""The `silver` verb: pre-annotate a large archive into a silver release, on this machine or a Dask cluster.
+
+It needs the `hf` extra (and `dask` for --scheduler): without it, the modules it imports raise the
+UsageError that names it (core.extras).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 
 from ..core.limits import MAX_SHARD_BYTES
 from ..silver import DEFAULT_EXTRACTOR, DEFAULT_SHARD_BYTES
-from .hf import SCHEDULER_HELP, needs_hf
+from .hf import SCHEDULER_HELP
 from .options import WORKERS, bounded
 
 
@@ -61,4 +65,4 @@ def register(verbs: Any) -> None:
     p.add_argument("--workers", type=WORKERS, default=0, help="processes to use (default 0: every core)")
     p.add_argument("--scheduler", help=SCHEDULER_HELP)
     p.add_argument("--json", action="store_true", help="print the run's summary as JSON on stdout")
-    p.set_defaults(run=needs_hf(_silver))
+    p.set_defaults(run=_silver)

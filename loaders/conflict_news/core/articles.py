@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from .distribution import decide_distribution
-from .errors import CorpusError, Issue
+from .errors import CorpusError, Issue, line_column
 from .limits import MAX_BATCH_ARTICLES, MAX_FILE_BYTES
 from .store import open_regular, read_regular
 from .textnorm import normalize_text
@@ -62,11 +62,25 @@ class Article:
     """One article as received: its bytes, where they came from, and the metadata the user states."""
 
     raw: bytes
-    origin: str  # file name, or FILE:LINE for a JSONL record, for messages
+    origin: str  # the file it came from, for messages
     filename: str | None
     html: bool
     doc_id: str | None = None
     stated: dict[str, str] = field(default_factory=dict)
+    line: int | None = None  # its line in a JSONL file
+    row: int | None = None  # its row in a Parquet file (0-based, as pyarrow counts)
+
+    def where(self, path: str = "$") -> dict[str, Any]:
+        """The location fields of an Issue at `path` (a JSONPath into the record) of this article.
+
+        A JSONL record is placed by its line; a Parquet row by the JSONPath $[ROW], the table read as
+        a list of records; an article of its own file by `path` alone.
+        """
+        if self.line is not None:
+            return {"line": self.line, "path": path}
+        if self.row is not None:
+            return {"path": f"$[{self.row}]{path[1:]}"}
+        return {"path": path}
 
 
 class _TextExtractor(HTMLParser):
@@ -211,7 +225,7 @@ def read_jsonl(
     for number, ended in enumerate(lines, first_line):
         line = ended.rstrip(b"\r\n")
         if len(line) > MAX_FILE_BYTES:
-            issues.append(Issue(code="limit-exceeded", file=str(path), path=f"{number}:$",
+            issues.append(Issue(code="limit-exceeded", file=str(path), line=number, path="$",
                                 message=f"a line of {len(line)} bytes, over the limit of {MAX_FILE_BYTES}"))  # fmt: skip
             continue
         if not line.strip():
@@ -221,13 +235,13 @@ def read_jsonl(
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            issues.append(Issue(code="json-invalid", file=str(path), path=f"{number}:{exc.colno}", message=exc.msg))
+            issues.append(Issue(code="json-invalid", file=str(path), line=number, column=exc.colno, message=exc.msg))
             continue
         body = [k for k in ("text", "html") if isinstance(record, dict) and isinstance(record.get(k), str)]
         wrong = [k for k in record if k not in allowed or not isinstance(record[k], str)] if body else []
         if len(body) != 1 or wrong:
             issues.append(
-                Issue(code="schema-violation", file=str(path), path=f"{number}:$",
+                Issue(code="schema-violation", file=str(path), line=number, path="$",
                       message=f"a record needs exactly one of 'text' or 'html' and only string fields from {sorted(allowed)}")
             )  # fmt: skip
             continue
@@ -236,7 +250,8 @@ def read_jsonl(
         articles.append(
             Article(
                 raw=record[body[0]].encode("utf-8"),
-                origin=f"{path}:{number}",
+                origin=str(path),
+                line=number,
                 filename=None,
                 html=body[0] == "html",
                 doc_id=record.get("id"),
@@ -249,20 +264,31 @@ def read_jsonl(
 def decode_article(article: Article) -> tuple[str | None, Issue | None]:
     """The normalised text, or the issue that refuses the input."""
 
-    def refuse(code: str, path: str, message: str) -> tuple[None, Issue]:
-        return None, Issue(code=code, file=article.origin, path=path, message=message)
+    def refuse(code: str, message: str, at: tuple[str | bytes, int] | None = None) -> tuple[None, Issue]:
+        """The issue; `at` is (data, offset) of the fault, placed by line and column in a file of its own."""
+        if article.line is not None or article.row is not None:  # a record: the offset is inside its text
+            where = article.where("$.html" if article.html else "$.text")
+        elif at is not None:
+            where = dict(zip(("line", "column"), line_column(*at), strict=True))
+        else:
+            where = article.where()
+        return None, Issue(code=code, file=article.origin, message=message, **where)
 
     nul = article.raw.find(b"\x00")
     if nul >= 0:
-        return refuse("input-binary", f"byte {nul}", "contains NUL bytes: not a text file")
+        return refuse("input-binary", f"byte {nul} is NUL: not a text file", (article.raw, nul))
     try:
         decoded = article.raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return refuse("text-decode-error", f"byte {exc.start}", f"not UTF-8 ({exc.reason})")
+        return refuse("text-decode-error", f"byte {exc.start}: not UTF-8 ({exc.reason})", (article.raw, exc.start))
     control = _CONTROL.search(decoded)
     if control:
-        return refuse("input-binary", f"char {control.start()}", f"control character {control.group()!r}: not text")
+        return refuse(
+            "input-binary",
+            f"character {control.start()} is the control character {control.group()!r}: not text",
+            (decoded, control.start()),
+        )
     text = normalize_text(extract_html_text(decoded) if article.html else decoded)
     if not text:
-        return refuse("input-empty", "$", "no text left after extraction and normalisation")
+        return refuse("input-empty", "no text left after extraction and normalisation")
     return text, None

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from .errors import Issue
+from .errors import Issue, Related
 from .numbers import read_numbers
 from .taxonomy import Taxonomy
 
@@ -92,8 +92,13 @@ class AnnotationChecker:
         self.issues: list[Issue] = []
         self.ids = {layer: {item["id"] for item in ann[layer]} for layer in ("entities", "events", "quotes", "figures")}
 
-    def report(self, code: str, path: str, ann_id: str | None, message: str) -> None:
-        self.issues.append(Issue(code=code, file=self.file, path=path, ann_id=ann_id, message=message))
+    def report(
+        self, code: str, path: str, ann_id: str | None, message: str, related: tuple[str, str] = ("", "")
+    ) -> None:
+        """Record an issue; `related` is (note, JSONPath) of another place in this file it points to."""
+        note, where = related
+        also = (Related(note=note, file=self.file, path=where),) if note else ()
+        self.issues.append(Issue(code=code, file=self.file, path=path, ann_id=ann_id, message=message, related=also))
 
     def run(self) -> list[Issue]:
         self.check_ids()
@@ -108,24 +113,26 @@ class AnnotationChecker:
 
     def check_item_provenance(self) -> None:
         every = set().union(*self.ids.values())
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for i, record in enumerate((self.ann.get("provenance") or {}).get("items", [])):
             at = f"$.provenance.items[{i}].id"
             if record["id"] not in every:
-                self.report("dangling-reference", at, record["id"], "provenance names no item with this id")
+                self.report("dangling-reference", at, record["id"], "provenance names no item with this id",
+                            ("looked for among", "$['entities','events','quotes','figures'][*].id"))  # fmt: skip
             elif record["id"] in seen:
-                self.report("duplicate-id", at, record["id"], "provenance names this item twice")
-            seen.add(record["id"])
+                self.report("duplicate-id", at, record["id"], "provenance names this item twice",
+                            ("first named at", seen[record["id"]]))  # fmt: skip
+            seen.setdefault(record["id"], at)
 
     def check_ids(self) -> None:
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for layer in ("entities", "events", "quotes", "figures"):
             for i, item in enumerate(self.ann[layer]):
+                at = f"$.{layer}[{i}].id"
                 if item["id"] in seen:
-                    self.report(
-                        "duplicate-id", f"$.{layer}[{i}].id", item["id"], "id is used more than once in this file"
-                    )
-                seen.add(item["id"])
+                    self.report("duplicate-id", at, item["id"], "id is used more than once in this file",
+                                ("first used at", seen[item["id"]]))  # fmt: skip
+                seen.setdefault(item["id"], at)
 
     def check_spans(self) -> None:
         text, n, cuts = self.text, len(self.text), split_offsets(self.text)
@@ -179,6 +186,7 @@ class AnnotationChecker:
                 at + suffix.format(*index),
                 owner,
                 f"no {layer[:-1] if layer != 'entities' else 'entity'} with id {value!r}",
+                ("looked for among", f"$.{layer}[*].id"),
             )
 
     def check_entities(self) -> None:
@@ -359,9 +367,11 @@ class AnnotationChecker:
             counts = Counter(found)
             for i, item in enumerate(ann[layer]):
                 if counts[found[i]] > 1:
+                    j = next(j for j, key in enumerate(found) if key == found[i] and j != i)
                     self.report(
                         "duplicate-annotation",
                         f"$.{layer}[{i}]",
                         item["id"],
                         f"another {layer[:-1]} has the same type and span",
+                        ("the other at", f"$.{layer}[{j}]"),
                     )

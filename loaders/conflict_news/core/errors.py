@@ -1,15 +1,20 @@
 """Validation issues and the exception that carries them.
 
 Every issue has a stable code (the keys of CODES), the file it was found in (relative to the corpus
-root), a location inside that file (a JSONPath such as $.events[3].trigger, or LINE:COLUMN for
-unparsable JSON) and, where one applies, the id of the annotation concerned.
+root), a location inside that file (a JSONPath such as $.events[3].trigger, and a line and column
+where the file is read as lines or does not parse as JSON), where one applies the id of the
+annotation concerned, and the other places it points to (Related: where a duplicate id was first
+used, where a dangling reference looked).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
-CODES: dict[str, str] = {
+_CODES: dict[str, str] = {
     "file-unreadable": "A file could not be read.",
     "file-symlink": "A file or folder inside a corpus root, or found in an input folder, is a symbolic link; links are not followed.",
     "file-not-regular": "A path that must be a regular file is a folder, FIFO, device or socket.",
@@ -79,31 +84,88 @@ CODES: dict[str, str] = {
     "ls-gold-protected": "Importing would change a gold annotation file and --overwrite-gold was not given.",
     "root-locked": "Another command was writing the corpus root and still held its lock when the wait ran out.",
     "write-interrupted": "A write into the root was interrupted (the process was killed); the next writing command, or `conflict-news recover`, completes or removes it.",
-    "option-invalid": "A command line asks for what cannot be done as given: an option out of its range or form (a count, a date, an output path), or arguments that contradict each other or the root.",
+    "option-invalid": "A command or call asks for what cannot be done as given: an option out of its range, form or choices (a count, a date, an output path, a flavour), arguments that contradict each other or the root, or a verb whose extra is not installed.",
     "card-invalid": "README.md cannot be read as a dataset card (not UTF-8, a front matter without its closing '---', or not a YAML mapping).",
     "revision-invalid": "A version given to diff is neither a folder nor a git revision of the repository.",
     "rehydrate-release-invalid": "A standoff release given to rehydrate has a shard that cannot be read or does not describe its features.",
 }
+# Read-only: the codes are a stable, documented list, not something a caller extends or edits.
+CODES: Mapping[str, str] = MappingProxyType(_CODES)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Related:
+    """Another place an issue points to, such as where a duplicated id was first used.
+
+    `note` says what is there ("first used at", "looked for among"); `path` is a JSONPath, or empty;
+    `line` is set for a record of a file read as lines (JSONL).
+    """
+
+    note: str
+    file: str
+    line: int | None = None
+    path: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.file] + ([str(self.line)] if self.line is not None else []) + ([self.path] if self.path else [])
+        return f"{self.note} {':'.join(parts)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"note": self.note, "file": self.file, "line": self.line, "path": self.path}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Issue:
+    """One problem found in the corpus or in an input: a stable code, where it is, and what is wrong.
+
+    `file` is relative to the corpus root (or as given, for an input outside it); `path` is always a
+    JSONPath ($.events[3].trigger) or empty; `line` and `column` (1-based) place it in a file read as
+    lines or in JSON that does not parse; `ann_id` names the annotation concerned; `related` lists the
+    other places it points to. `str()` gives the one-line form the CLI prints, `to_dict()` the JSON one.
+    """
+
     code: str
     file: str
-    path: str
+    path: str = ""
     message: str
     ann_id: str | None = None
+    line: int | None = None
+    column: int | None = None
+    related: tuple[Related, ...] = ()
 
     def __post_init__(self) -> None:
+        # Programming errors in this package, not problems of the data: hence not CorpusError.
         if self.code not in CODES:
             raise ValueError(f"unregistered issue code {self.code!r}")
+        if self.path and not self.path.startswith("$"):
+            raise ValueError(f"issue path {self.path!r} is not a JSONPath")
+
+    @property
+    def location(self) -> str:
+        """FILE[:LINE[:COLUMN]][:PATH], as compilers and linters print it."""
+        parts = [self.file] + [str(n) for n in (self.line, self.column) if n is not None]
+        return ":".join(parts + ([self.path] if self.path else []))
 
     def __str__(self) -> str:
         subject = f"{self.ann_id}: " if self.ann_id else ""
-        return f"{self.file}:{self.path}: [{self.code}] {subject}{self.message}"
+        # A place in the same file is named by its path alone.
+        related = "".join(
+            f" ({r.note} {r.path})" if (r.file, r.line) == (self.file, None) else f" ({r})" for r in self.related
+        )
+        return f"{self.location}: [{self.code}] {subject}{self.message}{related}"
 
-    def to_dict(self) -> dict[str, str | None]:
-        return {"code": self.code, "file": self.file, "path": self.path, "ann_id": self.ann_id, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "file": self.file, "path": self.path, "line": self.line, "column": self.column,
+            "ann_id": self.ann_id, "message": self.message, "related": [r.to_dict() for r in self.related],
+        }  # fmt: skip
+
+
+def line_column(data: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of `offset` in `data` (a column counts bytes in bytes, characters in a str)."""
+    if isinstance(data, bytes):
+        return data.count(b"\n", 0, offset) + 1, offset - data.rfind(b"\n", 0, offset)
+    return data.count("\n", 0, offset) + 1, offset - data.rfind("\n", 0, offset)
 
 
 class CorpusError(ValueError):

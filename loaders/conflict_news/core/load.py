@@ -60,7 +60,9 @@ def build(cls: type[T], data: dict[str, Any]) -> T:
     return cls(**{name: convert(data[name]) for name, convert, optional in fields if not optional or name in data})
 
 
-def load_document(root: Path, doc_id: str) -> model.Document:
+def load_document(root: Path | str, doc_id: str) -> model.Document:
+    """Document `doc_id` of the corpus at `root`, validated; raises CorpusError with every issue it has."""
+    root = Path(root)
     raw = read_document(root, doc_id)
     issues = check_document(root, raw, load_taxonomy())
     if issues:

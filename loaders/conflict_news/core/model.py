@@ -19,6 +19,12 @@ Polarity = Literal["positive", "negative"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Span:
+    """A contiguous stretch of a document's stored text.
+
+    Offsets count Unicode code points, 0-based, end-exclusive (Python str slicing); `text` repeats the
+    covered characters, so that text[start:end] == span.text can be checked by every reader.
+    """
+
     start: int
     end: int
     text: str
@@ -26,6 +32,8 @@ class Span:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
+    """Where a document's text came from: publisher, URL, original file name and the SHA-256 of the original bytes."""
+
     publisher: str | None
     url: str | None
     original_filename: str | None
@@ -34,6 +42,8 @@ class Source:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Published:
+    """When a document was published: an ISO date truncated to `precision`, and whether it was inferred (and from what)."""
+
     date: str | None
     precision: str
     inferred: bool
@@ -42,24 +52,35 @@ class Published:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class License:
+    """The licences of a document's text and of its annotations (SPDX ids, or a name)."""
+
     text: str
     annotations: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Distribution:
+    """Whether a release ships the text (`full`) or only its annotations (`standoff`), and who decided."""
+
     policy: Literal["full", "standoff"]
     decided_by: Literal["licence", "maintainer"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Tags:
+    """The conflicts and topics a document is about."""
+
     conflicts: tuple[str, ...]
     topics: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Metadata:
+    """The metadata record of one document (corpus/<id>.json): source, dates, licence, distribution, split.
+
+    Unknown facts are None, never guessed; `text_sha256` and `text_length` describe the stored text.
+    """
+
     schema_version: str
     id: str
     language: str
@@ -79,6 +100,8 @@ class Metadata:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Entity:
+    """An actor referred to in the document (a person, group, state, ...), with all its mentions."""
+
     id: str
     name: str
     type: str
@@ -89,6 +112,8 @@ class Entity:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Argument:
+    """A participant of an event: its role (from the taxonomy), its span, and the entity it mentions, if any."""
+
     role: str
     span: Span
     entity: str | None
@@ -96,6 +121,8 @@ class Argument:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Location:
+    """Where an event takes place: the span that says so, and the place normalised to a name, country and precision."""
+
     span: Span | None
     name: str | None
     country: str | None
@@ -105,6 +132,13 @@ class Location:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Time:
+    """When an event takes place: the span that says so, and calendar dates truncated to `precision`.
+
+    `start` and `end` are ISO 8601 dates, or None when the expression cannot be anchored; `anchor`
+    says what a relative expression counts from (the publication date, an utterance, or the event
+    `anchor_event`).
+    """
+
     span: Span | None
     start: str | None
     end: str | None
@@ -115,12 +149,21 @@ class Time:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventRelation:
+    """A typed link from one event to another event of the same document (`target` is its id)."""
+
     type: str
     target: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
+    """One textual mention of an event: something that happens, such as an attack, a protest or a ceasefire.
+
+    It has a type from the taxonomy (with its ACLED/PLOVER mapping), a trigger span (the word that
+    names it), the arguments that take part, where and when it happens, whether it is asserted as
+    happening (modality, polarity), and typed relations to other events of the document.
+    """
+
     id: str
     type: str
     trigger: Span
@@ -134,6 +177,8 @@ class Event:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Quote:
+    """An attribution: who (`source` span, `speaker` entity) says (`cue`) what (`contents`), and which events it asserts."""
+
     id: str
     type: str
     cue: Span
@@ -145,6 +190,13 @@ class Quote:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Figure:
+    """A number stated in the text, with its normalised value and bounds.
+
+    `value`, `lower` and `upper` read the number (`bound` says whether it is exact, approximate, at least, ...);
+    `counted` and `property` say what is counted and what happened to it (launched, killed, ...); `claimant`, `quote`
+    and `event` link it to who states it, the quote it is said in and the event it quantifies.
+    """
+
     id: str
     span: Span
     value: float | None
@@ -162,6 +214,8 @@ class Figure:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemProvenance:
+    """Who annotated one item of an annotation file, and who adjudicated it."""
+
     id: str
     annotators: tuple[str, ...]
     adjudicator: str | None
@@ -169,6 +223,8 @@ class ItemProvenance:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Provenance:
+    """How an annotation file was made: its kind (gold, prediction, pending), annotators, guideline version and per-item records."""
+
     kind: str
     annotators: tuple[str, ...]
     guidelines: str
@@ -177,6 +233,8 @@ class Provenance:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Annotations:
+    """The standoff annotation of one document (annotations/<doc_id>.json): entities, events, quotes and figures."""
+
     schema_version: str
     doc_id: str
     text_sha256: str
@@ -189,6 +247,12 @@ class Annotations:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
+    """One document of the corpus: its id, its text, its metadata and its annotations.
+
+    The layers are reachable directly (`doc.events`); the links stored one way (figure -> event,
+    quote -> events) are followed back by figures_of and quotes_reporting.
+    """
+
     id: str
     text: str
     metadata: Metadata
@@ -221,6 +285,8 @@ class Document:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Corpus:
+    """Every document of a corpus, in id order: `corpus[doc_id]`, iteration and len()."""
+
     version: str
     documents: tuple[Document, ...]
 

@@ -17,6 +17,7 @@ from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 from .errors import UsageError
+from .extras import require_extra
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -67,10 +68,8 @@ def map_in_order(
 
 
 def _on_dask(func: Callable[[Item], Result], items: Iterable[Item], address: str) -> Iterator[Result]:
-    try:
+    with require_extra("dask"):
         from distributed import Client
-    except ModuleNotFoundError as exc:
-        raise UsageError(f"--scheduler needs the dask extra: pip install 'conflict-news-corpus[dask]' ({exc})") from exc
     try:
         # How long to try: Dask's distributed.comm.timeouts.connect (30 s unless configured).
         client = Client(address, set_as_default=False)  # type: ignore[no-untyped-call]

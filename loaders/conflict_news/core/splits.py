@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
-SPLITS = ("train", "validation", "test")
+from .options import Split
 
 
-def assign_split(doc_id: str) -> str:
+def assign_split(doc_id: str) -> Split:
     """The split a document with this id joins when it is added: 80 % train, 10 % validation, 10 % test.
 
     The bucket comes from the id alone, so it never depends on what else is in the corpus. The

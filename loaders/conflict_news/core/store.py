@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from .errors import CorpusError, Issue
+from .errors import CorpusError, Issue, line_column
 from .limits import MAX_FILE_BYTES
 from .txn import file_mode
 
@@ -159,7 +159,7 @@ def _parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        issues.append(Issue(code="json-invalid", file=file, path=f"{exc.lineno}:{exc.colno}", message=exc.msg))
+        issues.append(Issue(code="json-invalid", file=file, line=exc.lineno, column=exc.colno, message=exc.msg))
         return None
     if value is None:
         issues.append(Issue(code="schema-violation", file=file, path="$", message="null is not of type 'object'"))
@@ -210,9 +210,11 @@ def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) 
         try:
             doc.text = blobs["text"].decode("utf-8")
         except UnicodeDecodeError as exc:
+            line, column = line_column(blobs["text"], exc.start)
             doc.issues.append(
-                Issue(code="text-decode-error", file=where["text"], path=f"byte {exc.start}", message=exc.reason)
-            )
+                Issue(code="text-decode-error", file=where["text"], line=line, column=column,
+                      message=f"byte {exc.start}: {exc.reason}")
+            )  # fmt: skip
     doc.issues.extend(read_issues["meta"])
     if exists["meta"]:
         doc.metadata = _parse_json(blobs["meta"], where["meta"], doc.issues)

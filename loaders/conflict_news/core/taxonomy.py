@@ -12,6 +12,11 @@ from .paths import locate_schema_dir
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventType:
+    """One event type of the taxonomy, with its ACLED, CAMEO and PLOVER equivalents.
+
+    Its label and description, the roles its arguments may take and the trigger words that name it.
+    """
+
     name: str
     category: str
     label: str
@@ -28,6 +33,8 @@ class EventType:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VagueNumeral:
+    """The bounds a vague numeral (\"dozens\", \"several\") stands for; None where it sets none."""
+
     lower: float | None
     upper: float | None
     bound: str
@@ -36,6 +43,12 @@ class VagueNumeral:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Taxonomy:
+    """The label sets of schema/taxonomy.json: every type, role, property and other label an annotation may use.
+
+    Each set is in the taxonomy's order, which is also the order of the ClassLabel ids of the
+    Hugging Face features; `event_types` maps each event type to its EventType, `raw` is the file as read.
+    """
+
     version: str
     entity_types: tuple[str, ...]
     roles: tuple[str, ...]
@@ -102,5 +115,6 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
 
 @cache
 def load_taxonomy() -> Taxonomy:
+    """The taxonomy shipped with the package (schema/taxonomy.json)."""
     with open(locate_schema_dir() / "taxonomy.json", encoding="utf-8") as f:
         return parse_taxonomy(json.load(f))

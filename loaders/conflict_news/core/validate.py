@@ -121,13 +121,13 @@ def _check_batch(root: Path, taxonomy: Taxonomy, doc_ids: list[str]) -> list[Iss
 
 
 def iter_errors(
-    paths: Iterable[Path | str] | None = None,
+    paths: Path | str | Iterable[Path | str] | None = None,
     taxonomy: Taxonomy | None = None,
     workers: int | None = None,
     progress: Callable[[int], object] | None = None,
     scheduler: str | None = None,
 ) -> Iterator[Issue]:
-    """Every issue in the given corpus roots or files (default: the shipped corpus), in document order.
+    """Every issue in the given corpus roots or files (one, or several; default: the shipped corpus), in document order.
 
     `workers` processes check the documents (default: all cores once a root has POOL_THRESHOLD documents),
     or the workers of the Dask cluster at `scheduler` (core.pool), which must see the roots at the same
@@ -136,6 +136,8 @@ def iter_errors(
     from .paths import locate_root
 
     taxonomy = taxonomy or load_taxonomy()
+    if isinstance(paths, str | Path):  # one path, not the characters of one
+        paths = [paths]
     chosen = [Path(p) for p in paths] if paths else [locate_root()]
     for root, selected in _targets(chosen).items():
         if pending(root):
@@ -151,7 +153,7 @@ def iter_errors(
                 progress(len(batch))
 
 
-def validate(paths: Iterable[Path | str] | None = None, workers: int | None = None) -> None:
+def validate(paths: Path | str | Iterable[Path | str] | None = None, workers: int | None = None) -> None:
     """Raise CorpusError carrying every issue, if there is any."""
     issues = list(iter_errors(paths, workers=workers))
     if issues:

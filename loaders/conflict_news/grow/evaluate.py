@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import CorpusError, Issue
+from ..core.options import SPLITS, Split, check_choice
 from ..core.paths import locate_root
 from ..core.store import annotation_path, list_doc_ids, read_document
 from ..core.taxonomy import load_taxonomy
@@ -282,15 +283,21 @@ def read_side(side: Side, root: Path, label: str) -> tuple[dict[str, dict[str, A
 
 
 def evaluate(
-    pred: Path | str, gold: Path | str, root: Path | str | None = None, splits: Collection[str] | None = None
+    pred: Path | str,
+    gold: Path | str,
+    root: Path | str | None = None,
+    splits: Split | Collection[Split] | None = None,
 ) -> dict[str, Any]:
     """Score the predictions at `pred` against the gold at `gold`; raises CorpusError on any invalid input.
 
     Documents of the gold without a prediction file are scored as predicted empty; documents whose
     gold is still the placeholder `add` writes are not scored and are listed under "unannotated".
-    With `splits`, only the documents whose metadata puts them in one of those splits are read and
-    scored, on both sides (a held-out part of a dev set, say).
+    With `splits` (one split, or several), only the documents whose metadata puts them in one of
+    those splits are read and scored, on both sides (a held-out part of a dev set, say); a name that
+    is not a split is a UsageError.
     """
+    if splits is not None:
+        splits = {check_choice("split", split, SPLITS) for split in ([splits] if isinstance(splits, str) else splits)}
     pred, gold = Path(pred), Path(gold)
     text_root = Path(root) if root is not None else (text_root_of(gold) or locate_root())
     gold_side = collect_files(gold)

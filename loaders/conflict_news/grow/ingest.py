@@ -7,6 +7,7 @@ the root's write lock, so a failing or killed batch adds nothing. Facts that the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ import orjson
 
 from ..core.articles import FIELDS, Article, decode_article, read_inputs
 from ..core.distribution import decide_distribution
-from ..core.errors import CorpusError, Issue, UsageError
+from ..core.errors import CorpusError, Issue, Related, UsageError
 from ..core.limits import MAX_ID_LENGTH
 from ..core.splits import assign_split
 from ..core.store import (
@@ -114,6 +115,14 @@ def _known_hashes(root: Path) -> dict[str, str]:
     return hashes
 
 
+def _first_seen(doc_id: str, batch: dict[str, Article], note: str, path: str) -> Related:
+    """Where document `doc_id` is: an article of this batch, or the corpus's metadata record."""
+    earlier = batch.get(doc_id)
+    if earlier is None:
+        return Related(note=note, file=metadata_name(doc_id), path=path)
+    return Related(note=note, file=earlier.origin, **earlier.where())
+
+
 def _id_numbers(ids: Iterable[str]) -> Iterator[int]:
     for doc_id in ids:
         m = re.fullmatch(rf"{ID_PREFIX}(\d+)", doc_id)
@@ -145,6 +154,7 @@ def plan_additions(
     """
     ids = _Ids(set(list_doc_ids(root)), (a.doc_id for a in articles))
     hashes = _known_hashes(root)
+    batch: dict[str, Article] = {}  # the articles planned so far, by id: where a later duplicate points
     new_ids: list[str] = []
     issues: list[Issue] = []
     taxonomy = load_taxonomy()
@@ -156,28 +166,43 @@ def plan_additions(
         digest = hash_text(text)
         if digest in hashes:
             issues.append(
-                Issue(code="duplicate-document", file=article.origin, path="$",
-                      message=f"the same text as document {hashes[digest]!r} (text_sha256 {digest[:12]}…)")
+                Issue(code="duplicate-document", file=article.origin, **article.where("$"),
+                      message=f"the same text as document {hashes[digest]!r} (text_sha256 {digest[:12]}…)",
+                      related=(_first_seen(hashes[digest], batch, "the same text as", "$.text_sha256"),))
             )  # fmt: skip
             continue
         doc_id = article.doc_id
         if doc_id is None:
             doc_id = ids.generate()
         elif len(doc_id) > MAX_ID_LENGTH:
-            issues.append(Issue(code="limit-exceeded", file=article.origin, path="$.id",
+            issues.append(Issue(code="limit-exceeded", file=article.origin, **article.where("$.id"),
                                 message=f"an id of {len(doc_id)} characters, over the limit of {MAX_ID_LENGTH}"))  # fmt: skip
             continue
         elif doc_id in ids.taken:
             issues.append(
-                Issue(code="id-taken", file=article.origin, path="$.id", message=f"id {doc_id!r} is already in use")
+                Issue(
+                    code="id-taken",
+                    file=article.origin,
+                    **article.where("$.id"),
+                    message=f"id {doc_id!r} is already in use",
+                    related=(_first_seen(doc_id, batch, "taken by", "$.id"),),
+                )
             )
             continue
         ids.taken.add(doc_id)
         hashes[digest] = doc_id
+        batch[doc_id] = article
         try:
             meta = build_metadata(article, doc_id, text)
         except ValueError as exc:
-            issues.append(Issue(code="schema-violation", file=article.origin, path=exc.args[1], message=exc.args[0]))
+            issues.append(
+                Issue(
+                    code="schema-violation",
+                    file=article.origin,
+                    **article.where(exc.args[1]),
+                    message=exc.args[0],
+                )
+            )
             continue
         ann = empty_annotation(doc_id, text)
         found = check_document(root, RawDocument(doc_id=doc_id, text=text, metadata=meta, annotation=ann), taxonomy)
@@ -210,8 +235,7 @@ def add_documents(
     if not articles:
         raise CorpusError([Issue(code="input-empty", file=str(source), path="$", message="no article found there")])
     articles = [
-        Article(a.raw, a.origin, a.filename, a.html, doc_id or a.doc_id, {**a.stated, **(stated or {})})
-        for a in articles
+        dataclasses.replace(a, doc_id=doc_id or a.doc_id, stated={**a.stated, **(stated or {})}) for a in articles
     ]
     with locked(root), Transaction(root) as txn:
         new_ids, issues = plan_additions(root, articles, txn)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.distribution import decide_distribution
+from ..core.errors import UsageError
 from ..core.model import Corpus
 from ..core.paths import locate_root
 from ..core.splits import assign_split
@@ -467,10 +468,10 @@ def write_synthetic(root: Path, n: int, seed: int = 0, progress: Callable[[int],
     """
     root = Path(root)
     if root.resolve() == locate_root().resolve():
-        raise ValueError(f"{root} is the shipped corpus; synthetic documents never go there")
+        raise UsageError(f"{root} is the shipped corpus; synthetic documents never go there")
     for folder in ("corpus", "annotations"):
         if (root / folder).is_dir() and any((root / folder).iterdir()):
-            raise ValueError(f"{root / folder} is not empty; write a synthetic corpus into a new folder")
+            raise UsageError(f"{root / folder} is not empty; write a synthetic corpus into a new folder")
     for text, metadata, annotation in iter_synthetic(n, seed):
         doc_id = metadata["id"]
         write_atomic(text_path(root, doc_id), text.encode("utf-8"))

@@ -23,14 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.json as pj
-import pyarrow.parquet as pq
-from datasets import ClassLabel, Features, List, Value
 from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
+from ..core.extras import require_extra
+from ..core.options import CONFIGS, FLAVORS, Config, Flavor, check_choice
 from ..core.pool import count_workers, map_in_order, paused_gc
 from ..core.store import list_doc_ids, read_document, read_regular
 from ..core.taxonomy import load_taxonomy
@@ -38,9 +35,16 @@ from ..core.txn import Transaction, locked, step
 from ..core.validate import check_document
 from ..standoff.flavor import standoff_rows
 from .card import ARROW_BYTES
-from .features import CONFIGS, flavor_features
+from .features import flavor_features
 from .labels import write_label_table
 from .rows import LAYERS, make_rows
+
+with require_extra("hf"):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+    import pyarrow.parquet as pq
+    from datasets import ClassLabel, Features, List, Value
 
 # Far below Arrow's 2 GiB offset limit for one string or list column, and small enough to stream.
 DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
@@ -74,7 +78,7 @@ class Encoded:
                 yield config, split, pa.ipc.open_stream(stream).read_all(), sizes
 
 
-def encode_batch(root: Path, doc_ids: list[str], flavor: str) -> Encoded:
+def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor) -> Encoded:
     """Validate and turn a batch of documents into Arrow tables (in a worker process when there are several).
 
     Rows are made from the validated records. The per-annotation configs are dumped as JSON lines
@@ -83,6 +87,7 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: str) -> Encoded:
     are the rows of the per-annotation tables, gathered by list offsets rather than parsed twice. A
     row's size, for the shard bound, is the length of its JSON encoding.
     """
+    flavor = check_choice("flavor", flavor, FLAVORS)
     with paused_gc():  # see pool.paused_gc
         taxonomy = load_taxonomy()
         issues: list[Issue] = []
@@ -129,7 +134,7 @@ class RowBatch:
         self.bio.setdefault(split, []).extend(made["spans_bio"])
         self.sizes["spans_bio"].setdefault(split, []).extend(len(orjson.dumps(row)) for row in made["spans_bio"])
 
-    def tables(self, flavor: str) -> Iterator[tuple[str, str, pa.Table, list[int]]]:
+    def tables(self, flavor: Flavor) -> Iterator[tuple[str, str, pa.Table, list[int]]]:
         """(config, split, Arrow table, each row's size) of every config and split the batch has rows of."""
         tables: dict[str, dict[str, pa.Table]] = {config: {} for config in CONFIGS}
         for split, counts in self.counts.items():
@@ -212,7 +217,7 @@ def _whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 @cache
-def _codec(flavor: str, config: str) -> _Codec:
+def _codec(flavor: Flavor, config: Config) -> _Codec:
     return _Codec(flavor_features(config, load_taxonomy(), flavor), LAYERS if config == "documents" else ())
 
 
@@ -327,13 +332,14 @@ class ShardWriter:
                 step()
 
 
-def open_writers(folder: Path, flavor: str, max_bytes: int) -> dict[str, ShardWriter]:
+def open_writers(folder: Path, flavor: Flavor, max_bytes: int) -> dict[str, ShardWriter]:
     """A ShardWriter per config, each into folder/<config>/."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
     return {config: ShardWriter(folder / config, _codec(flavor, config).schema, max_bytes) for config in CONFIGS}
 
 
 def _encoded_batches(
-    root: Path, doc_ids: list[str], flavor: str, workers: int, scheduler: str | None
+    root: Path, doc_ids: list[str], flavor: Flavor, workers: int, scheduler: str | None
 ) -> Iterator[Encoded]:
     """Encoded batches in document order, from `workers` processes when there are several, or from a Dask cluster."""
     batches = [doc_ids[i : i + BATCH_DOCUMENTS] for i in range(0, len(doc_ids), BATCH_DOCUMENTS)]
@@ -341,15 +347,16 @@ def _encoded_batches(
     return map_in_order(partial(encode_batch, root.absolute(), flavor=flavor), batches, workers, scheduler)
 
 
-def release_dir(root: Path | str, flavor: str = "full") -> Path:
-    """Where a flavour is written: the corpus root itself (its card and data/) for `full`, ROOT/standoff else."""
-    return Path(root) if flavor == "full" else Path(root) / "standoff"
+def release_dir(root: Path | str, flavor: Flavor = "full") -> Path:
+    """Where a flavour is written: the corpus root itself (its card and data/) for `full`, ROOT/standoff for `standoff`."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
+    return Path(root) / "standoff" if flavor == "standoff" else Path(root)
 
 
 def build_data(
     root: Path | str,
     *,
-    flavor: str = "full",
+    flavor: Flavor = "full",
     out: Path | str | None = None,
     max_shard_bytes: int | None = None,
     progress: bool = False,
@@ -367,8 +374,10 @@ def build_data(
     together or not at all.
 
     The root's write lock is held throughout. Raises CorpusError with every validation issue of
-    every document (or a card that cannot be read); data/ is then left untouched.
+    every document (or a card that cannot be read); data/ is then left untouched. Raises UsageError,
+    before anything is read or written, for a flavour other than `full` and `standoff`.
     """
+    flavor = check_choice("flavor", flavor, FLAVORS)
     base = Path(root)
     dest = Path(out) if out is not None else release_dir(base, flavor)
     if dest.exists() and not dest.is_dir():
@@ -424,7 +433,7 @@ def stale_data(root: Path | str) -> list[str]:
         for name in ("corpus", "annotations"):
             shutil.copytree(base / name, fresh / name)
         shutil.copy(base / "README.md", fresh / "README.md")
-        for flavor in ("full", "standoff"):
+        for flavor in FLAVORS:
             build_data(fresh, flavor=flavor)
             ours_dir, theirs_dir = release_dir(base, flavor), release_dir(fresh, flavor)
             ours = {p.relative_to(base).as_posix() for p in (ours_dir / "data").rglob("*.parquet")}

@@ -15,31 +15,48 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import yaml
-from datasets import DatasetInfo, SplitDict, SplitInfo
-from datasets.info import DatasetInfosDict
 
 from ..core.citation import CITATION, read_citation
 from ..core.errors import CorpusError, Issue
-from ..core.splits import SPLITS
+from ..core.extras import require_extra
+from ..core.options import CONFIGS, FLAVORS, SPLITS, Flavor, check_choice
 from ..core.store import read_regular, write_atomic
 from ..core.txn import locked
-from .features import CONFIGS, DEFAULT_CONFIG
+from .features import DEFAULT_CONFIG
+
+with require_extra("hf"):
+    import pyarrow.parquet as pq
+    from datasets import DatasetInfo, SplitDict, SplitInfo
+    from datasets.info import DatasetInfosDict
 
 FENCE = "---\n"
 # Parquet footer key of a shard's in-memory Arrow size (the card's num_bytes), so the card reads no rows.
 ARROW_BYTES = "conflict_news:arrow_bytes"
 
 
-def split_front_matter(readme: str) -> tuple[dict[str, Any], str]:
-    """(front matter as a dict, body) of a card; an absent front matter is empty."""
+def split_front_matter(readme: str, file: str = "README.md") -> tuple[dict[str, Any], str]:
+    """(front matter as a dict, body) of a card; an absent front matter is empty.
+
+    Raises CorpusError (card-invalid, naming `file`) for a front matter without its closing '---',
+    or one that is not a YAML mapping.
+    """
     if not readme.startswith(FENCE):
         return {}, readme
     head, sep, body = readme[len(FENCE) :].partition("\n" + FENCE)
+
+    def invalid(message: str) -> CorpusError:
+        return CorpusError([Issue(code="card-invalid", file=file, path="$", message=message)])
+
     if not sep:
-        raise ValueError("README.md front matter has no closing '---' line")
-    return yaml.safe_load(head) or {}, body
+        raise invalid("the front matter has no closing '---' line")
+    try:
+        front = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        raise invalid(f"the front matter is not YAML: {exc}") from None
+    if not isinstance(front, dict):
+        raise invalid("the front matter is not a YAML mapping")
+    return front, body
 
 
 def _split_sizes(folder: Path) -> dict[str, tuple[int, int]]:
@@ -65,21 +82,12 @@ def read_card(path: Path) -> tuple[dict[str, Any], str]:
         raw = read_regular(path, path.name)
     except FileNotFoundError:
         return {}, ""
-
-    def invalid(message: str) -> CorpusError:
-        return CorpusError([Issue(code="card-invalid", file=path.name, path="$", message=message)])
-
     try:
-        front, body = split_front_matter(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise invalid(f"not UTF-8 at byte {exc.start}") from None
-    except yaml.YAMLError as exc:
-        raise invalid(f"the front matter is not YAML: {exc}") from None
-    except ValueError as exc:
-        raise invalid(str(exc)) from None
-    if not isinstance(front, dict):
-        raise invalid("the front matter is not a YAML mapping")
-    return front, body
+        issue = Issue(code="card-invalid", file=path.name, path="$", message=f"not UTF-8 at byte {exc.start}")
+        raise CorpusError([issue]) from None
+    return split_front_matter(text, path.name)
 
 
 def render_card_metadata(data: Path) -> dict[str, Any]:
@@ -182,25 +190,27 @@ def standoff_body(full_body: str, hub_url: str | None) -> str:
     return _RELATIVE_LINK.sub(lambda m: f"]({hub_url.rstrip('/')}/blob/main/{m.group(1)})", body)
 
 
-def render_card(root: Path, flavor: str = "full", template: Path | None = None, data: Path | None = None) -> str:
+def render_card(root: Path, flavor: Flavor = "full", template: Path | None = None, data: Path | None = None) -> str:
     """README.md of release `root` with its front matter's configs and dataset_info regenerated.
 
     A standoff release takes its front matter and shared sections from `template` (the corpus's
     README.md); it is CC-BY-4.0, since it ships no text whose licence is not open. The split sizes
     are read from `data` (default ROOT/data; a build passes the folder it has staged).
     """
+    flavor = check_choice("flavor", flavor, FLAVORS)
     readme = template or root / "README.md"
     front, body = read_card(readme)
     return _render(front, body, flavor, readme.parent / CITATION, data or root / "data")
 
 
-def render_card_text(root: Path, flavor: str, template: str, citation: Path) -> str:
+def render_card_text(root: Path, flavor: Flavor, template: str, citation: Path) -> str:
     """render_card from the template's text (a card being written, e.g. by a release) and its CITATION.cff."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
     front, body = split_front_matter(template)
     return _render(front, body, flavor, citation, root / "data")
 
 
-def _render(front: dict[str, Any], body: str, flavor: str, citation: Path, data: Path) -> str:
+def _render(front: dict[str, Any], body: str, flavor: Flavor, citation: Path, data: Path) -> str:
     front.update(render_card_metadata(data))
     if flavor == "standoff":
         for key in ("license_name", "license_link"):
@@ -218,8 +228,9 @@ def join_front_matter(front: dict[str, Any], body: str) -> str:
     return f"{FENCE}{head}{FENCE}{body}"
 
 
-def write_card(root: Path, flavor: str = "full", template: Path | None = None) -> bool:
+def write_card(root: Path, flavor: Flavor = "full", template: Path | None = None) -> bool:
     """Rewrite README.md's front matter if it is out of date (under the root's write lock); True when it changed."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
     readme = root / "README.md"
     with locked(root):
         new = render_card(root, flavor, template).encode("utf-8")

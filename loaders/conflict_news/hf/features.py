@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from datasets import ClassLabel, Features, List, Value
-
+from ..core.extras import require_extra
+from ..core.options import CONFIGS, FLAVORS, Config, Flavor, check_choice
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..standoff.flavor import standoff_features
 
-CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio")
-DEFAULT_CONFIG = "documents"
+with require_extra("hf"):
+    from datasets import ClassLabel, Features, List, Value
+
+DEFAULT_CONFIG: Config = "documents"
 POLARITIES = ("positive", "negative")
 QUOTE_PARTS = ("cue", "content", "source")
 
@@ -154,8 +156,9 @@ def spans_bio_fields(tax: Taxonomy) -> dict[str, Any]:
     }
 
 
-def build_features(config: str, tax: Taxonomy | None = None) -> Features:
-    """The Features of one config (one of CONFIGS)."""
+def build_features(config: Config, tax: Taxonomy | None = None) -> Features:
+    """The Features of one config (one of CONFIGS; UsageError for any other)."""
+    config = check_choice("config", config, CONFIGS)
     tax = tax or load_taxonomy()
     doc_id = {"doc_id": _string()}
     match config:
@@ -187,10 +190,10 @@ def build_features(config: str, tax: Taxonomy | None = None) -> Features:
             return Features({**doc_id, **entity_fields(tax)})
         case "spans_bio":
             return Features(spans_bio_fields(tax))
-    raise ValueError(f"unknown config {config!r}; expected one of {', '.join(CONFIGS)}")
 
 
-def flavor_features(config: str, tax: Taxonomy | None = None, flavor: str = "full") -> Features:
+def flavor_features(config: Config, tax: Taxonomy | None = None, flavor: Flavor = "full") -> Features:
     """The Features of one config in one flavour: `standoff` adds text_status, the fingerprint and canonical offsets."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
     full = build_features(config, tax)
-    return full if flavor == "full" else standoff_features(full)
+    return standoff_features(full) if flavor == "standoff" else full

@@ -14,11 +14,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-from datasets import ClassLabel, List
+from ..core.extras import require_extra
+from ..core.options import CONFIGS, FLAVORS, Flavor, check_choice
+from .features import flavor_features
 
-from .features import CONFIGS, flavor_features
+with require_extra("hf"):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from datasets import ClassLabel, List
 
 LABELS_FILE = "labels.parquet"
 # `id` is int64 like the ClassLabel columns themselves, so that engines join without a cast.
@@ -37,8 +40,9 @@ def _label_columns(feature: Any, path: str) -> Iterator[tuple[str, ClassLabel]]:
 
 
 @cache  # built once per process: Features objects hold reference cycles (see core.pool.paused_gc)
-def label_table(flavor: str = "full") -> pa.Table:
+def label_table(flavor: Flavor = "full") -> pa.Table:
     """Every (config, column, id, name) of the flavour's Features, in config, column and id order."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
     rows = [
         {"config": config, "column": column, "id": i, "name": name}
         for config in CONFIGS
@@ -48,8 +52,9 @@ def label_table(flavor: str = "full") -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
-def write_label_table(folder: Path, flavor: str = "full") -> Path:
+def write_label_table(folder: Path, flavor: Flavor = "full") -> Path:
     """Write LABELS_FILE into `folder` (a release's data/ being built)."""
+    table = label_table(flavor)  # checks the flavour first
     target = folder / LABELS_FILE
-    pq.write_table(label_table(flavor), target, compression="zstd")
+    pq.write_table(table, target, compression="zstd")
     return target

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
+from ..core.errors import CorpusError, Issue
 from ..core.taxonomy import Taxonomy
 
 SPAN = "span"
@@ -158,7 +159,10 @@ def list_relations(tax: Taxonomy) -> dict[str, tuple[str, str]]:
     relations |= dict.fromkeys(tax.event_relations, ("EVENT", "EVENT"))
     clash = relations.keys() & FIXED_RELATIONS.keys()
     if clash:
-        raise ValueError(f"taxonomy names clash with fixed relation labels: {sorted(clash)}")
+        message = f"taxonomy names clash with the fixed relation labels {sorted(clash)}"
+        raise CorpusError(
+            [Issue(code="schema-violation", file="schema/taxonomy.json", path="$.roles", message=message)]
+        )
     return relations | FIXED_RELATIONS
 
 

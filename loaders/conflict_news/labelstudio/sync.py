@@ -13,19 +13,20 @@ from typing import Any
 
 import orjson
 
+from ..core.errors import UsageError
+from ..core.extras import require_extra
 from ..core.store import dump_json, write_atomic
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from .config import build_config, build_instructions
 
 
 def connect(url: str) -> Any:
-    try:
+    """The SDK's client of the server at `url`; UsageError without the `labelstudio` extra or the key."""
+    with require_extra("labelstudio"):
         from label_studio_sdk import LabelStudio
-    except ImportError as exc:  # pragma: no cover - depends on how the package was installed
-        raise SystemExit("label-studio-sdk is missing: pip install 'conflict-news-corpus[labelstudio]'") from exc
     key = os.environ.get("LABEL_STUDIO_API_KEY")
     if not key:
-        raise SystemExit("set LABEL_STUDIO_API_KEY to a Label Studio access token")
+        raise UsageError("set LABEL_STUDIO_API_KEY to a Label Studio access token")
     # The SDK resolves its token refresh URL relative to base_url, so sub-paths need the slash.
     return LabelStudio(base_url=url.rstrip("/") + "/", api_key=key)  # type: ignore[no-untyped-call]
 

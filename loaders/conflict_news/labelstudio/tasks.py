@@ -14,6 +14,7 @@ import orjson
 from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
+from ..core.options import PREDICTION_SOURCES, PredictionSource, check_choice
 from ..core.store import RawDocument, list_doc_ids, read_document, read_regular
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
@@ -21,7 +22,6 @@ from ..core.validate import check_document
 from .config import SEP, SPAN, TEXT
 
 Result = dict[str, Any]
-STORED = ("stored", "gold")  # pre-annotate from the annotation files; "gold" is the name it had first
 
 
 class RegionWriter:
@@ -195,7 +195,9 @@ def read_prediction_files(path: Path, issues: list[Issue]) -> Iterator[dict[str,
             issues += exc.issues
             continue
         except orjson.JSONDecodeError as exc:
-            issues.append(Issue(code="json-invalid", file=str(file), path=f"{exc.lineno}:{exc.colno}", message=exc.msg))
+            issues.append(
+                Issue(code="json-invalid", file=str(file), line=exc.lineno, column=exc.colno, message=exc.msg)
+            )
             continue
         if not isinstance(ann, dict):
             issues.append(Issue(code="schema-violation", file=str(file), path="$", message="not a JSON object"))
@@ -203,25 +205,38 @@ def read_prediction_files(path: Path, issues: list[Issue]) -> Iterator[dict[str,
         yield ann
 
 
-def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[dict[str, Any]]:
+def check_predictions(predictions: PredictionSource | Path) -> PredictionSource | Path:
+    """`predictions` if it is a Path or one of PREDICTION_SOURCES; else a UsageError that names them."""
+    if isinstance(predictions, Path):
+        return predictions
+    return check_choice("predictions", predictions, PREDICTION_SOURCES, otherwise=", or a pathlib.Path")
+
+
+def iter_tasks(root: Path, predictions: PredictionSource | Path, issues: list[Issue]) -> Iterator[dict[str, Any]]:
     """One task per document, read and checked one at a time; issues found on the way go to `issues`.
 
-    The pre-annotation of a document is, with `predictions` "none", nothing; else its annotation file
-    in a folder or file at the path `predictions` when there is one (checked against the document's
-    text exactly as the validator checks gold), else its own annotation file unless that is the empty
-    `pending` one `add` writes ("stored", or its old name "gold"): gold where there is gold.
+    The pre-annotation of a document is, with `predictions` "none", nothing; else, with `predictions`
+    a Path, its annotation file in the folder or file there when there is one (checked against the
+    document's text exactly as the validator checks gold), else its own annotation file unless that
+    is the empty `pending` one `add` writes ("stored", or its old name "gold"): gold where there is
+    gold. Another string is refused (UsageError) before anything is read.
     """
+    return _iter_tasks(root, check_predictions(predictions), issues)
+
+
+def _iter_tasks(root: Path, predictions: PredictionSource | Path, issues: list[Issue]) -> Iterator[dict[str, Any]]:
     tax = load_taxonomy()
     doc_ids = list_doc_ids(root)
     chosen: dict[str, dict[str, Any]] = {}
-    if predictions not in (*STORED, "none"):
+    if isinstance(predictions, Path):
         known = set(doc_ids)
-        for ann in read_prediction_files(Path(predictions), issues):
+        for ann in read_prediction_files(predictions, issues):
             doc_id = str(ann.get("doc_id"))
             if doc_id not in known:
                 issues.append(
-                    Issue(code="document-missing", file=predictions, path="$.doc_id", message=f"no document {doc_id!r}")
-                )
+                    Issue(code="document-missing", file=str(predictions), path="$.doc_id",
+                          message=f"no document {doc_id!r}")
+                )  # fmt: skip
                 continue
             chosen[doc_id] = ann
     for doc_id in doc_ids:
@@ -239,18 +254,18 @@ def iter_tasks(root: Path, predictions: str, issues: list[Issue]) -> Iterator[di
             yield build_task(doc_id, raw.text, prediction)
 
 
-def collect_tasks(root: Path, predictions: str) -> tuple[list[dict[str, Any]], list[Issue]]:
+def collect_tasks(root: Path, predictions: PredictionSource | Path) -> tuple[list[dict[str, Any]], list[Issue]]:
     """Every task (see iter_tasks) in memory, and the issues found."""
     issues: list[Issue] = []
     tasks = list(iter_tasks(root, predictions, issues))
     return tasks, issues
 
 
-def write_tasks(root: Path, predictions: str, out: BinaryIO, progress: bool = False) -> list[Issue]:
+def write_tasks(root: Path, predictions: PredictionSource | Path, out: BinaryIO, progress: bool = False) -> list[Issue]:
     """The tasks as one JSON array written to `out` task by task, so memory stays flat; returns the issues."""
     issues: list[Issue] = []
+    tasks = iter_tasks(root, predictions, issues)  # checks `predictions` before anything is written
     out.write(b"[")
-    tasks = iter_tasks(root, predictions, issues)
     for number, task in enumerate(tqdm(tasks, unit="doc", desc="tasks", disable=not progress)):
         out.write((b",\n" if number else b"\n") + orjson.dumps(task, option=orjson.OPT_INDENT_2))
     out.write(b"\n]\n")

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.citation import locate_citation, read_citation
-
-FORMATS = ("cff", "bibtex", "apa")
+from ..core.options import CITATION_FORMATS, CitationFormat, check_choice
 
 
 def _authors(cff: dict[str, Any]) -> list[str]:
@@ -51,7 +50,9 @@ def format_apa(cff: dict[str, Any]) -> str:
     return f"{who}. ({_year(cff)}). {cff['title']} (Version {cff['version']}) [Data set].{where}\n"
 
 
-def format_citation(fmt: str, path: Path | None = None) -> str:
+def format_citation(fmt: CitationFormat, path: Path | None = None) -> str:
+    """The citation of CITATION.cff (`path`, default the shipped one) as BibTeX, APA, or the file itself (cff)."""
+    fmt = check_choice("format", fmt, CITATION_FORMATS)
     if fmt == "cff":
         return (path or locate_citation()).read_text(encoding="utf-8")
     cff = read_citation(path)

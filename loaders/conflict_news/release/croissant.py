@@ -15,16 +15,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-import mlcroissant as mlc
-from datasets import ClassLabel, Features, Value
-
 from ..__about__ import __version__
 from ..core.citation import read_citation
+from ..core.extras import require_extra
+from ..core.options import CONFIGS
 from ..core.store import write_atomic
 from ..core.txn import locked
-from ..hf.features import CONFIGS, build_features
+from ..hf.features import build_features
 from .cite import format_bibtex
 from .manifest import hash_file
+
+with require_extra("hf"):
+    from datasets import ClassLabel, Features, Value
+with require_extra("release"):
+    import mlcroissant as mlc
 
 CROISSANT = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"

@@ -55,7 +55,7 @@ class Plan:
 def parse_version(text: str) -> tuple[int, int, int]:
     match = _SEMVER.match(text)
     if match is None:
-        raise ValueError(f"not a version X.Y.Z: {text!r}")
+        raise UsageError(f"not a version X.Y.Z: {text!r}")
     major, minor, patch = (int(g) for g in match.groups())
     return major, minor, patch
 
@@ -183,7 +183,7 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
     except orjson.JSONDecodeError as exc:
         return [
             *issues,
-            Issue(code="json-invalid", file="tombstones.json", path=f"{exc.lineno}:{exc.colno}", message=exc.msg),
+            Issue(code="json-invalid", file="tombstones.json", line=exc.lineno, column=exc.colno, message=exc.msg),
         ], None
     except (FileNotFoundError, CorpusError) as exc:
         found = (

@@ -124,7 +124,7 @@ def iter_manifest_errors(root: Path) -> Iterator[Issue]:
         yield Issue(
             code="manifest-version-mismatch",
             file=MANIFEST,
-            path="1",
+            line=1,
             message=f"manifest version {found}, package {__version__}",
         )
     for number, line in enumerate(lines[1:], start=2):
@@ -133,7 +133,7 @@ def iter_manifest_errors(root: Path) -> Iterator[Issue]:
             yield Issue(
                 code="manifest-line-invalid",
                 file=MANIFEST,
-                path=str(number),
+                line=number,
                 message=f"not 'SHA256  BYTES  PATH': {line!r}",
             )
             continue

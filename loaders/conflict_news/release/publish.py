@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import Issue
+from ..core.extras import require_extra
+from ..core.options import FLAVORS, Flavor, check_choice
 from ..core.store import list_doc_ids, read_document
 
 # Licence ids of the Hub's list that this corpus can carry; `other` needs license_name and license_link.
@@ -37,8 +39,9 @@ class Upload:
     local: Path
 
 
-def plan_upload(root: Path, flavor: str) -> list[Upload]:
+def plan_upload(root: Path, flavor: Flavor) -> list[Upload]:
     """Every file that publishing `flavor` of the corpus at `root` sends, in path order."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
     if flavor == "standoff":
         release = root / "standoff"
         files = [Upload("README.md", release / "README.md")]
@@ -57,7 +60,8 @@ def plan_upload(root: Path, flavor: str) -> list[Upload]:
 
 def check_card(text: str, sent: list[str], file: str = "README.md") -> list[Issue]:
     """Problems huggingface_hub's DatasetCard finds in the card, and the Hub's conventions it breaks."""
-    from huggingface_hub import DatasetCard
+    with require_extra("hf"):
+        from huggingface_hub import DatasetCard
 
     def refuse(path: str, message: str) -> Issue:
         return Issue(code="publish-card-invalid", file=file, path=path, message=message)
@@ -99,7 +103,7 @@ def withheld_texts(root: Path) -> list[Issue]:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Publication:
     repo_id: str
-    flavor: str
+    flavor: Flavor
     files: list[Upload]
     issues: list[Issue]
     url: str | None = None  # the commit's URL once uploaded
@@ -108,14 +112,20 @@ class Publication:
 def publish(
     root: Path,
     repo_id: str,
-    flavor: str = "full",
+    flavor: Flavor = "full",
     *,
     private: bool = False,
     dry_run: bool = False,
 ) -> Publication:
     """Check, then (unless `dry_run` or any issue) upload everything in one commit."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
     files = plan_upload(root, flavor)
-    card = next(u.local for u in files if u.path_in_repo == "README.md")
+    card = next((u.local for u in files if u.path_in_repo == "README.md"), None)
+    if card is None or not card.is_file():
+        where = "standoff/README.md" if flavor == "standoff" else "README.md"
+        missing = Issue(code="publish-card-invalid", file=where, path="$",
+                        message=f"there is no card: build the release first (conflict-news build --flavor {flavor})")  # fmt: skip
+        return Publication(repo_id=repo_id, flavor=flavor, files=files, issues=[missing])
     issues = check_card(
         card.read_text(encoding="utf-8"), [u.path_in_repo for u in files], card.relative_to(root).as_posix()
     )
@@ -129,7 +139,8 @@ def publish(
 
 def hub_upload(repo_id: str, files: list[Upload], private: bool) -> str:
     """One commit with every file, to the dataset repository `repo_id` (created if missing)."""
-    from huggingface_hub import CommitOperationAdd, HfApi
+    with require_extra("hf"):
+        from huggingface_hub import CommitOperationAdd, HfApi
 
     api = HfApi()
     api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)

@@ -14,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import fsspec
-import pyarrow as pa
-import pyarrow.parquet as pq
-from fsspec.utils import read_block
-
 from ..core.articles import FIELDS, Article, read_jsonl
 from ..core.errors import Issue, UsageError
+from ..core.extras import require_extra
+
+with require_extra("hf"):
+    import fsspec
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from fsspec.utils import read_block
 
 KINDS = {".jsonl": "jsonl", ".parquet": "parquet", ".txt": "files", ".html": "files", ".htm": "files"}
 HTML = (".html", ".htm")
@@ -175,4 +177,4 @@ def _row_article(unit: Unit, number: int, row: dict[str, Any], body: str, html: 
     raw = value.encode("utf-8") if isinstance(value, str) else value or b""
     doc_id = row.get("id") if isinstance(row.get("id"), str) else None
     stated = {name: row[name] for name in FIELDS if isinstance(row.get(name), str)}
-    return Article(raw=raw, origin=f"{unit.url}:row {number}", filename=None, html=html, doc_id=doc_id, stated=stated)
+    return Article(raw=raw, origin=unit.url, row=number, filename=None, html=html, doc_id=doc_id, stated=stated)

@@ -28,19 +28,21 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import fsspec
 import orjson
 from tqdm import tqdm
 
 from ..core.errors import UsageError
+from ..core.extras import require_extra
+from ..core.options import CONFIGS, SPLITS
 from ..core.pool import count_workers, map_in_order
-from ..core.splits import SPLITS
 from ..hf.card import card_metadata, join_front_matter
-from ..hf.features import CONFIGS
 from ..hf.labels import LABELS_FILE, write_label_table
 from . import DEFAULT_EXTRACTOR, DEFAULT_SHARD_BYTES
 from .inputs import Unit, plan_units
 from .shard import MARKERS, Job, annotate, extractor_name, marker_path, put_atomic, scan
+
+with require_extra("hf"):
+    import fsspec
 
 PLAN = ".silver/plan.json"
 REPORT = "report.json"
@@ -191,7 +193,7 @@ def _write_release(
     with tempfile.TemporaryDirectory(prefix="conflict-news-silver-") as scratch:
         labels = write_label_table(Path(scratch))
         put_atomic(fs, f"{root}/data/{LABELS_FILE}", partial(fs.put_file, str(labels)))
-    sizes = {
+    sizes: dict[str, dict[str, tuple[int, int]]] = {
         config: {
             split: (
                 sum(m["sizes"][config][split][0] for m in markers),

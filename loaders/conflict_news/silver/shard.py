@@ -20,14 +20,13 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-import fsspec
 import orjson
-import pyarrow.parquet as pq
 
 from ..core.articles import Article, decode_article
 from ..core.errors import Issue, UsageError
+from ..core.extras import require_extra
+from ..core.options import SPLITS
 from ..core.pool import paused_gc
-from ..core.splits import SPLITS
 from ..core.store import RawDocument
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.validate import check_document
@@ -36,6 +35,10 @@ from ..hf.build import BATCH_DOCUMENTS, RowBatch, ShardWriter, open_writers
 from ..hf.card import ARROW_BYTES
 from ..hf.rows import make_rows
 from .inputs import Unit, read_unit
+
+with require_extra("hf"):
+    import fsspec
+    import pyarrow.parquet as pq
 
 ID_PREFIX = "sil"
 # Hex digits of the text's SHA-256 in a derived id: 80 bits, so that 10^8 texts collide with odds of 1 in 10^8.
@@ -147,10 +150,10 @@ def annotate(job: Job) -> dict[str, Any]:
         for config, writer in writers.items():
             writer.close()
             for local in sorted((Path(scratch) / config).glob("*.parquet")):
-                split = local.name.split("-", 1)[0]
+                written = local.name.split("-", 1)[0]  # the split of the shard
                 footer = pq.read_metadata(local)
-                sizes.setdefault(config, {})[split] = [footer.num_rows, int(footer.metadata[ARROW_BYTES.encode()])]
-                target = f"{out}/data/{config}/{split}-{job.index:05d}-of-{job.count:05d}.parquet"
+                sizes.setdefault(config, {})[written] = [footer.num_rows, int(footer.metadata[ARROW_BYTES.encode()])]
+                target = f"{out}/data/{config}/{written}-{job.index:05d}-of-{job.count:05d}.parquet"
                 put_atomic(fs, target, partial(fs.put_file, str(local)))
     marker = {"shard": job.index, "records": records, "documents": documents, "sizes": sizes,
               "issues": [issue.to_dict() for issue in issues]}  # fmt: skip
@@ -170,7 +173,7 @@ def _document(
     """The rows of one article, or the issues that leave it out."""
 
     def refuse(code: str, path: str, message: str) -> list[Issue]:
-        return [Issue(code=code, file=article.origin, path=path, message=message)]
+        return [Issue(code=code, file=article.origin, message=message, **article.where(path))]
 
     text, problem = decode_article(article)
     if problem is not None or text is None:
@@ -191,7 +194,7 @@ def _document(
     found = check_document(Path("."), RawDocument(doc_id, text, metadata, annotation), taxonomy)
     if found:
         return [
-            Issue(code=i.code, file=article.origin, path=i.path, ann_id=i.ann_id,
+            Issue(code=i.code, file=article.origin, **article.where(i.path or "$"), ann_id=i.ann_id,
                   message=f"{i.message} (in the {'metadata' if i.file.startswith('corpus/') else 'prediction'} of {doc_id})")
             for i in found
         ]  # fmt: skip

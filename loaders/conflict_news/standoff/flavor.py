@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from datasets import Features, List, Value
-
+from ..core.extras import require_extra
 from .fingerprint import Canonical, canonicalize, fingerprint
 
-FLAVORS = ("full", "standoff")
+with require_extra("hf"):
+    from datasets import Features, List, Value
+
 SPAN_KEYS = frozenset({"start", "end", "text"})
 
 

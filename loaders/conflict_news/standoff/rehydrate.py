@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..core.articles import Article, decode_article, read_inputs
 from ..core.checks import iter_spans
 from ..core.errors import CorpusError, Issue, UsageError
+from ..core.extras import require_extra
 from ..core.model import LAYERS
 from ..core.schemas import load_schema
 from ..core.store import RawDocument, annotation_path, dump_json, metadata_path, relative, text_path
@@ -33,6 +32,10 @@ from ..core.txn import Transaction, locked
 from ..core.validate import check_document
 from .fingerprint import Sentence, canonicalize, split_sentences
 from .realign import Alignment, align
+
+with require_extra("hf"):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
 # A copy must contain at least this share of a document's sentences to count as a copy of it.
 MIN_SHARED_SENTENCES = 0.5
@@ -147,7 +150,7 @@ def _match_sources(
                 f"only {aligned[0][0].found:.0%} of the sentences of {aligned[0][1]!r}" if aligned else "no sentence"
             )
             issues.append(
-                Issue(code="rehydrate-unrelated", file=article.origin, path="$",
+                Issue(code="rehydrate-unrelated", file=article.origin, **article.where("$"),
                       message=f"matches no withheld document: no hash match, and it shares {share}")
             )  # fmt: skip
             continue
