@@ -130,9 +130,9 @@ class ResultReader:
         self.out.issues.append(Issue(code="ls-export-invalid", file=self.file, path=path, message=message))
 
     def typed(self, i: int, res: Any) -> bool:
-        """Whether result item i has the types Label Studio gives (else reported): what follows may trust them."""
-        if _plainly_typed(res):
-            return True
+        """Whether result item i has the types Label Studio gives (else reported): what follows may trust them.
+
+        read() asks _plainly_typed first, so this full check runs for the rare item that test does not pass."""
         path = self.path(i)
         if not isinstance(res, dict):
             self.malformed(path, "expected a result object")
@@ -155,7 +155,7 @@ class ResultReader:
         relations: list[tuple[int, dict[str, Any]]] = []
         attributes: list[tuple[int, dict[str, Any]]] = []
         for i, res in enumerate(results):
-            if not self.typed(i, res):
+            if not (_plainly_typed(res) or self.typed(i, res)):
                 if isinstance(res, dict) and isinstance(res.get("id"), str):
                     self.broken.add(res["id"])  # its attributes and links are not reported again
                     self.out.tainted.add(res["id"])
