@@ -112,6 +112,51 @@ def test_relation_drawn_backwards_is_read_in_its_direction() -> None:
     assert out.annotations["toy-0001"]["events"][0]["relations"] == [{"type": "causes", "target": "ev2"}]
 
 
+class _Str(str):
+    pass
+
+
+class _Dict(dict[str, Any]):
+    pass
+
+
+def test_result_items_of_subclassed_types_read_as_the_plain_ones() -> None:
+    # An in-memory export may hold str and dict subclasses: the quick type test leaves them to the full check.
+    plain = ExportImporter(BASE, "export.json").run(offline_export(BASE, "toy-0001"))
+    export = offline_export(BASE, "toy-0001")
+    result = export[0]["annotations"][0]["result"]
+    for k, r in enumerate(result):
+        r["type"] = _Str(r["type"])
+        r["value"] = _Dict(r.get("value", {}))
+        result[k] = _Dict(r)
+    out = ExportImporter(BASE, "export.json").run(export)
+    assert out.issues == plain.issues == []
+    assert out.annotations == plain.annotations
+
+
+@pytest.mark.parametrize(
+    ("value", "labels", "where"),
+    [
+        ({"start": 0, "end": 5, "text": 5}, None, "value.text"),
+        ({"start": 0, "end": 5, "text": ["a", 1]}, None, "value.text"),
+        ({"start": 0, "end": 5, "labels": ["EVENT", None]}, None, "value.labels"),
+        ({"start": 0, "end": 5, "choices": [1]}, None, "value.choices"),
+        ({"start": 0, "end": 5, "number": float("nan")}, None, "value.number"),
+        ({"start": 0, "end": True}, None, "value.end"),
+        ({"start": 0, "end": 5}, "EVENT", "labels"),
+        ({"start": 0, "end": 5}, [_Str("EVENT"), 2], "labels"),
+    ],
+)
+def test_a_result_item_of_a_wrong_type_is_named_by_its_first_wrong_field(value: Any, labels: Any, where: str) -> None:
+    item: dict[str, Any] = {"id": "ev1", "from_name": "span", "to_name": "text", "type": "labels", "value": value}
+    if labels is not None:
+        item["labels"] = labels
+    _, issues = importer.convert_annotation([item], "Shots fired.", load_taxonomy(), "export.json", "$[0]")
+    assert [(i.code, i.path, i.message) for i in issues] == [
+        ("ls-export-invalid", f"$[0].result[0].{where}", f"{where} is not of the type Label Studio writes")
+    ]
+
+
 @pytest.mark.parametrize("code", LS_CASES)
 def test_damaged_export_gives_exactly_its_code_and_writes_nothing(code: str, tmp_path: Path) -> None:
     root = tmp_path / "root"

@@ -80,6 +80,10 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str
         for layer in LAYERS:
             counts[layer]["accepted"] = len(after.get(layer, []))
         return counts
+    if all(before.get(layer, []) == [] for layer in LAYERS):  # started from nothing: every item is added
+        for key in item_keys(after).values():  # the keys canonical_items(after) would have, without the bodies
+            counts[key[0]]["added"] += 1
+        return counts
     old, new = canonical_items(before), canonical_items(after)
     for key, (_, body) in old.items():
         verdict = "deleted" if key not in new else "accepted" if new[key][1] == body else "changed"

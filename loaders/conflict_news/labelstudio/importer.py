@@ -96,6 +96,9 @@ def convert_annotation(
 def diff_layers(doc_id: str, annotator: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[LayerDiff]:
     diffs = []
     for layer in LAYERS:
+        if old is not None and old.get(layer, []) == new[layer]:  # the usual re-import: nothing to match by id
+            diffs.append(LayerDiff(doc_id=doc_id, annotator=annotator, layer=layer, added=(), removed=(), changed=()))
+            continue
         before = {item["id"]: item for item in (old or {}).get(layer, [])}
         after = {item["id"]: item for item in new[layer]}
         diffs.append(

@@ -71,6 +71,43 @@ _VALUE_TYPES = {
 }
 
 
+_NO_VALUE: dict[str, Any] = {}  # never written to
+
+
+def _text_list(value: Any) -> bool:
+    # Most lists hold one label: checked without starting a generator.
+    if type(value) is not list:
+        return False
+    return (len(value) == 1 and type(value[0]) is str) or all(type(v) is str for v in value)
+
+
+def _plainly_typed(res: Any) -> bool:
+    """What ResultReader.typed checks, for the exact types a JSON parser makes: true for the usual item at a
+    fraction of the cost; an item it does not pass (a wrong type, a str or dict subclass) gets the full check."""
+    if type(res) is not dict:
+        return False
+    get = res.get
+    value = get("value", _NO_VALUE)
+    if not (
+        type(value) is dict
+        and type(get("type", "")) is str
+        and type(get("from_name", "")) is str
+        and type(get("direction", "")) is str
+        and ("labels" not in res or _text_list(res["labels"]))
+        and type(value.get("start", 0)) is int
+        and type(value.get("end", 0)) is int
+    ):
+        return False
+    text = value.get("text", "")
+    if type(text) is not str and not _text_list(text):
+        return False
+    if "labels" in value and not _text_list(value["labels"]):
+        return False
+    if "choices" in value and not _text_list(value["choices"]):
+        return False
+    return "number" not in value or _number(value["number"])
+
+
 def _plain_number(value: Any) -> Any:
     # Label Studio may hand back 270.0 for 270; keep the integral form our files use.
     return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -93,8 +130,10 @@ class ResultReader:
         self.out.issues.append(Issue(code="ls-export-invalid", file=self.file, path=path, message=message))
 
     def typed(self, i: int, res: Any) -> bool:
-        """Whether result item i has the types Label Studio gives (else reported): what follows may trust them."""
-        path = f"{self.at}.result[{i}]"
+        """Whether result item i has the types Label Studio gives (else reported): what follows may trust them.
+
+        read() asks _plainly_typed first, so this full check runs for the rare item that test does not pass."""
+        path = self.path(i)
         if not isinstance(res, dict):
             self.malformed(path, "expected a result object")
             return False
@@ -116,7 +155,7 @@ class ResultReader:
         relations: list[tuple[int, dict[str, Any]]] = []
         attributes: list[tuple[int, dict[str, Any]]] = []
         for i, res in enumerate(results):
-            if not self.typed(i, res):
+            if not (_plainly_typed(res) or self.typed(i, res)):
                 if isinstance(res, dict) and isinstance(res.get("id"), str):
                     self.broken.add(res["id"])  # its attributes and links are not reported again
                     self.out.tainted.add(res["id"])
@@ -133,41 +172,48 @@ class ResultReader:
             self.read_relation(i, res)
         return self.out
 
+    def path(self, i: int) -> str:
+        """The JSON path of result item i, built only for a report (the clean path never needs it)."""
+        return f"{self.at}.result[{i}]"
+
     def read_region(self, i: int, res: dict[str, Any]) -> None:
         rid = region_id(res.get("id"))
-        if not self.check_region(i, res):
+        if not self.check_region(i, res, rid):
             self.broken.add(rid)
             self.out.tainted.add(rid)
 
-    def check_region(self, i: int, res: dict[str, Any]) -> bool:
-        path, rid, value = f"{self.at}.result[{i}]", region_id(res.get("id")), res.get("value", {})
-        if not isinstance(value.get("start"), int) or not isinstance(value.get("end"), int):
-            self.malformed(f"{path}.value", "a span region needs integer start and end")
+    def check_region(self, i: int, res: dict[str, Any], rid: str) -> bool:
+        value = res.get("value", {})
+        start, end = value.get("start"), value.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            self.malformed(f"{self.path(i)}.value", "a span region needs integer start and end")
             return False
         labels = value.get("labels") or []
         if len(labels) != 1 or labels[0] not in LABELS:
             self.report(
-                "ls-unknown-label", f"{path}.value.labels", rid, f"labels {labels!r}: expected one of {sorted(LABELS)}"
+                "ls-unknown-label",
+                f"{self.path(i)}.value.labels",
+                rid,
+                f"labels {labels!r}: expected one of {sorted(LABELS)}",
             )
             return False
-        start, end = value["start"], value["end"]
         if start >= end:
-            self.report("ls-span-inverted", f"{path}.value", rid, f"start {start!r} is not before end {end!r}")
+            self.report("ls-span-inverted", f"{self.path(i)}.value", rid, f"start {start!r} is not before end {end!r}")
             return False
         if start < 0 or end > len(self.text):
             self.report(
                 "ls-span-out-of-range",
-                f"{path}.value.end",
+                f"{self.path(i)}.value.end",
                 rid,
                 f"[{start}, {end}) is outside the text (length {len(self.text)})",
             )
             return False
         covered = self.text[start:end]
         shown = value.get("text")
-        if isinstance(shown, str) and _loose(shown) != _loose(covered):
+        if isinstance(shown, str) and shown != covered and _loose(shown) != _loose(covered):
             self.report(
                 "ls-span-text-mismatch",
-                f"{path}.value.text",
+                f"{self.path(i)}.value.text",
                 rid,
                 f"{shown!r} differs from the text at [{start}, {end}): {covered!r}",
             )
@@ -175,12 +221,12 @@ class ResultReader:
         return True
 
     def read_attribute(self, i: int, res: dict[str, Any]) -> None:
-        path, rid, name = f"{self.at}.result[{i}]", region_id(res.get("id")), res.get("from_name")
+        rid, name = region_id(res.get("id")), res.get("from_name")
         attr = self.attrs.get(str(name))
         if attr is None or res.get("type") != attr.kind:
             self.report(
                 "ls-unknown-label",
-                f"{path}.from_name",
+                f"{self.path(i)}.from_name",
                 rid,
                 f"no {res.get('type')} control named {name!r} in the labeling config",
                 rid,
@@ -188,14 +234,18 @@ class ResultReader:
             return
         if rid in self.broken:
             return
-        if rid not in self.out.regions:
-            self.report("ls-orphan-attribute", path, rid, f"{name} belongs to no span region with this id")
+        region = self.out.regions.get(rid)
+        if region is None:
+            self.report("ls-orphan-attribute", self.path(i), rid, f"{name} belongs to no span region with this id")
             return
-        label = self.out.regions[rid].label
+        label = region.label
         if label not in attr.labels:
             # The editor keeps the keys of hidden fields bound, so a key can set a field on the wrong region.
             self.report(
-                "ls-orphan-attribute", path, rid, f"{name} belongs to {' or '.join(attr.labels)} regions, not {label}"
+                "ls-orphan-attribute",
+                self.path(i),
+                rid,
+                f"{name} belongs to {' or '.join(attr.labels)} regions, not {label}",
             )
             return
         value = res.get("value", {})
@@ -204,7 +254,7 @@ class ResultReader:
             if len(chosen) != 1 or chosen[0] not in attr.choices:
                 self.report(
                     "ls-unknown-label",
-                    f"{path}.value.choices",
+                    f"{self.path(i)}.value.choices",
                     rid,
                     f"{name} {chosen!r} is not one choice of the config",
                     rid,
@@ -216,44 +266,49 @@ class ResultReader:
         else:
             texts = value.get("text") or []
             if isinstance(texts, str):  # a textarea holds a list of texts; a bare string is no such list
-                self.malformed(f"{path}.value.text", "a textarea's text is a list of strings")
+                self.malformed(f"{self.path(i)}.value.text", "a textarea's text is a list of strings")
                 return
             found = texts[0] if texts else None
         if found is not None:
             self.out.attributes.setdefault(rid, {})[attr.name] = found
 
     def read_relation(self, i: int, res: dict[str, Any]) -> None:
-        path = f"{self.at}.result[{i}]"
         source, target = region_id(res.get("from_id")), region_id(res.get("to_id"))
         direction = res.get("direction", "right")
         if direction == "left":
             source, target = target, source
-        if {source, target} & self.broken:
+        if source in self.broken or target in self.broken:
             self.out.tainted.update((source, target))
             return
-        missing = [rid for rid in (source, target) if rid not in self.out.regions]
-        if missing:
+        regions = self.out.regions
+        if source not in regions or target not in regions:
+            missing = [rid for rid in (source, target) if rid not in regions]
             self.report(
-                "ls-relation-dangling", path, source, f"relation names no region {', '.join(missing)}", source, target
+                "ls-relation-dangling",
+                self.path(i),
+                source,
+                f"relation names no region {', '.join(missing)}",
+                source,
+                target,
             )
             return
         labels = res.get("labels") or []
         if direction not in ("left", "right") or not labels:
             self.report(
                 "ls-relation-role",
-                path,
+                self.path(i),
                 source,
                 f"relation {source} -> {target} needs a direction and a label",
                 source,
                 target,
             )
             return
-        ends = (self.out.regions[source].label, self.out.regions[target].label)
+        ends = (regions[source].label, regions[target].label)
         for label in labels:
             if label not in self.relations:
                 self.report(
                     "ls-unknown-label",
-                    f"{path}.labels",
+                    f"{self.path(i)}.labels",
                     source,
                     f"relation label {label!r} is not in the labeling config",
                     source,
@@ -263,7 +318,7 @@ class ResultReader:
                 want = " -> ".join(self.relations[label])
                 self.report(
                     "ls-relation-role",
-                    f"{path}.labels",
+                    f"{self.path(i)}.labels",
                     source,
                     f"{label!r} links {want}, not {ends[0]} -> {ends[1]}",
                     source,
