@@ -145,6 +145,9 @@ def test_result_items_of_subclassed_types_read_as_the_plain_ones() -> None:
         ({"start": 0, "end": True}, None, "value.end"),
         ({"start": 0, "end": 5}, "EVENT", "labels"),
         ({"start": 0, "end": 5}, [_Str("EVENT"), 2], "labels"),
+        (5, None, "value"),
+        (None, None, "value"),
+        (["start"], None, "value"),
     ],
 )
 def test_a_result_item_of_a_wrong_type_is_named_by_its_first_wrong_field(value: Any, labels: Any, where: str) -> None:

@@ -138,11 +138,12 @@ class ResultReader:
             self.malformed(path, "expected a result object")
             return False
         wrong = [key for key in ("type", "from_name", "direction") if not isinstance(res.get(key, ""), str)]
-        if not isinstance(res.get("value", {}), dict):
+        value = res.get("value", {})
+        if not isinstance(value, dict):
             wrong.append("value")
+            value = {}  # a number or null has no keys to look into
         if not _strings(res.get("labels", [])):
             wrong.append("labels")
-        value = res.get("value", {})
         for key, check in _VALUE_TYPES.items():
             if key in value and not check(value[key]):
                 wrong.append(f"value.{key}")
