@@ -2,7 +2,8 @@
 
 An invalid case (tests/cases/invalid/<code>.json) is a list of edits to the valid toy corpus in
 tests/cases/base: `set`/`delete` a JSON pointer inside a file, `write` text, `write_hex` bytes,
-`remove` a file, `mkdir` a folder, make a `symlink` or `truncate` a file to a size (sparse when larger). Applying them must produce exactly the issue <code>.
+`remove` a file, `mkdir` a folder, `move` a file or folder (to a path relative to the root, which
+may lead out of it), make a `symlink` or `truncate` a file to a size (sparse when larger). Applying them must produce exactly the issue <code>.
 An add case (tests/cases/add/<code>.json) is an article file that `conflict-news add` must refuse
 with exactly the issue <code> when adding it to the toy corpus.
 """
@@ -86,6 +87,8 @@ def materialize_case(case: dict[str, Any], dest: Path) -> Path:
         (root / file).write_bytes(text.encode("utf-8"))
     for file, hexdata in case.get("write_hex", {}).items():
         (root / file).write_bytes(bytes.fromhex(hexdata))
+    for file, dest in case.get("move", {}).items():
+        shutil.move(root / file, root / dest)
     for file, target in case.get("symlink", {}).items():
         (root / file).symlink_to(target)
     for file, size in case.get("truncate", {}).items():

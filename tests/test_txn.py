@@ -38,8 +38,10 @@ def test_a_target_is_written_once_and_only_inside_the_base(tmp_path: Path) -> No
         txn.add_file(base / "a.txt", b"1")
         with pytest.raises(ValueError, match="twice"):
             txn.add_file(base / "a.txt", b"2")
-        with pytest.raises(ValueError, match="subpath"):
-            txn.add_file(tmp_path / "outside.txt", b"x")
+        for outside in (tmp_path / "outside.txt", base / ".." / "outside.txt", base / TXN / "x"):
+            with pytest.raises(CorpusError) as info:
+                txn.add_file(outside, b"x")
+            assert [i.code for i in info.value.issues] == ["path-outside-root"]
     assert _tree(tmp_path) == {}
 
 
@@ -59,8 +61,10 @@ def test_a_failed_rename_after_the_commit_point_is_finished_at_the_next_start(
         txn.add_file(tmp_path / "a.txt", b"a")
         txn.add_file(tmp_path / "b.txt", b"b")
         monkeypatch.setattr(os, "replace", failing_replace)
-        with pytest.raises(OSError, match="injected"):
+        with pytest.raises(CorpusError) as info:
             txn.commit()
+    assert [i.code for i in info.value.issues] == ["write-failed"]
+    assert "committed" in info.value.issues[0].message
     monkeypatch.setattr(os, "replace", real_replace)
     assert pending(tmp_path)
     assert recover(tmp_path)
