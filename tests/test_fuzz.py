@@ -243,6 +243,7 @@ def test_a_damaged_manifest_gives_coded_issues(data: st.DataObject) -> None:
         damaged = b"\n".join(lines)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
+        (root / "corpus").mkdir()  # a corpus root, or verify refuses it before reading MANIFEST
         (root / "MANIFEST").write_bytes(damaged)
         _check(*_run(["verify", "--root", str(root)]))
 
