@@ -35,11 +35,12 @@ import orjson
 from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
+from ..core.guidelines import guidelines_version
 from ..core.items import Corrections, compare, file_provenance, item_provenance
 from ..core.limits import MAX_JSON_DEPTH
 from ..core.model import LAYERS
 from ..core.pool import count_workers, map_in_order, paused_gc
-from ..core.schemas import iter_schema_errors
+from ..core.schemas import is_doc_id, iter_schema_errors
 from ..core.store import RawDocument, annotation_path, dump_json, open_regular, read_document, text_path
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
@@ -202,7 +203,8 @@ class ExportImporter:
 
     def import_task(self, task: dict[str, Any], at: str) -> None:
         doc_id, text = task["data"].get("doc_id"), task["data"].get("text")
-        raw = read_document(self.root, str(doc_id)) if isinstance(doc_id, str) else None
+        # An id that is no id (`../../x`, a NUL) names no document and is never made into a path.
+        raw = read_document(self.root, doc_id) if is_doc_id(doc_id) else None
         if raw is None or not text_path(self.root, raw.doc_id).exists() or raw.text != text:
             self.report("ls-task-mismatch", f"{at}.data", f"task {doc_id!r}: no corpus document with this id and text")
             return
@@ -248,7 +250,7 @@ class ExportImporter:
         if broken:  # already reported; validating a half-read annotation would only echo those issues
             return
         old_prov = current["provenance"] if current else {}
-        guidelines = task["data"].get("guidelines") or old_prov.get("guidelines") or "1.0"
+        guidelines = task["data"].get("guidelines") or old_prov.get("guidelines") or guidelines_version()
         base, started = starting_point(annotation, layers, text, self.tax)
         # Started from the pushed pre-annotation: its provenance came along in the task's data; else the
         # annotation was made beside the stored file, whose provenance is the one to keep.

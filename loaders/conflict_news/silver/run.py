@@ -107,12 +107,24 @@ def run_silver(
 
 def _read_plan(fs: fsspec.AbstractFileSystem, root: str, request: dict[str, Any]) -> dict[str, Any] | None:
     """The plan of an earlier run into `root`, if it was made for the same request; None if there is none."""
+    if fs.exists(root) and not fs.isdir(root):
+        raise UsageError(f"--out {root} is a file, not a folder; give a new folder")
     if not fs.exists(f"{root}/{PLAN}"):
-        if fs.exists(f"{root}/data"):
-            raise UsageError(f"{root} already has a data/ folder that no silver run wrote; give a new --out")
+        # Only a new or empty folder, or one an interrupted run left its .silver/ in: never a corpus root
+        # or anything else whose README.md, data/ or other files the release would replace.
+        found = (
+            sorted(path.rstrip("/").rsplit("/", 1)[-1] for path in fs.ls(root, detail=False)) if fs.exists(root) else []
+        )
+        others = [name for name in found if name != PLAN.split("/")[0]]
+        if others:
+            raise UsageError(f"{root} holds {', '.join(others[:5])}{', ...' if len(others) > 5 else ''} that no silver "
+                             "run wrote; give a new or empty --out")  # fmt: skip
         return None
-    plan: dict[str, Any] = orjson.loads(fs.cat_file(f"{root}/{PLAN}"))
-    differs = sorted(key for key in request if plan["request"].get(key) != request[key])
+    try:
+        plan: dict[str, Any] = orjson.loads(fs.cat_file(f"{root}/{PLAN}"))
+        differs = sorted(key for key in request if plan["request"].get(key) != request[key])
+    except (orjson.JSONDecodeError, TypeError, KeyError, AttributeError):
+        raise UsageError(f"{root}/{PLAN} is damaged; give a new --out") from None
     if differs:
         raise UsageError(
             f"{root} holds a silver run with another {', '.join(differs)}; resume it with the same options, "
