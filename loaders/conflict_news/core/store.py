@@ -251,7 +251,7 @@ def write_atomic(path: Path, data: bytes, file: str | None = None) -> None:
     (a full disk, no permission) is CorpusError write-failed about `file` (default: the path), with
     the old file in place.
     """
-    with writing(file or str(path)):
+    with writing(file or str(path), "this file is as it was"):
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = file_mode(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)

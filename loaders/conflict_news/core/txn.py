@@ -123,18 +123,19 @@ def pending(base: Path) -> bool:
     return os.path.lexists(base / TXN)
 
 
-@contextmanager
-def writing(file: str, committed: bool = False) -> Iterator[None]:
-    """Turn an OSError of the block (a full disk, no permission, a read-only filesystem) into write-failed about `file`.
+COMMITTED = (
+    "the write is committed and is completed by `conflict-news recover` (or the next writing command) "
+    "once the cause is fixed"
+)
 
-    `committed`: the failure came after the commit point, so the journal is kept and the next
-    writer, or `conflict-news recover`, completes the write once the cause is fixed.
-    """
+
+@contextmanager
+def writing(file: str, then: str = "nothing was changed") -> Iterator[None]:
+    """Turn an OSError of the block (a full disk, no permission, a read-only filesystem) into write-failed about
+    `file`; `then` says what state that leaves (COMMITTED: after the commit point, the journal is kept)."""
     try:
         yield
     except OSError as exc:
-        then = ("the write is committed and is completed by `conflict-news recover` (or the next writing "
-                "command) once the cause is fixed" if committed else "nothing was changed")  # fmt: skip
         reason = exc.strerror or str(exc) or type(exc).__name__
         raise CorpusError([Issue(code="write-failed", file=file, path="$", message=f"{reason}; {then}")]) from None
 
@@ -241,7 +242,7 @@ def recover(base: Path) -> bool:
             raise _invalid(f"{TXN} is a symbolic link or a file, not the staging folder")
         if os.path.lexists(folder / JOURNAL):
             _apply(folder, read_journal(base))
-        with writing(TXN, committed=True):
+        with writing(TXN, COMMITTED):
             shutil.rmtree(folder)
     with writing(base.name or str(base)), os.scandir(base) as entries:
         for entry in entries:
@@ -287,7 +288,7 @@ def _apply(folder: Path, moves: list[tuple[Path, Path]]) -> None:
     The targets' folders are fsync'ed before the journal goes, so the renames outlive a power loss.
     """
     base = folder.parent
-    with writing(TXN, committed=True):
+    with writing(TXN, COMMITTED):
         parents: set[Path] = set()
         for number, (staged, target) in enumerate(moves):
             if not os.path.lexists(staged):

@@ -12,6 +12,7 @@ their sources (quotes.py), and a speaker entity per source.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
@@ -505,12 +506,19 @@ def write_predictions(out: Path, results: dict[Path, dict[str, Any]]) -> None:
     Never replaces a file: UsageError naming those that exist.
     """
     base = out.parent if out.suffix == ".json" else out
+    created = not os.path.lexists(base)
     with writing(str(base)):
         base.mkdir(parents=True, exist_ok=True)
-    with locked(base), Transaction(base) as txn:
-        existing = [str(path) for path in results if os.path.lexists(path)]
-        if existing:
-            raise UsageError(f"refusing to replace {', '.join(existing)}: preannotate never replaces a file")
-        for path, ann in results.items():
-            txn.add_file(path, dump_json(ann))
-        txn.commit()
+    try:
+        with locked(base), Transaction(base) as txn:
+            existing = [str(path) for path in results if os.path.lexists(path)]
+            if existing:
+                raise UsageError(f"refusing to replace {', '.join(existing)}: preannotate never replaces a file")
+            for path, ann in results.items():
+                txn.add_file(path, dump_json(ann))
+            txn.commit()
+    except (CorpusError, UsageError):
+        if created:  # refused before its commit point: not even the folder is left
+            with contextlib.suppress(OSError):
+                base.rmdir()
+        raise

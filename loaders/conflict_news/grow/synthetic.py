@@ -470,7 +470,7 @@ def write_synthetic(root: Path, n: int, seed: int = 0, progress: Callable[[int],
     root = Path(root)
     if os.path.lexists(root) and not root.is_dir():
         raise UsageError(f"{root} is a file or a link to nothing, not a folder; give a new folder")
-    if root.resolve() == locate_root().resolve():
+    if os.path.lexists(root) and os.path.samefile(root, locate_root()):
         raise UsageError(f"{root} is the shipped corpus; synthetic documents never go there")
     for folder in ("corpus", "annotations"):
         if (root / folder).is_dir() and any((root / folder).iterdir()):

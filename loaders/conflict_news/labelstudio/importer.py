@@ -39,6 +39,7 @@ from ..core.guidelines import guidelines_version
 from ..core.items import Corrections, compare, file_provenance, item_provenance
 from ..core.limits import MAX_JSON_DEPTH
 from ..core.model import LAYERS
+from ..core.paths import check_root
 from ..core.pool import count_workers, map_in_order, paused_gc
 from ..core.schemas import is_doc_id, iter_schema_errors
 from ..core.store import RawDocument, annotation_path, dump_json, open_regular, read_document, text_path
@@ -155,6 +156,8 @@ class ExportImporter:
         """Report why the export could not be read to its end (one of _UNREADABLE)."""
         if isinstance(exc, CorpusError):
             self.out.issues += exc.issues
+        elif isinstance(exc, FileNotFoundError):
+            self.report("input-missing", "$", "no such file")
         elif isinstance(exc, NestingTooDeep):
             self.report("limit-exceeded", "$", f"the export is {exc}")
         else:
@@ -414,6 +417,7 @@ def import_export(
     `progress` shows a bar of the tasks read on stderr; `report_only` checks and reports every
     annotation (diffs, corrections) of a project still being annotated, and writes nothing.
     """
+    root = check_root(root)
     importer = ExportImporter(root, path.name, users)
     with locked(root), tempfile.TemporaryFile() as spool, paused_gc():
         try:

@@ -35,6 +35,7 @@ from ..core.errors import UsageError
 from ..core.extras import require_extra
 from ..core.options import CONFIGS, SPLITS
 from ..core.pool import count_workers, map_in_order
+from ..core.txn import writing
 from ..hf.card import card_metadata, join_front_matter
 from ..hf.labels import LABELS_FILE, write_label_table
 from . import DEFAULT_EXTRACTOR, DEFAULT_SHARD_BYTES
@@ -85,11 +86,13 @@ def run_silver(
     plan = _read_plan(fs, root, request)
     if plan is None:
         plan = _make_plan(request, workers, scheduler, progress)
-        put_atomic(fs, f"{root}/{PLAN}", lambda temporary: fs.pipe_file(temporary, orjson.dumps(plan)))
+        with writing(f"{out_url}/{PLAN}"):
+            put_atomic(fs, f"{root}/{PLAN}", lambda temporary: fs.pipe_file(temporary, orjson.dumps(plan)))
     jobs = list(_jobs(plan, out_url))
     finished = {int(path.rsplit("/", 1)[-1].split(".")[0]) for path in fs.glob(f"{root}/{MARKERS}/*.json")}
     todo = [job for job in jobs if job.index not in finished]
-    with tqdm(total=len(todo), unit="shard", desc="silver", disable=not progress) as bar:
+    # A shard that cannot be written (a full disk) stops the run; the shards done so far are kept for a rerun.
+    with tqdm(total=len(todo), unit="shard", desc="silver", disable=not progress) as bar, writing(out_url):
         for _ in map_in_order(annotate, todo, count_workers(workers, len(todo), 2), scheduler):
             bar.update()
     markers = [orjson.loads(fs.cat_file(marker_path(root, job.index))) for job in jobs]
@@ -101,7 +104,8 @@ def run_silver(
         documents=sum(m["documents"] for m in markers),
         codes=_count_codes(markers),
     )
-    _write_release(fs, root, request, markers, summary)
+    with writing(out_url):
+        _write_release(fs, root, request, markers, summary)
     return summary
 
 
