@@ -111,8 +111,9 @@ def run_silver(
 
 def _read_plan(fs: fsspec.AbstractFileSystem, root: str, request: dict[str, Any]) -> dict[str, Any] | None:
     """The plan of an earlier run into `root`, if it was made for the same request; None if there is none."""
-    if fs.exists(root) and not fs.isdir(root):
-        raise UsageError(f"--out {root} is a file, not a folder; give a new folder")
+    lexists = getattr(fs, "lexists", fs.exists)  # a link to nothing is there, for a local folder
+    if lexists(root) and not fs.isdir(root):
+        raise UsageError(f"--out {root} is a file or a link to nothing, not a folder; give a new folder")
     if not fs.exists(f"{root}/{PLAN}"):
         # Only a new or empty folder, or one an interrupted run left its .silver/ in: never a corpus root
         # or anything else whose README.md, data/ or other files the release would replace.
