@@ -417,9 +417,9 @@ class Transaction:
                 f.flush()
                 os.fsync(f.fileno())
             sync_folder(self.folder)  # the staged names, before the journal that lists them
+            sync_folder(self.base)  # the staging folder's own name
             os.replace(partial, self.folder / JOURNAL)
             sync_folder(self.folder)
-            sync_folder(self.base)  # the staging folder itself
         self.committed = True
         step()
         _apply(self.folder, self.moves)
