@@ -228,11 +228,12 @@ def test_a_full_disk_while_staging_changes_nothing(tmp_path: Path) -> None:
     """A file size limit of 2 bytes: the kernel refuses the third byte as it refuses a write to a full disk."""
     (tmp_path / "a.txt").write_bytes(b"old")
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    with pytest.raises(CorpusError) as info, Transaction(tmp_path) as txn:
+    with Transaction(tmp_path) as txn:
         txn.add_file(tmp_path / "b.txt", b"b")
         resource.setrlimit(resource.RLIMIT_FSIZE, (2, hard))
         try:
-            txn.add_file(tmp_path / "a.txt", b"new", replace=True)
+            with pytest.raises(CorpusError) as info:
+                txn.add_file(tmp_path / "a.txt", b"new", replace=True)
         finally:
             resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
     assert [(i.code, i.file) for i in info.value.issues] == [("write-failed", "a.txt")]
