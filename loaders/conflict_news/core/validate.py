@@ -191,8 +191,9 @@ def iter_errors(
             yield Issue(code="write-interrupted", file=TXN, path="$",
                         message="a write into this root was killed half-way; run `conflict-news recover` (or any writing command)")  # fmt: skip
         doc_ids = sorted(selected) if selected is not None else list_doc_ids(root)
-        count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         batches = [doc_ids[i : i + _BATCH] for i in range(0, len(doc_ids), _BATCH)]
+        # More processes than batches would only be started to wait.
+        count = min(count_workers(workers, len(doc_ids), POOL_THRESHOLD), max(1, len(batches)))
         work = partial(_check_batch, root.absolute(), taxonomy)
         for batch, issues in zip(batches, map_in_order(work, batches, count, scheduler), strict=True):
             yield from issues
