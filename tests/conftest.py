@@ -182,17 +182,25 @@ def ls(label_studio: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 # The property tests' budget: a fixed number of examples per property, derived from a fixed seed
-# (derandomize), so that a run fails or passes the same way every time. CNC_FUZZ_EXAMPLES changes the
-# number (the fast path uses fewer); CNC_FUZZ_RANDOM=1 draws fresh examples each run, for hunting.
-EXAMPLES = int(os.environ.get("CNC_FUZZ_EXAMPLES", "200"))
+# (derandomize), so that a run fails or passes the same way every time. --fuzz-examples N (or
+# CNC_FUZZ_EXAMPLES) changes the number: CI runs 200, the fast path 20. CNC_FUZZ_RANDOM=1 draws fresh
+# examples each run, for hunting.
+EXAMPLES = 200
 
 
 def examples(share: float) -> int:
-    """A share of the budget, for a property whose every example runs a whole command or more."""
+    """A share of the budget, for a property whose every example costs a whole command or more."""
     return max(1, round(EXAMPLES * share))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-examples", type=int, default=int(os.environ.get("CNC_FUZZ_EXAMPLES", EXAMPLES)),
+                     help="examples per hypothesis property (default 200, or CNC_FUZZ_EXAMPLES)")  # fmt: skip
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    global EXAMPLES
+    EXAMPLES = config.getoption("fuzz_examples")
     settings.register_profile(
         "cnc", max_examples=EXAMPLES, derandomize=os.environ.get("CNC_FUZZ_RANDOM") != "1", database=None,
         deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -23,6 +23,7 @@ from dask_cluster import START_SECONDS, Cluster
 from test_silver import synthetic_texts, tree, write_jsonl
 
 pytest.importorskip("distributed", reason="the dask extra")  # installed by the default hatch env, so CI runs these
+pytestmark = pytest.mark.slow  # each test starts a cluster (the fast path leaves them out)
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,7 @@ JOURNALS = {
     "a list of numbers": b"[1,2]",
     "null": b"null",
     "a target above the root": b'[["0000000", "../outside/victim.txt"]]',
-    "an absolute target": b'[["0000000", "/tmp/cnc-never-written.txt"]]',
+    "an absolute target": b'[["0000000", "{absolute}"]]',  # a path beside the root, which must stay absent
     "a staged path above the staging folder": b'[["../../outside/victim.txt", "corpus/stolen.txt"]]',
     "a target in the staging folder": b'[["0000000", ".cnc-txn/journal.json"]]',
     "a target named twice": b'[["0000000", "a.txt"], ["0000001", "a.txt"]]',
@@ -120,7 +120,8 @@ def test_a_crafted_journal_is_refused_by_every_writer_and_applied_nowhere(
     folder.mkdir()
     for staged in ("0000000", "0000001"):
         (folder / staged).write_text("written by an attacker\n", encoding="utf-8")
-    (folder / JOURNAL).write_bytes(JOURNALS[journal])
+    absolute = root.parent / "never-written.txt"
+    (folder / JOURNAL).write_bytes(JOURNALS[journal].replace(b"{absolute}", str(absolute).encode()))
     export = _export(root, root.parent / "export.json", result=[])
     before = tree(root.parent)
     argv = {
@@ -133,8 +134,7 @@ def test_a_crafted_journal_is_refused_by_every_writer_and_applied_nowhere(
     err = capsys.readouterr().err
     assert _codes(err) == {"journal-invalid"}, err
     assert f"{TXN}/{JOURNAL}:$: [journal-invalid]" in err
-    assert tree(root.parent) == before
-    assert not Path("/tmp/cnc-never-written.txt").exists()
+    assert tree(root.parent) == before and not absolute.exists()
 
 
 def test_a_staging_folder_that_is_a_link_is_refused(
