@@ -45,7 +45,7 @@ from ..core.schemas import is_doc_id, iter_schema_errors
 from ..core.store import RawDocument, annotation_path, dump_json, open_regular, read_document, text_path
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
-from ..core.txn import Transaction, locked
+from ..core.txn import Transaction, locked, writing
 from ..core.validate import check_document
 from .rebuild import LayerBuilder
 from .regions import ResultReader
@@ -426,7 +426,8 @@ def import_export(
             tasks = tqdm(read_export(path), unit="task", desc="import", disable=not progress)
             for part, lines in map_in_order(work, _batches(tasks, count > 1), count):
                 importer.merge(part)
-                spool.write(lines)
+                with writing(f"a temporary file in {tempfile.gettempdir()}"):
+                    spool.write(lines)
         except _UNREADABLE as exc:
             importer.unreadable(exc)
         out = importer.out
