@@ -228,15 +228,20 @@ def test_an_import_does_not_write_through_a_linked_annotations_folder(
     assert tree(root.parent) == before
 
 
+def _two_agreeing_annotators(root: Path) -> None:
+    """ann-a/ and ann-b/ beside the root: both versions agree and differ from the gold, which adjudication would replace."""
+    for name in ("ann-a", "ann-b"):
+        (root.parent / name).mkdir()
+        ann = json.loads(annotation_path(root, "toy-0001").read_text(encoding="utf-8"))
+        ann["figures"] = []
+        (root.parent / name / "toy-0001.json").write_bytes(dump_json(ann))
+
+
 def test_adjudication_does_not_write_through_a_linked_annotations_folder(
     world: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     root, _ = world
-    for name in ("ann-a", "ann-b"):
-        (root.parent / name).mkdir()
-        ann = json.loads(annotation_path(root, "toy-0001").read_text(encoding="utf-8"))
-        ann["figures"] = []  # both agree, and differ from the gold: the gold would be replaced
-        (root.parent / name / "toy-0001.json").write_bytes(dump_json(ann))
+    _two_agreeing_annotators(root)
     _link_out(root, "annotations")
     before = tree(root.parent)
     argv = ["adjudicate", "--files", f"a={root.parent / 'ann-a'}", "--files", f"b={root.parent / 'ann-b'}",
@@ -275,13 +280,16 @@ def test_a_read_only_annotations_folder_refuses_before_the_commit_point(world: t
         pytest.skip("root ignores permissions without setpriv")
     root, _ = world
     export = _export(root, root.parent / "export.json", result=[])
+    _two_agreeing_annotators(root)
     (root / "annotations").chmod(0o555)
     try:
         before = tree(root)
         for argv in (
             ["add", str(root.parent / "article.txt"), "--root", str(root)],
             ["labelstudio", "import", str(export), "--root", str(root), "--overwrite-gold", "--workers", "1"],
-        ):
+            ["adjudicate", "--files", f"a={root.parent / 'ann-a'}", "--files", f"b={root.parent / 'ann-b'}",
+             "--root", str(root), "--overwrite-gold"],
+        ):  # fmt: skip
             done = cli(argv, prefix=NO_BYPASS)
             _refused(done, "write-failed")
             assert "annotations:$: [write-failed]" in done.stderr and "nothing was changed" in done.stderr
