@@ -240,9 +240,12 @@ def recover(base: Path) -> bool:
         found = True
         if os.path.islink(folder) or not folder.is_dir():
             raise _invalid(f"{TXN} is a symbolic link or a file, not the staging folder")
-        if os.path.lexists(folder / JOURNAL):
+        committed = os.path.lexists(folder / JOURNAL)
+        if committed:
             _apply(folder, read_journal(base))
-        with writing(TXN, COMMITTED):
+        # Applied (or never committed): what is left is only the staging folder, for the next writer to remove.
+        with writing(TXN, "the root holds the new state; the next writing command removes the staging folder"
+                     if committed else "nothing was changed; the next writing command removes it"):  # fmt: skip
             shutil.rmtree(folder)
     with writing(base.name or str(base)), os.scandir(base) as entries:
         for entry in entries:
