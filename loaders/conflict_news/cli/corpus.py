@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from typing import Any
 
 from ..core.errors import CODES
+from ..core.paths import find_root
 from .hf import SCHEDULER_HELP
 from .options import WORKERS
 from .roots import add_root_option, corpus_root
@@ -59,14 +61,29 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _recover(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..core.errors import UsageError
     from ..core.txn import locked, pending, recover
 
-    root = corpus_root(args, writes=True)
-    bases = [root, root / "standoff"]
+    # The root (and its standoff release), unless only output folders are named and no root is found.
+    roots = [corpus_root(args, writes=True)] if args.root is not None or not args.folders or find_root() else []
+    folders = [Path(folder) for folder in args.folders]
+    for folder in folders:
+        if not folder.is_dir() or folder.is_symlink():
+            raise UsageError(
+                f"{folder} is not a folder", "input-missing" if not os.path.lexists(folder) else "option-invalid"
+            )
+    bases = [*(base for root in roots for base in (root, root / "standoff")), *folders]
     found = [base for base in bases if pending(base)]
-    with locked(root):  # taking the lock recovers the root itself
-        if (root / "standoff").is_dir():
-            recover(root / "standoff")
+    for root in roots:
+        with locked(root):  # taking the lock recovers the root itself
+            standoff = root / "standoff"
+            if standoff.is_dir() and not standoff.is_symlink():
+                recover(standoff)
+    for folder in folders:
+        with locked(folder):
+            pass
     done = ", ".join(str(base) for base in found) or "nothing to do"
     print(f"conflict-news recover: interrupted writes finished or undone: {done}", file=sys.stderr)
     return 0
@@ -83,6 +100,8 @@ def register(verbs: Any) -> None:
     p.set_defaults(run=_validate)
 
     p = verbs.add_parser("recover", help="finish or undo a write that was killed half-way (any writer does it too)")
+    p.add_argument("folders", nargs="*", metavar="DIR",
+                   help="output folders to recover too (preannotate --out, rehydrate --out); alone, outside a root: only these")  # fmt: skip
     add_root_option(p)
     p.set_defaults(run=_recover)
 

@@ -32,26 +32,22 @@ FIELD_CHOICES = {"distribution": POLICIES}
 def _add(args: argparse.Namespace) -> int:
     from ..grow.ingest import add_documents
 
+    def announce(new_ids: list[str]) -> None:
+        print("\n".join(new_ids), flush=True)
+
     root = corpus_root(args, writes=True)
     stated = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
-    new_ids = add_documents(root, Path(args.source), stated, args.id)
-    print("\n".join(new_ids))
+    new_ids = add_documents(root, Path(args.source), stated, args.id, announce)
     print(f"conflict-news add: {len(new_ids)} document(s) added to {root}", file=sys.stderr)
     return 0
 
 
 def _preannotate(args: argparse.Namespace) -> int:
-    from ..core.store import dump_json, write_atomic
-    from ..grow.preannotate import preannotate_corpus
+    from ..grow.preannotate import preannotate_corpus, write_predictions
 
     root = corpus_root(args, writes=False)
     results = preannotate_corpus(root, args.doc_ids, Path(args.out), args.extractor)
-    existing = [str(path) for path in results if path.exists()]
-    if existing:
-        print(f"conflict-news preannotate: refusing to replace {', '.join(existing)}", file=sys.stderr)
-        return 1
-    for path, ann in results.items():
-        write_atomic(path, dump_json(ann))
+    write_predictions(Path(args.out), results)
     counts = {layer: sum(len(a[layer]) for a in results.values()) for layer in ("events", "quotes", "figures")}
     print(f"conflict-news preannotate: {len(results)} document(s), {counts}", file=sys.stderr)
     return 0

@@ -12,6 +12,7 @@ that may not be redistributed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,10 +29,11 @@ from tqdm import tqdm
 from ..core.errors import CorpusError, Issue
 from ..core.extras import require_extra
 from ..core.options import CONFIGS, FLAVORS, Config, Flavor, check_choice
+from ..core.paths import check_root
 from ..core.pool import count_workers, map_in_order, paused_gc
 from ..core.store import list_doc_ids, read_document, read_regular
 from ..core.taxonomy import load_taxonomy
-from ..core.txn import Transaction, locked, step
+from ..core.txn import Transaction, locked, step, writing
 from ..core.validate import check_document
 from ..standoff.flavor import standoff_rows
 from .card import ARROW_BYTES
@@ -378,16 +380,19 @@ def build_data(
     before anything is read or written, for a flavour other than `full` and `standoff`.
     """
     flavor = check_choice("flavor", flavor, FLAVORS)
-    base = Path(root)
+    base = check_root(root)
     dest = Path(out) if out is not None else release_dir(base, flavor)
-    if dest.exists() and not dest.is_dir():
+    if os.path.lexists(dest) and not dest.is_dir():
         raise CorpusError(
-            [Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")]
-        )
+            [Issue(code="option-invalid", file="--out", path="$",
+                   message=f"{dest} is a file or a link to nothing, not a folder")]
+        )  # fmt: skip
     bound = max_shard_bytes or DEFAULT_MAX_SHARD_BYTES
     issues: list[Issue] = []
-    dest.mkdir(parents=True, exist_ok=True)
-    with ExitStack() as held:
+    with writing(str(dest)):
+        dest.mkdir(parents=True, exist_ok=True)
+    # What the shards, the label table and the card meet when written (a full disk): nothing changed.
+    with ExitStack() as held, writing(f"{dest.name or dest}/data"):
         held.enter_context(locked(base))
         held.enter_context(locked(dest))
         txn = held.enter_context(Transaction(dest))

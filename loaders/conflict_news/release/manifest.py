@@ -22,7 +22,8 @@ MANIFEST = "MANIFEST"
 SHIPPED_DIRS = ("corpus", "annotations", "schema", "data", "standoff")
 SHIPPED_FILES = ("CITATION.cff", "croissant.json", "tombstones.json")
 _HEADER = re.compile(r"^# Conflict News Corpus (\S+?):")
-_LINE = re.compile(r"^([0-9a-f]{64})  (\d+)  (.+)$")
+# A size of more than 20 digits is no file size (and int() refuses 4 300 digits and more).
+_LINE = re.compile(r"^([0-9a-f]{64})  ([0-9]{1,20})  (.+)$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,7 +57,8 @@ def list_shipped(root: Path) -> list[str]:
             if os.path.lexists(root / name):
                 take(root / name)
             continue
-        for folder, dirs, files in os.walk(root / name):
+        # A folder that cannot be listed (no permission) is an issue, not a folder without files.
+        for folder, dirs, files in os.walk(root / name, onerror=lambda exc: issues.append(_unlisted(root, exc))):
             for entry in sorted(dirs + files):
                 take(Path(folder) / entry)
     for name in SHIPPED_FILES:
@@ -65,6 +67,11 @@ def list_shipped(root: Path) -> list[str]:
     if issues:
         raise CorpusError(issues)
     return sorted(found)
+
+
+def _unlisted(root: Path, exc: OSError) -> Issue:
+    rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "."
+    return Issue(code="file-unreadable", file=rel, path="$", message=f"cannot be listed: {exc.strerror or exc}")
 
 
 def hash_bytes(rel: str, data: bytes) -> Entry:
