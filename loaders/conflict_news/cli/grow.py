@@ -65,6 +65,22 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _wikinews(args: argparse.Namespace) -> int:
+    from ..grow.wikinews.importer import import_wikinews
+
+    root = corpus_root(args, writes=not args.check)
+    listed = root / "sources" / "wikinews"
+    sources = Path(args.sources) if args.sources else listed / "sources.json"
+    candidates = Path(args.candidates) if args.candidates else listed / "candidates.jsonl"
+    new_ids = import_wikinews(root, sources, candidates, Path(args.folder), check=args.check)
+    if args.check:
+        print(f"conflict-news wikinews: every kept candidate is in {root} exactly as the import makes it", file=sys.stderr)
+    else:
+        print("\n".join(new_ids))
+        print(f"conflict-news wikinews: {len(new_ids)} document(s) added to {root}", file=sys.stderr)
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -95,7 +111,12 @@ def register(verbs: Any) -> None:
         "preannotate", help="pre-annotate with the rules or your extractor (provenance kind prediction)"
     )
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to annotate (default: all)")
-    p.add_argument("--out", required=True, help="output file (*.json, one document) or folder")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", help="output file (*.json, one document) or folder")
+    where.add_argument(
+        "--into-root", action="store_true",
+        help="store the predictions as the root's annotation files, replacing pending ones and earlier predictions, never gold",
+    )  # fmt: skip
     add_root_option(p)
     p.add_argument(
         "--extractor", metavar="MODULE:FUNCTION",

@@ -93,6 +93,10 @@ _CODES: dict[str, str] = {
     "journal-invalid": "The journal of an interrupted write (.cnc-txn/journal.json) is malformed or names a path outside the root; nothing of it was applied.",
     "path-outside-root": "A path a command would write lies outside the corpus root: an id with '..' or '/', or a folder on the way that is a symbolic link.",
     "write-failed": "A file or the output could not be written (disk full, no permission, read-only filesystem, closed output); nothing was changed, or a committed write is completed by the next writer or `conflict-news recover`.",
+    "source-missing": "A source file an import needs (or its source list or candidates file) is not where the import looks.",
+    "source-mismatch": "A source file's SHA-256 differs from the source list's, or it does not read as its source's format.",
+    "selection-invalid": "The source list or the candidates file of an import breaks its schema, gives one document id twice or names an article no source holds.",
+    "import-differs": "A document in the root differs from what the import makes of its source article (or, checking, is missing); an import never overwrites a document.",
 }
 # Read-only: the codes are a stable, documented list, not something a caller extends or edits.
 CODES: Mapping[str, str] = MappingProxyType(_CODES)
