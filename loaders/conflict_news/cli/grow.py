@@ -45,6 +45,13 @@ def _add(args: argparse.Namespace) -> int:
 def _preannotate(args: argparse.Namespace) -> int:
     from ..grow.preannotate import preannotate_corpus, write_predictions
 
+    if args.into_root:
+        from ..grow.preannotate import preannotate_into_root
+
+        root = corpus_root(args, writes=True)
+        written = preannotate_into_root(root, args.doc_ids, args.extractor)
+        print(f"conflict-news preannotate: {len(written)} prediction(s) stored in {root / 'annotations'}", file=sys.stderr)
+        return 0
     root = corpus_root(args, writes=False)
     results = preannotate_corpus(root, args.doc_ids, Path(args.out), args.extractor)
     write_predictions(Path(args.out), results)
@@ -123,6 +130,21 @@ def register(verbs: Any) -> None:
         help="run this callable(text, taxonomy) instead of the rules (docs/preannotation.md); imports MODULE",
     )  # fmt: skip
     p.set_defaults(run=_preannotate)
+
+    p = verbs.add_parser(
+        "wikinews", help="import the kept Wikinews candidates of sources/wikinews/ from the fetched source files"
+    )
+    p.add_argument("folder", metavar="FOLDER", help="folder holding the source files as OWNER/REPOSITORY/PATH")
+    add_root_option(p)
+    p.add_argument("--sources", metavar="FILE", help="the source list (default: ROOT/sources/wikinews/sources.json)")
+    p.add_argument(
+        "--candidates", metavar="FILE", help="the candidates read (default: ROOT/sources/wikinews/candidates.jsonl)"
+    )
+    p.add_argument(
+        "--check", action="store_true",
+        help="write nothing; exit 1 unless every kept candidate is in the root exactly as the import makes it",
+    )  # fmt: skip
+    p.set_defaults(run=_wikinews)
 
     p = verbs.add_parser("evaluate", help="score predicted annotations against the gold (P/R/F1, attributes, links)")
     p.add_argument("pred", metavar="PRED", help="prediction file, folder of them, or corpus root")

@@ -25,7 +25,7 @@ from ..core.checks import split_offsets
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.guidelines import guidelines_version
 from ..core.model import LAYERS
-from ..core.store import dump_json, list_doc_ids, read_document
+from ..core.store import annotation_name, dump_json, list_doc_ids, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.txn import Transaction, locked, writing
@@ -522,3 +522,26 @@ def write_predictions(out: Path, results: dict[Path, dict[str, Any]]) -> None:
             with contextlib.suppress(OSError):
                 base.rmdir()
         raise
+
+
+def preannotate_into_root(root: Path, doc_ids: list[str] | None, extractor: str | None = None) -> list[str]:
+    """Pre-annotate documents of `root` and store the predictions as their annotation files; the ids written.
+
+    Only a `pending` annotation or an earlier `prediction` is replaced: a document with gold is refused
+    (ls-gold-protected) and nothing is written. All files are written together under the root's lock.
+    """
+    results = preannotate_corpus(root, doc_ids, root / "annotations", extractor)
+    with locked(root), Transaction(root) as txn:  # gold is looked for under the lock that the write holds
+        issues = []
+        for target, ann in results.items():
+            current = read_document(root, ann["doc_id"]).annotation
+            kind = current.get("provenance", {}).get("kind") if isinstance(current, dict) else None
+            if kind == "gold":
+                issues.append(Issue(code="ls-gold-protected", file=annotation_name(ann["doc_id"]),
+                                    path="$.provenance.kind", ann_id=ann["doc_id"],
+                                    message="has gold; predictions never replace it"))  # fmt: skip
+            txn.add_file(target, dump_json(ann), replace=True)
+        if issues:
+            raise CorpusError(issues)
+        txn.commit()
+    return [ann["doc_id"] for ann in results.values()]
