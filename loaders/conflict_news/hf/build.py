@@ -55,6 +55,8 @@ DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
 BATCH_DOCUMENTS = 64
 # Encoding a document costs ~7 ms, 30 times what validating alone does: a pool pays off much sooner.
 POOL_THRESHOLD = 200
+# What every row of a per-annotation config says of its document, which a document row says once.
+ROW_KEYS = ("doc_id", "annotation_status", "text_status")
 # Rows (JSON bytes) per Parquet row group: large enough to compress well, small enough to stay flat.
 ROW_GROUP_BYTES = 16 * 1024 * 1024
 
@@ -103,9 +105,7 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor) -> Encoded:
             if raw.annotation["provenance"]["kind"] == "pending":
                 continue  # added but not annotated yet: empty layers would read as "nothing here"
             made = make_rows(doc_id, raw.text, raw.metadata, raw.annotation)
-            batch.add(
-                raw.metadata["split"], standoff_rows(raw.text, raw.metadata, made) if flavor == "standoff" else made
-            )
+            batch.add(raw.metadata["split"], standoff_rows(raw.text, raw.metadata, made, canonical=flavor == "standoff"))
         if issues:
             return Encoded(issues, {})
         streams: dict[str, dict[str, tuple[bytes, list[int]]]] = {}
@@ -200,7 +200,7 @@ class _Codec:
         read = self._read(lines)
         columns: dict[str, pa.Array | pa.ChunkedArray] = {name: read.column(name) for name in read.column_names}
         for layer, (table, counts) in layers.items():
-            members = [name for name in table.column_names if name not in ("doc_id", "text_status")]
+            members = [name for name in table.column_names if name not in ROW_KEYS]
             items = pa.StructArray.from_arrays([_whole(table.column(name)) for name in members], names=members)
             offsets = pa.array(list(accumulate(counts, initial=0)), pa.int32())
             columns[layer] = pa.ListArray.from_arrays(offsets, items)
@@ -413,12 +413,16 @@ def build_data(
             writer.close()
         write_label_table(staging, flavor)
         if card_template is not None:
+            from .attribution import ATTRIBUTION, render_attribution
             from .card import render_card
 
-            card = render_card(dest, flavor, card_template, data=staging).encode("utf-8")
-            readme = dest / "README.md"
-            if not readme.exists() or read_regular(readme, "README.md") != card:
-                txn.add_file(readme, card, replace=True)
+            pages = {dest / "README.md": render_card(dest, flavor, card_template, data=staging)}
+            if flavor == "full":
+                pages[dest / ATTRIBUTION] = render_attribution(base)
+            for path, text in pages.items():
+                if not path.exists() or read_regular(path, path.relative_to(dest).as_posix()) != text.encode("utf-8"):
+                    path.parent.mkdir(exist_ok=True)
+                    txn.add_file(path, text.encode("utf-8"), replace=True)
         txn.commit()
     return sorted((dest / "data").glob("*/*.parquet"))
 

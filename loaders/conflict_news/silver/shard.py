@@ -35,6 +35,7 @@ from ..grow.ingest import build_metadata
 from ..hf.build import BATCH_DOCUMENTS, RowBatch, ShardWriter, open_writers
 from ..hf.card import ARROW_BYTES
 from ..hf.rows import make_rows
+from ..standoff.flavor import standoff_rows
 from .inputs import Unit, read_unit
 
 with require_extra("hf"):
@@ -199,4 +200,4 @@ def _document(
                   message=f"{i.message} (in the {'metadata' if i.file.startswith('corpus/') else 'prediction'} of {doc_id})")
             for i in found
         ]  # fmt: skip
-    return make_rows(doc_id, text, metadata, annotation)
+    return standoff_rows(text, metadata, make_rows(doc_id, text, metadata, annotation), canonical=False, publish=False)
