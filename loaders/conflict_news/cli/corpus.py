@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from ..core.errors import CODES
@@ -31,6 +32,20 @@ def _validate(args: argparse.Namespace) -> int:
     summary = f"{len(issues)} issue(s)" if issues else "valid"
     print(f"conflict-news validate: {summary}", file=sys.stderr)
     # What each code found means, once per code rather than once per issue (as UD's validator explains).
+    for code, count in Counter(issue.code for issue in issues).items():
+        print(f"  {code} ({count}): {CODES[code]}", file=sys.stderr)
+    return 1 if issues else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from ..core.validate import check_files
+
+    issues = check_files(Path(args.text), Path(args.annotation))
+    if args.json:
+        print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    print(f"conflict-news check: {len(issues)} issue(s)" if issues else "conflict-news check: valid", file=sys.stderr)
     for code, count in Counter(issue.code for issue in issues).items():
         print(f"  {code} ({count}): {CODES[code]}", file=sys.stderr)
     return 1 if issues else 0
@@ -98,6 +113,14 @@ def register(verbs: Any) -> None:
     )
     p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the paths as given")
     p.set_defaults(run=_validate)
+
+    p = verbs.add_parser(
+        "check", help="check one annotation file against one text file, outside any corpus root; exit 1 on any issue"
+    )
+    p.add_argument("text", metavar="TEXT", help="the document's text (UTF-8)")
+    p.add_argument("annotation", metavar="ANNOTATION", help="its annotation file (schema/annotation.schema.json)")
+    p.add_argument("--json", action="store_true", help="print the issues as JSON on stdout")
+    p.set_defaults(run=_check)
 
     p = verbs.add_parser("recover", help="finish or undo a write that was killed half-way (any writer does it too)")
     p.add_argument("folders", nargs="*", metavar="DIR",

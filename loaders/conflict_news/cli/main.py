@@ -18,7 +18,7 @@ from .roots import ROOT_RULE
 
 # --help lists the verbs by who uses them; tests/test_cli.py checks that every verb is in one group.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "reading the corpus": ("show", "stats", "validate", "verify", "cite", "diff", "rehydrate"),
+    "reading the corpus": ("show", "stats", "validate", "check", "verify", "cite", "diff", "rehydrate"),
     "annotating": ("add", "wikinews", "preannotate", "silver", "labelstudio", "agreement", "adjudicate", "evaluate"),
     "maintaining releases": ("build", "card", "manifest", "croissant", "release", "publish", "synth", "recover"),
 }

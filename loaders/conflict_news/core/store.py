@@ -156,7 +156,7 @@ def _read_bytes(path: Path, file: str, issues: list[Issue]) -> Any:
         return None
 
 
-def _parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
+def parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
     """The parsed record; None, with an issue, when it does not parse or is `null` (which would read as absent)."""
     if raw is None:
         return None
@@ -225,10 +225,10 @@ def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) 
             )  # fmt: skip
     doc.issues.extend(read_issues["meta"])
     if exists["meta"]:
-        doc.metadata = _parse_json(blobs["meta"], where["meta"], doc.issues)
+        doc.metadata = parse_json(blobs["meta"], where["meta"], doc.issues)
     doc.issues.extend(read_issues["ann"])
     if exists["ann"]:
-        doc.annotation = _parse_json(blobs["ann"], where["ann"], doc.issues)
+        doc.annotation = parse_json(blobs["ann"], where["ann"], doc.issues)
     return doc
 
 

@@ -15,7 +15,17 @@ from .errors import CorpusError, Issue, UsageError, line_column
 from .paths import as_path, check_root
 from .pool import check_scheduler, count_workers, map_in_order, paused_gc
 from .schemas import iter_schema_errors
-from .store import RawDocument, annotation_name, list_doc_ids, metadata_name, read_document, relative, text_name
+from .store import (
+    RawDocument,
+    annotation_name,
+    list_doc_ids,
+    metadata_name,
+    parse_json,
+    read_document,
+    read_regular,
+    relative,
+    text_name,
+)
 from .taxonomy import Taxonomy, load_taxonomy
 from .textnorm import CONTROL, hash_text, is_normalized
 from .txn import TXN, pending
@@ -207,3 +217,34 @@ def validate(paths: Path | str | Iterable[Path | str] | None = None, workers: in
     issues = list(iter_errors(paths, workers=workers))
     if issues:
         raise CorpusError(issues)
+
+
+def check_files(text_file: Path, annotation_file: Path) -> list[Issue]:
+    """Every issue of one annotation file against one text file, outside any corpus root.
+
+    What an annotator working on a single document, or an extractor's author, checks before handing a
+    file in: the schema, the taxonomy and every span and link against the text, without metadata or
+    other documents. Issues name the annotation file as given (and the text as corpus/<doc_id>.txt).
+    """
+    issues: list[Issue] = []
+    blobs = {}
+    for path in (text_file, annotation_file):
+        try:
+            blobs[path] = read_regular(path, str(path), follow=True)
+        except FileNotFoundError:
+            issues.append(Issue(code="input-missing", file=str(path), path="$", message="no such file"))
+        except CorpusError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        return issues
+    try:
+        text = blobs[text_file].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [Issue(code="text-decode-error", file=str(text_file), path="$", message=f"not UTF-8 at byte {exc.start}")]
+    annotation = parse_json(blobs[annotation_file], str(annotation_file), issues)
+    if annotation is None:
+        return issues
+    doc_id = annotation.get("doc_id") if isinstance(annotation, dict) else None
+    raw = RawDocument(doc_id=doc_id if isinstance(doc_id, str) else annotation_file.stem, text=text,
+                      annotation=annotation, annotation_file=annotation_file)  # fmt: skip
+    return check_document(annotation_file.parent, raw, load_taxonomy())
