@@ -120,7 +120,10 @@ class QuoteFinder:
             end = close.start() if close else len(self.text)
             closed = close is not None and close.group() in CLOSING
             start, stop = i + 1, end
-            while stop > start and self.text[stop - 1] in " \t\r":
+            # real reporting opens quotations with a space now and then (`" The rebels…`): a span never has one at an edge
+            while start < stop and self.text[start].isspace():
+                start += 1
+            while stop > start and self.text[stop - 1].isspace():
                 stop -= 1
             found.append((i, start, stop, closed))
         return found
