@@ -198,3 +198,25 @@ def test_rules_output_validates_on_unicode_stress_text(tmp_path: Path) -> None:
     results = preannotate_corpus(root, None, tmp_path / "pred")  # raises CorpusError on any invalid span
     assert len(results) == 30
     assert sum(len(ann["quotes"]) for ann in results.values()) > 100
+
+
+def test_into_root_replaces_pending_and_leaves_gold_alone(toy_root: Path, tmp_path: Path, capsys: Any) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT + "\n", encoding="utf-8")
+    assert main(["add", str(article), "--root", str(toy_root), "--id", "toy-0002"]) == 0
+    gold = (toy_root / "annotations" / "toy-0001.json").read_bytes()
+    capsys.readouterr()
+    assert main(["preannotate", "--into-root", "--root", str(toy_root)]) == 0
+    assert "1 prediction(s) stored" in capsys.readouterr().err
+    stored = json.loads((toy_root / "annotations" / "toy-0002.json").read_text(encoding="utf-8"))
+    assert stored["provenance"]["kind"] == "prediction" and stored["events"]
+    assert (toy_root / "annotations" / "toy-0001.json").read_bytes() == gold
+    assert main(["validate", str(toy_root)]) == 0
+    # naming a gold document is refused, and nothing is written, not even the prediction beside it
+    reformatted = json.dumps(stored, indent=3).encode("utf-8")  # the same prediction in other bytes
+    (toy_root / "annotations" / "toy-0002.json").write_bytes(reformatted)
+    assert main(["preannotate", "--into-root", "--root", str(toy_root), "toy-0002", "toy-0001"]) == 1
+    err = capsys.readouterr().err
+    assert "[ls-gold-protected]" in err and "toy-0001" in err
+    assert (toy_root / "annotations" / "toy-0001.json").read_bytes() == gold
+    assert (toy_root / "annotations" / "toy-0002.json").read_bytes() == reformatted

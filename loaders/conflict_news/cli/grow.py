@@ -49,8 +49,9 @@ def _preannotate(args: argparse.Namespace) -> int:
         from ..grow.preannotate import preannotate_into_root
 
         root = corpus_root(args, writes=True)
-        written = preannotate_into_root(root, args.doc_ids, args.extractor)
-        print(f"conflict-news preannotate: {len(written)} prediction(s) stored in {root / 'annotations'}", file=sys.stderr)
+        written, gold = preannotate_into_root(root, args.doc_ids or None, args.extractor)
+        print(f"conflict-news preannotate: {len(written)} prediction(s) stored in {root / 'annotations'}"
+              f"{f'; {len(gold)} document(s) with gold left alone' if gold else ''}", file=sys.stderr)  # fmt: skip
         return 0
     root = corpus_root(args, writes=False)
     results = preannotate_corpus(root, args.doc_ids, Path(args.out), args.extractor)

@@ -524,24 +524,33 @@ def write_predictions(out: Path, results: dict[Path, dict[str, Any]]) -> None:
         raise
 
 
-def preannotate_into_root(root: Path, doc_ids: list[str] | None, extractor: str | None = None) -> list[str]:
-    """Pre-annotate documents of `root` and store the predictions as their annotation files; the ids written.
+def preannotate_into_root(
+    root: Path, doc_ids: list[str] | None, extractor: str | None = None
+) -> tuple[list[str], list[str]]:
+    """Pre-annotate documents of `root` and store the predictions as their annotation files: (ids written,
+    ids left alone because they have gold).
 
-    Only a `pending` annotation or an earlier `prediction` is replaced: a document with gold is refused
-    (ls-gold-protected) and nothing is written. All files are written together under the root's lock.
+    Only a `pending` annotation or an earlier `prediction` is replaced. A document with gold is left alone
+    when no ids were named (the whole corpus); naming one is refused (ls-gold-protected) and nothing is
+    written. All files are written together under the root's lock.
     """
     results = preannotate_corpus(root, doc_ids, root / "annotations", extractor)
+    written, kept = [], []
     with locked(root), Transaction(root) as txn:  # gold is looked for under the lock that the write holds
         issues = []
         for target, ann in results.items():
             current = read_document(root, ann["doc_id"]).annotation
             kind = current.get("provenance", {}).get("kind") if isinstance(current, dict) else None
+            if kind == "gold" and doc_ids is None:
+                kept.append(ann["doc_id"])
+                continue
             if kind == "gold":
                 issues.append(Issue(code="ls-gold-protected", file=annotation_name(ann["doc_id"]),
                                     path="$.provenance.kind", ann_id=ann["doc_id"],
                                     message="has gold; predictions never replace it"))  # fmt: skip
             txn.add_file(target, dump_json(ann), replace=True)
+            written.append(ann["doc_id"])
         if issues:
             raise CorpusError(issues)
         txn.commit()
-    return [ann["doc_id"] for ann in results.values()]
+    return written, kept
