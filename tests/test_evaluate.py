@@ -158,10 +158,10 @@ def test_greedy_matching_prefers_exact_then_same_type() -> None:
 def two_doc_root(tmp_path: Path) -> Path:
     """A corpus root holding the toy document and the seed, both with gold."""
     root = tmp_path / "root"
-    for source in (BASE, REPO):
+    for source, pattern in ((BASE, "*.*"), (REPO, "cnc-000001.*")):
         for sub in ("corpus", "annotations"):
             (root / sub).mkdir(parents=True, exist_ok=True)
-            for src in (source / sub).glob("*.*"):
+            for src in (source / sub).glob(pattern):
                 if src.suffix in (".txt", ".json"):
                     (root / sub / src.name).write_bytes(src.read_bytes())
     return root

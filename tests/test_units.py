@@ -15,7 +15,7 @@ from conflict_news.grow.evaluate import (
     empty_annotation,
     extract_items,
     format_markdown,
-    is_placeholder,
+    not_gold,
     match,
     same_entity,
     spans_match,
@@ -92,8 +92,8 @@ def test_a_quote_is_placed_by_the_hull_of_its_contents() -> None:
 
 
 def test_placeholders_and_empty_predictions() -> None:
-    assert is_placeholder({"provenance": {"kind": "pending"}})
-    assert not is_placeholder({"provenance": {"kind": "gold"}})
+    assert not_gold({"provenance": {"kind": "pending"}}) and not_gold({"provenance": {"kind": "prediction"}})
+    assert not not_gold({"provenance": {"kind": "gold"}})
     full = _ann(events=[{"id": "e"}], doc_id="d")
     assert empty_annotation(full) == {**full, "events": []}
     assert full["events"] == [{"id": "e"}]  # the gold it was made from is untouched

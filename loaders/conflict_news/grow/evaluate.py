@@ -301,8 +301,9 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score the predictions at `pred` against the gold at `gold`; raises CorpusError on any invalid input.
 
-    Documents of the gold without a prediction file are scored as predicted empty; documents whose
-    gold is still the placeholder `add` writes are not scored and are listed under "unannotated".
+    Documents of the gold without a prediction file are scored as predicted empty; documents without
+    gold yet (the placeholder `add` writes, or a pre-annotator's prediction stored in a root) are not
+    scored and are listed under "unannotated".
     With `splits` (one split, or several), only the documents whose metadata puts them in one of
     those splits are read and scored, on both sides (a held-out part of a dev set, say); a name that
     is not a split is a UsageError.
@@ -333,7 +334,7 @@ def evaluate(
             )  # fmt: skip
     if issues:
         raise CorpusError(issues)
-    unannotated = sorted(d for d, ann in gold_anns.items() if is_placeholder(ann))
+    unannotated = sorted(d for d, ann in gold_anns.items() if not_gold(ann))
     scores = {mode: ModeScore(mode) for mode in MODES}
     for doc_id, gold_ann in sorted(gold_anns.items()):
         if doc_id in unannotated:
@@ -355,9 +356,9 @@ def split_of(root: Path, doc_id: str) -> str | None:
     return metadata.get("split") if isinstance(metadata, dict) else None
 
 
-def is_placeholder(ann: dict[str, Any]) -> bool:
-    """The empty file `add` writes for a new document: not annotated yet, so nothing to score against."""
-    return bool(ann["provenance"]["kind"] == "pending")
+def not_gold(ann: dict[str, Any]) -> bool:
+    """No gold yet: the empty file `add` writes (pending) or a prediction stored in the root; nothing to score against."""
+    return bool(ann["provenance"]["kind"] != "gold")
 
 
 def empty_annotation(like: dict[str, Any]) -> dict[str, Any]:
