@@ -81,8 +81,14 @@ class Density:
 
 
 def measure_density(corpus: Corpus) -> Density:
-    words = sum(len(doc.text.split()) for doc in corpus) or 1
-    ann = [doc.annotations for doc in corpus]
+    """Items per 100 words in the gold of `corpus`; in all its documents when none has gold (a synthetic root).
+
+    Predictions are left out where there is gold: the rules' output is denser than what annotators mark.
+    """
+    gold = [doc for doc in corpus if doc.annotations.provenance.kind == "gold"]
+    docs = gold or list(corpus)
+    words = sum(len(doc.text.split()) for doc in docs) or 1
+    ann = [doc.annotations for doc in docs]
     return Density(
         mentions=100 * sum(len(e.mentions) for a in ann for e in a.entities) / words,
         events=100 * sum(len(a.events) for a in ann) / words,
