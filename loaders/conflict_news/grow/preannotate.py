@@ -295,7 +295,8 @@ class Preannotator:
             prop = self.figure_property(reading, counted)
             self.figures.append({
                 "id": f"fig{len(self.figures) + 1}", "span": self.span(reading.start, reading.end),
-                "value": reading.value, "lower": reading.lower, "upper": reading.upper, "bound": reading.bound,
+                "value": _plain(reading.value), "lower": _plain(reading.lower), "upper": _plain(reading.upper),
+                "bound": reading.bound,
                 "approx_cue": self.span(*reading.cue) if reading.cue else None,
                 "counted": counted.text if counted else None,
                 "counted_span": self.span(counted.start, counted.end) if counted else None,
@@ -522,6 +523,11 @@ def write_predictions(out: Path, results: dict[Path, dict[str, Any]]) -> None:
             with contextlib.suppress(OSError):
                 base.rmdir()
         raise
+
+
+def _plain(number: float | None) -> float | int | None:
+    """A whole number as an int: files write 626, not 626.0, as annotators do and as a release reads back."""
+    return int(number) if isinstance(number, float) and number.is_integer() else number
 
 
 def preannotate_into_root(
