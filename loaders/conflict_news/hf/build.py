@@ -82,14 +82,15 @@ class Encoded:
                 yield config, split, pa.ipc.open_stream(stream).read_all(), sizes
 
 
-def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor) -> Encoded:
+def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor, publish: bool = True) -> Encoded:
     """Validate and turn a batch of documents into Arrow tables (in a worker process when there are several).
 
     Rows are made from the validated records. The per-annotation configs are dumped as JSON lines
     (label names as strings) and read by pyarrow's JSON reader with their schema, then label names
     become ids column by column; `spans_bio` is built column by column; a `documents` row's layers
     are the rows of the per-annotation tables, gathered by list offsets rather than parsed twice. A
-    row's size, for the shard bound, is the length of its JSON encoding.
+    row's size, for the shard bound, is the length of its JSON encoding. `publish=False` keeps every text
+    (see standoff_rows): a build of one's own copies that will not be shipped.
     """
     flavor = check_choice("flavor", flavor, FLAVORS)
     with paused_gc():  # see pool.paused_gc
@@ -105,7 +106,8 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor) -> Encoded:
             if raw.annotation["provenance"]["kind"] == "pending":
                 continue  # added but not annotated yet: empty layers would read as "nothing here"
             made = make_rows(doc_id, raw.text, raw.metadata, raw.annotation)
-            batch.add(raw.metadata["split"], standoff_rows(raw.text, raw.metadata, made, canonical=flavor == "standoff"))
+            shipped = standoff_rows(raw.text, raw.metadata, made, canonical=flavor == "standoff", publish=publish)
+            batch.add(raw.metadata["split"], shipped)
         if issues:
             return Encoded(issues, {})
         streams: dict[str, dict[str, tuple[bytes, list[int]]]] = {}
@@ -341,12 +343,12 @@ def open_writers(folder: Path, flavor: Flavor, max_bytes: int) -> dict[str, Shar
 
 
 def _encoded_batches(
-    root: Path, doc_ids: list[str], flavor: Flavor, workers: int, scheduler: str | None
+    root: Path, doc_ids: list[str], flavor: Flavor, publish: bool, workers: int, scheduler: str | None
 ) -> Iterator[Encoded]:
     """Encoded batches in document order, from `workers` processes when there are several, or from a Dask cluster."""
     batches = [doc_ids[i : i + BATCH_DOCUMENTS] for i in range(0, len(doc_ids), BATCH_DOCUMENTS)]
     # Absolute: a cluster's workers do not share this process's working folder.
-    return map_in_order(partial(encode_batch, root.absolute(), flavor=flavor), batches, workers, scheduler)
+    return map_in_order(partial(encode_batch, root.absolute(), flavor=flavor, publish=publish), batches, workers, scheduler)
 
 
 def release_dir(root: Path | str, flavor: Flavor = "full") -> Path:
@@ -365,6 +367,7 @@ def build_data(
     workers: int | None = None,
     card_template: Path | None = None,
     scheduler: str | None = None,
+    publish: bool = True,
 ) -> list[Path]:
     """Validate the corpus at `root` and (re)write OUT/data (OUT: release_dir); returns the shard paths written.
 
@@ -378,6 +381,9 @@ def build_data(
     The root's write lock is held throughout. Raises CorpusError with every validation issue of
     every document (or a card that cannot be read); data/ is then left untouched. Raises UsageError,
     before anything is read or written, for a flavour other than `full` and `standoff`.
+
+    A release withholds the texts whose policy is `standoff` in both flavours; `publish=False` keeps
+    them, for a build that stays with the owner of the texts (one rehydrated from one's own copies).
     """
     flavor = check_choice("flavor", flavor, FLAVORS)
     base = check_root(root)
@@ -401,7 +407,7 @@ def build_data(
         doc_ids = list_doc_ids(base)
         count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         with tqdm(total=len(doc_ids), unit="doc", desc="build", disable=not progress) as bar:
-            for encoded in _encoded_batches(base, doc_ids, flavor, count, scheduler):
+            for encoded in _encoded_batches(base, doc_ids, flavor, publish, count, scheduler):
                 issues += encoded.issues
                 if not issues:
                     for config, split, table, sizes in encoded.tables():

@@ -60,7 +60,7 @@ def load_dataset(
     root = work / "corpus-root"
     try:
         rehydrate(standoff, as_path(texts, "texts"), root)
-        build_data(root)
+        build_data(root, publish=False)  # the user's own copies, loaded here and shipped nowhere
         write_card(root)
         loaded = datasets.load_dataset(str(root), config, split=split, streaming=streaming, **kwargs)
     except BaseException:

@@ -102,8 +102,9 @@ def read_release(release: Path) -> list[dict[str, Any]]:
             raise CorpusError(
                 [Issue(code="rehydrate-release-invalid", file=rel, path="$", message=f"cannot be read: {exc}")]
             ) from None
-        if decoded and all("text_status" not in row for row in decoded):
-            raise UsageError(f"{release} is a full release, not a standoff one (its rows have no text_status)")
+        # Both flavours say text_status; only the standoff one gives an annotation's spans canonical offsets.
+        if b'"cstart"' not in orjson.dumps(features.get("events")):
+            raise UsageError(f"{release} is a full release, not a standoff one (its spans have no canonical offsets)")
         seen = {row["doc_id"] for row in rows}
         for i, row in enumerate(decoded):
             problem = _row_problem(row, seen)
@@ -212,6 +213,16 @@ def _keep_better(copies: dict[str, _Copy], doc_id: str, new: _Copy) -> None:
         copies[doc_id] = new
 
 
+def metadata_from_row(meta: dict[str, Any]) -> dict[str, Any]:
+    """The metadata file of a documents row: Parquet has a null where a file leaves an optional field out
+    (schema 1.1's `story` and source attribution), and the file leaves it out again."""
+    schema = load_schema("document")
+    source_required = set(schema["properties"]["source"]["required"])
+    out = {k: v for k, v in meta.items() if v is not None or k in schema["required"]}
+    out["source"] = {k: v for k, v in meta["source"].items() if v is not None or k in source_required}
+    return out
+
+
 def annotation_from_row(row: dict[str, Any], text_sha256: str) -> dict[str, Any]:
     """The annotation file of a documents row: the layers without the derived reverse links."""
     ann: dict[str, Any] = {
@@ -311,7 +322,7 @@ def _rehydrate(rows: list[dict[str, Any]], articles: list[Article], dest: Path, 
     moves: list[Move] = []
     taxonomy = load_taxonomy()
     for row in rows:
-        doc_id, meta = row["doc_id"], row["metadata"]
+        doc_id, meta = row["doc_id"], metadata_from_row(row["metadata"])
         if doc_id in withheld and doc_id not in copies:
             issues.append(
                 Issue(code="rehydrate-source-missing", file=f"corpus/{doc_id}.json", path="$.source.url",
