@@ -85,7 +85,7 @@ def read_candidates(path: Path) -> list[dict[str, Any]]:
 def document_metadata(article: SourceArticle, candidate: dict[str, Any], text: str) -> dict[str, Any]:
     """The metadata record of the document a kept candidate becomes (document schema 1.1)."""
     licence = article.licence
-    return {
+    metadata: dict[str, Any] = {
         "schema_version": "1.1",
         "id": candidate["doc_id"],
         "language": "en",
@@ -120,6 +120,9 @@ def document_metadata(article: SourceArticle, candidate: dict[str, Any], text: s
         "text_length": len(text),
         "split": candidate["split"],
     }
+    if article.page_id is None:  # an optional field is left out, never null (a release row's null reads back as absent)
+        del metadata["source"]["page_id"]
+    return metadata
 
 
 def plan_import(candidates: list[dict[str, Any]], articles: dict[str, SourceArticle], file: str) -> list[Planned]:
