@@ -7,13 +7,14 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conflict_news import __version__
 from conflict_news.cli.main import GROUPS, build_parser, main
-from conftest import ADD, INVALID, load_case, materialize_case, write_add_input
+from conftest import ADD, INVALID, REPO, load_case, materialize_case, write_add_input
 
 
 def test_validate_shipped_corpus(capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,11 +34,15 @@ def test_validate_reports_every_issue_to_stderr_and_json_to_stdout(
     assert "annotations/toy-0001.json:$.figures[0].event: [dangling-reference] fig1:" in err
 
 
-def test_stats_json_counts_the_gold(capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_json_counts_the_corpus_by_split_and_annotation_status(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert {"documents", "events", "quotes", "figures", "entities"} <= set(stats)
-    assert stats["documents"] == 1
+    metadata = [json.loads(p.read_text(encoding="utf-8")) for p in (REPO / "corpus").glob("*.json")]
+    assert stats["documents"] == len(metadata)
+    by = stats["documents_by"]
+    assert by["split"] == dict(Counter(m["split"] for m in metadata))
+    assert sum(by["annotation_status"].values()) == len(metadata) and by["annotation_status"]["gold"] >= 1
     assert stats["events"] == sum(stats["by_type"]["events"].values())
     assert stats["quotes"] == sum(stats["by_type"]["quotes"].values())
 

@@ -52,7 +52,13 @@ def test_duckdb_joins_give_the_gold_labels() -> None:
     flat = duckdb.sql(snippet("duckdb")).fetchall()
     assert set(flat) == gold_types()
     nested = duckdb.sql(snippet("duckdb-nested")).fetchall()
-    expected = {(ev.id, arg.span.text, arg.role) for ev in load_corpus()["cnc-000001"].events for arg in ev.arguments}
+    # a withheld text's spans have no text in data/ (text_status withheld)
+    expected = {
+        (doc.id, ev.id, arg.span.text if doc.metadata.distribution.policy == "full" else None, arg.role)
+        for doc in load_corpus()
+        for ev in doc.events
+        for arg in ev.arguments
+    }
     assert set(nested) == expected
 
 

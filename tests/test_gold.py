@@ -12,7 +12,8 @@ from conflict_news import Document, Span, load_corpus
 from conftest import REPO
 
 CORPUS = load_corpus()
-DOCS = [*CORPUS, *load_corpus(REPO / "dev")]
+# The rules hold for gold; predictions of the pre-annotator are what they are, and scored by evaluate.
+DOCS = [d for d in (*CORPUS, *load_corpus(REPO / "dev")) if d.annotations.provenance.kind == "gold"]
 # Guidelines 6.11: numbers inside time expressions are not figures (dates, years, clock times, durations).
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIME_EXPRESSION = re.compile(
@@ -23,6 +24,10 @@ TIME_EXPRESSION = re.compile(
 
 def _inside(inner: Span, outer: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
+
+
+def test_the_rules_are_checked_on_the_gold_of_the_corpus_and_the_dev_set() -> None:
+    assert {d.id for d in DOCS} >= {"cnc-000001", "dev-001"}
 
 
 @pytest.fixture(params=DOCS, ids=lambda d: d.id)

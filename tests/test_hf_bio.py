@@ -14,10 +14,23 @@ from conflict_news.core.schemas import load_schema
 from conflict_news.core.splits import assign_split
 from conflict_news.core.store import read_document
 from conflict_news.hf.bio import sentence_rows, tag_layer, token_columns, tokenize
-from conflict_news.hf.features import build_features
+from conflict_news.hf.features import build_features, flavor_features
 from conflict_news.hf.rows import make_rows
+from conflict_news.standoff.flavor import standoff_rows
 from conftest import REPO
 from hfcase import load
+
+# The first document of the test split with all four layers: its rows are compared with what the code
+# makes of its files.
+DOC = min(
+    doc.id
+    for doc in load_corpus()
+    if doc.metadata.split == "test" and all((doc.entities, doc.events, doc.quotes, doc.figures))
+)
+
+
+def _doc_rows(config: str, tmp_path: Path) -> list[dict[str, Any]]:
+    return [row for row in load(REPO, config, tmp_path, split="test") if row["doc_id"] == DOC]
 
 
 def test_tokens_are_words_or_single_symbols_with_code_point_offsets() -> None:
@@ -79,8 +92,8 @@ def test_a_long_sentence_is_cut_into_windows_of_at_most_256_tokens() -> None:
 
 
 def test_rows_cover_the_document_in_order(tmp_path: Path) -> None:
-    rows = sorted(load(REPO, "spans_bio", tmp_path, split="test"), key=lambda row: row["index"])
-    doc = load_corpus()[rows[0]["doc_id"]]
+    rows = sorted(_doc_rows("spans_bio", tmp_path), key=lambda row: row["index"])
+    doc = load_corpus()[DOC]
     assert [row["index"] for row in rows] == list(range(len(rows)))
     assert [t for row in rows for t in row["tokens"]] == [t for t, _, _ in tokenize(doc.text)]
     for row in rows:
@@ -89,7 +102,7 @@ def test_rows_cover_the_document_in_order(tmp_path: Path) -> None:
 
 
 def test_bio_tags_mark_the_tokens_of_the_annotated_spans(tmp_path: Path) -> None:
-    rows = sorted(load(REPO, "spans_bio", tmp_path, split="test"), key=lambda row: row["index"])
+    rows = sorted(_doc_rows("spans_bio", tmp_path), key=lambda row: row["index"])
     # Tags are computed over the document and cut into rows: joined again, they are the document's.
     row = {key: [v for r in rows for v in r[key]] for key in rows[0] if isinstance(rows[0][key], list)}
     row["doc_id"] = rows[0]["doc_id"]
@@ -137,9 +150,10 @@ def test_split_rule_is_stable_and_roughly_80_10_10() -> None:
 
 
 def _raw_rows(config: str) -> list[dict[str, Any]]:
-    raw = read_document(REPO, "cnc-000001")
+    raw = read_document(REPO, DOC)
     assert raw.text is not None
-    return make_rows(raw.doc_id, raw.text, raw.metadata, raw.annotation)[config]
+    made = make_rows(raw.doc_id, raw.text, raw.metadata, raw.annotation)
+    return standoff_rows(raw.text, raw.metadata, made, canonical=False)[config]
 
 
 def test_rows_and_features_cover_the_same_configs() -> None:
@@ -153,10 +167,10 @@ def test_rows_and_features_cover_the_same_configs() -> None:
 @pytest.mark.parametrize("config", CONFIGS)
 def test_the_builds_label_encoding_agrees_with_datasets_encode_example(config: str, tmp_path: Path) -> None:
     """The build turns label names into ids column by column; datasets' own encode_example is the reference."""
-    features = build_features(config)
+    features = flavor_features(config)
     rows = _raw_rows(config)
     assert rows
-    assert list(load(REPO, config, tmp_path, split="test")) == [features.encode_example(row) for row in rows]
+    assert _doc_rows(config, tmp_path) == [features.encode_example(row) for row in rows]
 
 
 def test_the_toy_document_is_tagged_as_worked_out_by_hand() -> None:

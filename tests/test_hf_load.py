@@ -16,7 +16,7 @@ import conflict_news
 from conflict_news import load_corpus
 from conflict_news.hf.build import build_data
 from conflict_news.hf.card import split_front_matter, write_card
-from conflict_news.hf.features import build_features
+from conflict_news.hf.features import build_features, flavor_features
 from conftest import REPO
 from hfcase import HF_CONFIGS, iter_spans, load, make_two_split_root
 
@@ -41,18 +41,19 @@ def test_load_and_streaming_give_identical_typed_rows(
     root = REPO if which == "repo" else two_split_root
     loaded = load(root, config, tmp_path)
     streamed = load(root, config, tmp_path, streaming=True)
-    expected_splits = {"test"} if which == "repo" else {"train", "test"}
+    expected_splits = {"train", "validation", "test"} if which == "repo" else {"train", "test"}
     assert set(loaded) == set(streamed) == expected_splits
     for split in loaded:
-        assert loaded[split].features == build_features(config)
-        assert streamed[split].features == build_features(config)
+        assert loaded[split].features == flavor_features(config)
+        assert streamed[split].features == flavor_features(config)
         rows = _rows(loaded[split])
         assert rows == _rows(streamed[split])
         assert rows, f"{config}/{split} is empty"
 
 
 def test_default_config_is_documents(tmp_path: Path) -> None:
-    assert load(REPO, None, tmp_path)["test"][0]["doc_id"] == "cnc-000001"
+    default = load(REPO, None, tmp_path)["test"]
+    assert default.features == load(REPO, "documents", tmp_path)["test"].features and "text" in default.features
 
 
 @pytest.mark.parametrize("config", HF_CONFIGS)
@@ -111,7 +112,7 @@ def test_card_parquet_schemas_and_features_agree() -> None:
     assert datasets.get_dataset_config_names(str(REPO)) == list(HF_CONFIGS)
     assert set(infos) == set(HF_CONFIGS)
     for config in HF_CONFIGS:
-        features = build_features(config)
+        features = flavor_features(config)
         # The shards carry the features; the card only counts rows (see hf.card's docstring).
         assert "features" not in infos[config]
         assert sum(s["num_examples"] for s in infos[config]["splits"]) == sum(
@@ -128,6 +129,6 @@ def test_card_parquet_schemas_and_features_agree() -> None:
 
 def test_package_load_dataset_reads_the_shipped_data(tmp_path: Path) -> None:
     events = conflict_news.load_dataset("events", split="test", cache_dir=str(tmp_path))
-    assert len(events) == sum(len(doc.events) for doc in load_corpus())
+    assert len(events) == sum(len(doc.events) for doc in load_corpus() if doc.metadata.split == "test") > 0
     streamed = conflict_news.load_dataset("events", split="test", streaming=True)
     assert list(streamed) == list(events)

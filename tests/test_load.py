@@ -10,18 +10,18 @@ import pytest
 from conflict_news import CorpusError, Document, Event, Span, load_corpus, load_document
 from conflict_news.core.checks import iter_spans
 from conflict_news.core.store import read_document
-from conftest import materialize_case
+from conftest import REPO, materialize_case
+
+SHIPPED = sorted(path.stem for path in (REPO / "corpus").glob("*.txt"))
 
 
 def test_shipped_corpus_loads_with_every_span_in_place() -> None:
     corpus = load_corpus()
-    assert [doc.id for doc in corpus] == ["cnc-000001"]
-    assert len(corpus) == 1
-    doc = corpus["cnc-000001"]
-    raw = read_document(Path(__file__).parents[1], doc.id).annotation
-    spans = list(iter_spans(raw))
-    assert len(spans) > 100
-    assert all(doc.text[s["start"] : s["end"]] == s["text"] for _, _, s in spans)
+    assert [doc.id for doc in corpus] == SHIPPED and len(corpus) == len(SHIPPED) >= 250
+    for doc in corpus:
+        spans = list(iter_spans(read_document(REPO, doc.id).annotation))
+        assert all(doc.text[s["start"] : s["end"]] == s["text"] for _, _, s in spans), doc.id
+    assert len(list(iter_spans(read_document(REPO, "cnc-000001").annotation))) > 100  # the seed's gold
 
 
 def test_objects_are_frozen_and_typed() -> None:
@@ -65,7 +65,7 @@ def test_null_spans_load_as_none(toy_root: Path) -> None:
 def test_iter_documents_streams_and_stops_at_the_first_invalid(tmp_path: Path) -> None:
     from conflict_news import iter_documents
 
-    assert [d.id for d in iter_documents()] == ["cnc-000001"]
+    assert [d.id for d in iter_documents()] == SHIPPED
     root = materialize_case({"set": {"annotations/toy-0001.json#/figures/0/value": 13}}, tmp_path)
     with pytest.raises(CorpusError):
         list(iter_documents(root))

@@ -104,21 +104,26 @@ def test_the_standoff_release_leaks_no_text() -> None:
     withheld = [doc for doc in load_corpus() if doc.metadata.distribution.policy == "standoff"]
     assert withheld, "the test needs a withheld document"
     for doc in withheld:
-        # The detector finds the text where it is shipped (the full build), so its silence below means something.
-        assert len(_leaked_windows(doc.text, _haystack(REPO / "data"))) > 100
+        # The detector finds the text where it is (the corpus folder), so its silence below means something.
+        assert len(_leaked_windows(doc.text, _haystack(REPO / "corpus"))) > 100
+        assert _leaked_windows(doc.text, _haystack(REPO / "data")) == []  # the full build withholds it too
         assert _leaked_windows(doc.text, _haystack(RELEASE)) == []
 
 
 def test_standoff_rows_say_what_is_withheld(tmp_path: Path) -> None:
-    docs = datasets.load_dataset(str(RELEASE), "documents", split="test", cache_dir=str(tmp_path))
-    row = docs[0]
+    docs = datasets.load_dataset(str(RELEASE), "documents", split="train", cache_dir=str(tmp_path))
+    row = next(r for r in docs if r["doc_id"] == "cnc-000001")
     assert (row["doc_id"], row["text"], row["text_status"]) == ("cnc-000001", None, "withheld")
     assert row["metadata"]["text_length"] == 3040 and row["fingerprint"]["sentences"]
     assert all(m["text"] is None and m["cstart"] is not None for e in row["entities"] for m in e["mentions"])
-    events = conflict_news.load_dataset("events", split="test", flavor="standoff", cache_dir=str(tmp_path))
-    assert {e["text_status"] for e in events} == {"withheld"}
-    assert {e["trigger"]["text"] for e in events} == {None}
-    assert datasets.load_dataset(str(RELEASE), "spans_bio", split="test", cache_dir=str(tmp_path))[0]["tokens"] is None
+    events = conflict_news.load_dataset("events", split="train", flavor="standoff", cache_dir=str(tmp_path))
+    seed = [e for e in events if e["doc_id"] == "cnc-000001"]
+    assert seed and {e["text_status"] for e in seed} == {"withheld"}
+    assert {e["trigger"]["text"] for e in seed} == {None}
+    others = [e for e in events if e["doc_id"] != "cnc-000001"]
+    assert {e["text_status"] for e in others} == {"included"} and all(e["trigger"]["text"] for e in others)
+    bio = datasets.load_dataset(str(RELEASE), "spans_bio", split="train", cache_dir=str(tmp_path))
+    assert {tuple(r["tokens"] or ()) for r in bio if r["doc_id"] == "cnc-000001"} == {()}
 
 
 def test_a_full_document_is_shipped_with_its_text(tmp_path: Path) -> None:
@@ -233,15 +238,19 @@ def test_rehydrate_case_gives_exactly_its_code(code: str, tmp_path: Path) -> Non
 
 def test_load_dataset_rehydrates_on_the_fly(tmp_path: Path) -> None:
     texts = _sources(tmp_path / "mine", {"seed.txt": _reworked(SEED.read_text(encoding="utf-8"))})
-    events = conflict_news.load_dataset("events", split="test", texts=texts, cache_dir=str(tmp_path / "c1"))
-    shipped = conflict_news.load_dataset("events", split="test", cache_dir=str(tmp_path / "c2"))
-    assert [e["id"] for e in events] == [e["id"] for e in shipped]
-    docs = conflict_news.load_dataset("documents", split="test", texts=texts, cache_dir=str(tmp_path / "c3"))
-    for event in events:
+    events = conflict_news.load_dataset("events", split="train", texts=texts, cache_dir=str(tmp_path / "c1"))
+    shipped = conflict_news.load_dataset("events", split="train", cache_dir=str(tmp_path / "c2"))
+    assert [(e["doc_id"], e["id"]) for e in events] == [(e["doc_id"], e["id"]) for e in shipped]
+    docs = conflict_news.load_dataset("documents", split="train", texts=texts, cache_dir=str(tmp_path / "c3"))
+    text = next(d["text"] for d in docs if d["doc_id"] == "cnc-000001")
+    seed = [e for e in events if e["doc_id"] == "cnc-000001"]
+    assert seed and all(e["text_status"] == "included" for e in seed)
+    for event in seed:
         trigger = event["trigger"]
-        assert docs[0]["text"][trigger["start"] : trigger["end"]] == trigger["text"]
-    streamed = conflict_news.load_dataset("figures", split="test", streaming=True, texts=texts)
-    assert [f["span"]["text"] for f in streamed] == [f.span.text for f in load_corpus()["cnc-000001"].figures]
+        assert text[trigger["start"] : trigger["end"]] == trigger["text"]
+    streamed = conflict_news.load_dataset("figures", split="train", streaming=True, texts=texts)
+    placed = [f["span"]["text"] for f in streamed if f["doc_id"] == "cnc-000001"]
+    assert placed == [f.span.text for f in load_corpus()["cnc-000001"].figures]
 
 
 def test_of_two_copies_the_exact_one_wins(tmp_path: Path) -> None:
