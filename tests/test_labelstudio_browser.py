@@ -239,11 +239,10 @@ class Editor:
         return stem.with_suffix(".json")
 
     def until(self, what: str, condition: str, arg: Any = None, *, saw: str = _STATE, timeout: int = WAIT_MS) -> Any:
-        """Wait until the page function `condition(arg)` returns something truthy (checked on every
-        animation frame) and return it; past the deadline, fail saying what it waited for and what
-        `saw(arg)` shows."""
+        """Wait until the page function `condition(arg)` returns something truthy (asked every 100 ms)
+        and return it; past the deadline, fail saying what it waited for and what `saw(arg)` shows."""
         try:
-            return self.page.wait_for_function(condition, arg=arg, timeout=timeout).json_value()
+            return self.page.wait_for_function(condition, arg=arg, timeout=timeout, polling=100).json_value()
         except PlaywrightTimeout:
             seen = self.page.evaluate(saw, arg)
         raise AssertionError(f"waited {timeout / 1000:.0f} s for {what}; saw {seen!r}")
@@ -335,7 +334,9 @@ class Editor:
         """Select region `rid` in the Regions list (for one whose words lie under another region's)."""
         self.unselect()
         self.open_tab("Regions")
-        # The list only renders the rows in view, and a new region is its last row.
+        # The list only renders the rows in view (its height is set once it has rows), and a new region
+        # is its last row.
+        expect(self.page.locator(".lsf-outliner-item").first, "the Regions list filled").to_be_visible()
         self.page.hover(".lsf-outliner")
         self.page.mouse.wheel(0, 10_000)
         item = self.page.locator(".lsf-outliner-item").filter(has_text=label).filter(has_text=text)
