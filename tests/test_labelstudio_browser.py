@@ -54,33 +54,39 @@ OPEN_MS = 180_000  # the first page of a session loads the editor's whole bundle
 # What the side panel shows while no region is selected (the labeling config's note).
 NO_REGION = "Select a region to see its fields here; draw links with the relation tool (see Instructions)."
 
+# The region an element highlights (null for any other element): the editor marks each piece of a
+# region's highlight with the class `htx-highlight-<region id>-<n>`.
+_REGION_OF = """(el) => {
+  const cls = [...el.classList].find(c => c.startsWith('htx-highlight-'));
+  return cls ? cls.slice('htx-highlight-'.length).replace(/-[0-9]+$/, '') : null;
+}"""
+
 # For every region: its offsets as the editor shows them, counted like Python counts (code points; each
 # <br> the editor renders for a \r or a \n is one), and its highlighted text.
-_RENDERED = """() => {
+_RENDERED = f"""() => {{
   const root = document.querySelector('.lsf-htx-richtext');
-  if (!root) return {};
+  if (!root) return {{}};
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
-  const found = {};
+  const found = {{}};
   let pos = 0, node;
-  while ((node = walker.nextNode())) {
-    if (node.nodeType === Node.ELEMENT_NODE) { if (node.tagName === 'BR') pos += 1; continue; }
+  while ((node = walker.nextNode())) {{
+    if (node.nodeType === Node.ELEMENT_NODE) {{ if (node.tagName === 'BR') pos += 1; continue; }}
     const length = [...node.data].length;
-    for (let el = node.parentElement; el && el !== root; el = el.parentElement) {
-      const cls = [...el.classList].find(c => c.startsWith('htx-highlight-'));
-      if (!cls) continue;
-      const id = cls.slice('htx-highlight-'.length).replace(/-[0-9]+$/, '');
-      const r = found[id] || (found[id] = {start: pos, end: pos, text: ''});
+    for (let el = node.parentElement; el && el !== root; el = el.parentElement) {{
+      const id = ({_REGION_OF})(el);
+      if (!id) continue;
+      const r = found[id] || (found[id] = {{start: pos, end: pos, text: ''}});
       r.end = pos + length; r.text += node.data;
-    }
+    }}
     pos += length;
-  }
+  }}
   return found;
-}"""
+}}"""
 
 # The ids of the rendered regions when they are exactly `ids` (null otherwise).
 _RENDERED_EXACTLY = f"""(ids) => {{
-  const now = Object.keys(({_RENDERED})()).sort();
-  return now.length === ids.length && now.every((id, i) => id === ids[i]) ? now : null;
+  const now = Object.keys(({_RENDERED})());
+  return now.length === ids.length && ids.every(id => now.includes(id)) ? now : null;
 }}"""
 
 # The regions rendered now that were not before (null while there are none).
@@ -91,24 +97,24 @@ _NEW_REGIONS = f"""(before) => {{
 
 _RENDERED_IDS = f"() => Object.keys(({_RENDERED})()).sort()"
 
-_SELECTED = """() => {
+_SELECTED = f"""() => {{
   const el = document.querySelector('.htx-highlight.__active');
-  const cls = el ? [...el.classList].find(c => c.startsWith('htx-highlight-')) : null;
-  return cls ? cls.slice('htx-highlight-'.length).replace(/-[0-9]+$/, '') : '';
-}"""
+  return (el && ({_REGION_OF})(el)) || '';
+}}"""
 
 # What the editor is in the middle of: the selected region, the active label, whether relation mode is on.
 _STATE = f"""() => ({{
   selected: ({_SELECTED})(),
   labels: [...document.querySelectorAll('.lsf-label_selected')].map(e => e.innerText.trim()),
+  relation_tool: !!document.querySelector('button[aria-label="Create Relation"][data-look="filled"]'),
   note: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].some(h => h.checkVisibility() && h.innerText.trim() === {json.dumps(NO_REGION)}),
 }})"""
 
-# Idle: no region selected, no label active, and the side panel back to its note (the text's layout,
-# which the panel's width decides, is the one a drag is aimed at).
+# Idle: no region selected, no label active, the relation tool off, and the side panel back to its note
+# (the text's layout, which the panel's width decides, is the one a drag is aimed at).
 _IDLE = f"""() => {{
   const s = ({_STATE})();
-  return !s.selected && !s.labels.length && s.note;
+  return !s.selected && !s.labels.length && !s.relation_tool && s.note;
 }}"""
 
 # Where the editor shows the `occurrence`-th `word` of the text: left edge of its first character and
@@ -137,16 +143,16 @@ _WORD_BOX = """([word, occurrence]) => {
 
 # A point inside region `rid` where the region's own highlight is the topmost element: a click there
 # selects this region, not another one drawn over the same words (null while there is none).
-_CLICK_POINT = """(rid) => {
-  for (const el of document.querySelectorAll('.htx-highlight')) {
-    if (![...el.classList].some(c => c.startsWith('htx-highlight-') && c.slice('htx-highlight-'.length).replace(/-[0-9]+$/, '') === rid)) continue;
-    for (const r of el.getClientRects()) {
+_CLICK_POINT = f"""(rid) => {{
+  for (const el of document.querySelectorAll('.htx-highlight')) {{
+    if (({_REGION_OF})(el) !== rid) continue;
+    for (const r of el.getClientRects()) {{
       const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
       if (r.width > 2 && document.elementFromPoint(x, y) === el) return [x, y];
-    }
-  }
+    }}
+  }}
   return null;
-}"""
+}}"""
 
 # A point on words no region holds, inside the text, where nothing else lies on top (null while there is none).
 _PLAIN_POINT = """() => {
