@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,8 +24,11 @@ from pathlib import Path
 
 
 def dask() -> list[str]:
+    """The dask command, started so that the kernel SIGKILLs it when this process dies, however it dies (a
+    timeout's SIGKILL included): util-linux's setpriv sets the parent-death signal and execs it."""
     script = Path(sys.executable).with_name("dask")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dask"]
+    pdeathsig = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+    return [*pdeathsig, *([str(script)] if script.exists() else [sys.executable, "-m", "dask"])]
 
 
 def main() -> int:

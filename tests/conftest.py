@@ -2,7 +2,8 @@
 
 An invalid case (tests/cases/invalid/<code>.json) is a list of edits to the valid toy corpus in
 tests/cases/base: `set`/`delete` a JSON pointer inside a file, `write` text, `write_hex` bytes,
-`remove` a file, `mkdir` a folder, make a `symlink` or `truncate` a file to a size (sparse when larger). Applying them must produce exactly the issue <code>.
+`remove` a file, `mkdir` a folder, `move` a file or folder (to a path relative to the root, which
+may lead out of it), make a `symlink` or `truncate` a file to a size (sparse when larger). Applying them must produce exactly the issue <code>.
 An add case (tests/cases/add/<code>.json) is an article file that `conflict-news add` must refuse
 with exactly the issue <code> when adding it to the toy corpus.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Before anything imports datasets or huggingface_hub (they read these once): no network, and a
 # cache of this session only, so no load can be answered from a stale cache of an earlier run.
@@ -86,6 +88,8 @@ def materialize_case(case: dict[str, Any], dest: Path) -> Path:
         (root / file).write_bytes(text.encode("utf-8"))
     for file, hexdata in case.get("write_hex", {}).items():
         (root / file).write_bytes(bytes.fromhex(hexdata))
+    for file, dest in case.get("move", {}).items():
+        shutil.move(root / file, root / dest)
     for file, target in case.get("symlink", {}).items():
         (root / file).symlink_to(target)
     for file, size in case.get("truncate", {}).items():
@@ -175,6 +179,33 @@ def ls(label_studio: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
     return connect(label_studio.url)
+
+
+# The property tests' budget: a fixed number of examples per property, derived from a fixed seed
+# (derandomize), so that a run fails or passes the same way every time. --fuzz-examples N (or
+# CNC_FUZZ_EXAMPLES) changes the number: CI runs 200, the fast path 20. CNC_FUZZ_RANDOM=1 draws fresh
+# examples each run, for hunting.
+EXAMPLES = 200
+
+
+def examples(share: float) -> int:
+    """A share of the budget, for a property whose every example costs a whole command or more."""
+    return max(1, round(EXAMPLES * share))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-examples", type=int, default=int(os.environ.get("CNC_FUZZ_EXAMPLES", EXAMPLES)),
+                     help="examples per hypothesis property (default 200, or CNC_FUZZ_EXAMPLES)")  # fmt: skip
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global EXAMPLES
+    EXAMPLES = config.getoption("fuzz_examples")
+    settings.register_profile(
+        "cnc", max_examples=EXAMPLES, derandomize=os.environ.get("CNC_FUZZ_RANDOM") != "1", database=None,
+        deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )  # fmt: skip
+    settings.load_profile("cnc")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -2,14 +2,22 @@
 
 Each worker is a process of its own (no nanny, so that killing it by its pid kills the worker),
 started in a working folder of its own, as separate machines would be; it finds the package (and the
-tests' extractors) on PYTHONPATH as a machine would find the installed package. Everything is
-stopped by process id.
+tests' extractors) on PYTHONPATH as a machine would find the installed package.
+
+No process outlives the tests, however they end: each is the leader of a process group of its own,
+which stop() ends (SIGTERM, then SIGKILL); an atexit handler ends any group still there when the
+interpreter exits (a KeyboardInterrupt, pytest stopping at its first failure); and each is started
+through `setpriv --pdeathsig KILL`, so the kernel SIGKILLs it the moment the test process dies, which
+holds even when a timeout SIGKILLs the test process and no handler of it runs at all.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +27,29 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 LOADERS = TESTS.parent / "loaders"
 START_SECONDS = 120  # a guard against a process that never comes up, not a measurement
+STOP_SECONDS = 30
+# util-linux's setpriv sets the parent-death signal, then execs the command (which keeps it).
+PDEATHSIG = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+_running: set[subprocess.Popen[bytes]] = set()
+
+
+def end_group(process: subprocess.Popen[bytes], wait: float = STOP_SECONDS) -> None:
+    """SIGTERM to the process's group, SIGKILL if it is still there after `wait` seconds; then reap it."""
+    for sig, grace in ((signal.SIGTERM, wait), (signal.SIGKILL, None)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    _running.discard(process)
+
+
+@atexit.register
+def _end_every_group() -> None:
+    for process in list(_running):
+        end_group(process, wait=5)
 
 
 def dask_command() -> list[str]:
@@ -42,13 +73,17 @@ class Cluster:
             "scheduler", ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                           "--scheduler-file", str(self.scheduler_file)],
         )  # fmt: skip
-        self.address = self._wait_for_address()
-        self.workers = []
-        for n in range(workers):
-            args = ["worker", self.address, "--no-nanny", "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
-                    "--name", f"worker-{n}", "--local-directory", str(folder / f"worker-{n}")]  # fmt: skip
-            self.workers.append(self._start(f"worker-{n}", args))
-        self.wait_for_workers(workers)
+        self.workers: list[subprocess.Popen[bytes]] = []
+        try:
+            self.address = self._wait_for_address()
+            for n in range(workers):
+                args = ["worker", self.address, "--no-nanny", "--nthreads", "1", "--host", "127.0.0.1",
+                        "--no-dashboard", "--name", f"worker-{n}", "--local-directory", str(folder / f"worker-{n}")]  # fmt: skip
+                self.workers.append(self._start(f"worker-{n}", args))
+            self.wait_for_workers(workers)
+        except BaseException:
+            self.stop()
+            raise
 
     def _start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         home = self.folder / name
@@ -57,10 +92,11 @@ class Cluster:
         self.logs.append(log)
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [*dask_command(), *args], cwd=home, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
+                [*PDEATHSIG, *dask_command(), *args], cwd=home, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, process_group=0,
             )  # fmt: skip
         self.processes.append(process)
+        _running.add(process)
         return process
 
     def _wait_for_address(self) -> str:
@@ -87,8 +123,9 @@ class Cluster:
     def kill_worker(self, index: int) -> None:
         """SIGKILL, as a machine that is lost: the worker gets no chance to hand anything over."""
         worker = self.workers[index]
-        os.kill(worker.pid, signal.SIGKILL)
+        os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
+        _running.discard(worker)
 
     def log_tail(self) -> str:
         return "\n".join(
@@ -96,12 +133,6 @@ class Cluster:
         )
 
     def stop(self) -> None:
-        """Workers first, then the scheduler, each by its pid: SIGTERM, then SIGKILL if it lingers."""
+        """Workers first, then the scheduler, each with its process group: SIGTERM, then SIGKILL if it lingers."""
         for process in reversed(self.processes):
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.kill(process.pid, signal.SIGKILL)
-                    process.wait()
+            end_group(process)

@@ -1,10 +1,11 @@
 """Kill a command at each of its write steps in turn, recover, and report the tree: the kill test's driver.
 
-    python tests/kill_driver.py TEMPLATE WORK ARGV-JSON
+    python tests/kill_driver.py TEMPLATE WORK ARGV-JSON [RECOVER-ARGV-JSON]
 
 For k = 1, 2, ...: TEMPLATE is copied to WORK/k, a forked child runs `conflict-news ARGV` there
 ({root} in ARGV is the copy) with CNC_TEST_KILL_AT=k, so core.txn.step() SIGKILLs it at its k-th
-write step; then `conflict-news recover` runs on the copy, as the next command would. The first k
+write step; then `conflict-news recover` runs on the copy, as the next command would (with
+RECOVER-ARGV, e.g. ["recover", "--root", "{root}", "{root}/pred"], when the command writes elsewhere). The first k
 at which the child is not killed is the complete run, and the last. Prints one JSON object per k:
 {"k", "killed", "tree": {path: sha256}}. The parent imports the heavy modules once, before any
 child, so that each run costs the command's work only.
@@ -32,7 +33,7 @@ def tree(root: Path) -> dict[str, str]:
     return found
 
 
-def run(template: Path, work: Path, argv: list[str]) -> None:
+def run(template: Path, work: Path, argv: list[str], recovery: list[str] | None = None) -> None:
     import conflict_news.hf.build
     import conflict_news.labelstudio.importer  # noqa: F401
     from conflict_news.cli.main import main
@@ -55,7 +56,8 @@ def run(template: Path, work: Path, argv: list[str]) -> None:
         if not killed and os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"the command failed at k={k} with status {status}")
         if killed:
-            assert main(["recover", "--root", str(root)]) == 0
+            again = [a.replace("{root}", str(root)) for a in recovery or ["recover", "--root", "{root}"]]
+            assert main(again) == 0
         print(json.dumps({"k": k, "killed": killed, "tree": tree(root)}), flush=True)
         if not killed:
             return
@@ -63,4 +65,4 @@ def run(template: Path, work: Path, argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    run(Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3]))
+    run(Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3]), *map(json.loads, sys.argv[4:5]))

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_benchmark_suite_smoke_run(tmp_path: Path) -> None:
     out, corpora = tmp_path / "out", tmp_path / "corpora"
     command = [sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "200", "--repeat", "1"]

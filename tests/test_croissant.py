@@ -56,6 +56,7 @@ def test_croissant_verb_writes_the_current_document(tmp_path: Path) -> None:
 
     for name in ("data", "CITATION.cff"):
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, tmp_path / name)
+    (tmp_path / "corpus").mkdir()  # a corpus root, which every verb's --root must be
     assert main(["croissant", "--root", str(tmp_path)]) == 0
     assert (tmp_path / CROISSANT).read_bytes() == (REPO / CROISSANT).read_bytes()
 

@@ -6,6 +6,8 @@ The output must be the bytes of the local run, also when a worker is killed in t
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,13 +23,16 @@ from dask_cluster import START_SECONDS, Cluster
 from test_silver import synthetic_texts, tree, write_jsonl
 
 pytest.importorskip("distributed", reason="the dask extra")  # installed by the default hatch env, so CI runs these
+pytestmark = pytest.mark.slow  # each test starts a cluster (the fast path leaves them out)
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     running = Cluster(tmp_path_factory.mktemp("dask"))
-    yield running
-    running.stop()
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +119,44 @@ def test_a_worker_killed_mid_run_changes_nothing(
     monkeypatch.setenv("CNC_SILVER_GATE", str(gate))
     assert main([*command[3:], "--out", str(tmp_path / "local"), "--workers", "1"]) == 0
     assert tree(tmp_path / "cluster") == tree(tmp_path / "local")
+
+
+_HOLDER = """
+import sys, time
+from pathlib import Path
+from dask_cluster import Cluster
+cluster = Cluster(Path(sys.argv[1]), workers=1)
+print(" ".join(str(p.pid) for p in cluster.processes), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, dead but not yet reaped by whoever adopted it, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_no_cluster_process_outlives_a_test_process_killed_by_a_timeout(tmp_path: Path) -> None:
+    """The process that started the cluster is SIGKILLed, as a timeout does: no handler of it runs, yet the
+    scheduler and the worker go with it (dask_cluster: setpriv --pdeathsig)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(tmp_path / "dask")], stdout=subprocess.PIPE,
+                              text=True, env=env)  # fmt: skip
+    assert holder.stdout is not None
+    pids = [int(pid) for pid in holder.stdout.readline().split()]
+    assert len(pids) == 2 and all(map(_alive, pids))
+    holder.kill()
+    holder.wait()
+    holder.stdout.close()
+    deadline = time.monotonic() + START_SECONDS
+    try:
+        while any(map(_alive, pids)):
+            assert time.monotonic() < deadline, f"still running: {[pid for pid in pids if _alive(pid)]}"
+            time.sleep(0.1)
+    finally:  # a failure leaves nothing behind either
+        for pid in filter(_alive, pids):
+            os.kill(pid, signal.SIGKILL)

@@ -2,12 +2,14 @@
 
 The CLI cases (tests/cases/cli/<code>.json) run a command line against a copy of the toy corpus:
 `setup` edits it as an invalid case does, `files` are written next to it ({tmp}), `env` is set,
-`hold_lock` has another process hold the root's write lock. The command must exit 1 with exactly
-the issue <code> and leave the root byte-identical.
+`hold_lock` has another process hold the root's write lock, `stdout` names the file standard
+output is written to (/dev/full: a full disk). The command must exit 1 with exactly the issue
+<code> and leave the folder holding the root byte-identical.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -53,7 +55,13 @@ def test_cli_case_refuses_with_exactly_its_code(
 
     before = tree(tmp_path)
     argv = [fill(arg) for arg in case["argv"]]
-    with lock_held(root) if case.get("hold_lock") else _nothing():
+    with contextlib.ExitStack() as stack:
+        if case.get("hold_lock"):
+            stack.enter_context(lock_held(root))
+        if "stdout" in case:
+            out = stack.enter_context(open(case["stdout"], "w", encoding="utf-8"))
+            stack.callback(_drop_buffer, out)
+            monkeypatch.setattr(sys, "stdout", out)
         try:
             status = main(argv)
         except SystemExit as exc:  # argparse's usage errors
@@ -65,12 +73,10 @@ def test_cli_case_refuses_with_exactly_its_code(
     assert tree(tmp_path) == before
 
 
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+def _drop_buffer(out: Any) -> None:
+    """Whatever /dev/full kept in the file's buffer fails again at close: the case is about the command."""
+    with contextlib.suppress(OSError):
+        out.close()
 
 
 def _jsonl(path: Path, records: list[dict[str, Any]]) -> Path:

@@ -84,8 +84,9 @@ def test_a_failing_build_leaves_the_previous_data(tmp_path: Path, monkeypatch: p
         real_write(writer, table, *args, **kwargs)
 
     monkeypatch.setattr(pq.ParquetWriter, "write_table", write_then_fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CorpusError) as info:
         build_data(root)
+    assert [(i.code, i.message) for i in info.value.issues] == [("write-failed", "disk full; nothing was changed")]
     assert shard_bytes(root) == before
     assert sorted(p.name for p in root.iterdir()) == ["annotations", "corpus", "data"]
 

@@ -175,4 +175,4 @@ def test_cli_add(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["add", str(tmp_path / "empty-folder"), "--root", str(root)]) == 1
     assert "[input-empty]" in capsys.readouterr().err
     assert main(["add", str(tmp_path / "missing.txt"), "--root", str(root)]) == 1
-    assert "[file-unreadable]" in capsys.readouterr().err
+    assert "[input-missing]" in capsys.readouterr().err  # named as missing, not as unreadable

@@ -1,5 +1,5 @@
-"""Crash consistency: `add`, `build` and `labelstudio import` killed at every write step leave, once
-recovered, the tree byte-identical to before the command or to a complete run (tests/kill_driver.py)."""
+"""Crash consistency: `add`, `build`, `labelstudio import` and `preannotate` killed at every write step
+leave, once recovered, the tree byte-identical to before the command or to a complete run (tests/kill_driver.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,14 @@ from conftest import TESTS, materialize_case, package_env
 from ls_helpers import offline_export
 
 
-def _kill_everywhere(template: Path, work: Path, argv: list[str]) -> list[dict[str, Any]]:
+def _kill_everywhere(
+    template: Path, work: Path, argv: list[str], recovery: list[str] | None = None
+) -> list[dict[str, Any]]:
     env = package_env()
     env.pop("CNC_TEST_KILL_AT", None)
+    extra = [json.dumps(recovery)] if recovery else []
     done = subprocess.run(
-        [sys.executable, str(TESTS / "kill_driver.py"), str(template), str(work), json.dumps(argv)],
+        [sys.executable, str(TESTS / "kill_driver.py"), str(template), str(work), json.dumps(argv), *extra],
         env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -102,6 +105,17 @@ def test_import_killed_at_any_step_writes_all_or_nothing(tmp_path: Path) -> None
     argv = ["labelstudio", "import", str(path), "--root", "{root}", "--overwrite-gold", "--workers", "1"]
     runs = _kill_everywhere(template, tmp_path / "work", argv)
     _assert_old_or_new(runs, _snapshot(template), least=5)
+
+
+def test_preannotate_killed_at_any_step_writes_all_or_nothing(tmp_path: Path) -> None:
+    """Its output folder is written as one transaction; `recover DIR` (or the next run) finishes or undoes it."""
+    template = materialize_case({}, tmp_path / "template")
+    _three_documents(template)
+    (template / "pred").mkdir()
+    argv = ["preannotate", "--root", "{root}", "--out", "{root}/pred"]
+    runs = _kill_everywhere(template, tmp_path / "work", argv, ["recover", "--root", "{root}", "{root}/pred"])
+    _assert_old_or_new(runs, _snapshot(template), least=5)
+    assert {"pred/toy-0001.json", "pred/toy-0002.json", "pred/toy-0003.json"} <= set(runs[-1]["tree"])
 
 
 @pytest.mark.parametrize("k", [1, 2])

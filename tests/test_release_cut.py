@@ -30,6 +30,7 @@ SOURCES = (
     "CHANGELOG.md",
     "CITATION.cff",
     "tombstones.json",
+    "split-moves.json",
 )
 
 

@@ -60,6 +60,7 @@ def _object_properties(schema: dict[str, Any], ref: str) -> set[str]:
 MODEL_TO_SCHEMA = [
     (model.Metadata, "document", "#"),
     (model.Source, "document", "#/properties/source"),
+    (model.SourceRecord, "document", "#/properties/source/properties/record"),
     (model.Published, "document", "#/properties/published"),
     (model.License, "document", "#/properties/license"),
     (model.Distribution, "document", "#/properties/distribution"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,10 @@ def test_a_target_is_written_once_and_only_inside_the_base(tmp_path: Path) -> No
         txn.add_file(base / "a.txt", b"1")
         with pytest.raises(ValueError, match="twice"):
             txn.add_file(base / "a.txt", b"2")
-        with pytest.raises(ValueError, match="subpath"):
-            txn.add_file(tmp_path / "outside.txt", b"x")
+        for outside in (tmp_path / "outside.txt", base / ".." / "outside.txt", base / TXN / "x"):
+            with pytest.raises(CorpusError) as info:
+                txn.add_file(outside, b"x")
+            assert [i.code for i in info.value.issues] == ["path-outside-root"]
     assert _tree(tmp_path) == {}
 
 
@@ -59,8 +62,10 @@ def test_a_failed_rename_after_the_commit_point_is_finished_at_the_next_start(
         txn.add_file(tmp_path / "a.txt", b"a")
         txn.add_file(tmp_path / "b.txt", b"b")
         monkeypatch.setattr(os, "replace", failing_replace)
-        with pytest.raises(OSError, match="injected"):
+        with pytest.raises(CorpusError) as info:
             txn.commit()
+    assert [i.code for i in info.value.issues] == ["write-failed"]
+    assert "committed" in info.value.issues[0].message
     monkeypatch.setattr(os, "replace", real_replace)
     assert pending(tmp_path)
     assert recover(tmp_path)
@@ -145,3 +150,92 @@ def test_the_lock_wait_is_a_bounded_number(tmp_path: Path, monkeypatch: pytest.M
 def test_a_root_that_is_no_folder_cannot_be_locked(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="can be locked"), locked(tmp_path / "missing"):
         pass
+
+
+def test_everything_reaches_the_disk_before_the_commit_point_and_the_renames_before_the_journal_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The order of the real fsync, rename and unlink calls (recorded, each still done) of one commit."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace, real_unlink = os.fsync, os.replace, Path.unlink
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        events.append(("rename", str(dst)))
+        real_replace(src, dst)
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        events.append(("unlink", str(self)))
+        real_unlink(self, missing_ok)
+
+    (tmp_path / "sub").mkdir()
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with Transaction(tmp_path) as txn:
+        txn.add_file(tmp_path / "sub" / "a.txt", b"a")
+        staged = txn.add_folder(tmp_path / "data")
+        (staged / "shard").write_bytes(b"s")
+        txn.commit()
+    folder, base = str(tmp_path / TXN), str(tmp_path)
+    commit = events.index(("rename", f"{folder}/journal.json"))
+    before = {path for kind, path in events[:commit] if kind == "fsync"}
+    assert {f"{folder}/0000000", f"{folder}/0000001/shard", f"{folder}/0000001", f"{folder}/journal.json.partial",
+            folder, base} <= before  # fmt: skip
+    gone = events.index(("unlink", f"{folder}/journal.json"))
+    renamed = {path for kind, path in events[commit + 1 : gone] if kind == "rename"}
+    assert renamed == {f"{base}/sub/a.txt", f"{base}/data"}
+    assert {f"{base}/sub", base} <= {path for kind, path in events[commit + 1 : gone] if kind == "fsync"}
+    assert _tree(tmp_path) == {"sub/a.txt": b"a", "data/shard": b"s"}
+
+
+def test_a_target_through_a_link_is_refused_before_anything_is_staged(tmp_path: Path) -> None:
+    base, away = tmp_path / "root", tmp_path / "away"
+    base.mkdir()
+    away.mkdir()
+    (base / "annotations").symlink_to(away)
+    (base / "kept").symlink_to(away)  # a target that is itself a link is replaced, never followed
+    with Transaction(base) as txn:
+        with pytest.raises(CorpusError) as info:
+            txn.add_file(base / "annotations" / "x.json", b"x")
+        assert [(i.code, i.file) for i in info.value.issues] == [("path-outside-root", "annotations/x.json")]
+        txn.add_file(base / "kept", b"a file now", replace=True)
+        txn.commit()
+    assert list(away.iterdir()) == [] and (base / "kept").read_bytes() == b"a file now"
+
+
+def test_a_folder_that_cannot_be_written_into_is_found_before_the_commit_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unit test of the check (tests/test_hardening_two.py runs a real read-only folder): access(2) says no."""
+    (tmp_path / "annotations").mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: not str(path).endswith("annotations") and real_access(path, mode)
+    )
+    with Transaction(tmp_path) as txn:
+        txn.add_file(tmp_path / "annotations" / "a.json", b"{}")
+        with pytest.raises(CorpusError) as info:
+            txn.commit()
+    assert [(i.code, i.file) for i in info.value.issues] == [("write-failed", "annotations")]
+    assert not pending(tmp_path) and list((tmp_path / "annotations").iterdir()) == []
+
+
+def test_a_full_disk_while_staging_changes_nothing(tmp_path: Path) -> None:
+    """A file size limit of 2 bytes: the kernel refuses the third byte as it refuses a write to a full disk."""
+    (tmp_path / "a.txt").write_bytes(b"old")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    with Transaction(tmp_path) as txn:
+        txn.add_file(tmp_path / "b.txt", b"b")
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2, hard))
+        try:
+            with pytest.raises(CorpusError) as info:
+                txn.add_file(tmp_path / "a.txt", b"new", replace=True)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert [(i.code, i.file) for i in info.value.issues] == [("write-failed", "a.txt")]
+    assert "File too large" in info.value.issues[0].message
+    assert _tree(tmp_path) == {"a.txt": b"old"} and not pending(tmp_path)

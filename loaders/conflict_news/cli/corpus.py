@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from ..core.errors import CODES
+from ..core.paths import find_root
 from .hf import SCHEDULER_HELP
 from .options import WORKERS
 from .roots import add_root_option, corpus_root
@@ -29,6 +32,20 @@ def _validate(args: argparse.Namespace) -> int:
     summary = f"{len(issues)} issue(s)" if issues else "valid"
     print(f"conflict-news validate: {summary}", file=sys.stderr)
     # What each code found means, once per code rather than once per issue (as UD's validator explains).
+    for code, count in Counter(issue.code for issue in issues).items():
+        print(f"  {code} ({count}): {CODES[code]}", file=sys.stderr)
+    return 1 if issues else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from ..core.validate import check_files
+
+    issues = check_files(Path(args.text), Path(args.annotation))
+    if args.json:
+        print(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    print(f"conflict-news check: {len(issues)} issue(s)" if issues else "conflict-news check: valid", file=sys.stderr)
     for code, count in Counter(issue.code for issue in issues).items():
         print(f"  {code} ({count}): {CODES[code]}", file=sys.stderr)
     return 1 if issues else 0
@@ -59,14 +76,29 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _recover(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..core.errors import UsageError
     from ..core.txn import locked, pending, recover
 
-    root = corpus_root(args, writes=True)
-    bases = [root, root / "standoff"]
+    # The root (and its standoff release), unless only output folders are named and no root is found.
+    roots = [corpus_root(args, writes=True)] if args.root is not None or not args.folders or find_root() else []
+    folders = [Path(folder) for folder in args.folders]
+    for folder in folders:
+        if not folder.is_dir() or folder.is_symlink():
+            raise UsageError(
+                f"{folder} is not a folder", "input-missing" if not os.path.lexists(folder) else "option-invalid"
+            )
+    bases = [*(base for root in roots for base in (root, root / "standoff")), *folders]
     found = [base for base in bases if pending(base)]
-    with locked(root):  # taking the lock recovers the root itself
-        if (root / "standoff").is_dir():
-            recover(root / "standoff")
+    for root in roots:
+        with locked(root):  # taking the lock recovers the root itself
+            standoff = root / "standoff"
+            if standoff.is_dir() and not standoff.is_symlink():
+                recover(standoff)
+    for folder in folders:
+        with locked(folder):
+            pass
     done = ", ".join(str(base) for base in found) or "nothing to do"
     print(f"conflict-news recover: interrupted writes finished or undone: {done}", file=sys.stderr)
     return 0
@@ -82,7 +114,17 @@ def register(verbs: Any) -> None:
     p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the paths as given")
     p.set_defaults(run=_validate)
 
+    p = verbs.add_parser(
+        "check", help="check one annotation file against one text file, outside any corpus root; exit 1 on any issue"
+    )
+    p.add_argument("text", metavar="TEXT", help="the document's text (UTF-8)")
+    p.add_argument("annotation", metavar="ANNOTATION", help="its annotation file (schema/annotation.schema.json)")
+    p.add_argument("--json", action="store_true", help="print the issues as JSON on stdout")
+    p.set_defaults(run=_check)
+
     p = verbs.add_parser("recover", help="finish or undo a write that was killed half-way (any writer does it too)")
+    p.add_argument("folders", nargs="*", metavar="DIR",
+                   help="output folders to recover too (preannotate --out, rehydrate --out); alone, outside a root: only these")  # fmt: skip
     add_root_option(p)
     p.set_defaults(run=_recover)
 

@@ -32,26 +32,29 @@ FIELD_CHOICES = {"distribution": POLICIES}
 def _add(args: argparse.Namespace) -> int:
     from ..grow.ingest import add_documents
 
+    def announce(new_ids: list[str]) -> None:
+        print("\n".join(new_ids), flush=True)
+
     root = corpus_root(args, writes=True)
     stated = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
-    new_ids = add_documents(root, Path(args.source), stated, args.id)
-    print("\n".join(new_ids))
+    new_ids = add_documents(root, Path(args.source), stated, args.id, announce)
     print(f"conflict-news add: {len(new_ids)} document(s) added to {root}", file=sys.stderr)
     return 0
 
 
 def _preannotate(args: argparse.Namespace) -> int:
-    from ..core.store import dump_json, write_atomic
-    from ..grow.preannotate import preannotate_corpus
+    from ..grow.preannotate import preannotate_corpus, write_predictions
 
+    if args.into_root:
+        from ..grow.preannotate import preannotate_into_root
+
+        root = corpus_root(args, writes=True)
+        written = preannotate_into_root(root, args.doc_ids, args.extractor)
+        print(f"conflict-news preannotate: {len(written)} prediction(s) stored in {root / 'annotations'}", file=sys.stderr)
+        return 0
     root = corpus_root(args, writes=False)
     results = preannotate_corpus(root, args.doc_ids, Path(args.out), args.extractor)
-    existing = [str(path) for path in results if path.exists()]
-    if existing:
-        print(f"conflict-news preannotate: refusing to replace {', '.join(existing)}", file=sys.stderr)
-        return 1
-    for path, ann in results.items():
-        write_atomic(path, dump_json(ann))
+    write_predictions(Path(args.out), results)
     counts = {layer: sum(len(a[layer]) for a in results.values()) for layer in ("events", "quotes", "figures")}
     print(f"conflict-news preannotate: {len(results)} document(s), {counts}", file=sys.stderr)
     return 0
@@ -66,6 +69,22 @@ def _evaluate(args: argparse.Namespace) -> int:
     if result["unannotated"]:
         print(f"conflict-news evaluate: not scored, no gold yet: {', '.join(result['unannotated'])}", file=sys.stderr)
     print(json.dumps(result, indent=2) if args.json else format_markdown(result), end="\n" if args.json else "")
+    return 0
+
+
+def _wikinews(args: argparse.Namespace) -> int:
+    from ..grow.wikinews.importer import import_wikinews
+
+    root = corpus_root(args, writes=not args.check)
+    listed = root / "sources" / "wikinews"
+    sources = Path(args.sources) if args.sources else listed / "sources.json"
+    candidates = Path(args.candidates) if args.candidates else listed / "candidates.jsonl"
+    new_ids = import_wikinews(root, sources, candidates, Path(args.folder), check=args.check)
+    if args.check:
+        print(f"conflict-news wikinews: every kept candidate is in {root} exactly as the import makes it", file=sys.stderr)
+    else:
+        print("\n".join(new_ids))
+        print(f"conflict-news wikinews: {len(new_ids)} document(s) added to {root}", file=sys.stderr)
     return 0
 
 
@@ -99,13 +118,33 @@ def register(verbs: Any) -> None:
         "preannotate", help="pre-annotate with the rules or your extractor (provenance kind prediction)"
     )
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to annotate (default: all)")
-    p.add_argument("--out", required=True, help="output file (*.json, one document) or folder")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", help="output file (*.json, one document) or folder")
+    where.add_argument(
+        "--into-root", action="store_true",
+        help="store the predictions as the root's annotation files, replacing pending ones and earlier predictions, never gold",
+    )  # fmt: skip
     add_root_option(p)
     p.add_argument(
         "--extractor", metavar="MODULE:FUNCTION",
         help="run this callable(text, taxonomy) instead of the rules (docs/preannotation.md); imports MODULE",
     )  # fmt: skip
     p.set_defaults(run=_preannotate)
+
+    p = verbs.add_parser(
+        "wikinews", help="import the kept Wikinews candidates of sources/wikinews/ from the fetched source files"
+    )
+    p.add_argument("folder", metavar="FOLDER", help="folder holding the source files as OWNER/REPOSITORY/PATH")
+    add_root_option(p)
+    p.add_argument("--sources", metavar="FILE", help="the source list (default: ROOT/sources/wikinews/sources.json)")
+    p.add_argument(
+        "--candidates", metavar="FILE", help="the candidates read (default: ROOT/sources/wikinews/candidates.jsonl)"
+    )
+    p.add_argument(
+        "--check", action="store_true",
+        help="write nothing; exit 1 unless every kept candidate is in the root exactly as the import makes it",
+    )  # fmt: skip
+    p.set_defaults(run=_wikinews)
 
     p = verbs.add_parser("evaluate", help="score predicted annotations against the gold (P/R/F1, attributes, links)")
     p.add_argument("pred", metavar="PRED", help="prediction file, folder of them, or corpus root")

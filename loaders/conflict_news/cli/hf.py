@@ -47,8 +47,11 @@ def _card(args: argparse.Namespace) -> int:
 
     root = corpus_root(args, writes=not args.check)
     if args.check:
-        readme = root / "README.md"
+        from ..hf.attribution import ATTRIBUTION, render_attribution
+
+        readme, attribution = root / "README.md", root / ATTRIBUTION
         current = readme.is_file() and readme.read_bytes() == render_card(root).encode("utf-8")
+        current &= attribution.is_file() and attribution.read_bytes() == render_attribution(root).encode("utf-8")
         print(f"conflict-news card: {'current' if current else 'out of date; run conflict-news card'}", file=sys.stderr)
         return 0 if current else 1
     changed = write_card(root)

@@ -34,11 +34,13 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _tasks(args: argparse.Namespace) -> int:
+    from ..core.txn import writing
     from ..labelstudio.tasks import write_tasks
 
     # Spooled to a temporary file: nothing reaches stdout unless every document is clean.
     with tempfile.TemporaryFile() as spool:
-        issues = write_tasks(corpus_root(args, writes=False), args.predictions, spool, progress=sys.stderr.isatty())
+        with writing(f"a temporary file in {tempfile.gettempdir()}"):
+            issues = write_tasks(corpus_root(args, writes=False), args.predictions, spool, progress=sys.stderr.isatty())
         if issues:
             return _fail("labelstudio tasks", issues)
         spool.seek(0)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ..__about__ import __version__
 from ..core.errors import CorpusError, UsageError
@@ -16,8 +18,8 @@ from .roots import ROOT_RULE
 
 # --help lists the verbs by who uses them; tests/test_cli.py checks that every verb is in one group.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "reading the corpus": ("show", "stats", "validate", "verify", "cite", "diff", "rehydrate"),
-    "annotating": ("add", "preannotate", "silver", "labelstudio", "agreement", "adjudicate", "evaluate"),
+    "reading the corpus": ("show", "stats", "validate", "check", "verify", "cite", "diff", "rehydrate"),
+    "annotating": ("add", "wikinews", "preannotate", "silver", "labelstudio", "agreement", "adjudicate", "evaluate"),
     "maintaining releases": ("build", "card", "manifest", "croissant", "release", "publish", "synth", "recover"),
 }
 # What a shell reports for a process ended by SIGPIPE (128 + 13): `conflict-news show | head`.
@@ -57,25 +59,78 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+class _ClosedOutput:
+    """Standard output when the command was started with it closed: writing to it is an error (EBADF),
+    as it is for a file descriptor, so a verb that has something to say refuses instead of losing it."""
+
+    def _closed(self, *args: Any) -> NoReturn:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    write = fileno = _closed
+
+    def flush(self) -> None:
+        """Nothing is ever buffered here (and the interpreter flushes at exit)."""
+
+    @property
+    def buffer(self) -> NoReturn:
+        self._closed()
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _say(text: str) -> None:
+    """A diagnostic on stderr; one that cannot be written (stderr full or closed) is dropped, not raised."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so that flushing what is left at exit raises nothing."""
     try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        return  # not a file descriptor (closed, or a test's capture): nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Started with a stream closed, Python sets it to None: stdout refuses writes, stderr drops them.
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()  # (typeshed says never None; it is, when fd 1 was closed)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the whole process)
+    verb = "conflict-news"
+    try:
+        args = build_parser().parse_args(argv)
+        verb = f"conflict-news {args.verb}"
         code: int = args.run(args)
-        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
+        sys.stdout.flush()  # a closed pipe or a full disk shows here, inside the handler, not at interpreter exit
     except BrokenPipeError:
         # The reader went away (`| head`): nothing more to say, and no traceback at exit either.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return CLOSED_PIPE
     except CorpusError as exc:
         for issue in exc.issues:
-            print(issue, file=sys.stderr)
-        print(
-            f"conflict-news {args.verb}: refused, {len(exc.issues)} issue(s); nothing done",
-            file=sys.stderr,
-        )
+            _say(str(issue))
+        # A failed write says itself whether anything was changed.
+        done = "" if any(issue.code == "write-failed" for issue in exc.issues) else "; nothing done"
+        _say(f"{verb}: refused, {len(exc.issues)} issue(s){done}")
         return 1
     except UsageError as exc:
-        print(f"conflict-news {args.verb}: [option-invalid] {exc}", file=sys.stderr)
+        _say(f"{verb}: [{exc.code}] {exc}")
+        return 1
+    except OSError as exc:
+        _silence_stdout()
+        if exc.filename is not None:  # writes report their own failures (write-failed): this was a read
+            _say(f"{verb}: [file-unreadable] {exc.filename}: {exc.strerror or exc}")
+            return 1
+        # Standard output full (/dev/full, a full disk), closed or failing. Writes into a root report
+        # their own failures, and come before the output (`add` prints its ids before it commits).
+        _say(f"{verb}: [write-failed] standard output: {exc.strerror or exc}; the output is incomplete, "
+             "and a write into a corpus root, if the command makes one, was completed before it")  # fmt: skip
         return 1
     return code
 

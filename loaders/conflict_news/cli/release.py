@@ -82,9 +82,10 @@ def _manifest(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from ..core.citation import hub_repo_id, read_citation
     from ..core.errors import UsageError
+    from ..core.paths import check_root
     from ..release.publish import publish
 
-    root = Path(args.root)
+    root = check_root(args.root, "--root")
     recorded = hub_repo_id(read_citation(root / "CITATION.cff"))
     repo_id = args.repo_id or (f"{recorded}-standoff" if args.flavor == "standoff" and recorded else recorded)
     if not repo_id:

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from ..core.errors import UsageError
-from ..core.paths import find_root, locate_root
+from ..core.paths import check_root, find_root, locate_root
 
 ROOT_RULE = (
     "Corpus root: --root DIR when given, else the nearest folder at or above the current one that holds "
-    "corpus/ and annotations/ (as git finds .git). Without one, commands that only read use the shipped "
+    "corpus/ and annotations/ (as git finds .git); a --root that holds no corpus/ folder is refused. Without one, commands that only read use the shipped "
     "corpus and say so on stderr; commands that write refuse."
 )
 
@@ -22,8 +22,8 @@ def add_root_option(parser: argparse.ArgumentParser) -> None:
 
 def corpus_root(args: argparse.Namespace, *, writes: bool) -> Path:
     """The root a verb works on, by the rule above."""
-    if getattr(args, "root", None):
-        return Path(args.root)
+    if getattr(args, "root", None) is not None:
+        return check_root(args.root, "--root")
     found = find_root()
     if found is not None:
         return found

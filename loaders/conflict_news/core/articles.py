@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,9 +24,7 @@ from .distribution import decide_distribution
 from .errors import CorpusError, Issue, line_column
 from .limits import MAX_BATCH_ARTICLES, MAX_FILE_BYTES
 from .store import open_regular, read_regular
-from .textnorm import normalize_text
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+from .textnorm import CONTROL, normalize_text
 
 
 def _published(value: str) -> dict[str, Any]:
@@ -166,12 +165,19 @@ def read_inputs(path: Path) -> tuple[list[Article], list[Issue]]:
     article suffix are read, and each must be a regular file, not a link (file-symlink) or a
     folder, FIFO or device (file-not-regular); sub-folders are not entered.
     """
-    if not path.is_dir():
+    try:
+        folder = stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        folder = False  # missing, or a name that cannot be opened: _read_file names the reason
+    if not folder:
         return _read_file(path, follow=True)
     articles: list[Article] = []
     issues: list[Issue] = []
-    with os.scandir(path) as entries:
-        chosen = sorted(e.name for e in entries if Path(e.name).suffix.lower() in INPUT_SUFFIXES)
+    try:
+        with os.scandir(path) as entries:
+            chosen = sorted(e.name for e in entries if Path(e.name).suffix.lower() in INPUT_SUFFIXES)
+    except OSError as exc:
+        return [], [Issue(code="file-unreadable", file=str(path), path="$", message=exc.strerror or str(exc))]
     for name in chosen:
         found, problems = _read_file(path / name, follow=False)
         articles += found
@@ -192,8 +198,8 @@ def _read_file(path: Path, follow: bool) -> tuple[list[Article], list[Issue]]:
             with open_regular(path, str(path), follow=follow) as f:
                 return read_jsonl(path, _bounded_lines(f))
         raw = read_regular(path, str(path), follow=follow)
-    except FileNotFoundError as exc:
-        return [], [Issue(code="file-unreadable", file=str(path), path="$", message=str(exc))]
+    except FileNotFoundError:
+        return [], [Issue(code="input-missing", file=str(path), path="$", message="no such file")]
     except CorpusError as exc:
         return [], list(exc.issues)
     html = path.suffix.lower() in (".html", ".htm")
@@ -281,7 +287,7 @@ def decode_article(article: Article) -> tuple[str | None, Issue | None]:
         decoded = article.raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return refuse("text-decode-error", f"byte {exc.start}: not UTF-8 ({exc.reason})", (article.raw, exc.start))
-    control = _CONTROL.search(decoded)
+    control = CONTROL.search(decoded)
     if control:
         return refuse(
             "input-binary",

@@ -88,6 +88,15 @@ _CODES: dict[str, str] = {
     "card-invalid": "README.md cannot be read as a dataset card (not UTF-8, a front matter without its closing '---', or not a YAML mapping).",
     "revision-invalid": "A version given to diff is neither a folder nor a git revision of the repository.",
     "rehydrate-release-invalid": "A standoff release given to rehydrate has a shard that cannot be read or does not describe its features.",
+    "not-a-root": "A folder given as a corpus root is not one: it does not exist, is a file, or holds no corpus/ folder.",
+    "input-missing": "A file or folder named as an input does not exist.",
+    "journal-invalid": "The journal of an interrupted write (.cnc-txn/journal.json) is malformed or names a path outside the root; nothing of it was applied.",
+    "path-outside-root": "A path a command would write lies outside the corpus root: an id with '..' or '/', or a folder on the way that is a symbolic link.",
+    "write-failed": "A file or the output could not be written (disk full, no permission, read-only filesystem, closed output); nothing was changed, or a committed write is completed by the next writer or `conflict-news recover`.",
+    "source-missing": "A source file an import needs (or its source list or candidates file) is not where the import looks.",
+    "source-mismatch": "A source file's SHA-256 differs from the source list's, or it does not read as its source's format.",
+    "selection-invalid": "The source list or the candidates file of an import breaks its schema, gives one document id twice or names an article no source holds.",
+    "import-differs": "A document in the root differs from what the import makes of its source article (or, checking, is missing); an import never overwrites a document.",
 }
 # Read-only: the codes are a stable, documented list, not something a caller extends or edits.
 CODES: Mapping[str, str] = MappingProxyType(_CODES)
@@ -179,4 +188,18 @@ class CorpusError(ValueError):
 
 
 class UsageError(ValueError):
-    """A request that cannot be carried out as asked (options that contradict each other, a wrong root)."""
+    """A request that cannot be carried out as asked (options that contradict each other, a wrong root).
+
+    `code` is the key of CODES the CLI prints with it: `option-invalid` unless a more precise one
+    applies (`not-a-root`, `input-missing`).
+    """
+
+    def __init__(self, message: str, code: str = "option-invalid") -> None:
+        if code not in CODES:
+            raise ValueError(f"unregistered issue code {code!r}")
+        super().__init__(message)
+        self.code = code
+
+    def __reduce__(self) -> tuple[type[UsageError], tuple[str, str]]:
+        # From a worker process, with its code (the default pickling would pass the message alone).
+        return type(self), (str(self), self.code)

@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 from ..__about__ import __version__
 from . import model
-from .errors import CorpusError, Issue
-from .paths import locate_root
+from .errors import CorpusError, Issue, UsageError
+from .paths import check_root, locate_root
+from .schemas import is_doc_id
 from .store import list_doc_ids, read_document
 from .taxonomy import load_taxonomy
 from .validate import check_document
@@ -61,8 +62,13 @@ def build(cls: type[T], data: dict[str, Any]) -> T:
 
 
 def load_document(root: Path | str, doc_id: str) -> model.Document:
-    """Document `doc_id` of the corpus at `root`, validated; raises CorpusError with every issue it has."""
-    root = Path(root)
+    """Document `doc_id` of the corpus at `root`, validated; raises CorpusError with every issue it has.
+
+    UsageError for a root that is no corpus root (not-a-root) or an id that cannot be one (`../x`, '').
+    """
+    root = check_root(root)
+    if not is_doc_id(doc_id):
+        raise UsageError(f"{doc_id!r} is not a document id (such as cnc-000001)")
     raw = read_document(root, doc_id)
     issues = check_document(root, raw, load_taxonomy())
     if issues:
@@ -79,9 +85,10 @@ def load_document(root: Path | str, doc_id: str) -> model.Document:
 def iter_documents(root: Path | str | None = None) -> Iterator[model.Document]:
     """Documents of the corpus at `root` one at a time, in id order, each validated as it is read.
 
-    Memory stays flat however large the corpus; raises CorpusError at the first invalid document.
+    Memory stays flat however large the corpus; raises CorpusError at the first invalid document, and
+    UsageError for a root that is no corpus root (not-a-root).
     """
-    base = Path(root) if root is not None else locate_root()
+    base = check_root(root) if root is not None else locate_root()
     for doc_id in list_doc_ids(base):
         yield load_document(base, doc_id)
 
@@ -89,9 +96,10 @@ def iter_documents(root: Path | str | None = None) -> Iterator[model.Document]:
 def load_corpus(root: Path | str | None = None) -> model.Corpus:
     """Every document of the corpus at `root` (default: the shipped corpus), validated.
 
-    Raises CorpusError listing every issue of every document when anything does not validate.
+    Raises CorpusError listing every issue of every document when anything does not validate, and
+    UsageError for a root that is no corpus root (not-a-root: it does not exist, is a file, or has no corpus/).
     """
-    base = Path(root) if root is not None else locate_root()
+    base = check_root(root) if root is not None else locate_root()
     documents: list[model.Document] = []
     issues: list[Issue] = []
     for doc_id in list_doc_ids(base):

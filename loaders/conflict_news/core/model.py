@@ -31,13 +31,32 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRecord:
+    """Where an imported text was read: repository (owner/name), commit, path, the line its record starts on, the file's SHA-256."""
+
+    repository: str
+    commit: str
+    path: str
+    line: int
+    file_sha256: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
-    """Where a document's text came from: publisher, URL, original file name and the SHA-256 of the original bytes."""
+    """Where a document's text came from: publisher, URL, original file name and the SHA-256 of the original bytes.
+
+    Imported articles (document schema 1.1) also credit their `authors`, give their wiki `page_id`, the
+    source file `record` they were read from, and the `changes` made to the source's text.
+    """
 
     publisher: str | None
     url: str | None
     original_filename: str | None
     original_sha256: str
+    authors: str | None = None
+    page_id: int | None = None
+    record: SourceRecord | None = None
+    changes: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +115,7 @@ class Metadata:
     text_sha256: str
     text_length: int
     split: str
+    story: str | None = None  # document schema 1.1: the key shared by documents about the same event
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,6 +21,9 @@ _DIGITS = re.compile(
 _GROUPING = str.maketrans("", "", ",\u00a0\u202f\u2009")
 _WORD = re.compile(r"[a-z]+")
 _FILLERS = {"and", "a", "an"}
+# Quantifiers that make a following "hundred", "thousand" or "dozen" vague ("several hundred", "a few
+# dozen"): no number is stated, and the figure's bounds come from the taxonomy's vague numerals.
+_VAGUE = {"several", "multiple", "few", "many"}
 
 
 def _words_to_numbers(words: list[str]) -> list[float]:
@@ -28,7 +31,11 @@ def _words_to_numbers(words: list[str]) -> list[float]:
     numbers: list[float] = []
     total = current = 0.0
     seen = False
+    vague = False  # after a vague quantifier, until a word that is no scale
     for word in [*words, ""]:
+        if not seen and vague and (word in _SCALES or word == "dozen"):
+            continue
+        vague = word in _VAGUE
         if word in _UNITS:
             current += _UNITS[word]
             seen = True

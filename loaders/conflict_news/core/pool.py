@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from .errors import UsageError
 from .extras import require_extra
+from .limits import MAX_WORKERS
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -28,11 +29,24 @@ IN_FLIGHT_PER_WORKER = 2
 
 
 def count_workers(workers: int | None, documents: int, threshold: int) -> int:
-    """Processes to use: `workers` when given (0 or None: automatic), else every usable core from `threshold` documents on."""
+    """Processes to use: `workers` when given (0 or None: automatic), else every usable core from `threshold` documents on.
+
+    UsageError for a `workers` that is no integer from 0 to MAX_WORKERS (-1, 10**100, nan, True).
+    """
+    if workers is not None and (type(workers) is not int or not 0 <= workers <= MAX_WORKERS):
+        raise UsageError(f"workers must be None or an integer from 0 to {MAX_WORKERS}, not {workers!r}")
     if workers:
-        return max(1, workers)
+        return workers
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return cores if documents >= threshold else 1
+
+
+def check_scheduler(scheduler: object) -> None:
+    """UsageError unless `scheduler` is None (this machine) or the non-empty address of a Dask scheduler."""
+    if scheduler is not None and not (isinstance(scheduler, str) and scheduler.strip()):
+        raise UsageError(
+            f"scheduler must be None or the address of a Dask scheduler (tcp://HOST:PORT), not {scheduler!r}"
+        )
 
 
 class _Future(Protocol[Done]):
@@ -55,6 +69,7 @@ def map_in_order(
     installed and nothing else; a task whose worker dies is run again elsewhere by the scheduler.
     """
     if scheduler is not None:
+        check_scheduler(scheduler)
         yield from _on_dask(func, items, scheduler)
         return
     if workers <= 1:
@@ -73,7 +88,7 @@ def _on_dask(func: Callable[[Item], Result], items: Iterable[Item], address: str
     try:
         # How long to try: Dask's distributed.comm.timeouts.connect (30 s unless configured).
         client = Client(address, set_as_default=False)  # type: ignore[no-untyped-call]
-    except OSError as exc:
+    except (OSError, ValueError, TypeError) as exc:  # ValueError, TypeError: an address Dask cannot parse
         raise UsageError(f"no Dask scheduler answers at {address} ({exc})") from exc
     with client:
         # pure=False: each item is one task, and hashing the arguments for a key would only cost time.

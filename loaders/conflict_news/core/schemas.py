@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 import jsonschema_rs
 
+from .limits import MAX_ID_LENGTH
 from .paths import locate_schema_dir
 
-SCHEMA_FILES = ("span", "document", "annotation", "taxonomy", "tombstones", "releases")
+SCHEMA_FILES = ("span", "document", "annotation", "taxonomy", "tombstones", "releases", "candidates", "split-moves")
 
 
 @cache
@@ -41,3 +43,16 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[str, str]]:
         return
     for error in validator.iter_errors(instance):
         yield format_json_path(list(error.instance_path)), error.message
+
+
+@cache
+def _doc_id_pattern() -> re.Pattern[str]:
+    # A JSON Schema pattern is anchored by ^ and $, whose $ would also match before a final newline in Python.
+    pattern: str = load_schema("document")["$defs"]["doc_id"]["pattern"]
+    return re.compile(pattern.removeprefix("^").removesuffix("$"))
+
+
+def is_doc_id(value: object) -> bool:
+    """Whether `value` is a document id by the schema's pattern (schema/document.schema.json $defs.doc_id), and
+    within MAX_ID_LENGTH: what may become a file name under corpus/ and annotations/, never `..`, '/' or ''."""
+    return isinstance(value, str) and len(value) <= MAX_ID_LENGTH and _doc_id_pattern().fullmatch(value) is not None

@@ -38,6 +38,12 @@ def compute_stats(corpus: Corpus) -> dict[str, Any]:
             "entities": _sorted(Counter(e.type for e in entities)),
             "distribution": _sorted(Counter(doc.metadata.distribution.policy for doc in docs)),
         },
+        # What a user choosing documents asks first: how many, in which split, under which licence, how annotated.
+        "documents_by": {
+            "split": _sorted(Counter(doc.metadata.split for doc in docs)),
+            "licence": _sorted(Counter(doc.metadata.license.text for doc in docs)),
+            "annotation_status": _sorted(Counter(doc.annotations.provenance.kind for doc in docs)),
+        },
     }
 
 
@@ -54,7 +60,7 @@ def format_stats(stats: dict[str, Any]) -> str:
         "entity_mentions",
     ):
         lines.append(f"  {key:<16} {stats[key]:>7}")
-    for group, counts in stats["by_type"].items():
+    for group, counts in {**{f"documents by {k}": v for k, v in stats["documents_by"].items()}, **stats["by_type"]}.items():
         lines.append(f"{group}:")
         lines.extend(f"  {label:<34} {n:>5}" for label, n in counts.items())
     return "\n".join(lines) + "\n"

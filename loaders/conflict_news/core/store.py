@@ -24,7 +24,7 @@ import orjson
 
 from .errors import CorpusError, Issue, line_column
 from .limits import MAX_FILE_BYTES
-from .txn import file_mode
+from .txn import file_mode, sync_folder, writing
 
 
 @dataclass(slots=True)
@@ -78,6 +78,10 @@ def list_doc_ids(root: Path) -> list[str]:
             entries = os.scandir(root / folder)
         except (FileNotFoundError, NotADirectoryError):
             continue
+        except OSError as exc:  # no permission to list it: an issue, never a corpus without documents
+            raise CorpusError(
+                [Issue(code="file-unreadable", file=folder, path="$", message=f"cannot be listed: {exc.strerror}")]
+            ) from None
         with entries:
             for entry in entries:
                 name = entry.name
@@ -152,7 +156,7 @@ def _read_bytes(path: Path, file: str, issues: list[Issue]) -> Any:
         return None
 
 
-def _parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
+def parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
     """The parsed record; None, with an issue, when it does not parse or is `null` (which would read as absent)."""
     if raw is None:
         return None
@@ -172,6 +176,10 @@ def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) 
     doc = RawDocument(doc_id=doc_id, annotation_file=annotation_file)
     ann_name = relative(root, annotation_file) if annotation_file is not None else annotation_name(doc_id)
     where = {"text": text_name(doc_id), "meta": metadata_name(doc_id), "ann": ann_name}
+    if not doc_id or "/" in doc_id or "\0" in doc_id or doc_id.startswith("."):  # a path, not a file name
+        doc.issues.append(Issue(code="document-missing", file=where["ann"], path="$.doc_id",
+                                message=f"{doc_id!r} is no document id: it is not a file name in corpus/"))  # fmt: skip
+        return doc
     places = {"text": root / where["text"], "meta": root / where["meta"], "ann": annotation_file or root / ann_name}
     read_issues: dict[str, list[Issue]] = {"text": [], "meta": [], "ann": []}
     blobs = {key: _read_bytes(places[key], where[key], read_issues[key]) for key in ("text", "meta")}
@@ -217,10 +225,10 @@ def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) 
             )  # fmt: skip
     doc.issues.extend(read_issues["meta"])
     if exists["meta"]:
-        doc.metadata = _parse_json(blobs["meta"], where["meta"], doc.issues)
+        doc.metadata = parse_json(blobs["meta"], where["meta"], doc.issues)
     doc.issues.extend(read_issues["ann"])
     if exists["ann"]:
-        doc.annotation = _parse_json(blobs["ann"], where["ann"], doc.issues)
+        doc.annotation = parse_json(blobs["ann"], where["ann"], doc.issues)
     return doc
 
 
@@ -234,21 +242,28 @@ def dump_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, file: str | None = None) -> None:
     """Write through a temporary file in the same folder and rename it, so no reader sees half a file.
 
     The temporary file is hidden (.NAME.*.tmp) and gets the mode the file has, or else the one the
-    umask gives; txn.recover removes one that a kill left behind.
+    umask gives; txn.recover removes one that a kill left behind. The file and then its folder are
+    fsync'ed, so that after a power loss too the file is the old one or the new one. A failing write
+    (a full disk, no permission) is CorpusError write-failed about `file` (default: the path), with
+    the old file in place.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise
+    with writing(file or str(path), "this file is as it was"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = file_mode(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
+        try:
+            os.fchmod(fd, mode)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+            sync_folder(path.parent)
+        except BaseException:
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
+            raise

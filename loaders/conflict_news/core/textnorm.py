@@ -5,14 +5,21 @@
 3. Strip leading and trailing whitespace (blank lines around the article are artefacts of how it
    was saved, not content). Nothing inside the text changes: line breaks, including CRLF, quotes
    and spacing are kept as they are.
+
+A text holding NUL or another C0 control character than tab, line feed, form feed and carriage
+return (or DEL) is binary, not text: `add` and `rehydrate` refuse such input and `validate` such a
+stored text, all with `input-binary` and by the one pattern CONTROL, so that what one accepts the
+others accept.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 RULE = "cnc-norm-1"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def normalize_text(raw: bytes | str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -9,12 +11,23 @@ from typing import Any
 
 from .checks import AnnotationChecker
 from .distribution import policy_for_licence
-from .errors import CorpusError, Issue
-from .pool import count_workers, map_in_order, paused_gc
+from .errors import CorpusError, Issue, UsageError, line_column
+from .paths import as_path, check_root
+from .pool import check_scheduler, count_workers, map_in_order, paused_gc
 from .schemas import iter_schema_errors
-from .store import RawDocument, annotation_name, list_doc_ids, metadata_name, read_document, relative, text_name
+from .store import (
+    RawDocument,
+    annotation_name,
+    list_doc_ids,
+    metadata_name,
+    parse_json,
+    read_document,
+    read_regular,
+    relative,
+    text_name,
+)
 from .taxonomy import Taxonomy, load_taxonomy
-from .textnorm import hash_text, is_normalized
+from .textnorm import CONTROL, hash_text, is_normalized
 from .txn import TXN, pending
 
 
@@ -28,6 +41,14 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
         issues.append(
             Issue(code="text-not-normalized", file=text_name(doc_id), path="$",
                   message="the stored text is not NFC or has leading/trailing whitespace (rule cnc-norm-1)")
+        )  # fmt: skip
+    control = CONTROL.search(text) if text is not None else None
+    if control is not None:
+        line, column = line_column(text or "", control.start())
+        issues.append(
+            Issue(code="input-binary", file=text_name(doc_id), line=line, column=column,
+                  message=f"character {control.start()} is the control character {control.group()!r}: "
+                          "binary, not text (add and rehydrate refuse it too)")
         )  # fmt: skip
     text_hash = hash_text(text) if text is not None else None
     meta_ok = raw.metadata is not None and _schema_ok("document", raw.metadata, meta_file, issues)
@@ -98,17 +119,51 @@ def _schema_ok(schema: str, instance: object, file: str, issues: list[Issue]) ->
 
 
 def _targets(paths: Iterable[Path]) -> dict[Path, set[str] | None]:
-    """Group the paths by corpus root: a folder is a whole root, a file names one document of its root."""
+    """Group the paths by corpus root: a folder is a whole root, a file names one document of its root.
+
+    A path that does not exist is refused (input-missing), as is a folder that is no root or a file
+    outside one (not-a-root), before anything is checked.
+    """
     targets: dict[Path, set[str] | None] = {}
     for path in paths:
-        if path.is_dir():
-            targets[path] = None
+        if not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or folder", "input-missing")
+        try:
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+        except OSError:
+            regular = False  # a dangling link or a loop: check_root says why it is no root
+        if not regular:
+            targets[check_root(path)] = None
             continue
-        root = path.resolve().parent.parent
+        try:
+            root = path.resolve().parent.parent
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop, before Python 3.13
+            raise UsageError(f"{path} cannot be resolved: {exc}", "not-a-root") from None
+        try:
+            check_root(root)
+        except UsageError:
+            raise UsageError(f"{path} is not a file of a corpus root (ROOT/corpus/ or ROOT/annotations/)",
+                             "not-a-root") from None  # fmt: skip
         chosen = targets.setdefault(root, set())
         if chosen is not None:
             chosen.add(path.stem)
     return targets
+
+
+def _paths(paths: object) -> list[Path]:
+    """The paths argument of iter_errors and validate as a list of Paths (default: the shipped corpus)."""
+    from .paths import locate_root
+
+    if paths is None:
+        return [locate_root()]
+    if isinstance(paths, str | os.PathLike):  # one path, not the characters of one
+        return [as_path(paths, "paths")]
+    if not isinstance(paths, Iterable) or isinstance(paths, bytes):
+        raise UsageError(f"paths must be a path or an iterable of paths, not {type(paths).__name__}")
+    chosen = [as_path(p, "a path of paths") for p in paths]
+    if not chosen:
+        raise UsageError("paths is empty; give None for the shipped corpus")
+    return chosen
 
 
 POOL_THRESHOLD = 2000  # below this many documents a process pool costs more than it saves
@@ -133,19 +188,22 @@ def iter_errors(
     or the workers of the Dask cluster at `scheduler` (core.pool), which must see the roots at the same
     paths; `progress(n)` is told each time n more documents have been checked (a progress bar's `update`).
     """
-    from .paths import locate_root
-
+    if taxonomy is not None and not isinstance(taxonomy, Taxonomy):
+        raise UsageError(f"taxonomy must be a Taxonomy (load_taxonomy()) or None, not {type(taxonomy).__name__}")
+    if progress is not None and not callable(progress):
+        raise UsageError(f"progress must be a callable taking a count, or None, not {type(progress).__name__}")
+    check_scheduler(scheduler)
+    count_workers(workers, 0, POOL_THRESHOLD)  # its check of `workers`, before anything is read
+    targets = _targets(_paths(paths))
     taxonomy = taxonomy or load_taxonomy()
-    if isinstance(paths, str | Path):  # one path, not the characters of one
-        paths = [paths]
-    chosen = [Path(p) for p in paths] if paths else [locate_root()]
-    for root, selected in _targets(chosen).items():
+    for root, selected in targets.items():
         if pending(root):
             yield Issue(code="write-interrupted", file=TXN, path="$",
                         message="a write into this root was killed half-way; run `conflict-news recover` (or any writing command)")  # fmt: skip
         doc_ids = sorted(selected) if selected is not None else list_doc_ids(root)
-        count = count_workers(workers, len(doc_ids), POOL_THRESHOLD)
         batches = [doc_ids[i : i + _BATCH] for i in range(0, len(doc_ids), _BATCH)]
+        # More processes than batches would only be started to wait.
+        count = min(count_workers(workers, len(doc_ids), POOL_THRESHOLD), max(1, len(batches)))
         work = partial(_check_batch, root.absolute(), taxonomy)
         for batch, issues in zip(batches, map_in_order(work, batches, count, scheduler), strict=True):
             yield from issues
@@ -154,7 +212,39 @@ def iter_errors(
 
 
 def validate(paths: Path | str | Iterable[Path | str] | None = None, workers: int | None = None) -> None:
-    """Raise CorpusError carrying every issue, if there is any."""
+    """Raise CorpusError carrying every issue, if there is any; UsageError for arguments that cannot be taken
+    (a path that does not exist, input-missing; a folder that is no corpus root, not-a-root; workers out of range)."""
     issues = list(iter_errors(paths, workers=workers))
     if issues:
         raise CorpusError(issues)
+
+
+def check_files(text_file: Path, annotation_file: Path) -> list[Issue]:
+    """Every issue of one annotation file against one text file, outside any corpus root.
+
+    What an annotator working on a single document, or an extractor's author, checks before handing a
+    file in: the schema, the taxonomy and every span and link against the text, without metadata or
+    other documents. Issues name the annotation file as given (and the text as corpus/<doc_id>.txt).
+    """
+    issues: list[Issue] = []
+    blobs = {}
+    for path in (text_file, annotation_file):
+        try:
+            blobs[path] = read_regular(path, str(path), follow=True)
+        except FileNotFoundError:
+            issues.append(Issue(code="input-missing", file=str(path), path="$", message="no such file"))
+        except CorpusError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        return issues
+    try:
+        text = blobs[text_file].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [Issue(code="text-decode-error", file=str(text_file), path="$", message=f"not UTF-8 at byte {exc.start}")]
+    annotation = parse_json(blobs[annotation_file], str(annotation_file), issues)
+    if annotation is None:
+        return issues
+    doc_id = annotation.get("doc_id") if isinstance(annotation, dict) else None
+    raw = RawDocument(doc_id=doc_id if isinstance(doc_id, str) else annotation_file.stem, text=text,
+                      annotation=annotation, annotation_file=annotation_file)  # fmt: skip
+    return check_document(annotation_file.parent, raw, load_taxonomy())

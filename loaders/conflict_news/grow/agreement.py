@@ -13,13 +13,13 @@ from typing import Any
 
 from ..core.agreement import Agreement, agreement_of
 from ..core.errors import CorpusError, Issue
-from ..core.paths import locate_root
+from ..core.paths import check_root, locate_root
 from .evaluate import collect_files, read_side, text_root_of
 
 
 def paired_versions(first: Path, second: Path, root: Path | None = None) -> list[list[dict[str, Any]]]:
     """[first's annotation, second's] of every document both sides annotate, in id order; CorpusError on any issue."""
-    text_root = root or text_root_of(first) or text_root_of(second) or locate_root()
+    text_root = check_root(root) if root is not None else text_root_of(first) or text_root_of(second) or locate_root()
     issues: list[Issue] = []
     sides = []
     for path in (first, second):

@@ -8,15 +8,16 @@ docs/scoring.md.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import CorpusError, Issue
+from ..core.errors import CorpusError, Issue, UsageError
 from ..core.options import SPLITS, Split, check_choice
-from ..core.paths import locate_root
+from ..core.paths import as_path, check_root, locate_root
 from ..core.store import annotation_path, list_doc_ids, read_document
 from ..core.taxonomy import load_taxonomy
 from ..core.validate import check_document
@@ -250,11 +251,21 @@ class Side:
 
 
 def collect_files(path: Path) -> Side:
-    """An annotation file, a folder of them, or a corpus root (its annotations/ folder)."""
+    """An annotation file, a folder of them, or a corpus root (its annotations/ folder); UsageError input-missing
+    when there is nothing at `path`."""
+    if not os.path.lexists(path):
+        raise UsageError(f"{path}: no such file or folder", "input-missing")
     if path.is_file():
         return Side({path.stem: path.resolve()})  # a file named on the command line may be a link
     folder = path / "annotations" if (path / "corpus").is_dir() else path
     return Side({p.stem: p for p in sorted(folder.glob("*.json"))})
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either is missing or a link loop: not the same folder
+        return False
 
 
 def text_root_of(gold: Path) -> Path | None:
@@ -298,10 +309,10 @@ def evaluate(
     """
     if splits is not None:
         splits = {check_choice("split", split, SPLITS) for split in ([splits] if isinstance(splits, str) else splits)}
-    pred, gold = Path(pred), Path(gold)
-    text_root = Path(root) if root is not None else (text_root_of(gold) or locate_root())
+    pred, gold = as_path(pred, "pred"), as_path(gold, "gold")
+    text_root = check_root(root) if root is not None else (text_root_of(gold) or locate_root())
     gold_side = collect_files(gold)
-    if gold.resolve() == text_root.resolve():
+    if _same_folder(gold, text_root):
         # A gold corpus root: every document must validate, annotated or not.
         gold_side = Side({d: annotation_path(text_root, d) for d in list_doc_ids(text_root)})
     pred_side = collect_files(pred)

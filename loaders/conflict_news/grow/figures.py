@@ -73,12 +73,26 @@ def _is_time_or_identifier(text: str, start: int, end: int) -> bool:
     return bool(previous) and previous[-1].rstrip(".") in IDENTIFIER_WORDS
 
 
+_SCALE_AFTER = re.compile(r"[\s\u00a0]+(?:hundred|thousand|million|billion|dozen)\b", re.IGNORECASE)
+_QUANTIFIER_BEFORE = re.compile(r"\b(?:several|multiple|few|many)[\s\u00a0]+$", re.IGNORECASE)
+
+
+def _vague_scale(text: str, m: re.Match[str]) -> bool:
+    """`several hundred`, `a few thousand`: neither the quantifier alone (3) nor the scale alone (100) is the
+    figure, and the taxonomy gives such a phrase no bounds (core.numbers reads no number in it): no reading."""
+    if m.group("vague"):
+        return bool(_SCALE_AFTER.match(text, m.end("vague")))
+    number = m.group("number")
+    return (number is not None and number.lower() in ("hundred", "thousand", "million", "billion", "dozen")
+            and bool(_QUANTIFIER_BEFORE.search(text, 0, m.start("number"))))  # fmt: skip
+
+
 def read_figures(text: str, taxonomy: Taxonomy) -> list[Reading]:
     """Every figure of the text, in order, read into value, bounds and bound type."""
     found = []
     for m in figure_pattern(taxonomy).finditer(text):
         number_span = m.span("number") if m.group("number") else m.span()
-        if _is_time_or_identifier(text, *number_span):
+        if _is_time_or_identifier(text, *number_span) or _vague_scale(text, m):
             continue
         end = m.end()
         percent = bool(m.group("percent"))

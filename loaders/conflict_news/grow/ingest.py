@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,10 @@ import orjson
 from ..core.articles import FIELDS, Article, decode_article, read_inputs
 from ..core.distribution import decide_distribution
 from ..core.errors import CorpusError, Issue, Related, UsageError
+from ..core.guidelines import guidelines_version
 from ..core.limits import MAX_ID_LENGTH
+from ..core.paths import check_root
+from ..core.schemas import is_doc_id
 from ..core.splits import assign_split
 from ..core.store import (
     RawDocument,
@@ -34,11 +37,10 @@ from ..core.store import (
 )
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import RULE, hash_text
-from ..core.txn import Transaction, locked
+from ..core.txn import Transaction, locked, writing
 from ..core.validate import check_document
 
 ID_PREFIX = "cnc-"
-GUIDELINES = "1.0"
 
 
 def metadata_template() -> dict[str, Any]:
@@ -69,12 +71,23 @@ def _set(record: dict[str, Any], pointer: str, value: Any) -> None:
     record[last] = value
 
 
+def _is_utf8(value: str) -> bool:
+    """False for a str with lone surrogates, which is how bytes that are not UTF-8 arrive in sys.argv."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def build_metadata(article: Article, doc_id: str, text: str) -> dict[str, Any]:
     """The metadata record of a new document; ValueError(message, JSONPath) for a stated value that cannot be one."""
     record = metadata_template()
     for name, value in article.stated.items():
         pointer, convert = FIELDS[name]
         try:
+            if not value.isascii() and not _is_utf8(value):
+                raise ValueError(f"{value!r} is not text: a command-line argument holding bytes that are not UTF-8")
             _set(record, pointer, convert(value))
         except ValueError as exc:
             raise ValueError(str(exc), "$" + pointer.replace("/", ".")) from None
@@ -94,7 +107,7 @@ def empty_annotation(doc_id: str, text: str) -> dict[str, Any]:
         "schema_version": "1.0",
         "doc_id": doc_id,
         "text_sha256": hash_text(text),
-        "provenance": {"kind": "pending", "annotators": [], "guidelines": GUIDELINES},
+        "provenance": {"kind": "pending", "annotators": [], "guidelines": guidelines_version()},
         "entities": [],
         "events": [],
         "quotes": [],
@@ -178,6 +191,11 @@ def plan_additions(
             issues.append(Issue(code="limit-exceeded", file=article.origin, **article.where("$.id"),
                                 message=f"an id of {len(doc_id)} characters, over the limit of {MAX_ID_LENGTH}"))  # fmt: skip
             continue
+        elif not is_doc_id(doc_id):  # '' included: an id given is used as given, never replaced by the next free one
+            issues.append(Issue(code="schema-violation", file=article.origin, **article.where("$.id"),
+                                message=f"id {doc_id!r} is not a document id: lower-case letters and digits, "
+                                        "a hyphen, then letters or digits (cnc-000001)"))  # fmt: skip
+            continue
         elif doc_id in ids.taken:
             issues.append(
                 Issue(
@@ -218,28 +236,37 @@ def plan_additions(
 
 
 def add_documents(
-    root: Path, source: Path, stated: dict[str, str] | None = None, doc_id: str | None = None
+    root: Path,
+    source: Path,
+    stated: dict[str, str] | None = None,
+    doc_id: str | None = None,
+    announce: Callable[[list[str]], object] | None = None,
 ) -> list[str]:
     """Add the article(s) at `source` to the corpus at `root`; the new ids. Raises CorpusError, adding nothing.
 
     `stated` metadata and `doc_id` apply to a single article only (a JSONL record carries its own).
     The input is read and checked before the root's write lock is taken; ids are chosen under it.
+    `announce(new_ids)` is called before the commit point: the CLI prints the ids there, so that an
+    output that cannot be written (a full disk, a closed pipe) refuses the batch instead of losing its ids.
     """
-    if not (root / "corpus").is_dir():
-        raise UsageError(f"{root} is not a corpus root (it has no corpus/ folder)")
+    root = check_root(root)
     articles, issues = read_inputs(source)
     if issues:
         raise CorpusError(issues)
-    if (stated or doc_id) and len(articles) > 1:
+    if (stated or doc_id is not None) and len(articles) > 1:
         raise UsageError("--id and metadata options apply to one article; give them per record in a JSONL file")
     if not articles:
         raise CorpusError([Issue(code="input-empty", file=str(source), path="$", message="no article found there")])
     articles = [
-        dataclasses.replace(a, doc_id=doc_id or a.doc_id, stated={**a.stated, **(stated or {})}) for a in articles
+        dataclasses.replace(a, doc_id=a.doc_id if doc_id is None else doc_id, stated={**a.stated, **(stated or {})})
+        for a in articles
     ]
     with locked(root), Transaction(root) as txn:
         new_ids, issues = plan_additions(root, articles, txn)
         if issues:
             raise CorpusError(issues)
+        if announce is not None:
+            with writing("standard output"):
+                announce(new_ids)
         txn.commit()
     return new_ids

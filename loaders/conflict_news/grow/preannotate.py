@@ -12,7 +12,9 @@ their sources (quotes.py), and a speaker entity per source.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -21,10 +23,12 @@ from typing import Any
 from ..__about__ import __version__
 from ..core.checks import split_offsets
 from ..core.errors import CorpusError, Issue, UsageError
+from ..core.guidelines import guidelines_version
 from ..core.model import LAYERS
-from ..core.store import list_doc_ids, read_document
+from ..core.store import annotation_name, dump_json, list_doc_ids, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
+from ..core.txn import Transaction, locked, writing
 from ..core.validate import check_document
 from .figures import Reading, read_figures
 from .lexicon import Token, find_triggers, tokenize, within
@@ -414,7 +418,7 @@ def preannotate(
     """A prediction-kind annotation of `text` by `extractor`, with the document's ids and provenance filled in."""
     result = dict(extractor(text, taxonomy))
     provenance = {"kind": "prediction", "annotators": [f"{name} (conflict-news {__version__})"],
-                  "guidelines": taxonomy.version}  # fmt: skip
+                  "guidelines": guidelines_version()}  # fmt: skip
     return {
         "schema_version": result.pop("schema_version", "1.0"),
         "doc_id": result.pop("doc_id", doc_id),
@@ -455,6 +459,10 @@ def preannotate_corpus(
     not validate (with the validator's codes).
     """
     taxonomy = load_taxonomy()
+    if out.suffix != ".json" and os.path.lexists(out) and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder; give a folder, or a .json file for one document")
+    if out.suffix == ".json" and out.is_dir():
+        raise UsageError(f"--out {out} is a folder, not a .json file")
     run: Extractor = load_extractor(extractor) if extractor else extract
     name = extractor or RULES
     known = list_doc_ids(root)
@@ -488,3 +496,52 @@ def preannotate_corpus(
     if issues:
         raise CorpusError(issues)
     return results
+
+
+def write_predictions(out: Path, results: dict[Path, dict[str, Any]]) -> None:
+    """Write what preannotate_corpus returned, all files or none: one transaction in the folder they go to
+    (`out`, or the folder of a .json `out`), under its write lock, so that a killed run leaves nothing
+    half-written and the next run (or `conflict-news recover DIR`) cleans up after it.
+
+    Never replaces a file: UsageError naming those that exist.
+    """
+    base = out.parent if out.suffix == ".json" else out
+    created = not os.path.lexists(base)
+    with writing(str(base)):
+        base.mkdir(parents=True, exist_ok=True)
+    try:
+        with locked(base), Transaction(base) as txn:
+            existing = [str(path) for path in results if os.path.lexists(path)]
+            if existing:
+                raise UsageError(f"refusing to replace {', '.join(existing)}: preannotate never replaces a file")
+            for path, ann in results.items():
+                txn.add_file(path, dump_json(ann))
+            txn.commit()
+    except (CorpusError, UsageError):
+        if created:  # refused before its commit point: not even the folder is left
+            with contextlib.suppress(OSError):
+                base.rmdir()
+        raise
+
+
+def preannotate_into_root(root: Path, doc_ids: list[str] | None, extractor: str | None = None) -> list[str]:
+    """Pre-annotate documents of `root` and store the predictions as their annotation files; the ids written.
+
+    Only a `pending` annotation or an earlier `prediction` is replaced: a document with gold is refused
+    (ls-gold-protected) and nothing is written. All files are written together under the root's lock.
+    """
+    results = preannotate_corpus(root, doc_ids, root / "annotations", extractor)
+    with locked(root), Transaction(root) as txn:  # gold is looked for under the lock that the write holds
+        issues = []
+        for target, ann in results.items():
+            current = read_document(root, ann["doc_id"]).annotation
+            kind = current.get("provenance", {}).get("kind") if isinstance(current, dict) else None
+            if kind == "gold":
+                issues.append(Issue(code="ls-gold-protected", file=annotation_name(ann["doc_id"]),
+                                    path="$.provenance.kind", ann_id=ann["doc_id"],
+                                    message="has gold; predictions never replace it"))  # fmt: skip
+            txn.add_file(target, dump_json(ann), replace=True)
+        if issues:
+            raise CorpusError(issues)
+        txn.commit()
+    return [ann["doc_id"] for ann in results.values()]

@@ -10,6 +10,7 @@ constant memory and any slice of a corpus can be regenerated alone.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,11 +19,11 @@ from typing import Any
 
 from ..core.distribution import decide_distribution
 from ..core.errors import UsageError
+from ..core.guidelines import guidelines_version
 from ..core.model import Corpus
 from ..core.paths import locate_root
 from ..core.splits import assign_split
 from ..core.store import annotation_path, dump_json, metadata_path, text_path, write_atomic
-from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import RULE, hash_text, normalize_text
 
 PREFIX = "syn"
@@ -421,7 +422,7 @@ def generate_document(index: int, seed: int, density: Density) -> tuple[str, dic
         "doc_id": doc_id,
         "text_sha256": digest,
         "provenance": {"kind": "prediction", "annotators": [f"conflict_news.synthetic seed {seed}"],
-                       "guidelines": load_taxonomy().version},
+                       "guidelines": guidelines_version()},
         "entities": _mentioned(d.entities),
         "events": d.events,
         "quotes": d.quotes,
@@ -467,7 +468,9 @@ def write_synthetic(root: Path, n: int, seed: int = 0, progress: Callable[[int],
     Refuses the shipped corpus and any root that already holds documents, so nothing is overwritten.
     """
     root = Path(root)
-    if root.resolve() == locate_root().resolve():
+    if os.path.lexists(root) and not root.is_dir():
+        raise UsageError(f"{root} is a file or a link to nothing, not a folder; give a new folder")
+    if os.path.lexists(root) and os.path.samefile(root, locate_root()):
         raise UsageError(f"{root} is the shipped corpus; synthetic documents never go there")
     for folder in ("corpus", "annotations"):
         if (root / folder).is_dir() and any((root / folder).iterdir()):

@@ -12,6 +12,7 @@ that may not be redistributed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,10 +29,11 @@ from tqdm import tqdm
 from ..core.errors import CorpusError, Issue
 from ..core.extras import require_extra
 from ..core.options import CONFIGS, FLAVORS, Config, Flavor, check_choice
+from ..core.paths import check_root
 from ..core.pool import count_workers, map_in_order, paused_gc
 from ..core.store import list_doc_ids, read_document, read_regular
 from ..core.taxonomy import load_taxonomy
-from ..core.txn import Transaction, locked, step
+from ..core.txn import Transaction, locked, step, writing
 from ..core.validate import check_document
 from ..standoff.flavor import standoff_rows
 from .card import ARROW_BYTES
@@ -53,6 +55,8 @@ DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
 BATCH_DOCUMENTS = 64
 # Encoding a document costs ~7 ms, 30 times what validating alone does: a pool pays off much sooner.
 POOL_THRESHOLD = 200
+# What every row of a per-annotation config says of its document, which a document row says once.
+ROW_KEYS = ("doc_id", "annotation_status", "text_status")
 # Rows (JSON bytes) per Parquet row group: large enough to compress well, small enough to stay flat.
 ROW_GROUP_BYTES = 16 * 1024 * 1024
 
@@ -101,9 +105,7 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor) -> Encoded:
             if raw.annotation["provenance"]["kind"] == "pending":
                 continue  # added but not annotated yet: empty layers would read as "nothing here"
             made = make_rows(doc_id, raw.text, raw.metadata, raw.annotation)
-            batch.add(
-                raw.metadata["split"], standoff_rows(raw.text, raw.metadata, made) if flavor == "standoff" else made
-            )
+            batch.add(raw.metadata["split"], standoff_rows(raw.text, raw.metadata, made, canonical=flavor == "standoff"))
         if issues:
             return Encoded(issues, {})
         streams: dict[str, dict[str, tuple[bytes, list[int]]]] = {}
@@ -198,7 +200,7 @@ class _Codec:
         read = self._read(lines)
         columns: dict[str, pa.Array | pa.ChunkedArray] = {name: read.column(name) for name in read.column_names}
         for layer, (table, counts) in layers.items():
-            members = [name for name in table.column_names if name not in ("doc_id", "text_status")]
+            members = [name for name in table.column_names if name not in ROW_KEYS]
             items = pa.StructArray.from_arrays([_whole(table.column(name)) for name in members], names=members)
             offsets = pa.array(list(accumulate(counts, initial=0)), pa.int32())
             columns[layer] = pa.ListArray.from_arrays(offsets, items)
@@ -378,16 +380,19 @@ def build_data(
     before anything is read or written, for a flavour other than `full` and `standoff`.
     """
     flavor = check_choice("flavor", flavor, FLAVORS)
-    base = Path(root)
+    base = check_root(root)
     dest = Path(out) if out is not None else release_dir(base, flavor)
-    if dest.exists() and not dest.is_dir():
+    if os.path.lexists(dest) and not dest.is_dir():
         raise CorpusError(
-            [Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")]
-        )
+            [Issue(code="option-invalid", file="--out", path="$",
+                   message=f"{dest} is a file or a link to nothing, not a folder")]
+        )  # fmt: skip
     bound = max_shard_bytes or DEFAULT_MAX_SHARD_BYTES
     issues: list[Issue] = []
-    dest.mkdir(parents=True, exist_ok=True)
-    with ExitStack() as held:
+    with writing(str(dest)):
+        dest.mkdir(parents=True, exist_ok=True)
+    # What the shards, the label table and the card meet when written (a full disk): nothing changed.
+    with ExitStack() as held, writing(f"{dest.name or dest}/data"):
         held.enter_context(locked(base))
         held.enter_context(locked(dest))
         txn = held.enter_context(Transaction(dest))
@@ -408,12 +413,16 @@ def build_data(
             writer.close()
         write_label_table(staging, flavor)
         if card_template is not None:
+            from .attribution import ATTRIBUTION, render_attribution
             from .card import render_card
 
-            card = render_card(dest, flavor, card_template, data=staging).encode("utf-8")
-            readme = dest / "README.md"
-            if not readme.exists() or read_regular(readme, "README.md") != card:
-                txn.add_file(readme, card, replace=True)
+            pages = {dest / "README.md": render_card(dest, flavor, card_template, data=staging)}
+            if flavor == "full":
+                pages[dest / ATTRIBUTION] = render_attribution(base)
+            for path, text in pages.items():
+                if not path.exists() or read_regular(path, path.relative_to(dest).as_posix()) != text.encode("utf-8"):
+                    path.parent.mkdir(exist_ok=True)
+                    txn.add_file(path, text.encode("utf-8"), replace=True)
         txn.commit()
     return sorted((dest / "data").glob("*/*.parquet"))
 

@@ -23,6 +23,7 @@ from ..core.extras import require_extra
 from ..core.options import CONFIGS, FLAVORS, SPLITS, Flavor, check_choice
 from ..core.store import read_regular, write_atomic
 from ..core.txn import locked
+from .attribution import ATTRIBUTION, render_attribution
 from .features import DEFAULT_CONFIG
 
 with require_extra("hf"):
@@ -229,12 +230,19 @@ def join_front_matter(front: dict[str, Any], body: str) -> str:
 
 
 def write_card(root: Path, flavor: Flavor = "full", template: Path | None = None) -> bool:
-    """Rewrite README.md's front matter if it is out of date (under the root's write lock); True when it changed."""
+    """Rewrite README.md's front matter, and for the full flavour docs/attribution.md, where out of date
+    (under the root's write lock); True when either changed."""
     flavor = check_choice("flavor", flavor, FLAVORS)
-    readme = root / "README.md"
+    pages = {root / "README.md": render_card(root, flavor, template)}
+    if flavor == "full":
+        pages[root / ATTRIBUTION] = render_attribution(root)
+    changed = False
     with locked(root):
-        new = render_card(root, flavor, template).encode("utf-8")
-        if readme.exists() and read_regular(readme, "README.md") == new:
-            return False
-        write_atomic(readme, new)
-    return True
+        for path, text in pages.items():
+            new = text.encode("utf-8")
+            if path.exists() and read_regular(path, path.relative_to(root).as_posix()) == new:
+                continue
+            path.parent.mkdir(exist_ok=True)
+            write_atomic(path, new)
+            changed = True
+    return changed

@@ -124,6 +124,16 @@ def metadata_fields() -> dict[str, Any]:
             "url": _string(),
             "original_filename": _string(),
             "original_sha256": _string(),
+            "authors": _string(),
+            "page_id": Value("int64"),
+            "record": {
+                "repository": _string(),
+                "commit": _string(),
+                "path": _string(),
+                "line": Value("int64"),
+                "file_sha256": _string(),
+            },
+            "changes": _string(),
         },
         "published": {"date": _string(), "precision": _string(), "inferred": Value("bool"), "evidence": _string()},
         "retrieved": _string(),
@@ -131,6 +141,7 @@ def metadata_fields() -> dict[str, Any]:
         "license": {"text": _string(), "annotations": _string()},
         "distribution": {"policy": _string(), "decided_by": _string()},
         "tags": {"conflicts": strings, "topics": strings},
+        "story": _string(),
         "normalization": _string(),
         "text_sha256": _string(),
         "text_length": Value("int32"),
@@ -142,7 +153,6 @@ def spans_bio_fields(tax: Taxonomy) -> dict[str, Any]:
     offsets = List(Value("int32"))
     position = Value("int32")
     return {
-        "doc_id": _string(),
         "index": position,  # the row's place among its document's rows
         "start": position,  # code-point offsets of the row's first and last token in the text
         "end": position,
@@ -160,7 +170,8 @@ def build_features(config: Config, tax: Taxonomy | None = None) -> Features:
     """The Features of one config (one of CONFIGS; UsageError for any other)."""
     config = check_choice("config", config, CONFIGS)
     tax = tax or load_taxonomy()
-    doc_id = {"doc_id": _string()}
+    # Every row says whether its document's annotation is gold or a machine's prediction.
+    doc_id = {"doc_id": _string(), "annotation_status": _string()}
     match config:
         case "documents":
             return Features(
@@ -189,11 +200,11 @@ def build_features(config: Config, tax: Taxonomy | None = None) -> Features:
         case "entities":
             return Features({**doc_id, **entity_fields(tax)})
         case "spans_bio":
-            return Features(spans_bio_fields(tax))
+            return Features({**doc_id, **spans_bio_fields(tax)})
 
 
 def flavor_features(config: Config, tax: Taxonomy | None = None, flavor: Flavor = "full") -> Features:
-    """The Features of one config in one flavour: `standoff` adds text_status, the fingerprint and canonical offsets."""
+    """The Features of one config as a flavour ships them: both add `text_status` (and a document's
+    fingerprint) for withheld texts; `standoff` adds canonical offsets to every span."""
     flavor = check_choice("flavor", flavor, FLAVORS)
-    full = build_features(config, tax)
-    return standoff_features(full) if flavor == "standoff" else full
+    return standoff_features(build_features(config, tax), canonical=flavor == "standoff")

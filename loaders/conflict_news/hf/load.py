@@ -7,9 +7,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import UsageError
 from ..core.extras import require_extra
 from ..core.options import CONFIGS, FLAVORS, SPLITS, Config, Flavor, check_choice
-from ..core.paths import locate_root
+from ..core.paths import as_path, locate_root
 
 
 def load_dataset(
@@ -43,26 +44,42 @@ def load_dataset(
     from .build import build_data, release_dir
     from .card import read_card, write_card
 
+    chosen = None if release is None else _release_folder(release)
     if texts is None:
-        source = release_dir(locate_root(), flavor) if release is None else Path(release)
+        source = release_dir(locate_root(), flavor) if chosen is None else chosen
         _check_split(split, read_card(source / "README.md")[0], config)
         return datasets.load_dataset(str(source), config, split=split, streaming=streaming, **kwargs)
     from ..standoff.rehydrate import rehydrate
 
-    standoff = Path(release) if release is not None else release_dir(locate_root(), "standoff")
+    standoff = chosen if chosen is not None else release_dir(locate_root(), "standoff")
     _check_split(split, read_card(standoff / "README.md")[0], config)
 
     # Streaming reads the shards lazily, so their folder must outlive this call; a non-streaming load
     # copies them into the datasets cache first.
     work = Path(tempfile.mkdtemp(prefix="cnc-rehydrated-"))
     root = work / "corpus-root"
-    rehydrate(standoff, texts, root)
-    build_data(root)
-    write_card(root)
-    loaded = datasets.load_dataset(str(root), config, split=split, streaming=streaming, **kwargs)
+    try:
+        rehydrate(standoff, as_path(texts, "texts"), root)
+        build_data(root)
+        write_card(root)
+        loaded = datasets.load_dataset(str(root), config, split=split, streaming=streaming, **kwargs)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     if not streaming:
         shutil.rmtree(work, ignore_errors=True)
     return loaded
+
+
+def _release_folder(release: object) -> Path:
+    """`release` as the folder of a release (its README.md card and data/); UsageError before `datasets` sees it,
+    which would take a path that is not there ('~', a typo) for a Hub repository id, and '' for the current folder."""
+    folder = as_path(release, "release")
+    if not folder.is_dir():
+        raise UsageError(f"release {folder}: no such folder", "input-missing")
+    if not (folder / "README.md").is_file() or not (folder / "data").is_dir():
+        raise UsageError(f"release {folder} is not a release folder (a README.md card and data/)")
+    return folder
 
 
 def _check_split(split: object, card: dict[str, Any], config: Config) -> None:

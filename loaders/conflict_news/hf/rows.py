@@ -11,6 +11,7 @@ from typing import Any
 from .bio import bio_rows
 
 LAYERS = ("events", "quotes", "figures", "entities")
+EMPTY_SOURCE = {"authors": None, "page_id": None, "record": None, "changes": None}
 
 
 def make_rows(doc_id: str, text: str, metadata: dict[str, Any], ann: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -40,6 +41,9 @@ def make_rows(doc_id: str, text: str, metadata: dict[str, Any], ann: dict[str, A
     }  # fmt: skip
     # Per-item provenance is optional on disk (annotation schema 1.1); a file without it has none.
     provenance = {**ann["provenance"], "items": ann["provenance"].get("items", [])}
-    document = {"doc_id": doc_id, "text": text, "metadata": metadata, "provenance": provenance, **layers}
-    flat = {layer: [{"doc_id": doc_id, **item} for item in layers[layer]] for layer in LAYERS}
-    return {"documents": [document], **flat, "spans_bio": bio_rows(doc_id, text, ann)}
+    # Optional fields of document schema 1.1 are null in the rows of a record without them.
+    metadata = {**metadata, "story": metadata.get("story"), "source": {**EMPTY_SOURCE, **metadata["source"]}}
+    head = {"doc_id": doc_id, "annotation_status": ann["provenance"]["kind"]}
+    document = {**head, "text": text, "metadata": metadata, "provenance": provenance, **layers}
+    flat = {layer: [{**head, **item} for item in layers[layer]] for layer in LAYERS}
+    return {"documents": [document], **flat, "spans_bio": [{**head, **row} for row in bio_rows(doc_id, text, ann)]}

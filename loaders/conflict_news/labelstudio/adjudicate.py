@@ -19,6 +19,7 @@ from typing import Any
 
 from ..core.adjudication import Versions, aligned, describe_conflict, gold_file, settle, settled_provenance, split_items
 from ..core.errors import Issue
+from ..core.guidelines import guidelines_version
 from ..core.items import Key
 from ..core.store import RawDocument, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
@@ -56,7 +57,7 @@ def _versions(
 
 
 def _gold(doc: RawDocument, layers: dict[str, Any], items: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
-    guidelines = ((doc.annotation or {}).get("provenance") or {}).get("guidelines") or "1.0"
+    guidelines = ((doc.annotation or {}).get("provenance") or {}).get("guidelines") or guidelines_version()
     return gold_file(doc.doc_id, str(doc.text), layers, items, guidelines, fallback)
 
 

@@ -35,15 +35,17 @@ import orjson
 from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
+from ..core.guidelines import guidelines_version
 from ..core.items import Corrections, compare, file_provenance, item_provenance
 from ..core.limits import MAX_JSON_DEPTH
 from ..core.model import LAYERS
+from ..core.paths import check_root
 from ..core.pool import count_workers, map_in_order, paused_gc
-from ..core.schemas import iter_schema_errors
+from ..core.schemas import is_doc_id, iter_schema_errors
 from ..core.store import RawDocument, annotation_path, dump_json, open_regular, read_document, text_path
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
-from ..core.txn import Transaction, locked
+from ..core.txn import Transaction, locked, writing
 from ..core.validate import check_document
 from .rebuild import LayerBuilder
 from .regions import ResultReader
@@ -154,6 +156,8 @@ class ExportImporter:
         """Report why the export could not be read to its end (one of _UNREADABLE)."""
         if isinstance(exc, CorpusError):
             self.out.issues += exc.issues
+        elif isinstance(exc, FileNotFoundError):
+            self.report("input-missing", "$", "no such file")
         elif isinstance(exc, NestingTooDeep):
             self.report("limit-exceeded", "$", f"the export is {exc}")
         else:
@@ -202,7 +206,8 @@ class ExportImporter:
 
     def import_task(self, task: dict[str, Any], at: str) -> None:
         doc_id, text = task["data"].get("doc_id"), task["data"].get("text")
-        raw = read_document(self.root, str(doc_id)) if isinstance(doc_id, str) else None
+        # An id that is no id (`../../x`, a NUL) names no document and is never made into a path.
+        raw = read_document(self.root, doc_id) if is_doc_id(doc_id) else None
         if raw is None or not text_path(self.root, raw.doc_id).exists() or raw.text != text:
             self.report("ls-task-mismatch", f"{at}.data", f"task {doc_id!r}: no corpus document with this id and text")
             return
@@ -248,7 +253,7 @@ class ExportImporter:
         if broken:  # already reported; validating a half-read annotation would only echo those issues
             return
         old_prov = current["provenance"] if current else {}
-        guidelines = task["data"].get("guidelines") or old_prov.get("guidelines") or "1.0"
+        guidelines = task["data"].get("guidelines") or old_prov.get("guidelines") or guidelines_version()
         base, started = starting_point(annotation, layers, text, self.tax)
         # Started from the pushed pre-annotation: its provenance came along in the task's data; else the
         # annotation was made beside the stored file, whose provenance is the one to keep.
@@ -412,6 +417,7 @@ def import_export(
     `progress` shows a bar of the tasks read on stderr; `report_only` checks and reports every
     annotation (diffs, corrections) of a project still being annotated, and writes nothing.
     """
+    root = check_root(root)
     importer = ExportImporter(root, path.name, users)
     with locked(root), tempfile.TemporaryFile() as spool, paused_gc():
         try:
@@ -420,7 +426,8 @@ def import_export(
             tasks = tqdm(read_export(path), unit="task", desc="import", disable=not progress)
             for part, lines in map_in_order(work, _batches(tasks, count > 1), count):
                 importer.merge(part)
-                spool.write(lines)
+                with writing(f"a temporary file in {tempfile.gettempdir()}"):
+                    spool.write(lines)
         except _UNREADABLE as exc:
             importer.unreadable(exc)
         out = importer.out

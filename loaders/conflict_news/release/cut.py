@@ -4,7 +4,7 @@ SemVer for data, checked against the previous release (the last one in releases.
 MAJOR when a schema's or the taxonomy's major version changed (readers break), MINOR when documents
 or annotations were added or a schema/taxonomy minor version changed, PATCH for corrections only.
 Released ids never disappear silently: each removal needs a tombstone (tombstones.json), and a
-released document never changes split.
+released document never changes split unless split-moves.json records that one move and its reason.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from .manifest import MANIFEST, SHIPPED_DIRS, SHIPPED_FILES, compute_manifest, f
 
 VERSION_FILE = Path("loaders") / "conflict_news" / "__about__.py"
 _SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-SHIPPED_SOURCES = ("corpus", "annotations", "schema", "data", "standoff", "tombstones.json")
+SHIPPED_SOURCES = ("corpus", "annotations", "schema", "data", "standoff", "tombstones.json", "split-moves.json")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,9 +103,10 @@ def required_level(old: Path, new: Path, old_ids: Ids, new_ids: Ids) -> str:
 
 
 def iter_identity_errors(
-    old: Path, new: Path, old_ids: Ids, new_ids: Ids, tombstones: list[dict[str, Any]]
+    old: Path, new: Path, old_ids: Ids, new_ids: Ids, tombstones: list[dict[str, Any]], moves: list[dict[str, Any]]
 ) -> Iterator[Issue]:
-    """Removed ids without a tombstone, and released documents that changed split."""
+    """Removed ids without a tombstone, and released documents that changed split without a recorded move."""
+    moved = {(m["doc_id"], m["from"], m["to"]) for m in moves}
     buried = {("" if t["layer"] == "documents" else t["doc_id"], t["layer"], t["id"]) for t in tombstones}
     for (doc_id, layer), ids in sorted(old_ids.items()):
         for gone in sorted(ids - new_ids.get((doc_id, layer), set())):
@@ -118,11 +119,26 @@ def iter_identity_errors(
     for doc_id in sorted(old_ids[("", "documents")] & new_ids[("", "documents")]):
         before = (read_document(old, doc_id).metadata or {}).get("split")
         after = (read_document(new, doc_id).metadata or {}).get("split")
-        if before != after:
+        if before != after and (doc_id, before, after) not in moved:
             yield Issue(
                 code="release-split-moved", file=f"corpus/{doc_id}.json", path="$.split", ann_id=doc_id,
                 message=f"released in split {before!r}, now {after!r}; splits are frozen",
             )  # fmt: skip
+
+
+def read_record(repo: Path, name: str) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """A release record kept at the top of the repository (`name`.json, checked by schema `name`), or its issues."""
+    file = f"{name}.json"
+    try:
+        record: Any = orjson.loads(read_regular(repo / file, file))
+    except orjson.JSONDecodeError as exc:
+        return [], [Issue(code="json-invalid", file=file, line=exc.lineno, column=exc.colno, message=exc.msg)]
+    except FileNotFoundError as exc:
+        return [], [Issue(code="file-unreadable", file=file, path="$", message=str(exc))]
+    except CorpusError as exc:
+        return [], list(exc.issues)
+    found = [Issue(code="schema-violation", file=file, path=p, message=m) for p, m in iter_schema_errors(name, record)]
+    return ([] if found else record), found
 
 
 def _dirty(repo: Path) -> list[str]:
@@ -178,24 +194,11 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
         Issue(code="release-dirty", file=f, path="$", message="uncommitted change to a shipped file")
         for f in _dirty(repo)
     ]
-    try:
-        tombstones = orjson.loads(read_regular(repo / "tombstones.json", "tombstones.json"))
-    except orjson.JSONDecodeError as exc:
-        return [
-            *issues,
-            Issue(code="json-invalid", file="tombstones.json", line=exc.lineno, column=exc.colno, message=exc.msg),
-        ], None
-    except (FileNotFoundError, CorpusError) as exc:
-        found = (
-            exc.issues
-            if isinstance(exc, CorpusError)
-            else [Issue(code="file-unreadable", file="tombstones.json", path="$", message=str(exc))]
-        )
-        return [*issues, *found], None
-    issues += [
-        Issue(code="schema-violation", file="tombstones.json", path=p, message=m)
-        for p, m in iter_schema_errors("tombstones", tombstones)
-    ]
+    tombstones, found = read_record(repo, "tombstones")
+    moves, moved = read_record(repo, "split-moves")
+    issues += found + moved
+    if found or moved:
+        return issues, None
     issues += [
         Issue(code="release-stale-data", file=f, path="$", message="differs from a fresh `conflict-news build`")
         for f in stale_data(repo)
@@ -214,7 +217,7 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
             old_ids, new_ids = _ids(old), _ids(repo)  # every annotation file read once per side
             level = required_level(old, repo, old_ids, new_ids)
             if not issues:
-                issues += iter_identity_errors(old, repo, old_ids, new_ids, tombstones)
+                issues += iter_identity_errors(old, repo, old_ids, new_ids, tombstones, moves)
         if version != bump(last.version, level):
             issues.append(Issue(code="release-version", file=str(VERSION_FILE), path="$",
                                 message=f"after {last.version} with {level}-level changes the next version is {bump(last.version, level)}, not {version}"))  # fmt: skip

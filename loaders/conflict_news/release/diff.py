@@ -155,7 +155,14 @@ def extract_revision(repo: Path, revision: str, dest: Path, paths: tuple[str, ..
         )  # fmt: skip
     archive = done.stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(dest, filter="data")
+        try:
+            tar.extractall(dest, filter="data")
+        except tarfile.FilterError as exc:  # a link leading out of the tree (or an absolute path): never written
+            member = exc.tarinfo.name if exc.tarinfo is not None else "?"
+            raise CorpusError(
+                [Issue(code="file-symlink", file=f"{revision}:{member}", path="$",
+                       message=f"is a link or path leading out of the revision's tree ({exc}); links are not followed")]
+            ) from None  # fmt: skip
     return dest
 
 

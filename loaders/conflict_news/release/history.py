@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import orjson
+
 from ..core.errors import CorpusError, Issue
 from ..core.schemas import iter_schema_errors
+from ..core.store import read_regular
 
 RELEASES = "releases.json"
 
@@ -36,9 +40,13 @@ def _key(version: str) -> tuple[int, ...]:
 def read_releases(repo: Path) -> list[Release]:
     """The recorded releases, oldest first; CorpusError when the file breaks its schema or its order."""
     path = repo / RELEASES
-    if not path.is_file():
+    if not os.path.lexists(path):
         return []
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = orjson.loads(read_regular(path, RELEASES))
+    except orjson.JSONDecodeError as exc:  # also what is not UTF-8, and nesting past orjson's 1 024 levels
+        raise CorpusError([Issue(code="json-invalid", file=RELEASES, line=exc.lineno, column=exc.colno,
+                                 message=exc.msg)]) from None  # fmt: skip
     issues = [
         Issue(code="schema-violation", file=RELEASES, path=where, message=message)
         for where, message in iter_schema_errors("releases", data)

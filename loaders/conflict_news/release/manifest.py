@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..__about__ import __version__
+from ..core.distribution import withheld_ids
 from ..core.errors import CorpusError, Issue
 from ..core.store import open_regular, read_regular, relative, write_atomic
 from ..core.txn import TXN, locked, pending
 
 MANIFEST = "MANIFEST"
 SHIPPED_DIRS = ("corpus", "annotations", "schema", "data", "standoff")
-SHIPPED_FILES = ("CITATION.cff", "croissant.json", "tombstones.json")
+SHIPPED_FILES = ("CITATION.cff", "croissant.json", "tombstones.json", "split-moves.json")
 _HEADER = re.compile(r"^# Conflict News Corpus (\S+?):")
-_LINE = re.compile(r"^([0-9a-f]{64})  (\d+)  (.+)$")
+# A size of more than 20 digits is no file size (and int() refuses 4 300 digits and more).
+_LINE = re.compile(r"^([0-9a-f]{64})  ([0-9]{1,20})  (.+)$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,13 +37,20 @@ class Entry:
 def list_shipped(root: Path) -> list[str]:
     """Every shipped file under `root`; CorpusError (file-symlink, file-not-regular) for what is neither file nor folder.
 
-    Links are not followed: a release ships files, and a link could point out of the root.
+    Links are not followed: a release ships files, and a link could point out of the root. The files
+    of a withheld document (its text, metadata and annotation, whose spans quote the text) are not
+    shipped: the document is in data/ and standoff/ as standoff rows (hatch_build.py leaves the same
+    files out of the wheel).
     """
     found: list[str] = []
     issues: list[Issue] = []
+    hidden = withheld_ids(root)
 
     def take(path: Path) -> None:
         rel = path.relative_to(root).as_posix()
+        top = rel.split("/", 1)[0]
+        if top in ("corpus", "annotations") and rel.count("/") == 1 and path.name.rsplit(".", 1)[0] in hidden:
+            return
         if path.is_symlink():
             issues.append(
                 Issue(code="file-symlink", file=rel, path="$", message="is a symbolic link; links are not followed")
@@ -56,7 +65,8 @@ def list_shipped(root: Path) -> list[str]:
             if os.path.lexists(root / name):
                 take(root / name)
             continue
-        for folder, dirs, files in os.walk(root / name):
+        # A folder that cannot be listed (no permission) is an issue, not a folder without files.
+        for folder, dirs, files in os.walk(root / name, onerror=lambda exc: issues.append(_unlisted(root, exc))):
             for entry in sorted(dirs + files):
                 take(Path(folder) / entry)
     for name in SHIPPED_FILES:
@@ -65,6 +75,11 @@ def list_shipped(root: Path) -> list[str]:
     if issues:
         raise CorpusError(issues)
     return sorted(found)
+
+
+def _unlisted(root: Path, exc: OSError) -> Issue:
+    rel = Path(exc.filename).relative_to(root).as_posix() if exc.filename else "."
+    return Issue(code="file-unreadable", file=rel, path="$", message=f"cannot be listed: {exc.strerror or exc}")
 
 
 def hash_bytes(rel: str, data: bytes) -> Entry:

@@ -26,7 +26,7 @@ HUB_LICENSES = frozenset({"cc-by-4.0", "cc0-1.0", "cc-by-sa-4.0", "odc-by", "mit
 HUB_TASK_CATEGORIES = frozenset({"token-classification", "text-classification", "question-answering", "other"})
 FULL_FILES: tuple[str, ...] = (
     ".gitattributes", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md", "MANIFEST",
-    "croissant.json", "tombstones.json", "releases.json",
+    "croissant.json", "tombstones.json", "split-moves.json", "releases.json",
 )  # fmt: skip
 FULL_DIRS: tuple[str, ...] = ("corpus", "annotations", "schema", "data", "docs", "dev", "adjudication")
 STANDOFF_FILES: tuple[str, ...] = (".gitattributes", "CITATION.cff")

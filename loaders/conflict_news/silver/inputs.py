@@ -56,16 +56,21 @@ def list_files(url: str) -> list[tuple[str, int]]:
         raise UsageError(f"no input at {url}")
     if fs.isdir(path):
         found = fs.find(path, detail=True)
-        entries = [
-            (name, int(info["size"]))
+        chosen = [
+            (name, info)
             for name, info in sorted(found.items())
             if _suffix(name) in KINDS and not any(part.startswith(".") for part in name[len(path) :].split("/"))
         ]
     else:
         if _suffix(path) not in KINDS:
             raise UsageError(f"{url}: expected a .jsonl, .parquet, .txt or .html file, or a folder of them")
-        entries = [(path, int(fs.size(path)))]
-    return [(fs.unstrip_protocol(name), size) for name, size in entries]
+        chosen = [(path, fs.info(path))]
+    # A FIFO, device or socket (fsspec's type "other") would block the reader for ever.
+    for name, info in chosen:
+        if info.get("type") not in ("file", None):
+            raise UsageError(f"{fs.unstrip_protocol(name)} is a FIFO, device or socket, not a regular file",
+                             "file-not-regular")  # fmt: skip
+    return [(fs.unstrip_protocol(name), int(info["size"])) for name, info in chosen]
 
 
 def plan_units(url: str, shard_bytes: int, text_column: str) -> list[Unit]:

@@ -35,6 +35,7 @@ from ..core.errors import UsageError
 from ..core.extras import require_extra
 from ..core.options import CONFIGS, SPLITS
 from ..core.pool import count_workers, map_in_order
+from ..core.txn import writing
 from ..hf.card import card_metadata, join_front_matter
 from ..hf.labels import LABELS_FILE, write_label_table
 from . import DEFAULT_EXTRACTOR, DEFAULT_SHARD_BYTES
@@ -85,11 +86,13 @@ def run_silver(
     plan = _read_plan(fs, root, request)
     if plan is None:
         plan = _make_plan(request, workers, scheduler, progress)
-        put_atomic(fs, f"{root}/{PLAN}", lambda temporary: fs.pipe_file(temporary, orjson.dumps(plan)))
+        with writing(f"{out_url}/{PLAN}"):
+            put_atomic(fs, f"{root}/{PLAN}", lambda temporary: fs.pipe_file(temporary, orjson.dumps(plan)))
     jobs = list(_jobs(plan, out_url))
     finished = {int(path.rsplit("/", 1)[-1].split(".")[0]) for path in fs.glob(f"{root}/{MARKERS}/*.json")}
     todo = [job for job in jobs if job.index not in finished]
-    with tqdm(total=len(todo), unit="shard", desc="silver", disable=not progress) as bar:
+    # A shard that cannot be written (a full disk) stops the run; the shards done so far are kept for a rerun.
+    with tqdm(total=len(todo), unit="shard", desc="silver", disable=not progress) as bar, writing(out_url):
         for _ in map_in_order(annotate, todo, count_workers(workers, len(todo), 2), scheduler):
             bar.update()
     markers = [orjson.loads(fs.cat_file(marker_path(root, job.index))) for job in jobs]
@@ -101,18 +104,32 @@ def run_silver(
         documents=sum(m["documents"] for m in markers),
         codes=_count_codes(markers),
     )
-    _write_release(fs, root, request, markers, summary)
+    with writing(out_url):
+        _write_release(fs, root, request, markers, summary)
     return summary
 
 
 def _read_plan(fs: fsspec.AbstractFileSystem, root: str, request: dict[str, Any]) -> dict[str, Any] | None:
     """The plan of an earlier run into `root`, if it was made for the same request; None if there is none."""
+    lexists = getattr(fs, "lexists", fs.exists)  # a link to nothing is there, for a local folder
+    if lexists(root) and not fs.isdir(root):
+        raise UsageError(f"--out {root} is a file or a link to nothing, not a folder; give a new folder")
     if not fs.exists(f"{root}/{PLAN}"):
-        if fs.exists(f"{root}/data"):
-            raise UsageError(f"{root} already has a data/ folder that no silver run wrote; give a new --out")
+        # Only a new or empty folder, or one an interrupted run left its .silver/ in: never a corpus root
+        # or anything else whose README.md, data/ or other files the release would replace.
+        found = (
+            sorted(path.rstrip("/").rsplit("/", 1)[-1] for path in fs.ls(root, detail=False)) if fs.exists(root) else []
+        )
+        others = [name for name in found if name != PLAN.split("/")[0]]
+        if others:
+            raise UsageError(f"{root} holds {', '.join(others[:5])}{', ...' if len(others) > 5 else ''} that no silver "
+                             "run wrote; give a new or empty --out")  # fmt: skip
         return None
-    plan: dict[str, Any] = orjson.loads(fs.cat_file(f"{root}/{PLAN}"))
-    differs = sorted(key for key in request if plan["request"].get(key) != request[key])
+    try:
+        plan: dict[str, Any] = orjson.loads(fs.cat_file(f"{root}/{PLAN}"))
+        differs = sorted(key for key in request if plan["request"].get(key) != request[key])
+    except (orjson.JSONDecodeError, TypeError, KeyError, AttributeError):
+        raise UsageError(f"{root}/{PLAN} is damaged; give a new --out") from None
     if differs:
         raise UsageError(
             f"{root} holds a silver run with another {', '.join(differs)}; resume it with the same options, "

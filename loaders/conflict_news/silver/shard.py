@@ -25,15 +25,17 @@ import orjson
 from ..core.articles import Article, decode_article
 from ..core.errors import Issue, UsageError
 from ..core.extras import require_extra
+from ..core.guidelines import guidelines_version
 from ..core.options import SPLITS
 from ..core.pool import paused_gc
 from ..core.store import RawDocument
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.validate import check_document
-from ..grow.ingest import GUIDELINES, build_metadata
+from ..grow.ingest import build_metadata
 from ..hf.build import BATCH_DOCUMENTS, RowBatch, ShardWriter, open_writers
 from ..hf.card import ARROW_BYTES
 from ..hf.rows import make_rows
+from ..standoff.flavor import standoff_rows
 from .inputs import Unit, read_unit
 
 with require_extra("hf"):
@@ -188,7 +190,7 @@ def _document(
         predicted = extract(doc_id, text, taxonomy)
     except Exception as exc:  # one document's failure must not end a run over millions: it is reported
         return refuse("extractor-error", "$", f"{job.extractor} raised {type(exc).__name__}: {exc}")
-    guidelines = predicted.get("provenance", {}).get("guidelines", GUIDELINES)
+    guidelines = predicted.get("provenance", {}).get("guidelines", guidelines_version())
     annotation = {**predicted, "provenance": {"kind": "prediction", "annotators": [job.annotator],
                                               "guidelines": guidelines}}  # fmt: skip
     found = check_document(Path("."), RawDocument(doc_id, text, metadata, annotation), taxonomy)
@@ -198,4 +200,4 @@ def _document(
                   message=f"{i.message} (in the {'metadata' if i.file.startswith('corpus/') else 'prediction'} of {doc_id})")
             for i in found
         ]  # fmt: skip
-    return make_rows(doc_id, text, metadata, annotation)
+    return standoff_rows(text, metadata, make_rows(doc_id, text, metadata, annotation), canonical=False, publish=False)

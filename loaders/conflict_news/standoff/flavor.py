@@ -1,10 +1,11 @@
-"""The standoff flavour of the Parquet release: the same configs, without the text of `standoff` documents.
+"""Withholding texts in the Parquet release: the rows of a `standoff` document carry no text of it.
 
-A withheld text is replaced by its fingerprint (standoff.fingerprint; the metadata keeps its length,
-SHA-256 and URL); every span keeps its offsets, loses its `text` and gains its canonical offsets
-`cstart`/`cend`, which let rehydration re-place it in a copy that differs in whitespace, quotes or
-boilerplate. `spans_bio` loses its tokens (the offsets and tags stay). Every row says
-`text_status`: `included` (a `full` document, shipped as in the full flavour) or `withheld`.
+Both flavours withhold: a withheld text is replaced by its fingerprint (standoff.fingerprint; the
+metadata keeps its length, SHA-256 and URL), every span of it keeps its offsets and loses its `text`,
+and its `spans_bio` rows lose their tokens (the offsets and tags stay). Every row says `text_status`:
+`included` (a `full` document: its text is there) or `withheld`. The standoff flavour adds to every
+span its canonical offsets `cstart`/`cend`, which let rehydration re-place it in a copy that differs
+in whitespace, quotes or boilerplate; the full flavour, the one users load, keeps spans as they are.
 """
 
 from __future__ import annotations
@@ -45,11 +46,11 @@ def fingerprint_feature() -> dict[str, Any]:
     }
 
 
-def standoff_features(full: Features) -> Features:
-    """A config's Features as the standoff flavour ships them, from the full flavour's Features."""
+def standoff_features(full: Features, *, canonical: bool) -> Features:
+    """A config's Features with `text_status` and the fingerprint, and with `canonical` offsets on every span."""
     fields: dict[str, Any] = {}
     for name, feature in full.items():
-        fields[name] = _with_canonical(feature)
+        fields[name] = _with_canonical(feature) if canonical else feature
         if name == "doc_id":
             fields["text_status"] = Value("string")
         if name == "text":
@@ -57,17 +58,20 @@ def standoff_features(full: Features) -> Features:
     return Features(fields)
 
 
-def _withhold(value: Any, canon: Canonical | None) -> Any:
-    """Spans inside `value` with cstart/cend added, and their text dropped when `canon` is given."""
+def _withhold(value: Any, canon: Canonical | None, canonical: bool) -> Any:
+    """Spans inside `value` with their text dropped when `canon` is given, and cstart/cend added when `canonical`."""
     if isinstance(value, dict):
         if value.keys() == SPAN_KEYS:
             if canon is None:
-                return {**value, "cstart": None, "cend": None}
+                return {**value, "cstart": None, "cend": None} if canonical else value
+            withheld = {"start": value["start"], "end": value["end"], "text": None}
+            if not canonical:
+                return withheld
             cstart, cend = canon.to_canonical(value["start"], value["end"])
-            return {"start": value["start"], "end": value["end"], "text": None, "cstart": cstart, "cend": cend}
-        return {key: _withhold(item, canon) for key, item in value.items()}
+            return {**withheld, "cstart": cstart, "cend": cend}
+        return {key: _withhold(item, canon, canonical) for key, item in value.items()}
     if isinstance(value, list):
-        return [_withhold(item, canon) for item in value]
+        return [_withhold(item, canon, canonical) for item in value]
     return value
 
 
@@ -78,22 +82,26 @@ def _evidence(text: str, row: dict[str, Any], canon: Canonical) -> dict[str, Any
     if evidence is None or at < 0:
         return None  # the maintainer's own words, not the article's: shipped as they are
     row["metadata"]["published"]["evidence"] = None
-    withheld: dict[str, Any] = _withhold({"start": at, "end": at + len(evidence), "text": evidence}, canon)
+    withheld: dict[str, Any] = _withhold({"start": at, "end": at + len(evidence), "text": evidence}, canon, True)
     return withheld
 
 
 def standoff_rows(
-    text: str, metadata: dict[str, Any], rows: dict[str, list[dict[str, Any]]]
+    text: str, metadata: dict[str, Any], rows: dict[str, list[dict[str, Any]]], *, canonical: bool, publish: bool = True
 ) -> dict[str, list[dict[str, Any]]]:
-    """A document's full-flavour rows (hf.rows.make_rows) as the standoff flavour ships them."""
-    withheld = metadata["distribution"]["policy"] == "standoff"
+    """A document's rows (hf.rows.make_rows) as a release ships them: withheld when its policy is `standoff`.
+
+    `publish=False` keeps every text (`included`): output that stays with its owner, such as a silver run
+    over one's own archive, whose licence is the owner's business.
+    """
+    withheld = publish and metadata["distribution"]["policy"] == "standoff"
     canon = canonicalize(text) if withheld else None
     status = "withheld" if withheld else "included"
     out: dict[str, list[dict[str, Any]]] = {}
     for config, config_rows in rows.items():
         out[config] = []
         for row in config_rows:
-            new = {"doc_id": row["doc_id"], "text_status": status, **_withhold(row, canon)}
+            new = {"doc_id": row["doc_id"], "text_status": status, **_withhold(row, canon, canonical)}
             if config == "documents" and canon is not None:
                 new["text"] = None
                 new["fingerprint"] = {**fingerprint(canon), "evidence": _evidence(text, new, canon)}

@@ -11,6 +11,7 @@ is written, all files or none (one transaction, under the write lock of the outp
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -24,11 +25,12 @@ from ..core.checks import iter_spans
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.extras import require_extra
 from ..core.model import LAYERS
-from ..core.schemas import load_schema
+from ..core.paths import as_path
+from ..core.schemas import is_doc_id, load_schema
 from ..core.store import RawDocument, annotation_path, dump_json, metadata_path, relative, text_path
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
-from ..core.txn import Transaction, locked
+from ..core.txn import Transaction, locked, writing
 from ..core.validate import check_document
 from .fingerprint import Sentence, canonicalize, split_sentences
 from .realign import Alignment, align
@@ -85,7 +87,7 @@ def read_release(release: Path) -> list[dict[str, Any]]:
     shards = sorted((release / "data" / "documents").glob("*.parquet"))
     if not shards:
         raise UsageError(f"{release} is not a standoff release (no data/documents/*.parquet)")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for shard in shards:
         rel = relative(release, shard)
         try:
@@ -94,15 +96,48 @@ def read_release(release: Path) -> list[dict[str, Any]]:
             features = described.get("info", {}).get("features") if isinstance(described, dict) else None
             if not isinstance(features, dict):
                 raise ValueError("it does not describe its features (no `huggingface` schema metadata)")
-            rows += [decode_labels(row, features) for row in table.to_pylist()]
+            decoded = [decode_labels(row, features) for row in table.to_pylist()]
         except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, pa.ArrowException) as exc:
             # A damaged shard, or one whose rows do not fit the features it states.
             raise CorpusError(
                 [Issue(code="rehydrate-release-invalid", file=rel, path="$", message=f"cannot be read: {exc}")]
             ) from None
-    if any("text_status" not in row for row in rows):
-        raise UsageError(f"{release} is a full release, not a standoff one (its rows have no text_status)")
+        if decoded and all("text_status" not in row for row in decoded):
+            raise UsageError(f"{release} is a full release, not a standoff one (its rows have no text_status)")
+        seen = {row["doc_id"] for row in rows}
+        for i, row in enumerate(decoded):
+            problem = _row_problem(row, seen)
+            if problem is not None:
+                raise CorpusError([Issue(code="rehydrate-release-invalid", file=rel, path=f"$[{i}]{problem[0]}",
+                                         message=problem[1])])  # fmt: skip
+            seen.add(row["doc_id"])
+        rows += decoded
     return sorted(rows, key=lambda row: row["doc_id"])
+
+
+STATUSES = ("included", "withheld")
+
+
+def _row_problem(row: dict[str, Any], seen: set[str]) -> tuple[str, str] | None:
+    """(JSONPath in the row, what is wrong) when a documents row cannot be a document of a standoff release.
+
+    Arrow has checked the types the shard's schema states; what it lets through is a null where a value
+    must be, an id that is no id (it becomes a file name) or is used twice, and a text_status no
+    release writes.
+    """
+    doc_id = row.get("doc_id")
+    if not is_doc_id(doc_id):
+        return ".doc_id", f"doc_id {doc_id!r} is no document id"
+    if doc_id in seen:
+        return ".doc_id", f"doc_id {doc_id!r} is used by two rows"
+    status = row.get("text_status")
+    if status not in STATUSES:
+        return ".text_status", f"text_status {status!r} is none of {', '.join(STATUSES)}"
+    needed = ("metadata", "provenance", *LAYERS, *(("fingerprint",) if status == "withheld" else ("text",)))
+    missing = [key for key in needed if row.get(key) is None]
+    if missing:
+        return f".{missing[0]}", f"{missing[0]} is null in a {status} document"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,25 +266,41 @@ def _place_spans(
 
 def rehydrate(release: Path | str, sources: Path | str, out: Path | str) -> Report:
     """Write the full corpus root `out` from a standoff release and the user's sources; raises CorpusError."""
-    rows, dest = read_release(Path(release)), Path(out)
+    release, dest = as_path(release, "release"), as_path(out, "out")
+    if not release.is_dir():
+        raise UsageError(
+            f"{release}: no such folder", "input-missing" if not os.path.lexists(release) else "option-invalid"
+        )
+    rows = read_release(release)
     if os.path.lexists(dest) and not dest.is_dir():
         raise CorpusError(
-            [Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file, not a folder")]
-        )
-    if (dest / "corpus").exists() or (dest / "annotations").exists():
+            [Issue(code="option-invalid", file="--out", path="$", message=f"{dest} is a file or a link to nothing, not a folder")]
+        )  # fmt: skip
+    if os.path.lexists(dest / "corpus") or os.path.lexists(dest / "annotations"):
         raise UsageError(f"{dest} already holds a corpus; rehydrate into a new folder")
-    articles, issues = read_inputs(Path(sources))
+    articles, issues = read_inputs(as_path(sources, "sources"))
     if issues:
         raise CorpusError(issues)
     created = not dest.exists()
-    dest.mkdir(parents=True, exist_ok=True)
+    with writing(str(dest)):
+        dest.mkdir(parents=True, exist_ok=True)
     try:
         with locked(dest), Transaction(dest) as txn:
-            report = _rehydrate(rows, articles, dest, txn)
+            try:
+                report = _rehydrate(rows, articles, dest, txn)
+            except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+                if isinstance(exc, CorpusError | UsageError):
+                    raise
+                # A value deeper in a row that its Features allow but no release writes (a null span offset).
+                raise CorpusError(
+                    [Issue(code="rehydrate-release-invalid", file=str(release), path="$",
+                           message=f"a row does not have the shape of a standoff document: {type(exc).__name__}: {exc}")]
+                ) from None  # fmt: skip
             txn.commit()
     except BaseException:
         if created:
-            dest.rmdir()  # refused: no trace, not even the folder (the transaction took back its files)
+            with contextlib.suppress(OSError):  # refused: no trace, not even the folder
+                dest.rmdir()
         raise
     return report
 

@@ -1,0 +1,70 @@
+"""docs/attribution.md: who wrote each shipped text, under which licence, where it came from and what was changed.
+
+CC BY asks every reuse to credit the author, link the licence and the source, and say what was
+changed. The card links this page; it is generated from the documents' metadata (never edited by
+hand) whenever the card is, and `conflict-news card --check` fails when it is out of date.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..core.store import list_doc_ids, metadata_name, metadata_path, read_regular
+
+ATTRIBUTION = Path("docs") / "attribution.md"
+LICENCES = {
+    "CC-BY-2.5": "[CC BY 2.5](https://creativecommons.org/licenses/by/2.5/)",
+    "LicenseRef-Public-Domain": "public domain",
+}
+HEADER = """# Attribution of the document texts
+
+Generated from each document's metadata (`corpus/<id>.json`) by `conflict-news card`; do not edit.
+Annotations, metadata and schemas are CC BY 4.0 (Conflict News Corpus maintainers); each text keeps
+its own licence, below. A document whose text may not be redistributed ships without its text (its
+annotations as standoff rows) and is listed as such.
+
+"""
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def render_attribution(root: Path) -> str:
+    """The page's Markdown for the corpus at `root` (documents whose metadata cannot be read are skipped:
+    the validator reports them, and a build refuses them)."""
+    records: list[dict[str, Any]] = []
+    for doc_id in list_doc_ids(root):
+        try:
+            record = orjson.loads(read_regular(metadata_path(root, doc_id), metadata_name(doc_id)))
+        except Exception:  # noqa: BLE001 - any unreadable record is the validator's to report
+            continue
+        if isinstance(record, dict) and isinstance(record.get("source"), dict):
+            records.append(record)
+    changes = dict.fromkeys(r["source"].get("changes") for r in records if r["source"].get("changes"))
+    notes = {text: i for i, text in enumerate(changes, start=1)}
+    licences = Counter(r["license"]["text"] for r in records)
+    lines = [HEADER, "| licence of the text | documents |", "|---|---|"]
+    lines += [f"| {LICENCES.get(name, name)} | {n} |" for name, n in sorted(licences.items())]
+    lines += ["", "## Changes made to the source texts", ""]
+    lines += [f"{i}. {text}" for text, i in notes.items()]
+    lines += ["", "## Documents", "", "| id | title and source | authors | licence | imported from | changes |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
+    for r in records:
+        src, title = r["source"], _cell(r.get("title") or "(no title)")
+        where = f"[{title}]({src['url']})" if src.get("url") else title
+        if src.get("publisher"):
+            where += f", {src['publisher']}"
+        rec = src.get("record")
+        origin = f"`{rec['repository']}` `{rec['commit'][:10]}` `{rec['path']}` line {rec['line']}" if rec else ""
+        withheld = " (text withheld)" if r["distribution"]["policy"] == "standoff" else ""
+        note = notes.get(src.get("changes") or "")
+        lines.append(
+            f"| `{r['id']}` | {where} | {src.get('authors') or 'unknown'} | "
+            f"{LICENCES.get(r['license']['text'], r['license']['text'])}{withheld} | {origin} | {note or ''} |"
+        )
+    return "\n".join(lines) + "\n"
