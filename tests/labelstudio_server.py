@@ -81,7 +81,9 @@ def start_server(data_dir: Path, timeout: float = 300) -> Server:
         )  # fmt: skip
     server = Server(url=f"http://127.0.0.1:{port}", token=token, email="lead@example.org", password=password,
                     process=process, log=log)  # fmt: skip
-    deadline = time.monotonic() + timeout
+    # Ready means /health answers 200 (the user and its token exist before the server starts); the
+    # sleep is only the interval between two asks.
+    deadline, seen = time.monotonic() + timeout, "no answer yet"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
@@ -91,10 +93,15 @@ def start_server(data_dir: Path, timeout: float = 300) -> Server:
             with urllib.request.urlopen(f"{server.url}/health", timeout=5) as response:
                 if response.status == 200:
                     return server
-        except OSError:
-            time.sleep(1)
+                seen = f"HTTP {response.status}"
+        except OSError as exc:
+            seen = str(exc)
+        time.sleep(0.5)
     server.stop()
-    raise RuntimeError(f"Label Studio did not answer within {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
+    raise RuntimeError(
+        f"Label Studio did not answer /health with 200 within {timeout} s (last: {seen}):\n"
+        f"{log.read_text(errors='replace')[-3000:]}"
+    )
 
 
 if __name__ == "__main__":
