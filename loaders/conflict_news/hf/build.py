@@ -348,7 +348,9 @@ def _encoded_batches(
     """Encoded batches in document order, from `workers` processes when there are several, or from a Dask cluster."""
     batches = [doc_ids[i : i + BATCH_DOCUMENTS] for i in range(0, len(doc_ids), BATCH_DOCUMENTS)]
     # Absolute: a cluster's workers do not share this process's working folder.
-    return map_in_order(partial(encode_batch, root.absolute(), flavor=flavor, publish=publish), batches, workers, scheduler)
+    return map_in_order(
+        partial(encode_batch, root.absolute(), flavor=flavor, publish=publish), batches, workers, scheduler
+    )
 
 
 def release_dir(root: Path | str, flavor: Flavor = "full") -> Path:
@@ -427,7 +429,7 @@ def build_data(
                 pages[dest / ATTRIBUTION] = render_attribution(base)
             for path, text in pages.items():
                 if not path.exists() or read_regular(path, path.relative_to(dest).as_posix()) != text.encode("utf-8"):
-                    path.parent.mkdir(exist_ok=True)
+                    # its folder (docs/) is made at the commit point, so a kill before it leaves none behind
                     txn.add_file(path, text.encode("utf-8"), replace=True)
         txn.commit()
     return sorted((dest / "data").glob("*/*.parquet"))
