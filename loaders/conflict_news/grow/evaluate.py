@@ -230,11 +230,12 @@ class ModeScore:
         return {
             "layers": {
                 layer: {
-                    **self.layers[layer].to_dict(),
-                    "types": {name: t.to_dict() for name, t in sorted(self.types[layer].items())},
+                    # no document scored (none with gold in the split) is zero counts, not a KeyError
+                    **self.layers.get(layer, Tally()).to_dict(),
+                    "types": {name: t.to_dict() for name, t in sorted(self.types.get(layer, {}).items())},
                     "attributes": {
                         name: {"correct": c, "total": n, "accuracy": c / n if n else None}
-                        for name, (c, n) in self.attributes[layer].items()
+                        for name, (c, n) in self.attributes.get(layer, {}).items()
                     },
                 }
                 for layer in LAYERS
