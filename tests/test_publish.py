@@ -55,7 +55,9 @@ def test_full_flavour_dry_run_lists_the_files_and_passes_the_card(capsys: pytest
     assert main(["publish", "--dry-run", "--private", "--root", str(REPO)]) == 0
     out = capsys.readouterr()
     sent = out.out.split()
-    assert {"README.md", "LICENSE-DATA", "CITATION.cff", "data/labels.parquet", "corpus/cnc-000001.txt"} <= set(sent)
+    assert {"README.md", "LICENSE-DATA", "CITATION.cff", "data/labels.parquet", "corpus/cnc-000002.txt"} <= set(sent)
+    # the seed's text has an unknown licence: no file of it goes to the Hub, adjudication's versions neither
+    assert [path for path in sent if "cnc-000001" in path] == []
     assert not any(path.startswith(("standoff/", "loaders/", "tests/", ".ci/")) for path in sent)
     assert "to conflict-news/conflict-news-corpus: would send" in out.err
     # Every relative link of the card reaches a file the Hub repository will hold.

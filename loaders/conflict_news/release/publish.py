@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.distribution import withheld_ids
 from ..core.errors import Issue
 from ..core.extras import require_extra
 from ..core.options import FLAVORS, Flavor, check_choice
@@ -28,7 +29,7 @@ FULL_FILES: tuple[str, ...] = (
     ".gitattributes", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md", "MANIFEST",
     "croissant.json", "tombstones.json", "split-moves.json", "releases.json",
 )  # fmt: skip
-FULL_DIRS: tuple[str, ...] = ("corpus", "annotations", "schema", "data", "docs", "dev", "adjudication")
+FULL_DIRS: tuple[str, ...] = ("corpus", "annotations", "schema", "data", "docs", "dev", "adjudication", "sources")
 STANDOFF_FILES: tuple[str, ...] = (".gitattributes", "CITATION.cff")
 STANDOFF_DIRS: tuple[str, ...] = ("schema",)
 
@@ -52,8 +53,14 @@ def plan_upload(root: Path, flavor: Flavor) -> list[Upload]:
     else:
         files, names, dirs = [], FULL_FILES, FULL_DIRS
     files += [Upload(name, root / name) for name in names if (root / name).is_file()]
+    # A withheld document's text, metadata and annotation files (every version, adjudication's too:
+    # their spans quote the text) are never sent; data/ has its standoff rows.
+    hidden = withheld_ids(root)
     files += [
-        Upload(p.relative_to(root).as_posix(), p) for d in dirs for p in sorted((root / d).rglob("*")) if p.is_file()
+        Upload(p.relative_to(root).as_posix(), p)
+        for d in dirs
+        for p in sorted((root / d).rglob("*"))
+        if p.is_file() and p.name.split(".", 1)[0] not in hidden
     ]
     return sorted(files, key=lambda upload: upload.path_in_repo)
 
