@@ -12,6 +12,7 @@ import datasets
 import pyarrow.parquet as pq
 from datasets import ClassLabel, List
 
+from conflict_news.standoff.fingerprint import canonicalize
 from conftest import REPO, materialize_case
 
 HF_CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio")
@@ -77,3 +78,33 @@ def decode_labels(value: Any, feature: Any) -> Any:
     if isinstance(feature, dict):
         return {key: decode_labels(item, feature[key]) for key, item in value.items()}
     return value
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def haystack(release: Path) -> str:
+    """Everything a folder holds as text: every file's bytes, and every string of its Parquet decoded."""
+    parts = []
+    for path in sorted(p for p in release.rglob("*") if p.is_file()):
+        parts.append(path.read_bytes().decode("utf-8", errors="ignore"))
+        if path.suffix == ".parquet":
+            table = pq.read_table(path)
+            parts += _strings(table.to_pylist())
+            parts += [v.decode("utf-8", errors="ignore") for v in (table.schema.metadata or {}).values()]
+    return "\n".join(parts)
+
+
+def leaked_windows(text: str, found_in: str, size: int = 8) -> list[str]:
+    """Every run of `size` words of `text` found in `found_in`, as it is or canonicalised (quotes, spaces)."""
+    words = text.split()
+    canon = canonicalize(found_in).text
+    windows = {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+    return sorted(w for w in windows if w in found_in or canonicalize(w).text in canon)

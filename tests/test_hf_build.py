@@ -215,9 +215,9 @@ def entity_rows(root: Path, doc_id: str) -> list[dict[str, Any]]:
     """The entity rows of a document as the full build ships them (with their text_status)."""
     raw = read_document(root, doc_id)
     assert raw.text is not None
-    return standoff_rows(raw.text, raw.metadata, make_rows(doc_id, raw.text, raw.metadata, raw.annotation), canonical=False)[
-        "entities"
-    ]
+    return standoff_rows(
+        raw.text, raw.metadata, make_rows(doc_id, raw.text, raw.metadata, raw.annotation), canonical=False
+    )["entities"]
 
 
 def test_a_layer_without_rows_in_a_batch_is_an_empty_table(tmp_path: Path) -> None:

@@ -61,6 +61,10 @@ def test_predictions_pass_the_sdk_check_and_round_trip_exactly(root: Path, doc_i
     assert raw.text is not None
     task = build_task(doc_id, raw.text, raw.annotation)
     assert LabelInterface(CONFIG).validate_prediction(task["predictions"][0], return_errors=True) == []
+    if raw.annotation["provenance"]["kind"] != "gold":
+        # An import makes gold, which the rules for gold check (trigger-type-mismatch and others): a
+        # prediction is not what annotators would submit, so its round trip is not an exact one.
+        return
     back = _roundtrip(root, doc_id)
     assert {k: back[k] for k in ("doc_id", "text_sha256", *LAYERS)} == {
         k: raw.annotation[k] for k in ("doc_id", "text_sha256", *LAYERS)

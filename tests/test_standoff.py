@@ -6,7 +6,6 @@ import dataclasses
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import datasets
 import pyarrow.parquet as pq
@@ -21,7 +20,7 @@ from conflict_news.standoff.fingerprint import canonicalize, split_sentences
 from conflict_news.standoff.realign import align
 from conflict_news.standoff.rehydrate import rehydrate
 from conftest import REPO, load_case, materialize_case
-from hfcase import HF_CONFIGS, copy_sources, read_shards, shard_bytes
+from hfcase import HF_CONFIGS, copy_sources, haystack, leaked_windows, read_shards, shard_bytes
 
 REHYDRATE = REPO / "tests" / "cases" / "rehydrate"
 RELEASE = REPO / "standoff"
@@ -46,35 +45,6 @@ def _sources(folder: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
-
-
-def _haystack(release: Path) -> str:
-    """Everything a release holds as text: every file's bytes, and every string of its Parquet decoded."""
-    parts = []
-    for path in sorted(p for p in release.rglob("*") if p.is_file()):
-        parts.append(path.read_bytes().decode("utf-8", errors="ignore"))
-        if path.suffix == ".parquet":
-            table = pq.read_table(path)
-            parts += _strings(table.to_pylist())
-            parts += [v.decode("utf-8", errors="ignore") for v in (table.schema.metadata or {}).values()]
-    return "\n".join(parts)
-
-
-def _leaked_windows(text: str, haystack: str, size: int = 8) -> list[str]:
-    words = text.split()
-    canon = canonicalize(haystack).text
-    windows = {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
-    return sorted(w for w in windows if w in haystack or canonicalize(w).text in canon)
 
 
 def test_committed_standoff_release_is_fresh(tmp_path: Path) -> None:
@@ -105,9 +75,9 @@ def test_the_standoff_release_leaks_no_text() -> None:
     assert withheld, "the test needs a withheld document"
     for doc in withheld:
         # The detector finds the text where it is (the corpus folder), so its silence below means something.
-        assert len(_leaked_windows(doc.text, _haystack(REPO / "corpus"))) > 100
-        assert _leaked_windows(doc.text, _haystack(REPO / "data")) == []  # the full build withholds it too
-        assert _leaked_windows(doc.text, _haystack(RELEASE)) == []
+        assert len(leaked_windows(doc.text, haystack(REPO / "corpus"))) > 100
+        assert leaked_windows(doc.text, haystack(REPO / "data")) == []  # the full build withholds it too
+        assert leaked_windows(doc.text, haystack(RELEASE)) == []
 
 
 def test_standoff_rows_say_what_is_withheld(tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ from conflict_news.grow.evaluate import (
     empty_annotation,
     extract_items,
     format_markdown,
-    not_gold,
     match,
+    not_gold,
     same_entity,
     spans_match,
 )

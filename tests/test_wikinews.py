@@ -38,9 +38,11 @@ def _candidates() -> list[dict[str, Any]]:
 def _excerpt_keys() -> set[str]:
     """The keys of the articles in the excerpts, as their own files give them (read here without the package)."""
     keys = set()
-    for line in (EXCERPTS / "andreapdr/SBDTesting/data/selected_multilingual_wikinews_test.jsonl").read_text(
-        encoding="utf-8"
-    ).splitlines():
+    for line in (
+        (EXCERPTS / "andreapdr/SBDTesting/data/selected_multilingual_wikinews_test.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ):
         record = json.loads(line)
         if record["lang"] == "en":
             keys.add(f"sbd:{record['id']}")
@@ -166,9 +168,9 @@ def test_detokenize_restores_spacing_by_its_rules() -> None:
 def test_a_scraped_text_loses_its_dateline_and_pull_quote_attributions_only() -> None:
     raw = (
         "\n\n\nFriday, January 4, 2019\xa0 \n\n\nTroops left the town on Thursday.  \n\n\n—Troy Roberts\n\n"
-        "\"They fled,\" said a resident — a farmer.\n\n\n"
+        '"They fled," said a resident — a farmer.\n\n\n'
     )
-    assert clean(raw) == "Troops left the town on Thursday.\n\n\"They fled,\" said a resident — a farmer."
+    assert clean(raw) == 'Troops left the town on Thursday.\n\n"They fled," said a resident — a farmer.'
     assert canonical_url("https://en.wikinews.org//wiki/A_b") == "https://en.wikinews.org/wiki/A_b"
 
 

@@ -82,7 +82,9 @@ def _wikinews(args: argparse.Namespace) -> int:
     candidates = Path(args.candidates) if args.candidates else listed / "candidates.jsonl"
     new_ids = import_wikinews(root, sources, candidates, Path(args.folder), check=args.check)
     if args.check:
-        print(f"conflict-news wikinews: every kept candidate is in {root} exactly as the import makes it", file=sys.stderr)
+        print(
+            f"conflict-news wikinews: every kept candidate is in {root} exactly as the import makes it", file=sys.stderr
+        )
     else:
         print("\n".join(new_ids))
         print(f"conflict-news wikinews: {len(new_ids)} document(s) added to {root}", file=sys.stderr)

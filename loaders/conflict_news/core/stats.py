@@ -60,7 +60,10 @@ def format_stats(stats: dict[str, Any]) -> str:
         "entity_mentions",
     ):
         lines.append(f"  {key:<16} {stats[key]:>7}")
-    for group, counts in {**{f"documents by {k}": v for k, v in stats["documents_by"].items()}, **stats["by_type"]}.items():
+    for group, counts in {
+        **{f"documents by {k}": v for k, v in stats["documents_by"].items()},
+        **stats["by_type"],
+    }.items():
         lines.append(f"{group}:")
         lines.extend(f"  {label:<34} {n:>5}" for label, n in counts.items())
     return "\n".join(lines) + "\n"

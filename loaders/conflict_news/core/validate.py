@@ -240,7 +240,9 @@ def check_files(text_file: Path, annotation_file: Path) -> list[Issue]:
     try:
         text = blobs[text_file].decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [Issue(code="text-decode-error", file=str(text_file), path="$", message=f"not UTF-8 at byte {exc.start}")]
+        return [
+            Issue(code="text-decode-error", file=str(text_file), path="$", message=f"not UTF-8 at byte {exc.start}")
+        ]
     annotation = parse_json(blobs[annotation_file], str(annotation_file), issues)
     if annotation is None:
         return issues

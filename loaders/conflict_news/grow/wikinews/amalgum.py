@@ -71,7 +71,7 @@ def _tokens(element: ET.Element) -> Iterator[Token]:
 def _parse_lines(chunk: str | None) -> Iterator[Token]:
     for line in (chunk or "").split("\n"):
         if line.strip():
-            word, tag, *_ = line.split("\t") + ["", ""]
+            word, tag, *_ = [*line.split("\t"), "", ""]
             yield Token(word, tag)
 
 

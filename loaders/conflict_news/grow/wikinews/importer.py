@@ -59,7 +59,9 @@ def read_candidates(path: Path) -> list[dict[str, Any]]:
         data = read_regular(path, name, follow=True)
     except FileNotFoundError:
         raise CorpusError([Issue(code="source-missing", file=name, path="$", message="no such file")]) from None
-    records, issues, ids = [], [], {}
+    records: list[dict[str, Any]] = []
+    issues: list[Issue] = []
+    ids: dict[str | None, int] = {}
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
             continue
@@ -98,9 +100,12 @@ def document_metadata(article: SourceArticle, candidate: dict[str, Any], text: s
             "authors": AUTHORS,
             "page_id": article.page_id,
             "record": {
-                "repository": article.repository, "commit": article.commit, "path": article.path,
-                "line": article.line, "file_sha256": article.file_sha256,
-            },  # fmt: skip
+                "repository": article.repository,
+                "commit": article.commit,
+                "path": article.path,
+                "line": article.line,
+                "file_sha256": article.file_sha256,
+            },
             "changes": article.changes,
         },
         "published": {

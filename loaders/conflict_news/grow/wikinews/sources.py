@@ -102,7 +102,9 @@ def read_articles(sources: list[SourceFile], folder: Path) -> dict[str, SourceAr
         try:
             for article in readers[source.name](source, data):
                 if article.key in articles:
-                    raise SourceProblem(source, article.line, f"article {article.key} is also in {articles[article.key].path}")
+                    raise SourceProblem(
+                        source, article.line, f"article {article.key} is also in {articles[article.key].path}"
+                    )
                 articles[article.key] = article
         except SourceProblem as exc:
             issues.append(Issue(code="source-mismatch", file=str(path), path="$", line=exc.line, message=exc.message))

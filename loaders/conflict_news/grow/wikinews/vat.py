@@ -25,7 +25,7 @@ CHANGES = (
     " stripped (rule cnc-norm-1)."
 )
 # A pull quote's attribution, alone on its line: a dash, then a short name or description.
-_PULL_QUOTE = re.compile(r"[—–]\s*[^\n]{1,80}")
+_PULL_QUOTE = re.compile(r"[\u2014\u2013]\s*[^\n]{1,80}")
 _PREFIX = "https://en.wikinews.org/wiki/"
 
 
