@@ -52,7 +52,8 @@ def test_publish_case_is_refused_with_its_code(code: str, tmp_path: Path, capsys
 
 
 def test_full_flavour_dry_run_lists_the_files_and_passes_the_card(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["publish", "--dry-run", "--private", "--root", str(REPO)]) == 0
+    # public: the withheld seed goes as standoff rows in data/, and no file of it is sent
+    assert main(["publish", "--dry-run", "--root", str(REPO)]) == 0
     out = capsys.readouterr()
     sent = out.out.split()
     assert {"README.md", "LICENSE-DATA", "CITATION.cff", "data/labels.parquet", "corpus/cnc-000002.txt"} <= set(sent)
