@@ -58,9 +58,27 @@ def test_server_accepts_the_generated_config(label_studio: Server, ls: Any) -> N
     assert {c.name for c in stored.controls} >= {"span", "event_type", "fig_value", "loc_precision"}
 
 
-@pytest.mark.parametrize("root", [REPO, BASE], ids=["gold corpus", "toy corpus"])
-def test_gold_survives_tasks_server_annotation_export_import(label_studio: Server, ls: Any, root: Path) -> None:
-    project = _push(label_studio, root, f"round trip {root.name}")
+def _gold_of_the_corpus(dest: Path) -> Path:
+    """A root with the shipped corpus's documents that have gold (the others hold predictions, which an
+    import would turn into gold that the rules for gold refuse)."""
+    for sub in ("corpus", "annotations"):
+        (dest / sub).mkdir(parents=True)
+    shutil.copy(REPO / "annotations" / "GUIDELINES.md", dest / "annotations" / "GUIDELINES.md")
+    for doc_id in list_doc_ids(REPO):
+        if read_document(REPO, doc_id).annotation["provenance"]["kind"] == "gold":
+            for name in (f"{doc_id}.txt", f"{doc_id}.json"):
+                shutil.copy(REPO / "corpus" / name, dest / "corpus" / name)
+            shutil.copy(REPO / "annotations" / f"{doc_id}.json", dest / "annotations" / f"{doc_id}.json")
+    return dest
+
+
+@pytest.mark.parametrize("which", ["gold corpus", "toy corpus"])
+def test_gold_survives_tasks_server_annotation_export_import(
+    label_studio: Server, ls: Any, which: str, tmp_path: Path
+) -> None:
+    root = _gold_of_the_corpus(tmp_path / "gold") if which == "gold corpus" else BASE
+    assert list_doc_ids(root)
+    project = _push(label_studio, root, f"round trip {which}")
     _accept_predictions(ls, project, lead_time=12.5)
     export = _assert_export_equals_gold(ls, root, project)
     assert all(len(task["annotations"]) == 1 for task in export)

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from conflict_news import __version__
 from conflict_news.cli.main import main
 from conflict_news.core.articles import Article, decode_article
 from conflict_news.core.errors import UsageError
@@ -114,7 +115,7 @@ def test_output_loads_with_load_dataset_and_every_row_is_a_prediction(silver_out
     assert len(rows) == report(silver_out)["documents"]
     annotators = {tuple(row["provenance"]["annotators"]) for row in rows}
     assert {row["provenance"]["kind"] for row in rows} == {"prediction"}
-    assert annotators == {("conflict_news.grow.preannotate:preannotate 0.1.0",)}
+    assert annotators == {(f"conflict_news.grow.preannotate:preannotate {__version__}",)}
     ids = {row["doc_id"] for row in rows}
     events = load(silver_out, "events", tmp_path / "cache")
     assert {row["doc_id"] for split in events.values() for row in split} <= ids
