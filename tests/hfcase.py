@@ -12,7 +12,10 @@ import datasets
 import pyarrow.parquet as pq
 from datasets import ClassLabel, List
 
+from conflict_news.core.store import read_document
+from conflict_news.hf.rows import make_rows
 from conflict_news.standoff.fingerprint import canonicalize
+from conflict_news.standoff.flavor import standoff_rows
 from conftest import REPO, materialize_case
 
 HF_CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio")
@@ -108,3 +111,11 @@ def leaked_windows(text: str, found_in: str, size: int = 8) -> list[str]:
     canon = canonicalize(found_in).text
     windows = {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
     return sorted(w for w in windows if w in found_in or canonicalize(w).text in canon)
+
+
+def shipped_rows(root: Path, doc_id: str, config: str) -> list[dict[str, Any]]:
+    """A document's rows of one config as the full build ships them (with their text_status)."""
+    raw = read_document(root, doc_id)
+    assert raw.text is not None
+    made = make_rows(doc_id, raw.text, raw.metadata, raw.annotation)
+    return standoff_rows(raw.text, raw.metadata, made, canonical=False)[config]

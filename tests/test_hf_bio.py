@@ -16,9 +16,8 @@ from conflict_news.core.store import read_document
 from conflict_news.hf.bio import sentence_rows, tag_layer, token_columns, tokenize
 from conflict_news.hf.features import build_features, flavor_features
 from conflict_news.hf.rows import make_rows
-from conflict_news.standoff.flavor import standoff_rows
 from conftest import REPO
-from hfcase import load
+from hfcase import load, shipped_rows
 
 # The first document of the test split with all four layers: its rows are compared with what the code
 # makes of its files.
@@ -149,13 +148,6 @@ def test_split_rule_is_stable_and_roughly_80_10_10() -> None:
     assert [assign_split(doc_id) for doc_id in ids[:50]] == [assign_split(doc_id) for doc_id in ids[:50]]
 
 
-def _raw_rows(config: str) -> list[dict[str, Any]]:
-    raw = read_document(REPO, DOC)
-    assert raw.text is not None
-    made = make_rows(raw.doc_id, raw.text, raw.metadata, raw.annotation)
-    return standoff_rows(raw.text, raw.metadata, made, canonical=False)[config]
-
-
 def test_rows_and_features_cover_the_same_configs() -> None:
     raw = read_document(REPO, "cnc-000001")
     assert raw.text is not None
@@ -168,7 +160,7 @@ def test_rows_and_features_cover_the_same_configs() -> None:
 def test_the_builds_label_encoding_agrees_with_datasets_encode_example(config: str, tmp_path: Path) -> None:
     """The build turns label names into ids column by column; datasets' own encode_example is the reference."""
     features = flavor_features(config)
-    rows = _raw_rows(config)
+    rows = shipped_rows(REPO, DOC, config)
     assert rows
     assert _doc_rows(config, tmp_path) == [features.encode_example(row) for row in rows]
 

@@ -6,7 +6,6 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pyarrow.parquet as pq
@@ -20,10 +19,8 @@ from conflict_news.core.splits import assign_split
 from conflict_news.core.store import list_doc_ids, read_document
 from conflict_news.hf.build import build_data
 from conflict_news.hf.card import render_card, split_front_matter, write_card
-from conflict_news.hf.rows import make_rows
-from conflict_news.standoff.flavor import standoff_rows
 from conftest import REPO, load_case, materialize_case
-from hfcase import HF_CONFIGS, copy_sources, load, make_two_split_root, read_shards, shard_bytes
+from hfcase import HF_CONFIGS, copy_sources, load, make_two_split_root, read_shards, shard_bytes, shipped_rows
 
 
 def test_committed_data_and_card_are_fresh(tmp_path: Path) -> None:
@@ -118,7 +115,7 @@ def test_a_bound_between_row_sizes_groups_rows(tmp_path: Path) -> None:
     sizes: dict[str, list[int]] = {}  # per split, the rows in the order the build writes them
     for doc_id in list_doc_ids(root):
         split = read_document(root, doc_id).metadata["split"]
-        sizes.setdefault(split, []).extend(len(orjson.dumps(row)) for row in entity_rows(root, doc_id))
+        sizes.setdefault(split, []).extend(len(orjson.dumps(row)) for row in shipped_rows(root, doc_id, "entities"))
     bound = 3 * max(max(rows) for rows in sizes.values())
     build_data(root, max_shard_bytes=bound)
     shards = read_shards(root, "entities")
@@ -209,15 +206,6 @@ def test_workers_report_every_issue_and_write_nothing(tmp_path: Path) -> None:
         found.append([str(issue) for issue in info.value.issues])
     assert found[0] == found[1] and case["expect"] in "".join(found[1])
     assert not (root / "data").exists()
-
-
-def entity_rows(root: Path, doc_id: str) -> list[dict[str, Any]]:
-    """The entity rows of a document as the full build ships them (with their text_status)."""
-    raw = read_document(root, doc_id)
-    assert raw.text is not None
-    return standoff_rows(
-        raw.text, raw.metadata, make_rows(doc_id, raw.text, raw.metadata, raw.annotation), canonical=False
-    )["entities"]
 
 
 def test_a_layer_without_rows_in_a_batch_is_an_empty_table(tmp_path: Path) -> None:
