@@ -183,6 +183,11 @@ def compiled(entry: str) -> Entry:
     return compile_entry(entry, "")
 
 
+def form(entry: str) -> tuple[tuple[str, bool], ...]:
+    """What an entry matches, word by word (a lemma, or an exact form): the entry with its brackets aside."""
+    return compiled(entry).words
+
+
 @cache
 def key(entry: str) -> tuple[str, ...]:
     """What an entry matches, brought to lemmas: `drones` and `drone`, `[fired] on` and `[fire] on` are one key."""
