@@ -20,8 +20,8 @@ from .lexicon import Token, within
 
 REPORTING = {
     "say", "tell", "add", "state", "announce", "claim", "accuse", "maintain", "emphasize", "stress", "hint",
-    "believe", "warn", "insist", "argue", "note", "express", "promise", "deny", "urge", "estimate", "confirm",
-    "report", "explain", "allege", "acknowledge", "admit", "predict", "write", "quote", "describe", "vow",
+    "believe", "warn", "insist", "argue", "note", "express", "promise", "deny", "urge", "confirm",
+    "report", "explain", "allege", "acknowledge", "admit", "predict", "write", "quote", "describe",
 }  # fmt: skip
 # Cues whose object comes before the complement: "told reporters that …"
 OBJECT_FIRST = {"tell", "warn", "assure", "inform"}
@@ -34,7 +34,7 @@ _SENTENCE_END = re.compile(r"[.!?…][”\"\u2019]?(?=\s|$)|\r?\n")
 # A dateline ends a wire report's first "sentence": "BRASK, Karvia (Northline Wire) — ".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'\u2019-]+,[^\n—\u2013]{0,60}?\s[—\u2013-]\s", re.M)
 _CLAUSE_BREAK = re.compile(
-    r",?\s+(?:but|while|whereas|although)\s|,\s+(?:saying|adding|according\s+to|a\s+claim|a\s+step)\b|[.;!?…](?=[\s”\"]|$)|\r?\n"
+    r",?\s+(?:but|while|whereas|although)\s|,\s+(?:saying|adding|according\s+to|a\s+claim)\b|[.;!?…](?=[\s”\"]|$)|\r?\n"
 )
 _TIME_TAIL = re.compile(
     r"\s+(?:on|in|at|by|after|before|during|late|early)\b.*$|\s+(?:today|yesterday|tonight|overnight)\b.*$"
@@ -357,7 +357,7 @@ class QuoteFinder:
         m = re.match(r"\s+([^,.;:\n“”\"]+)", self.text[offset:])
         if m is None:
             return None
-        phrase = re.split(r"\s+(?:who|which|that|whose|as|in|on|at|by|after|when|to)\b", m.group(1))[0]
+        phrase = re.split(r"\s+(?:who|which|that|whose|as|in|on|at|by|after|to)\b", m.group(1))[0]
         start = offset + m.start(1)
         span = _trim(self.text, start, start + len(phrase))
         words = re.findall(r"[\w\u2019'-]+", self.text[span[0] : span[1]])
