@@ -40,6 +40,8 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
         "conflict_news/_data/annotations/cnc-000002.json",
         "conflict_news/_data/schema/annotation.schema.json",
         "conflict_news/_data/schema/taxonomy.json",
+        *(f"conflict_news/_data/schema/inventories/{name}.json" for name in ("acled", "plover", "cameo")),
+        "conflict_news/_data/schema/migrations/taxonomy-1.1-to-2.0.json",
         "conflict_news/_data/README.md",
         *(f"conflict_news/_data/data/{c}/{s}-00000-of-00001.parquet" for c in HF_CONFIGS for s in SPLITS),
         "conflict_news/_data/standoff/README.md",
@@ -63,6 +65,7 @@ def test_wheel_ships_the_data_and_loads_from_it(tmp_path: Path) -> None:
     probe = (
         "import conflict_news, pathlib; from conflict_news.cli.main import main; c = conflict_news.load_corpus(); "
         "assert main(['verify']) == 0 and 'cnc-000001' not in {doc.id for doc in c}; "
+        "from conflict_news.core.inventories import load_inventories; assert len(load_inventories().plover) == 16; "
         "d = conflict_news.load_dataset('events', split='test'); "
         "print(pathlib.Path(conflict_news.__file__).parent, sum(len(x.events) for x in c if x.metadata.split == 'test'), len(d))"
     )

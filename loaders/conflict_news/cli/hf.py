@@ -47,11 +47,13 @@ def _card(args: argparse.Namespace) -> int:
 
     root = corpus_root(args, writes=not args.check)
     if args.check:
+        from ..core.crosswalk import render_crosswalk
         from ..hf.attribution import ATTRIBUTION, render_attribution
 
-        readme, attribution = root / "README.md", root / ATTRIBUTION
-        current = readme.is_file() and readme.read_bytes() == render_card(root).encode("utf-8")
-        current &= attribution.is_file() and attribution.read_bytes() == render_attribution(root).encode("utf-8")
+        pages = {Path("README.md"): render_card(root), ATTRIBUTION: render_attribution(root), **render_crosswalk()}
+        current = all(
+            (root / p).is_file() and (root / p).read_bytes() == text.encode("utf-8") for p, text in pages.items()
+        )
         print(f"conflict-news card: {'current' if current else 'out of date; run conflict-news card'}", file=sys.stderr)
         return 0 if current else 1
     changed = write_card(root)
@@ -90,7 +92,10 @@ def register(verbs: Any) -> None:
     p.add_argument("--scheduler", help=SCHEDULER_HELP + "; its workers must see the root at the same path")
     p.set_defaults(run=_build)
 
-    p = verbs.add_parser("card", help="regenerate README.md's configs and dataset_info from the Features and data/")
+    p = verbs.add_parser(
+        "card",
+        help="regenerate README.md's configs and dataset_info from the Features and data/, docs/attribution.md and the crosswalk",
+    )
     add_root_option(p)
     p.add_argument("--check", action="store_true", help="only check; exit 1 if the card is out of date")
     p.set_defaults(run=_card)

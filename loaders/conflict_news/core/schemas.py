@@ -13,7 +13,9 @@ import jsonschema_rs
 from .limits import MAX_ID_LENGTH
 from .paths import locate_schema_dir
 
-SCHEMA_FILES = ("span", "document", "annotation", "taxonomy", "tombstones", "releases", "candidates", "split-moves")
+SCHEMA_FILES = (
+    "span", "document", "annotation", "taxonomy", "tombstones", "releases", "candidates", "split-moves", "migration",
+)  # fmt: skip
 
 
 @cache

@@ -15,6 +15,9 @@ class EventType:
     """One event type of the taxonomy, with its ACLED, CAMEO and PLOVER equivalents.
 
     Its label and description, the roles its arguments may take and the trigger words that name it.
+    An ACLED sub-event type or PLOVER mode is None where none fits, and its `*_reason` says why (an
+    ACLED event type with a None sub-event type leaves the sub-event type open); a `*_note` qualifies
+    a mapping.
     """
 
     name: str
@@ -29,6 +32,11 @@ class EventType:
     plover_event_type: str
     plover_mode: str | None
     triggers: tuple[str, ...] = ()
+    acled_reason: str | None = None
+    plover_mode_reason: str | None = None
+    acled_note: str | None = None
+    cameo_note: str | None = None
+    plover_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,13 +83,18 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
             label=spec["label"],
             description=spec["description"],
             roles=tuple(spec["roles"]),
-            acled_event_type=spec["acled"]["event_type"] if spec["acled"] else None,
-            acled_sub_event_type=spec["acled"]["sub_event_type"] if spec["acled"] else None,
+            acled_event_type=spec["acled"]["event_type"],
+            acled_sub_event_type=spec["acled"]["sub_event_type"],
             cameo_code=spec["cameo"]["code"],
             cameo_label=spec["cameo"]["label"],
             plover_event_type=spec["plover"]["event_type"],
             plover_mode=spec["plover"]["mode"],
             triggers=tuple(spec.get("triggers", ())),
+            acled_reason=spec["acled"].get("none"),
+            plover_mode_reason=spec["plover"].get("none"),
+            acled_note=spec["acled"].get("note"),
+            cameo_note=spec["cameo"].get("note"),
+            plover_note=spec["plover"].get("note"),
         )
         for name, spec in raw["event_types"].items()
     }

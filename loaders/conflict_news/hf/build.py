@@ -421,12 +421,14 @@ def build_data(
             writer.close()
         write_label_table(staging, flavor)
         if card_template is not None:
+            from ..core.crosswalk import render_crosswalk
             from .attribution import ATTRIBUTION, render_attribution
             from .card import render_card
 
             pages = {dest / "README.md": render_card(dest, flavor, card_template, data=staging)}
             if flavor == "full":
                 pages[dest / ATTRIBUTION] = render_attribution(base)
+                pages |= {dest / path: text for path, text in render_crosswalk().items()}
             for path, text in pages.items():
                 if not path.exists() or read_regular(path, path.relative_to(dest).as_posix()) != text.encode("utf-8"):
                     # its folder (docs/) is made at the commit point, so a kill before it leaves none behind

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from ..core.citation import CITATION, read_citation
+from ..core.crosswalk import render_crosswalk
 from ..core.errors import CorpusError, Issue
 from ..core.extras import require_extra
 from ..core.options import CONFIGS, FLAVORS, SPLITS, Flavor, check_choice
@@ -230,12 +231,13 @@ def join_front_matter(front: dict[str, Any], body: str) -> str:
 
 
 def write_card(root: Path, flavor: Flavor = "full", template: Path | None = None) -> bool:
-    """Rewrite README.md's front matter, and for the full flavour docs/attribution.md, where out of date
-    (under the root's write lock); True when either changed."""
+    """Rewrite README.md's front matter, and for the full flavour docs/attribution.md and the crosswalk
+    (docs/crosswalk.md, .csv), where out of date (under the root's write lock); True when any changed."""
     flavor = check_choice("flavor", flavor, FLAVORS)
     pages = {root / "README.md": render_card(root, flavor, template)}
     if flavor == "full":
         pages[root / ATTRIBUTION] = render_attribution(root)
+        pages |= {root / path: text for path, text in render_crosswalk().items()}
     changed = False
     with locked(root):
         for path, text in pages.items():
