@@ -62,8 +62,8 @@ def test_predictions_pass_the_sdk_check_and_round_trip_exactly(root: Path, doc_i
     task = build_task(doc_id, raw.text, raw.annotation)
     assert LabelInterface(CONFIG).validate_prediction(task["predictions"][0], return_errors=True) == []
     if raw.annotation["provenance"]["kind"] != "gold":
-        # An import makes gold, which the rules for gold check (trigger-type-mismatch and others): a
-        # prediction is not what annotators would submit, so its round trip is not an exact one.
+        # An import makes gold, which the guidelines' rules for gold check: a prediction is not
+        # what annotators would submit, so its round trip is not an exact one.
         return
     back = _roundtrip(root, doc_id)
     assert {k: back[k] for k in ("doc_id", "text_sha256", *LAYERS)} == {
@@ -325,7 +325,7 @@ def test_validator_issues_of_the_rebuilt_file_block_the_import() -> None:
         if r.get("id") == "ev1" and r.get("from_name") == "event_type":
             r["value"]["choices"] = ["diplomatic.talks"]  # attacker is not a role of talks
     out = ExportImporter(BASE, "export.json").run(export)
-    assert {i.code for i in out.issues} == {"role-not-allowed", "trigger-type-mismatch"}  # `fired` is no talks
+    assert {i.code for i in out.issues} == {"role-not-allowed"}
 
 
 def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

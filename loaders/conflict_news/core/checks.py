@@ -232,8 +232,6 @@ class AnnotationChecker:
                 )
                 self.check_label(ev["time"]["anchor"], self.tax.time_anchors, at, ".time.anchor", eid, "time anchor")
                 self.check_ref(ev["time"].get("anchor_event"), "events", at, ".time.anchor_event", eid)
-            if etype is not None and self.ann["provenance"]["kind"] == "gold":
-                self.check_trigger_type(ev, at, etype.name)
             self.check_label(ev["modality"], self.tax.modalities, at, ".modality", eid, "modality")
             if (ev["modality"] == "negated") != (ev["polarity"] == "negative") and ev["modality"] in (
                 "negated",
@@ -254,38 +252,6 @@ class AnnotationChecker:
                     self.report(
                         "relation-to-self", f"{at}.relations[{j}].target", eid, "an event cannot relate to itself"
                     )
-
-    def check_trigger_type(self, ev: dict[str, Any], at: str, etype: str) -> None:
-        """A trigger the taxonomy lists only under other types, on an event that does not take its
-        type from a coreferent mention (guidelines §3.3: `The attack` same_as a strike is a strike).
-
-        A rule of the guidelines, so it binds gold only: an extractor's predictions may type a word
-        as they like, and are scored for it. The trigger's word form is compared with the entries as
-        written, not its lemma: a dictionary form in the lexicon serves the pre-annotator, and would
-        here bind senses the types tell apart (`captured` people, `capture` of a town).
-        """
-        listed = self.tax.trigger_types.get(ev["trigger"]["text"].lower())
-        if not listed or etype in listed or self.refines(etype, listed):
-            return
-        types = {e["id"]: e["type"] for e in self.ann["events"]}
-        if any(r["type"] == "same_as" and types.get(r["target"]) == etype for r in ev["relations"]):
-            return
-        self.report(
-            "trigger-type-mismatch", f"{at}.type", ev["id"],
-            f"trigger {ev['trigger']['text']!r} is listed under {', '.join(sorted(listed))}, not {etype}; "
-            "type it as listed, or link it same_as to the mention it takes its type from",
-        )  # fmt: skip
-
-    def refines(self, etype: str, listed: frozenset[str]) -> bool:
-        """`etype` is a sub-event type of an ACLED event type that a listed type leaves open (§3.3: the
-        weapons named make `struck`, listed under remote strikes, an air or drone strike)."""
-        kinds = self.tax.event_types
-        own = kinds.get(etype)
-        if own is None or own.acled_sub_event_type is None:
-            return False
-        return any(
-            kinds[t].acled_sub_event_type is None and kinds[t].acled_event_type == own.acled_event_type for t in listed
-        )
 
     def check_quotes(self) -> None:
         for i, q in enumerate(self.ann["quotes"]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -63,8 +63,6 @@ class Taxonomy:
     time_precision: tuple[str, ...]
     time_anchors: tuple[str, ...]
     raw: dict[str, Any]
-    # Trigger word (lower case; the bracketed part of a lexicon entry) -> the event types that list it.
-    trigger_types: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
@@ -98,15 +96,9 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
         "time_precision",
         "time_anchors",
     ]
-    listed: dict[str, set[str]] = {}
-    for etype in event_types.values():
-        for entry in etype.triggers:
-            word = entry.split("[", 1)[1].split("]", 1)[0] if "[" in entry else entry
-            listed.setdefault(word.lower(), set()).add(etype.name)
     return Taxonomy(
         version=raw["version"],
         event_types=event_types,
-        trigger_types={word: frozenset(types) for word, types in listed.items()},
         vague_numerals=vague,
         raw=raw,
         **{key: tuple(raw[key]) for key in glossaries},
