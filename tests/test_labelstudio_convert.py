@@ -264,15 +264,15 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     assert "not annotated yet: toy-0001" in captured.err
     quotes = next(d for d in report["diffs"] if d["layer"] == "quotes")
     assert quotes == {"doc_id": "toy-0001", "annotator": "label-studio-user-1", "layer": "quotes",
-                      "added": [], "removed": [], "changed": ["q1"]}  # fmt: skip
+                      "added": [], "removed": [], "changed": ["q2"]}  # fmt: skip
     written = read_document(root, "toy-0001").annotation
-    assert written["quotes"][0]["type"] == "mixed"
+    assert written["quotes"][1]["type"] == "indirect"
     # Who made what, per item: the changed quote is the annotator's, every untouched item keeps the gold's name.
     prov = written["provenance"]
     assert (prov["kind"], prov["annotators"]) == ("gold", ["label-studio-user-1", "test suite"])
     by = {r["id"]: r["annotators"] for r in prov["items"]}
-    assert by.pop("q1") == ["label-studio-user-1"]
-    assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q1"}
+    assert by.pop("q2") == ["label-studio-user-1"]
+    assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q2"}
     assert all(names == ["test suite"] for names in by.values())
     assert report["corrections"]["overall"]["layers"]["quotes"] == {
         "accepted": 1,

@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import Issue, Related
 from .numbers import read_numbers
+from .rules import GOLD_RULES, Gold
 from .taxonomy import Taxonomy
 
 _JOINERS = {"\u200d", "\u200c", "\u034f"}
@@ -109,7 +110,18 @@ class AnnotationChecker:
         self.check_figures()
         self.check_duplicates()
         self.check_item_provenance()
+        # A second level, as in UD's validator: the guidelines' rules read ids, offsets, labels and
+        # references, and on a file where any of these is broken would only echo it.
+        if not self.issues and (self.ann.get("provenance") or {}).get("kind") == "gold":
+            self.check_guidelines()
         return self.issues
+
+    def check_guidelines(self) -> None:
+        """The rules of the guidelines a file and its text show broken (core/rules.py); they bind gold only."""
+        view = Gold.of(self.ann, self.text, self.tax)
+        for rule in GOLD_RULES:
+            for finding in rule(view):
+                self.report(*finding)
 
     def check_item_provenance(self) -> None:
         every = set().union(*self.ids.values())
