@@ -4,8 +4,9 @@ They bind gold (annotations/GUIDELINES.md is what annotators follow): an extract
 break them, and are scored for what that gets wrong. Each rule reads a `Gold` view of one file and
 yields `Finding`s, which AnnotationChecker reports as issues. The checker runs them only on a file
 that passes its other checks (ids unique, spans fitting the text, labels known, references resolved,
-no span annotated twice): every rule reads these, and on a broken file would only echo the break. What a rule cannot see (a type or a span edge that only meaning settles) the
-guidelines list as not checked.
+no relation to itself, no span annotated twice): every rule relies on these, and on a broken file
+would only echo the break. What a rule cannot see (a type or a span edge that only meaning settles)
+the guidelines list as not checked.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Finding(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Gold:
-    """One annotation file with its text and taxonomy, and each event's position by id."""
+    """One sound annotation file with its text and taxonomy, and each event's position by id."""
 
     ann: dict[str, Any]
     text: str
@@ -44,15 +45,10 @@ class Gold:
     def of(cls, ann: dict[str, Any], text: str, tax: Taxonomy) -> Gold:
         return cls(ann, text, tax, {ev["id"]: i for i, ev in enumerate(ann["events"])})
 
-    def event(self, event_id: str | None) -> tuple[int, dict[str, Any]] | None:
-        """The position and event of an id, or None for no id or a dangling one."""
-        if event_id is None or event_id not in self.event_at:
-            return None
+    def event(self, event_id: str) -> tuple[int, dict[str, Any]]:
+        """The position and the event of an id (in a sound file every event id resolves)."""
         i = self.event_at[event_id]
         return i, self.ann["events"][i]
-
-    def known_type(self, ev: dict[str, Any]) -> bool:
-        return ev["type"] in self.tax.event_types
 
 
 Rule = Callable[[Gold], Iterator[Finding]]
@@ -65,10 +61,9 @@ def _inside(inner: dict[str, Any], outer: dict[str, Any]) -> bool:
 def figure_event(g: Gold) -> Iterator[Finding]:
     """§5, §6.1: a figure quantifies an event of a type its property can count (taxonomy.figure_events)."""
     for i, fig in enumerate(g.ann["figures"]):
-        found, prop = g.event(fig["event"]), fig["property"]
-        if found is None or prop not in g.tax.figure_events or not g.known_type(found[1]):
+        if fig["event"] is None:
             continue
-        k, ev = found
+        (k, ev), prop = g.event(fig["event"]), fig["property"]
         if not g.tax.figure_takes(prop, ev["type"]):
             yield Finding(
                 "figure-event-mismatch", f"$.figures[{i}].event", fig["id"],
@@ -78,19 +73,16 @@ def figure_event(g: Gold) -> Iterator[Finding]:
 
 
 def _relations(g: Gold) -> Iterator[tuple[int, dict[str, Any], int, dict[str, Any], int, dict[str, Any]]]:
-    """(i, event, j, relation, k, target) for every relation with a known type and an existing other target."""
+    """(i, event, j, relation, k, target) for every event relation: where it is stored, and its target."""
     for i, ev in enumerate(g.ann["events"]):
         for j, rel in enumerate(ev["relations"]):
-            found = g.event(rel["target"])
-            if found is not None and rel["type"] in g.tax.relation_pairs and rel["target"] != ev["id"]:
-                yield i, ev, j, rel, found[0], found[1]
+            yield i, ev, j, rel, *g.event(rel["target"])
 
 
 def relation_pair(g: Gold) -> Iterator[Finding]:
     """§3.7: a relation links the types taxonomy.relation_pairs allows (same_as within a category)."""
     for i, ev, j, rel, k, target in _relations(g):
-        known = g.known_type(ev) and g.known_type(target)
-        if known and not g.tax.relation_pairs[rel["type"]].allows(ev["type"], target["type"]):
+        if not g.tax.relation_pairs[rel["type"]].allows(ev["type"], target["type"]):
             yield Finding(
                 "relation-pair-not-allowed", f"$.events[{i}].relations[{j}]", ev["id"],
                 f"{rel['type']} cannot link a {ev['type']} to {target['id']}, a {target['type']} (taxonomy.relation_pairs)",
@@ -200,7 +192,7 @@ def entity_in_span(g: Gold) -> Iterator[Finding]:
     ]
     sites += [(f"$.quotes[{i}].speaker", q["id"], q["speaker"], q["source"]) for i, q in enumerate(g.ann["quotes"])]
     for at, owner, entity, span in sites:
-        if entity in mentions and span is not None and not any(_inside(m, span) for m in mentions[entity][1]):
+        if entity is not None and span is not None and not any(_inside(m, span) for m in mentions[entity][1]):
             yield Finding(
                 "entity-not-in-span", at, owner,
                 f"span {span['start']}-{span['end']} contains no mention of {entity}",
@@ -218,9 +210,7 @@ def _marks_fit(g: Gold, qtype: str, content: dict[str, Any]) -> str:
         return "" if opened and closed and not marked else "is not exactly the text between quotation marks"
     if qtype == "mixed":
         return "" if "“" in content["text"] and "”" in content["text"] else "holds no fragment in quotation marks"
-    if qtype == "indirect":
-        return "contains a quotation mark" if marked else ""
-    return ""  # an unknown quote type is unknown-label's
+    return "contains a quotation mark" if marked else ""  # indirect
 
 
 def quote_marks(g: Gold) -> Iterator[Finding]:
@@ -240,7 +230,7 @@ def quote_events(g: Gold) -> Iterator[Finding]:
     for i, q in enumerate(g.ann["quotes"]):
         inside = [ev["id"] for ev in g.ann["events"] if any(_inside(ev["trigger"], c) for c in q["contents"])]
         for k, event_id in enumerate(q["events"]):
-            if event_id in g.event_at and event_id not in inside:
+            if event_id not in inside:
                 yield Finding(
                     "quote-events-mismatch", f"$.quotes[{i}].events[{k}]", q["id"],
                     f"lists {event_id}, whose trigger is outside the quote's contents",
@@ -266,12 +256,12 @@ def figure_quote(g: Gold) -> Iterator[Finding]:
                 "figure-quote-mismatch", f"$.figures[{i}].quote", fig["id"],
                 f"lies inside the content of {' and '.join(holders)} but names no quote",
             )  # fmt: skip
-        elif named is not None and named in quotes and named not in holders:
+        elif named is not None and named not in holders:
             yield Finding(
                 "figure-quote-mismatch", f"$.figures[{i}].quote", fig["id"],
                 f"names {named} but lies outside its contents",
             )  # fmt: skip
-        elif named in quotes and fig["claimant"] != quotes[named]["speaker"]:
+        elif named is not None and fig["claimant"] != quotes[named]["speaker"]:
             yield Finding(
                 "figure-quote-mismatch", f"$.figures[{i}].claimant", fig["id"],
                 f"claimant {fig['claimant']} is not the speaker of {named}, {quotes[named]['speaker']}",
