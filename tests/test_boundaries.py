@@ -31,16 +31,17 @@ def _span(start: int, end: int) -> dict[str, Any]:
     ("span", "expected"),
     [
         ({"start": 137, "end": N, "text": TEXT[137:N]}, []),  # ends exactly at the end: inside
-        ({"start": 137, "end": N + 1, "text": TEXT[137:N]}, [("span-out-of-range", "$.events[1].trigger")]),
+        ({"start": 137, "end": N + 1, "text": TEXT[137:N]}, [("span-out-of-range", "$.quotes[1].cue")]),
         ({"start": 104, "end": 105, "text": "a"}, []),  # one code point long
-        ({"start": 104, "end": 104, "text": "a"}, [("span-inverted", "$.events[1].trigger")]),  # empty
-        ({"start": 105, "end": 104, "text": "a"}, [("span-inverted", "$.events[1].trigger")]),
+        ({"start": 104, "end": 104, "text": "a"}, [("span-inverted", "$.quotes[1].cue")]),  # empty
+        ({"start": 105, "end": 104, "text": "a"}, [("span-inverted", "$.quotes[1].cue")]),
     ],
 )
 def test_a_span_at_the_edges_of_the_text_and_of_itself(
     span: dict[str, Any], expected: list[Any], tmp_path: Path
 ) -> None:
-    assert _codes({"set": {f"{ANN}/events/1/trigger": span}}, tmp_path) == expected
+    """On a cue, which no rule of the guidelines reads: a trigger moved out of its quote would break one."""
+    assert _codes({"set": {f"{ANN}/quotes/1/cue": span}}, tmp_path) == expected
 
 
 @pytest.mark.parametrize(

@@ -62,8 +62,8 @@ def test_predictions_pass_the_sdk_check_and_round_trip_exactly(root: Path, doc_i
     task = build_task(doc_id, raw.text, raw.annotation)
     assert LabelInterface(CONFIG).validate_prediction(task["predictions"][0], return_errors=True) == []
     if raw.annotation["provenance"]["kind"] != "gold":
-        # An import makes gold, which the rules for gold check (trigger-type-mismatch and others): a
-        # prediction is not what annotators would submit, so its round trip is not an exact one.
+        # An import makes gold, which the guidelines' rules for gold check: a prediction is not
+        # what annotators would submit, so its round trip is not an exact one.
         return
     back = _roundtrip(root, doc_id)
     assert {k: back[k] for k in ("doc_id", "text_sha256", *LAYERS)} == {
@@ -264,15 +264,15 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     assert "not annotated yet: toy-0001" in captured.err
     quotes = next(d for d in report["diffs"] if d["layer"] == "quotes")
     assert quotes == {"doc_id": "toy-0001", "annotator": "label-studio-user-1", "layer": "quotes",
-                      "added": [], "removed": [], "changed": ["q1"]}  # fmt: skip
+                      "added": [], "removed": [], "changed": ["q2"]}  # fmt: skip
     written = read_document(root, "toy-0001").annotation
-    assert written["quotes"][0]["type"] == "mixed"
+    assert written["quotes"][1]["type"] == "indirect"
     # Who made what, per item: the changed quote is the annotator's, every untouched item keeps the gold's name.
     prov = written["provenance"]
     assert (prov["kind"], prov["annotators"]) == ("gold", ["label-studio-user-1", "test suite"])
     by = {r["id"]: r["annotators"] for r in prov["items"]}
-    assert by.pop("q1") == ["label-studio-user-1"]
-    assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q1"}
+    assert by.pop("q2") == ["label-studio-user-1"]
+    assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q2"}
     assert all(names == ["test suite"] for names in by.values())
     assert report["corrections"]["overall"]["layers"]["quotes"] == {
         "accepted": 1,
@@ -325,7 +325,7 @@ def test_validator_issues_of_the_rebuilt_file_block_the_import() -> None:
         if r.get("id") == "ev1" and r.get("from_name") == "event_type":
             r["value"]["choices"] = ["diplomatic.talks"]  # attacker is not a role of talks
     out = ExportImporter(BASE, "export.json").run(export)
-    assert {i.code for i in out.issues} == {"role-not-allowed", "trigger-type-mismatch"}  # `fired` is no talks
+    assert {i.code for i in out.issues} == {"role-not-allowed"}
 
 
 def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

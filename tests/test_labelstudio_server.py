@@ -196,7 +196,7 @@ def test_push_serves_a_growing_corpus_and_updates_instead_of_duplicating(
     predictions = tmp_path / "pred"
     assert main(["preannotate", new_id, "--root", str(root), "--out", str(predictions)]) == 0
     gold = json.loads((root / "annotations" / "toy-0001.json").read_text(encoding="utf-8"))
-    gold["quotes"][0]["type"] = "mixed"  # a correction to the gold since the first push
+    gold["quotes"][1]["type"] = "indirect"  # a correction to the gold since the first push
     (root / "annotations" / "toy-0001.json").write_text(json.dumps(gold), encoding="utf-8")
     assert main([*push, "--project", str(project), "--predictions", str(predictions)]) == 0
     assert "1 task(s) added, 1 updated, 0 unchanged" in capsys.readouterr().err
@@ -204,7 +204,7 @@ def test_push_serves_a_growing_corpus_and_updates_instead_of_duplicating(
     assert sorted(tasks) == sorted([new_id, "toy-0001"])
     assert [p.model_version for p in tasks["toy-0001"].predictions] == ["gold:test suite"]
     quote_type = [r for r in tasks["toy-0001"].predictions[0].result if r.get("from_name") == "quote_type"]
-    assert quote_type[0]["value"]["choices"] == ["mixed"]
+    assert quote_type[1]["value"]["choices"] == ["indirect"]
     assert [p.model_version for p in tasks[new_id].predictions] == [f"prediction:{RULES} (conflict-news {__version__})"]
     # A push without a pre-annotation for the new document (still pending) keeps the one its task has.
     assert main([*push, "--project", str(project)]) == 0

@@ -12,8 +12,9 @@ import pytest
 from datasets import List
 
 import conflict_news
-from conflict_news import CODES, load_corpus
+from conflict_news import CODES, Issue, load_corpus
 from conflict_news.core.citation import hub_repo_id, read_citation
+from conflict_news.core.errors import RETIRED
 from conflict_news.core.options import CONFIGS
 from conflict_news.core.stats import compute_stats
 from conflict_news.core.store import dump_json, write_atomic
@@ -58,11 +59,35 @@ def test_the_card_has_python_examples() -> None:
     assert ">>> import conflict_news" in README
 
 
-def test_error_code_table_lists_every_code_with_its_meaning() -> None:
+RETIRED_HEADING = "### Retired codes\n"
+
+
+def _code_rows(text: str) -> list[tuple[str, str]]:
     code = r"[a-z]+(?:-[a-z]+)+"  # codes are hyphenated slugs; field tables use dotted snake_case
-    rows = [row for text in PAGES.values() for row in re.findall(rf"^\| `({code})` \| (.+?) \|$", text, flags=re.M)]
+    return re.findall(rf"^\| `({code})` \| (.+?) \|$", text, flags=re.M)
+
+
+def _split_retired(text: str) -> tuple[str, str]:
+    """(the page without its section of retired codes, that section)."""
+    before, _, rest = text.partition(RETIRED_HEADING)
+    section, heading, after = rest.partition("\n#")
+    return before + heading + after, section
+
+
+def test_error_code_table_lists_every_code_with_its_meaning() -> None:
+    rows = [row for text in PAGES.values() for row in _code_rows(_split_retired(text)[0])]
     assert dict(rows) == CODES
     assert len(rows) == len(CODES)  # each code has one row, in one page
+
+
+def test_retired_codes_are_listed_apart_with_their_meaning_and_never_reported() -> None:
+    rows = [row for text in PAGES.values() for row in _code_rows(_split_retired(text)[1])]
+    assert dict(rows) == RETIRED and len(rows) == len(RETIRED)
+    assert "trigger-type-mismatch" in RETIRED
+    assert not set(RETIRED) & set(CODES)
+    for code in RETIRED:
+        with pytest.raises(ValueError, match="unregistered"):
+            Issue(code=code, file="f", path="$", message="m")
 
 
 def test_counts_table_is_current() -> None:

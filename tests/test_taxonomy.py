@@ -15,7 +15,7 @@ import pytest
 from conflict_news.core.crosswalk import render_crosswalk
 from conflict_news.core.inventories import Inventories, load_inventories
 from conflict_news.core.schemas import iter_schema_errors
-from conflict_news.core.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy
+from conflict_news.core.taxonomy import Taxonomy, load_taxonomy, parse_taxonomy, type_matches
 from conflict_news.hf.features import build_features
 from conflict_news.labelstudio.config import build_config
 from conftest import REPO
@@ -313,3 +313,65 @@ def test_no_guideline_example_merges_coordinated_fillers_into_one_argument() -> 
         if " and " in filler
     ]
     assert merged == []
+
+
+def _names(patterns: list[str]) -> set[str]:
+    """The types and categories a list of patterns names (`*` names none)."""
+    return {p.removesuffix(".*") for p in patterns if p != "*"}
+
+
+def test_every_figure_property_and_relation_has_one_entry_in_its_table() -> None:
+    assert list(TAX.figure_events) == list(TAX.figure_properties)
+    assert list(TAX.relation_pairs) == list(TAX.event_relations)
+
+
+def test_every_type_and_category_the_tables_name_is_in_the_taxonomy() -> None:
+    """A name of the 2.0 taxonomy (`coercion.capture`) must be there once a table names it."""
+    named = set().union(*(_names(list(types)) for types in TAX.figure_events.values()))
+    named |= {name for rule in TAX.relation_pairs.values() for pair in rule.pairs for name in _names(list(pair))}
+    known = set(TAX.event_types) | set(TAX.raw["event_categories"])
+    assert sorted(named - known) == []
+
+
+def test_a_pattern_is_a_type_a_category_or_any_type() -> None:
+    assert type_matches("casualty.death", "casualty.death") and not type_matches("casualty.death", "casualty.injury")
+    assert type_matches("casualty.*", "casualty.injury") and not type_matches("casualty.*", "violent.attack")
+    assert type_matches("*", "diplomatic.talks")
+    assert not type_matches("protest.*", "protester.riot")  # a category ends at its dot
+
+
+@pytest.mark.parametrize(
+    ("prop", "etype", "takes"),
+    [
+        ("killed", "casualty.death", True),
+        ("killed", "violent.shelling_missile_attack", True),  # `the attack left 12 bodies` (§6.1)
+        ("killed", "casualty.injury", False),
+        ("killed", "diplomatic.talks", False),
+        ("wounded", "casualty.death", False),
+        ("launched", "violent.disrupted_weapons_use", True),
+        ("launched", "exchange.prisoner_exchange", False),
+        ("displaced", "humanitarian.displacement", True),
+        ("displaced", "violent.attack", False),
+        ("handed_over", "exchange.body_repatriation", True),
+        ("handed_over", "humanitarian.aid", False),
+        ("participating", "casualty.death", False),
+        ("occurred", "coercion.blockade", True),
+        ("other", "casualty.casualties", True),
+    ],
+)
+def test_a_figure_property_takes_the_events_that_can_happen_to_what_it_counts(
+    prop: str, etype: str, takes: bool
+) -> None:
+    assert TAX.figure_takes(prop, etype) is takes
+
+
+def test_same_as_stays_within_a_category_and_points_back_the_others_link_any_types() -> None:
+    same_as = TAX.relation_pairs["same_as"]
+    assert same_as.target == "earlier"
+    assert same_as.allows("exchange.prisoner_exchange", "exchange.body_repatriation")  # the seed's swap
+    assert not same_as.allows("violent.attack", "casualty.death")
+    for category in TAX.raw["event_categories"]:
+        assert same_as.allows(f"{category}.a", f"{category}.b"), category
+    for name in ("subevent_of", "causes"):
+        assert TAX.relation_pairs[name].target == "any"
+        assert TAX.relation_pairs[name].allows("violent.attack", "casualty.death")

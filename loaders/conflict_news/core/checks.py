@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import Issue, Related
 from .numbers import read_numbers
+from .rules import GOLD_RULES, Gold
 from .taxonomy import Taxonomy
 
 _JOINERS = {"\u200d", "\u200c", "\u034f"}
@@ -109,7 +110,18 @@ class AnnotationChecker:
         self.check_figures()
         self.check_duplicates()
         self.check_item_provenance()
+        # A second level, as in UD's validator: the guidelines' rules read ids, offsets, labels and
+        # references, and on a file where any of these is broken would only echo it.
+        if not self.issues and (self.ann.get("provenance") or {}).get("kind") == "gold":
+            self.check_guidelines()
         return self.issues
+
+    def check_guidelines(self) -> None:
+        """The rules of the guidelines a file and its text show broken (core/rules.py); they bind gold only."""
+        view = Gold.of(self.ann, self.text, self.tax)
+        for rule in GOLD_RULES:
+            for finding in rule(view):
+                self.report(*finding)
 
     def check_item_provenance(self) -> None:
         every = set().union(*self.ids.values())
@@ -232,8 +244,6 @@ class AnnotationChecker:
                 )
                 self.check_label(ev["time"]["anchor"], self.tax.time_anchors, at, ".time.anchor", eid, "time anchor")
                 self.check_ref(ev["time"].get("anchor_event"), "events", at, ".time.anchor_event", eid)
-            if etype is not None and self.ann["provenance"]["kind"] == "gold":
-                self.check_trigger_type(ev, at, etype.name)
             self.check_label(ev["modality"], self.tax.modalities, at, ".modality", eid, "modality")
             if (ev["modality"] == "negated") != (ev["polarity"] == "negative") and ev["modality"] in (
                 "negated",
@@ -254,38 +264,6 @@ class AnnotationChecker:
                     self.report(
                         "relation-to-self", f"{at}.relations[{j}].target", eid, "an event cannot relate to itself"
                     )
-
-    def check_trigger_type(self, ev: dict[str, Any], at: str, etype: str) -> None:
-        """A trigger the taxonomy lists only under other types, on an event that does not take its
-        type from a coreferent mention (guidelines §3.3: `The attack` same_as a strike is a strike).
-
-        A rule of the guidelines, so it binds gold only: an extractor's predictions may type a word
-        as they like, and are scored for it. The trigger's word form is compared with the entries as
-        written, not its lemma: a dictionary form in the lexicon serves the pre-annotator, and would
-        here bind senses the types tell apart (`captured` people, `capture` of a town).
-        """
-        listed = self.tax.trigger_types.get(ev["trigger"]["text"].lower())
-        if not listed or etype in listed or self.refines(etype, listed):
-            return
-        types = {e["id"]: e["type"] for e in self.ann["events"]}
-        if any(r["type"] == "same_as" and types.get(r["target"]) == etype for r in ev["relations"]):
-            return
-        self.report(
-            "trigger-type-mismatch", f"{at}.type", ev["id"],
-            f"trigger {ev['trigger']['text']!r} is listed under {', '.join(sorted(listed))}, not {etype}; "
-            "type it as listed, or link it same_as to the mention it takes its type from",
-        )  # fmt: skip
-
-    def refines(self, etype: str, listed: frozenset[str]) -> bool:
-        """`etype` is a sub-event type of an ACLED event type that a listed type leaves open (§3.3: the
-        weapons named make `struck`, listed under remote strikes, an air or drone strike)."""
-        kinds = self.tax.event_types
-        own = kinds.get(etype)
-        if own is None or own.acled_sub_event_type is None:
-            return False
-        return any(
-            kinds[t].acled_sub_event_type is None and kinds[t].acled_event_type == own.acled_event_type for t in listed
-        )
 
     def check_quotes(self) -> None:
         for i, q in enumerate(self.ann["quotes"]):

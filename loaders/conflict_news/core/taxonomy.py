@@ -1,9 +1,10 @@
-"""The label inventory in schema/taxonomy.json, read once into a frozen object."""
+"""The label inventory in schema/taxonomy.json, with its tables of which events a figure or a relation may
+link, read once into a frozen object."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -49,6 +50,25 @@ class VagueNumeral:
     acled_point: float | None
 
 
+def type_matches(pattern: str, etype: str) -> bool:
+    """An event type against a pattern of the taxonomy's tables: a type, a category (`violent.*`) or `*`."""
+    if pattern.endswith("*"):
+        return etype.startswith(pattern[:-1])
+    return etype == pattern
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelationPairs:
+    """What one event relation may link (taxonomy.relation_pairs): [subject, target] type patterns, and
+    whether the target must be an earlier mention (`earlier`) or may be anywhere (`any`)."""
+
+    target: str
+    pairs: tuple[tuple[str, str], ...]
+
+    def allows(self, subject: str, target: str) -> bool:
+        return any(type_matches(s, subject) and type_matches(t, target) for s, t in self.pairs)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Taxonomy:
     """The label sets of schema/taxonomy.json: every type, role, property and other label an annotation may use.
@@ -70,9 +90,14 @@ class Taxonomy:
     location_precision: tuple[str, ...]
     time_precision: tuple[str, ...]
     time_anchors: tuple[str, ...]
+    # Figure property -> the type patterns of the events a figure of it may quantify.
+    figure_events: dict[str, tuple[str, ...]]
+    relation_pairs: dict[str, RelationPairs]
     raw: dict[str, Any]
-    # Trigger word (lower case; the bracketed part of a lexicon entry) -> the event types that list it.
-    trigger_types: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def figure_takes(self, prop: str, etype: str) -> bool:
+        """A figure of property `prop` may quantify an event of type `etype` (taxonomy.figure_events)."""
+        return any(type_matches(p, etype) for p in self.figure_events.get(prop, ()))
 
 
 def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
@@ -111,16 +136,15 @@ def parse_taxonomy(raw: dict[str, Any]) -> Taxonomy:
         "time_precision",
         "time_anchors",
     ]
-    listed: dict[str, set[str]] = {}
-    for etype in event_types.values():
-        for entry in etype.triggers:
-            word = entry.split("[", 1)[1].split("]", 1)[0] if "[" in entry else entry
-            listed.setdefault(word.lower(), set()).add(etype.name)
     return Taxonomy(
         version=raw["version"],
         event_types=event_types,
-        trigger_types={word: frozenset(types) for word, types in listed.items()},
         vague_numerals=vague,
+        figure_events={prop: tuple(types) for prop, types in raw["figure_events"].items()},
+        relation_pairs={
+            rel: RelationPairs(target=spec["target"], pairs=tuple((s, t) for s, t in spec["pairs"]))
+            for rel, spec in raw["relation_pairs"].items()
+        },
         raw=raw,
         **{key: tuple(raw[key]) for key in glossaries},
     )

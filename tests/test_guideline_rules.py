@@ -1,0 +1,149 @@
+"""The guidelines' rules in the validator (core/rules.py): gold only, on a sound file, and the edges of each rule.
+
+Each code's own case is in tests/cases/invalid/; these are the cases around it: what a rule accepts, what
+it must also catch, and when it stays silent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflict_news import iter_errors
+from conftest import BASE, load_case, materialize_case
+
+ANN = "annotations/toy-0001.json#"
+TEXT = (BASE / "corpus" / "toy-0001.txt").read_text(encoding="utf-8")
+
+
+def _issues(edits: dict[str, Any], tmp_path: Path) -> list[tuple[str, str]]:
+    root = materialize_case({"set": {f"{ANN}{k}": v for k, v in edits.items()}}, tmp_path)
+    return [(i.code, i.path) for i in iter_errors([root])]
+
+
+def _event(eid: str, start: int, end: int, etype: str = "violent.attack", **fields: Any) -> dict[str, Any]:
+    return {
+        "id": eid, "type": etype, "trigger": {"start": start, "end": end, "text": TEXT[start:end]}, "arguments": [],
+        "location": None, "time": None, "modality": "actual", "polarity": "positive", "relations": [],
+    } | fields  # fmt: skip
+
+
+@pytest.mark.parametrize("code", ["figure-event-mismatch", "relation-cycle", "quote-marks-mismatch", "trigger-overlap"])
+def test_a_prediction_may_break_the_guidelines(code: str, tmp_path: Path) -> None:
+    """An extractor's output is scored for its errors, not refused: the rules bind gold only."""
+    case = load_case(code)
+    case["set"][f"{ANN}/provenance/kind"] = "prediction"
+    assert list(iter_errors([materialize_case(case, tmp_path)])) == []
+
+
+def test_the_rules_wait_for_a_file_that_passes_the_other_checks(tmp_path: Path) -> None:
+    """A dangling quote id would only be echoed as a figure outside its quote: it is reported alone."""
+    assert _issues({"/figures/0/quote": "nope", "/figures/0/property": "handed_over"}, tmp_path) == [
+        ("dangling-reference", "$.figures[0].quote")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prop", "etype", "codes"),
+    [
+        ("killed", "violent.shelling_missile_attack", []),  # dead with no casualty word: the attack's (§6.1)
+        ("occurred", "violent.shelling_missile_attack", []),
+        ("destroyed", "violent.shelling_missile_attack", []),  # damage counted after an attack (§6.8)
+        ("displaced", "violent.shelling_missile_attack", [("figure-event-mismatch", "$.figures[0].event")]),
+        ("arrested", "violent.attack", [("figure-event-mismatch", "$.figures[0].event")]),
+    ],
+)
+def test_a_figure_property_against_its_events_type(prop: str, etype: str, codes: list[Any], tmp_path: Path) -> None:
+    assert _issues({"/figures/0/property": prop, "/events/0/type": etype}, tmp_path) == codes
+
+
+def test_same_as_within_a_category_pointing_back_is_valid(tmp_path: Path) -> None:
+    later = {"/events/1/type": "violent.remote_strike", "/events/1/relations": [{"type": "same_as", "target": "ev1"}]}
+    assert _issues(later, tmp_path) == []
+
+
+def test_a_longer_cycle_is_caught_and_a_diamond_is_no_cycle(tmp_path: Path) -> None:
+    """ev1 -> ev2 -> ev3 -> ev1 is a cycle; ev1 -> ev2, ev1 -> ev3, ev2 -> ev3 (two ways to one end) is none."""
+    ev3 = _event("ev3", 132, 136, "diplomatic.threat")  # `told`, outside both quotes
+    cycle = {
+        "/events/1/relations": [{"type": "subevent_of", "target": "ev3"}],
+        "/events/2": ev3 | {"relations": [{"type": "subevent_of", "target": "ev1"}]},
+        "/events/0/relations": [{"type": "subevent_of", "target": "ev2"}],
+    }
+    assert _issues(cycle, tmp_path / "cycle") == [("relation-cycle", "$.events[2].relations[0]")]
+    diamond = {
+        "/events/0/relations": [{"type": "causes", "target": "ev2"}, {"type": "causes", "target": "ev3"}],
+        "/events/1/relations": [{"type": "causes", "target": "ev3"}],
+        "/events/2": ev3,
+    }
+    assert _issues(diamond, tmp_path / "diamond") == []
+
+
+def test_a_long_trigger_overlaps_every_trigger_inside_it(tmp_path: Path) -> None:
+    """`fired 12 rockets` overlaps `fired`, and `rockets` after it though `fired` ends first."""
+    edits = {
+        "/events/2": _event("ev3", 17, 33),
+        "/events/3": _event("ev4", 26, 33, "violent.remote_strike"),
+        "/quotes/0/events": ["ev1", "ev3", "ev4"],
+    }
+    assert _issues(edits, tmp_path) == [
+        ("trigger-overlap", "$.events[2].trigger"),
+        ("trigger-overlap", "$.events[3].trigger"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("qtype", "codes"),
+    [
+        ("direct", []),
+        ("indirect", []),  # the marks lie outside the content
+        ("mixed", [("quote-marks-mismatch", "$.quotes[1].contents[0]")]),  # no quoted fragment inside
+    ],
+)
+def test_quotation_marks_by_quote_type(qtype: str, codes: list[Any], tmp_path: Path) -> None:
+    assert _issues({"/quotes/1/type": qtype}, tmp_path) == codes
+
+
+def test_a_content_with_its_marks_is_mixed_not_direct(tmp_path: Path) -> None:
+    marked = {"start": 95, "end": 112, "text": TEXT[95:112]}  # “We will answer,”
+    assert _issues({"/quotes/1/contents/0": marked, "/quotes/1/type": "mixed"}, tmp_path) == []
+    assert _issues({"/quotes/1/contents/0": marked}, tmp_path / "direct") == [
+        ("quote-marks-mismatch", "$.quotes[1].contents[0]")
+    ]
+
+
+def test_a_quote_that_lists_an_event_outside_its_contents(tmp_path: Path) -> None:
+    assert _issues({"/quotes/1/events": ["ev2", "ev1"]}, tmp_path) == [
+        ("quote-events-mismatch", "$.quotes[1].events[1]"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edits", "codes"),
+    [
+        ({"/figures/0/claimant": "ent-varn"}, [("figure-quote-mismatch", "$.figures[0].claimant")]),
+        ({"/figures/0/quote": "q2", "/figures/0/claimant": "ent-varn"}, [("figure-quote-mismatch", "$.figures[0].quote")]),
+    ],
+)  # fmt: skip
+def test_a_figure_names_the_quote_it_lies_in_and_its_speaker(
+    edits: dict[str, Any], codes: list[Any], tmp_path: Path
+) -> None:
+    assert _issues(edits, tmp_path) == codes
+
+
+def test_a_figure_with_no_counted_span_may_name_an_elided_noun(tmp_path: Path) -> None:
+    """`They gave us 19`: counted `bodies`, counted_span null (§5)."""
+    assert _issues({"/figures/0/counted": "shells", "/figures/0/counted_span": None}, tmp_path) == []
+
+
+def test_a_speaker_whose_source_holds_none_of_its_mentions(tmp_path: Path) -> None:
+    assert _issues({"/quotes/1/speaker": "ent-ministry"}, tmp_path) == [("entity-not-in-span", "$.quotes[1].speaker")]
+
+
+def test_a_time_anchored_to_its_own_event(tmp_path: Path) -> None:
+    edits = {"/events/0/time/anchor": "event", "/events/0/time/anchor_event": "ev1"}
+    assert _issues(edits, tmp_path) == [("anchor-event-missing", "$.events[0].time.anchor")]
+    edits["/events/0/time/anchor_event"] = "ev2"
+    assert _issues(edits, tmp_path / "other") == []
