@@ -145,9 +145,9 @@ def test_an_entry_left_in_the_record_after_its_removal_is_reported(
     record: dict[str, Any], groups: dict[str, list[Document]]
 ) -> None:
     """So that a removed word cannot come back through a stale line of the record."""
-    entries = [e for e in current_entries() if e != LexEntry("trigger:violent.attack", "bombing")]
+    entries = [e for e in current_entries() if e != LexEntry("trigger:violent.war", "conflict")]
     assert unsourced(entries, record, groups) == [
-        "trigger:violent.attack 'bombing': in pending_removal but no longer in the lexicon; delete it there"
+        "trigger:violent.war 'conflict': in audited but no longer in the lexicon; delete it there"
     ]
 
 

@@ -213,9 +213,8 @@ def test_the_new_types_and_the_moved_trigger() -> None:
     assert kinds["diplomatic.appeal"].roles == ("agent", "recipient", "theme")
     assert kinds["coercion.capture"].roles == ("attacker", "victim")
     assert "fighting" in kinds["violent.armed_clash"].triggers and "fighting" not in kinds["violent.war"].triggers
-    assert TAX.trigger_types["fighting"] == {"violent.armed_clash"}
-    # `urged` is a quote cue (guidelines 6.10), not a trigger of its own
-    assert "urged" not in TAX.trigger_types
+    # `urged` is left to the quote finder (a cue); whether it is also an appeal is the annotator's call (TYP-5)
+    assert not any("urged" in t for kind in kinds.values() for t in kind.triggers)
     for name in ("coercion.abduction", "coercion.arrest"):
         assert "coercion.capture" in kinds[name].description, name
 
