@@ -24,6 +24,8 @@ from conflict_news.core.numbers import read_numbers
         ("three thousand five hundred", [3500]),
         ("hundred", [100]),
         ("a dozen", [12]),
+        ("twice", [2]),
+        ("three times", [3]),
         ("between 10 and 20", [10, 20]),
         ("10\u201320", [10, 20]),
         ("five to six", [5, 6]),

@@ -10,6 +10,8 @@ _UNITS = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "dozen": 12,
+    # counts of occurrences are figures too (guidelines FIG-1: "shelled twice" -> 2)
+    "twice": 2, "thrice": 3,
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Thousands are grouped by commas or, in SI style, by a no-break, narrow no-break or thin space (never a plain
