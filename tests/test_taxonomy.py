@@ -374,3 +374,11 @@ def test_same_as_stays_within_a_category_and_points_back_the_others_link_any_typ
     for name in ("subevent_of", "causes"):
         assert TAX.relation_pairs[name].target == "any"
         assert TAX.relation_pairs[name].allows("violent.attack", "casualty.death")
+
+
+def test_the_migration_table_lists_the_labels_appended_to_other_lists() -> None:
+    """1.1's modalities keep their ids; what 2.0 appends is in labels_added with its id."""
+    released = ("actual", "reported", "planned", "hypothetical", "negated")
+    assert TAX.modalities[: len(released)] == released
+    appended = [{"label": m, "id": i} for i, m in enumerate(TAX.modalities) if i >= len(released)]
+    assert appended and MIGRATION["labels_added"]["modalities"] == appended
