@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,44 @@ from conftest import REPO
 FIRST, SECOND, ADJUDICATOR = (
     "conflict-news-corpus maintainers", "second annotator (blind)", "conflict-news-corpus adjudicator"
 )  # fmt: skip
+# The 1.2 gold the adjudication wrote was migrated to guidelines 2.0 afterwards, item by item.
+MIGRATION = json.loads((REPO / "docs" / "migration-2.0.json").read_text(encoding="utf-8"))
+
+
+def migrated(doc_id: str, annotation: dict[str, Any]) -> dict[str, Any]:
+    """An adjudicated 1.2 annotation with the recorded 2.0 migration of its document applied."""
+    record = MIGRATION["documents"].get(doc_id)
+    if record is None:
+        return annotation
+    out = json.loads(json.dumps(annotation))
+    assert out["provenance"]["guidelines"] == MIGRATION["guidelines"]["from"], doc_id
+    out["provenance"]["guidelines"] = MIGRATION["guidelines"]["to"]
+    items = {item["id"]: item for layer in ("entities", "events", "quotes", "figures") for item in out[layer]}
+    for change in record["changes"]:
+        item = items[change["item"]]
+        assert item[change["field"]] == change["from"], (doc_id, change)
+        item[change["field"]] = change["to"]
+    return out
+
+
+def test_migration_applies_each_recorded_change_and_refuses_a_stale_one() -> None:
+    before = {"provenance": {"guidelines": "1.2"}, "entities": [], "events": [{"id": "ev40", "modality": "hypothetical"}],
+              "quotes": [], "figures": []}  # fmt: skip
+    after = migrated("cnc-000001", before)
+    assert after["events"][0]["modality"] == "generic" and after["provenance"]["guidelines"] == "2.0"
+    assert before["events"][0]["modality"] == "hypothetical"
+    with pytest.raises(AssertionError):
+        migrated("cnc-000001", after)
+
+
+def test_every_migrated_document_and_change_is_listed_for_readers() -> None:
+    page = (REPO / "docs" / "migration-2.0.md").read_text(encoding="utf-8")
+    for doc_id, record in MIGRATION["documents"].items():
+        assert doc_id in page
+        for change in record["changes"]:
+            assert f"| {doc_id} | {change['item']} " in page and f"`{change['rule']}`" in page, (doc_id, change)
+
+
 # Column of the card's table -> (folder of the versions, corpus root of the texts and the gold).
 SETS = {
     "seed `cnc-000001`": (REPO / "adjudication" / "seed", REPO),
@@ -46,7 +86,7 @@ def test_the_gold_is_what_adjudicating_the_two_annotations_gives(name: str, tmp_
     docs = sorted(p.stem for p in (folder / "second").glob("*.json"))
     assert docs
     for doc_id in docs:
-        replayed = read_document(copy, doc_id).annotation
+        replayed = migrated(doc_id, read_document(copy, doc_id).annotation)
         assert replayed == read_document(root, doc_id).annotation, doc_id
         records = replayed["provenance"]["items"]
         assert {tuple(r["annotators"]) for r in records} <= {(FIRST, SECOND), (FIRST,), (SECOND,), (ADJUDICATOR,)}
