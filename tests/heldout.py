@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import REPO
 
-_WORD = re.compile(r"[\w’']+")
+_WORD = re.compile("[\\w\u2019']+")
 
 
 def words(text: str) -> list[str]:

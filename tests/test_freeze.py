@@ -71,7 +71,7 @@ def test_every_test_split_annotation_under_2_was_written_after_the_freeze() -> N
     assert unfrozen_annotation_commits(REPO, freeze, 2, paths) == []
 
 
-@pytest.fixture()
+@pytest.fixture
 def toy_repo(tmp_path: Path) -> Path:
     _git(tmp_path, "init", "-q")
     for key, value in (("user.name", "t"), ("user.email", "t@localhost")):

@@ -16,10 +16,32 @@ RULE = re.compile(r"^\*\*([A-Z]{3}-[0-9]+) ", re.M)
 CITED = re.compile(r"`([A-Z]{3}-[0-9]+)`")
 # The rules guidelines 2.0 added or settled (issue "Guidelines 2.0"): each shows a case that follows it
 # and one that does not.
-WITH_EXAMPLES = (
-    "ENT-4 ENT-8 TRG-4 TYP-1 TYP-3 TYP-5 TYP-6 TYP-7 TYP-9 TYP-10 TYP-11 LOC-2 LOC-3 TIM-4 FAC-2 FAC-3 REL-2 "
-    "REL-3 QUO-5 QUO-6 FIG-5 FIG-6 CNT-1 CNT-2"
-).split()
+WITH_EXAMPLES = [
+    "ENT-4",
+    "ENT-8",
+    "TRG-4",
+    "TYP-1",
+    "TYP-3",
+    "TYP-5",
+    "TYP-6",
+    "TYP-7",
+    "TYP-9",
+    "TYP-10",
+    "TYP-11",
+    "LOC-2",
+    "LOC-3",
+    "TIM-4",
+    "FAC-2",
+    "FAC-3",
+    "REL-2",
+    "REL-3",
+    "QUO-5",
+    "QUO-6",
+    "FIG-5",
+    "FIG-6",
+    "CNT-1",
+    "CNT-2",
+]
 
 
 def rule_text(doc: str, rule: str) -> str:
