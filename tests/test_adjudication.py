@@ -18,34 +18,58 @@ from conftest import REPO
 FIRST, SECOND, ADJUDICATOR = (
     "conflict-news-corpus maintainers", "second annotator (blind)", "conflict-news-corpus adjudicator"
 )  # fmt: skip
+LAYERS = ("entities", "events", "quotes", "figures")
 # The 1.2 gold the adjudication wrote was migrated to guidelines 2.0 afterwards, item by item.
 MIGRATION = json.loads((REPO / "docs" / "migration-2.0.json").read_text(encoding="utf-8"))
 
 
 def migrated(doc_id: str, annotation: dict[str, Any]) -> dict[str, Any]:
-    """An adjudicated 1.2 annotation with the recorded 2.0 migration of its document applied."""
+    """An adjudicated 1.2 annotation with the recorded 2.0 migration of its document applied.
+
+    A change sets a field of an item (`field` may be dotted: `location.precision`) from `from` to `to`,
+    deletes an item (`delete`), or adds one (`add`, the whole item, to `layer`)."""
     record = MIGRATION["documents"].get(doc_id)
     if record is None:
         return annotation
     out = json.loads(json.dumps(annotation))
     assert out["provenance"]["guidelines"] == MIGRATION["guidelines"]["from"], doc_id
     out["provenance"]["guidelines"] = MIGRATION["guidelines"]["to"]
-    items = {item["id"]: item for layer in ("entities", "events", "quotes", "figures") for item in out[layer]}
     for change in record["changes"]:
-        item = items[change["item"]]
-        assert item[change["field"]] == change["from"], (doc_id, change)
-        item[change["field"]] = change["to"]
+        if "add" in change:
+            out[change["layer"]].append(change["add"])
+            continue
+        layer = next(name for name in LAYERS if any(i["id"] == change["item"] for i in out[name]))
+        if change.get("delete"):
+            out[layer] = [i for i in out[layer] if i["id"] != change["item"]]
+            continue
+        *path, last = change["field"].split(".")
+        holder = next(i for i in out[layer] if i["id"] == change["item"])
+        for key in path:
+            holder = holder[key]
+        assert holder[last] == change["from"], (doc_id, change)
+        holder[last] = change["to"]
     return out
 
 
-def test_migration_applies_each_recorded_change_and_refuses_a_stale_one() -> None:
-    before = {"provenance": {"guidelines": "1.2"}, "entities": [], "events": [{"id": "ev40", "modality": "hypothetical"}],
-              "quotes": [], "figures": []}  # fmt: skip
-    after = migrated("cnc-000001", before)
-    assert after["events"][0]["modality"] == "generic" and after["provenance"]["guidelines"] == "2.0"
-    assert before["events"][0]["modality"] == "hypothetical"
+def test_migration_applies_each_recorded_change_and_refuses_a_stale_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = {"provenance": {"guidelines": "1.2"}, "entities": [], "quotes": [], "figures": [],
+              "events": [{"id": "ev1", "modality": "hypothetical", "location": {"precision": "point"}},
+                         {"id": "ev2", "modality": "actual"}]}  # fmt: skip
+    changes = [
+        {"item": "ev1", "field": "modality", "from": "hypothetical", "to": "generic", "rule": "FAC-2"},
+        {"item": "ev1", "field": "location.precision", "from": "point", "to": "admin2", "rule": "LOC-3"},
+        {"item": "ev2", "delete": True, "rule": "QUO-6"},
+        {"layer": "events", "add": {"id": "ev3", "modality": "planned"}, "rule": "QUO-6"},
+    ]
+    monkeypatch.setitem(MIGRATION["documents"], "toy", {"root": ".", "changes": changes})
+    after = migrated("toy", before)
+    assert after["events"] == [
+        {"id": "ev1", "modality": "generic", "location": {"precision": "admin2"}},
+        {"id": "ev3", "modality": "planned"},
+    ]
+    assert after["provenance"]["guidelines"] == "2.0" and before["events"][0]["modality"] == "hypothetical"
     with pytest.raises(AssertionError):
-        migrated("cnc-000001", after)
+        migrated("toy", {**after, "provenance": {"guidelines": "1.2"}})
 
 
 def test_every_migrated_document_and_change_is_listed_for_readers() -> None:
@@ -53,7 +77,8 @@ def test_every_migrated_document_and_change_is_listed_for_readers() -> None:
     for doc_id, record in MIGRATION["documents"].items():
         assert doc_id in page
         for change in record["changes"]:
-            assert f"| {doc_id} | {change['item']} " in page and f"`{change['rule']}`" in page, (doc_id, change)
+            item = change.get("item") or change["add"]["id"]
+            assert f"| {doc_id} | {item} " in page and f"`{change['rule']}`" in page, (doc_id, change)
 
 
 # Column of the card's table -> (folder of the versions, corpus root of the texts and the gold).
