@@ -1,4 +1,4 @@
-"""Verbs that grow the corpus: `add`, `preannotate`, `evaluate`, `synth`."""
+"""Verbs that grow the corpus: `add`, `preannotate`, `kit`, `evaluate`, `synth`."""
 
 from __future__ import annotations
 
@@ -102,6 +102,17 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kit(args: argparse.Namespace) -> int:
+    from ..grow.kit import build_kit, manifest_json
+
+    root = corpus_root(args, writes=False)
+    example_root = Path(args.example_root) if args.example_root else root
+    manifest = build_kit(root, args.doc_ids, Path(args.out), args.prefix, example_root, args.example)
+    print(manifest_json(manifest), end="")
+    print(f"conflict-news kit: {len(args.doc_ids)} document(s) in {args.out}", file=sys.stderr)
+    return 0
+
+
 def register(verbs: Any) -> None:
     p = verbs.add_parser("synth", help="write a synthetic stress corpus (fictional, marked syn-*) to a new folder")
     p.add_argument("n", type=bounded(0, MAX_SYNTH_DOCUMENTS), help="number of documents")
@@ -133,6 +144,19 @@ def register(verbs: Any) -> None:
         help="run this callable(text, taxonomy) instead of the rules (docs/preannotation.md); imports MODULE",
     )  # fmt: skip
     p.set_defaults(run=_preannotate)
+
+    p = verbs.add_parser(
+        "kit", help="write one annotator's kit for independent annotation (texts, guidelines, schemas, example, check)"
+    )
+    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="documents the annotator annotates")
+    p.add_argument("--out", required=True, help="the kit folder to create (must not exist, or be empty)")
+    p.add_argument(
+        "--prefix", required=True, help="the annotator's id prefix (a-, b-): every id it mints starts with it"
+    )
+    add_root_option(p)
+    p.add_argument("--example", default="dev-001", help="the worked example: a gold train/validation document")
+    p.add_argument("--example-root", metavar="DIR", help="corpus root of the example (default: ROOT)")
+    p.set_defaults(run=_kit)
 
     p = verbs.add_parser(
         "wikinews", help="import the kept Wikinews candidates of sources/wikinews/ from the fetched source files"
