@@ -19,7 +19,17 @@ from .roots import ROOT_RULE
 # --help lists the verbs by who uses them; tests/test_cli.py checks that every verb is in one group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "reading the corpus": ("show", "stats", "validate", "check", "verify", "cite", "diff", "rehydrate"),
-    "annotating": ("add", "wikinews", "preannotate", "kit", "silver", "labelstudio", "agreement", "adjudicate", "evaluate"),
+    "annotating": (
+        "add",
+        "wikinews",
+        "preannotate",
+        "kit",
+        "silver",
+        "labelstudio",
+        "agreement",
+        "adjudicate",
+        "evaluate",
+    ),
     "maintaining releases": ("build", "card", "manifest", "croissant", "release", "publish", "synth", "recover"),
 }
 # What a shell reports for a process ended by SIGPIPE (128 + 13): `conflict-news show | head`.
