@@ -27,7 +27,8 @@ def migrated(doc_id: str, annotation: dict[str, Any]) -> dict[str, Any]:
     """An adjudicated 1.2 annotation with the recorded 2.0 migration of its document applied.
 
     A change sets a field of an item (`field` may be dotted: `location.precision`) from `from` to `to`,
-    deletes an item (`delete`), or adds one (`add`, the whole item, to `layer`)."""
+    deletes an item (`delete`; its record in `provenance.items` goes with it, which would otherwise name
+    no item), or adds one (`add`, the whole item, to `layer`)."""
     record = MIGRATION["documents"].get(doc_id)
     if record is None:
         return annotation
@@ -41,6 +42,8 @@ def migrated(doc_id: str, annotation: dict[str, Any]) -> dict[str, Any]:
         layer = next(name for name in LAYERS if any(i["id"] == change["item"] for i in out[name]))
         if change.get("delete"):
             out[layer] = [i for i in out[layer] if i["id"] != change["item"]]
+            if "items" in out["provenance"]:
+                out["provenance"]["items"] = [r for r in out["provenance"]["items"] if r["id"] != change["item"]]
             continue
         *path, last = change["field"].split(".")
         holder = next(i for i in out[layer] if i["id"] == change["item"])
@@ -52,7 +55,11 @@ def migrated(doc_id: str, annotation: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_migration_applies_each_recorded_change_and_refuses_a_stale_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = {"provenance": {"guidelines": "1.2"}, "entities": [], "quotes": [], "figures": [],
+    items = [
+        {"id": "ev1", "annotators": ["a"], "adjudicator": None},
+        {"id": "ev2", "annotators": ["a"], "adjudicator": None},
+    ]
+    before = {"provenance": {"guidelines": "1.2", "items": items}, "entities": [], "quotes": [], "figures": [],
               "events": [{"id": "ev1", "modality": "hypothetical", "location": {"precision": "point"}},
                          {"id": "ev2", "modality": "actual"}]}  # fmt: skip
     changes = [
@@ -68,6 +75,7 @@ def test_migration_applies_each_recorded_change_and_refuses_a_stale_one(monkeypa
         {"id": "ev3", "modality": "planned"},
     ]
     assert after["provenance"]["guidelines"] == "2.0" and before["events"][0]["modality"] == "hypothetical"
+    assert after["provenance"]["items"] == items[:1] and before["provenance"]["items"] == items
     with pytest.raises(AssertionError):
         migrated("toy", {**after, "provenance": {"guidelines": "1.2"}})
 
