@@ -9,11 +9,13 @@ _UNITS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "dozen": 12,
+    # a half counts with the scale after it ("half a million", "one and a half million", "half a dozen")
+    "half": 0.5,
     # counts of occurrences are figures too (guidelines FIG-1: "shelled twice" -> 2)
     "twice": 2, "thrice": 3,
 }  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# "dozen" multiplies like "hundred" ("two dozen" = 24; "a dozen" = 12)
+_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Thousands are grouped by commas or, in SI style, by a no-break, narrow no-break or thin space (never a plain
 # space, which separates two numbers: "between 12 000" is not written).
 _DIGITS = re.compile(
@@ -35,7 +37,7 @@ def _words_to_numbers(words: list[str]) -> list[float]:
     seen = False
     vague = False  # after a vague quantifier, until a word that is no scale
     for word in [*words, ""]:
-        if not seen and vague and (word in _SCALES or word == "dozen"):
+        if not seen and vague and word in _SCALES:
             continue
         vague = word in _VAGUE
         if word in _UNITS:
