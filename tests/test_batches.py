@@ -1,0 +1,156 @@
+"""Independent double annotation of the Wikinews documents (adjudication/wikinews/batch-*): each batch
+records what every annotator was given (the kits' manifests), both versions of every document, and the
+commits show that both were in the repository after the guidelines' freeze and before any gold."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflict_news.core.validate import check_files
+from conftest import REPO
+
+BATCHES = sorted((REPO / "adjudication" / "wikinews").glob("batch-*"))
+SIDES = ("a", "b")
+
+
+def _git_blob(commit: str, path: str) -> bytes:
+    return subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:{path}"], capture_output=True, check=True).stdout
+
+
+def _record(batch: Path) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads((batch / "batch.json").read_text(encoding="utf-8"))
+    return record
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _items(ann: dict[str, Any]) -> list[dict[str, Any]]:
+    return [item for layer in ("entities", "events", "quotes", "figures") for item in ann[layer]]
+
+
+# Ids that number items (ev3, q1, fig12, ent-2) or spell words of the text (ent-rudolph for "Rudolph") come out
+# alike from any two annotators; an id with a word the text does not have (ent-army where the text says
+# "troops") is a choice that copying, not annotating, would carry over.
+# Entity names likewise: ENT-4 builds names from the text's words ("Hamburg court" for "the court" in
+# Hamburg), so only a name with a word the text lacks ("Karvian" in a text that says "Karvia") can only
+# have come from another version, or from a rule both versions follow (ENT-4's full names: "United States").
+def _chosen(stem: str, text: str) -> bool:
+    words = [w for w in re.split(r"[^a-z]+", stem.lower()) if len(w) > 2 and w not in {"ent", "fig"}]
+    return any(w not in text.lower() for w in words)
+
+
+def _flagged(mine: dict[str, Any], theirs: dict[str, Any], prefixes: tuple[str, str], text: str) -> set[str]:
+    """Items of `mine` with an id, or an entity name, that has a word the text lacks and that the other version
+    has too."""
+    own, other = prefixes
+    their_ids = {i["id"].removeprefix(other) for i in _items(theirs)}
+    their_names = {e["name"] for e in theirs["entities"]}
+    same_id = {
+        i["id"]
+        for i in _items(mine)
+        if _chosen(i["id"].removeprefix(own), text) and i["id"].removeprefix(own) in their_ids
+    }
+    same_name = {e["id"] for e in mine["entities"] if _chosen(e["name"], text) and e["name"] in their_names}
+    return same_id | same_name
+
+
+def copied_share(first: dict[str, Any], second: dict[str, Any], prefixes: tuple[str, str], text: str) -> float:
+    """Share of the items of both versions that the other version repeats in what copying leaves: ids (after
+    each annotator's prefix) and entity names with a word the text lacks. The issue's wording counts every
+    name not found verbatim; that would count the names ENT-4 tells both annotators to build from the
+    text's words, so this counts only the names no rule builds from the text."""
+    total = len(_items(first)) + len(_items(second))
+    flagged = len(_flagged(first, second, prefixes, text)) + len(_flagged(second, first, prefixes[::-1], text))
+    return flagged / total if total else 0.0
+
+
+def test_there_is_a_batch() -> None:
+    assert BATCHES
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=lambda b: b.name)
+def test_each_kit_gave_exactly_the_recorded_inputs(batch: Path) -> None:
+    record = _record(batch)
+    instructions = (batch / "instructions.txt").read_bytes()
+    assert _sha(instructions) == record["instructions_sha256"]
+    for kit, entry in record["kits"].items():
+        manifest = json.loads((batch / "manifests" / f"{kit}.json").read_text(encoding="utf-8"))
+        assert manifest["documents"] == entry["documents"] and manifest["prefix"] == f"{entry['side']}-"
+        given = manifest["files"]
+        for doc_id in entry["documents"]:
+            assert given[f"documents/{doc_id}.txt"] == _sha((REPO / "corpus" / f"{doc_id}.txt").read_bytes())
+        at = record["kit_commit"]
+        assert given["GUIDELINES.md"] == _sha(_git_blob(at, "annotations/GUIDELINES.md"))
+        assert given["schema/taxonomy.json"] == _sha(_git_blob(at, "schema/taxonomy.json"))
+        assert given["check.py"] == _sha(_git_blob(at, "loaders/conflict_news/grow/kit_check.py"))
+        example = manifest["example"]
+        assert given[f"example/{example}.json"] == _sha(_git_blob(at, f"dev/annotations/{example}.json"))
+        assert sorted(given) == sorted(
+            [f"documents/{d}.txt" for d in entry["documents"]]
+            + [f"example/{example}.json", f"example/{example}.txt", "GUIDELINES.md", "README.md", "check.py",
+               "kit.json", "schema/annotation.schema.json", "schema/document.schema.json", "schema/span.schema.json",
+               "schema/taxonomy.json"]
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=lambda b: b.name)
+def test_both_versions_of_every_document_are_sound_and_independent(batch: Path, tmp_path: Path) -> None:
+    record = _record(batch)
+    docs = [d for entry in record["kits"].values() if entry["side"] == "a" for d in entry["documents"]]
+    assert sorted(docs) == sorted(d for e in record["kits"].values() if e["side"] == "b" for d in e["documents"])
+    for doc_id in docs:
+        versions = [json.loads((batch / side / f"{doc_id}.json").read_text(encoding="utf-8")) for side in SIDES]
+        text_file = REPO / "corpus" / f"{doc_id}.txt"
+        for side, version in zip(SIDES, versions, strict=True):
+            assert all(item["id"].startswith(f"{side}-") for item in _items(version)), (doc_id, side)
+            # sound as files go (schema, spans, labels, links); the gold-only rules are the adjudicator's
+            as_prediction = tmp_path / f"{side}-{doc_id}.json"
+            as_prediction.write_text(
+                json.dumps({**version, "provenance": {**version["provenance"], "kind": "prediction"}})
+            )
+            assert [str(i) for i in check_files(text_file, as_prediction)] == [], (doc_id, side)
+        text = text_file.read_text(encoding="utf-8")
+        assert copied_share(versions[0], versions[1], ("a-", "b-"), text) <= 0.10, doc_id
+
+
+def test_the_copy_measure_sees_a_copy_and_not_a_shared_numbering() -> None:
+    first = {"entities": [{"id": "a-ent-army", "name": "Tarvian army (the military)"}], "events": [{"id": "a-ev1"}],
+             "quotes": [], "figures": []}  # fmt: skip
+    copy = json.loads(json.dumps(first).replace('"a-', '"b-'))
+    assert copied_share(first, copy, ("a-", "b-"), "The troops fired.") == 0.5  # ent-army both ways; ev1 is a number
+    assert copied_share(first, copy, ("a-", "b-"), "The army fired.") == 0.5  # the name, not in the text
+    other = {"entities": [{"id": "b-ent-army", "name": "army"}], "events": [{"id": "b-ev1"}], "quotes": [],
+             "figures": []}  # fmt: skip
+    assert copied_share(first, other, ("a-", "b-"), "The army fired.") == 0.0  # an id spelling the text's word
+    renamed = {"entities": [{"id": "b-e1", "name": "Tarvian army (the military)"}], "events": [], "quotes": [],
+               "figures": []}  # fmt: skip
+    assert copied_share(first, renamed, ("a-", "b-"), "The troops fired.") == 2 / 3
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=lambda b: b.name)
+def test_versions_were_committed_after_the_freeze_and_before_any_gold(batch: Path) -> None:
+    record = _record(batch)
+    first = subprocess.run(["git", "-C", str(REPO), "log", "--diff-filter=A", "--format=%H", "--", str(batch / "a")],
+                           capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    assert first, "the versions are committed"
+    added = first[-1]
+    freeze = record["freeze_commit"]
+    assert subprocess.run(["git", "-C", str(REPO), "merge-base", "--is-ancestor", freeze, added]).returncode == 0
+    for entry in record["kits"].values():
+        for doc_id in entry["documents"]:
+            log = subprocess.run(["git", "-C", str(REPO), "log", "--format=%H", "--", f"annotations/{doc_id}.json"],
+                                 capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+            for commit in log:
+                ann = json.loads(_git_blob(commit, f"annotations/{doc_id}.json") or b"{}")
+                if ann.get("provenance", {}).get("kind") == "gold":
+                    ancestor = ["git", "-C", str(REPO), "merge-base", "--is-ancestor", added, commit]
+                    assert subprocess.run(ancestor).returncode == 0, (doc_id, commit)
