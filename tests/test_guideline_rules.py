@@ -7,7 +7,7 @@ it must also catch, and when it stays silent.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -147,3 +147,13 @@ def test_a_time_anchored_to_its_own_event(tmp_path: Path) -> None:
     assert _issues(edits, tmp_path) == [("anchor-event-missing", "$.events[0].time.anchor")]
     edits["/events/0/time/anchor_event"] = "ev2"
     assert _issues(edits, tmp_path / "other") == []
+
+
+def test_a_mixed_content_may_quote_its_fragment_with_straight_marks() -> None:
+    """Most Wikinews texts write straight quotation marks; a mixed content's fragment may be in them."""
+    from conflict_news.core.rules import _marks_fit
+
+    nobody = cast(Any, None)  # a mixed content is judged by its own text alone
+    assert _marks_fit(nobody, "mixed", {"text": 'the attack was "cowardly"'}) == ""
+    assert _marks_fit(nobody, "mixed", {"text": "the attack was “cowardly”"}) == ""
+    assert _marks_fit(nobody, "mixed", {"text": 'the attack was "cowardly'}) == "holds no fragment in quotation marks"
