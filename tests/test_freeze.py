@@ -39,7 +39,7 @@ def split_annotation_files(repo: Path) -> list[str]:
 def unfrozen_annotation_commits(repo: Path, freeze: str, major: int, paths: list[str]) -> list[tuple[str, str]]:
     """(commit, path) of every commit that wrote a file of `paths` recording guidelines `major`.x and does
     not descend from the freeze commit."""
-    log = _git(repo, "log", "--format=@%H", "--name-only", "--", *paths).stdout
+    log = _git(repo, "log", "--full-history", "--format=@%H", "--name-only", "--", *paths).stdout
     found, commit = [], ""
     for line in log.splitlines():
         if line.startswith("@"):
@@ -69,6 +69,37 @@ def test_every_test_split_annotation_under_2_was_written_after_the_freeze() -> N
     assert "dev/annotations/dev-006.json" in paths and len(paths) > 70
     freeze = freeze_records((REPO / GUIDELINES).read_text(encoding="utf-8"))["2.0"]
     assert unfrozen_annotation_commits(REPO, freeze, 2, paths) == []
+
+
+# What the freeze holds still: the pre-annotator's rules and the taxonomy whole, and the guidelines' rules
+# (§0 to §7; the changelog and the validator's list may grow). A change needs a new version and its own
+# freeze record, whose changelog names the train or validation documents it comes from.
+FROZEN_FILES = (
+    "schema/taxonomy.json",
+    *(f"loaders/conflict_news/grow/{name}.py" for name in ("preannotate", "lexicon", "quotes", "figures")),
+)
+
+
+def guideline_rules(text: str) -> str:
+    """The rules of the guidelines: from the decision trees (§0) up to the changelog (§8)."""
+    return text[text.index("\n## 0. ") : text.index("\n## 8. ")]
+
+
+def test_what_the_freeze_holds_has_not_changed_since() -> None:
+    records = freeze_records((REPO / GUIDELINES).read_text(encoding="utf-8"))
+    version = max(records, key=lambda v: tuple(int(p) for p in v.split(".")))
+    freeze = records[version]
+    changed = _git(REPO, "diff", "--name-only", freeze, "--", *FROZEN_FILES).stdout.split()
+    assert changed == [], f"changed since the {version} freeze: {changed}"
+    then = guideline_rules(_git(REPO, "show", f"{freeze}:{GUIDELINES}").stdout)
+    assert guideline_rules((REPO / GUIDELINES).read_text(encoding="utf-8")) == then
+
+
+def test_the_rules_are_cut_between_the_decision_trees_and_the_changelog() -> None:
+    doc = "intro\n## 0. Trees\nrule\n## 8. Changelog\nlog\n"
+    assert guideline_rules(doc) == "\n## 0. Trees\nrule"
+    with pytest.raises(ValueError, match="substring not found"):
+        guideline_rules("no sections")
 
 
 @pytest.fixture
