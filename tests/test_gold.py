@@ -60,7 +60,7 @@ def test_every_quoted_passage_is_a_quote_or_a_name(doc: Document) -> None:
 
 
 def test_every_number_in_digits_is_a_figure_except_identifiers(doc: Document) -> None:
-    """Guidelines §5 and 6.11: identifiers such as "Article 5" and numbers in time expressions are not figures."""
+    """Guidelines FIG-1: identifiers such as "Article 5" and numbers in time expressions are not figures."""
     spans = [f.span for f in doc.figures]
     timed = [m.span() for m in TIME_EXPRESSION.finditer(doc.text)]
     for match in re.finditer(r"\d[\d,.]*\d|\d", doc.text):

@@ -48,9 +48,9 @@ def test_the_rules_wait_for_a_file_that_passes_the_other_checks(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("prop", "etype", "codes"),
     [
-        ("killed", "violent.shelling_missile_attack", []),  # dead with no casualty word: the attack's (§6.1)
+        ("killed", "violent.shelling_missile_attack", []),  # dead with no casualty word: the attack's (TYP-10, FIG-6)
         ("occurred", "violent.shelling_missile_attack", []),
-        ("destroyed", "violent.shelling_missile_attack", []),  # damage counted after an attack (§6.8)
+        ("destroyed", "violent.shelling_missile_attack", []),  # damage counted after an attack (TRG-5)
         ("displaced", "violent.shelling_missile_attack", [("figure-event-mismatch", "$.figures[0].event")]),
         ("arrested", "violent.attack", [("figure-event-mismatch", "$.figures[0].event")]),
     ],
@@ -134,7 +134,7 @@ def test_a_figure_names_the_quote_it_lies_in_and_its_speaker(
 
 
 def test_a_figure_with_no_counted_span_may_name_an_elided_noun(tmp_path: Path) -> None:
-    """`They gave us 19`: counted `bodies`, counted_span null (§5)."""
+    """`They gave us 19`: counted `bodies`, counted_span null (FIG-4)."""
     assert _issues({"/figures/0/counted": "shells", "/figures/0/counted_span": None}, tmp_path) == []
 
 

@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 
 from .taxonomy import Taxonomy
 
-# Quotation marks a direct quote's content sits between (guidelines §4); a content running over a
-# paragraph break ends at the break (§6.10).
+# Quotation marks a direct quote's content sits between (guidelines QUO-3); a content running over a
+# paragraph break ends at the break (QUO-4).
 QUOTE_MARKS = '“”"'
 
 
@@ -59,7 +59,7 @@ def _inside(inner: dict[str, Any], outer: dict[str, Any]) -> bool:
 
 
 def figure_event(g: Gold) -> Iterator[Finding]:
-    """§5, §6.1: a figure quantifies an event of a type its property can count (taxonomy.figure_events)."""
+    """FIG-6: a figure quantifies an event of a type its property can count (taxonomy.figure_events)."""
     for i, fig in enumerate(g.ann["figures"]):
         if fig["event"] is None:
             continue
@@ -80,7 +80,7 @@ def _relations(g: Gold) -> Iterator[tuple[int, dict[str, Any], int, dict[str, An
 
 
 def relation_pair(g: Gold) -> Iterator[Finding]:
-    """§3.7: a relation links the types taxonomy.relation_pairs allows (same_as within a category)."""
+    """REL-5: a relation links the types taxonomy.relation_pairs allows (same_as within a category)."""
     for i, ev, j, rel, k, target in _relations(g):
         if not g.tax.relation_pairs[rel["type"]].allows(ev["type"], target["type"]):
             yield Finding(
@@ -91,7 +91,7 @@ def relation_pair(g: Gold) -> Iterator[Finding]:
 
 
 def relation_order(g: Gold) -> Iterator[Finding]:
-    """§3.7: a relation whose target is an earlier mention (same_as) is stored on the later one."""
+    """REL-2: a relation whose target is an earlier mention (same_as) is stored on the later one."""
     for i, ev, j, rel, k, target in _relations(g):
         if (
             g.tax.relation_pairs[rel["type"]].target == "earlier"
@@ -106,7 +106,7 @@ def relation_order(g: Gold) -> Iterator[Finding]:
 
 
 def relation_cycle(g: Gold) -> Iterator[Finding]:
-    """§3.7: a chain of one relation never comes back to where it started (A subevent_of B subevent_of A)."""
+    """REL-5: a chain of one relation never comes back to where it started (A subevent_of B subevent_of A)."""
     for name in g.tax.relation_pairs:
         edges: dict[int, list[tuple[int, int]]] = {}
         for i, _, j, rel, k, _ in _relations(g):
@@ -146,7 +146,7 @@ def _back_edges(edges: dict[int, list[tuple[int, int]]]) -> Iterator[tuple[int, 
 
 
 def trigger_overlap(g: Gold) -> Iterator[Finding]:
-    """§3.2: two triggers never overlap (two events of one type on one span are duplicate-annotation's)."""
+    """TRG-1: two triggers never overlap (two events of one type on one span are duplicate-annotation's)."""
     order = sorted(range(len(g.ann["events"])), key=lambda i: (g.ann["events"][i]["trigger"]["start"], i))
     reach: int | None = None  # the earlier trigger that reaches furthest
     for i in order:
@@ -168,7 +168,7 @@ def trigger_overlap(g: Gold) -> Iterator[Finding]:
 
 
 def mention_unique(g: Gold) -> Iterator[Finding]:
-    """§2: a span belongs to one entity only, as one mention."""
+    """ENT-2: a span belongs to one entity only, as one mention."""
     seen: dict[tuple[int, int], tuple[str, str]] = {}
     for i, ent in enumerate(g.ann["entities"]):
         for j, m in enumerate(ent["mentions"]):
@@ -183,7 +183,7 @@ def mention_unique(g: Gold) -> Iterator[Finding]:
 
 
 def entity_in_span(g: Gold) -> Iterator[Finding]:
-    """§3.4, §4: an argument or a quote source that carries an entity id contains a mention of that entity."""
+    """ARG-2: an argument or a quote source that carries an entity id contains a mention of that entity."""
     mentions = {ent["id"]: (i, ent["mentions"]) for i, ent in enumerate(g.ann["entities"])}
     sites = [
         (f"$.events[{i}].arguments[{j}].entity", ev["id"], arg["entity"], arg["span"])
@@ -216,7 +216,7 @@ def _marks_fit(g: Gold, qtype: str, content: dict[str, Any]) -> str:
 
 
 def quote_marks(g: Gold) -> Iterator[Finding]:
-    """§4, §6.10: a direct content is exactly the text between quotation marks, a mixed one holds a quoted
+    """QUO-3, QUO-4: a direct content is exactly the text between quotation marks, a mixed one holds a quoted
     fragment, an indirect one no quotation mark."""
     for i, q in enumerate(g.ann["quotes"]):
         for j, content in enumerate(q["contents"]):
@@ -228,7 +228,7 @@ def quote_marks(g: Gold) -> Iterator[Finding]:
 
 
 def quote_events(g: Gold) -> Iterator[Finding]:
-    """§4: a quote's `events` lists exactly the events whose triggers lie inside its contents."""
+    """QUO-7: a quote's `events` lists exactly the events whose triggers lie inside its contents."""
     for i, q in enumerate(g.ann["quotes"]):
         inside = [ev["id"] for ev in g.ann["events"] if any(_inside(ev["trigger"], c) for c in q["contents"])]
         for k, event_id in enumerate(q["events"]):
@@ -247,7 +247,7 @@ def quote_events(g: Gold) -> Iterator[Finding]:
 
 
 def figure_quote(g: Gold) -> Iterator[Finding]:
-    """§5: a figure inside a quote's content names that quote and its speaker; one outside every content
+    """FIG-7: a figure inside a quote's content names that quote and its speaker; one outside every content
     names none."""
     quotes = {q["id"]: q for q in g.ann["quotes"]}
     for i, fig in enumerate(g.ann["figures"]):
@@ -271,7 +271,7 @@ def figure_quote(g: Gold) -> Iterator[Finding]:
 
 
 def counted_span(g: Gold) -> Iterator[Finding]:
-    """§5: a figure's counted_span spells its `counted`."""
+    """FIG-4: a figure's counted_span spells its `counted`."""
     for i, fig in enumerate(g.ann["figures"]):
         span = fig["counted_span"]
         if span is not None and span["text"] != fig["counted"]:
@@ -282,7 +282,7 @@ def counted_span(g: Gold) -> Iterator[Finding]:
 
 
 def anchor_event(g: Gold) -> Iterator[Finding]:
-    """§3.5: a time anchored to an event names, as anchor_event, another event it counts from."""
+    """TIM-1: a time anchored to an event names, as anchor_event, another event it counts from."""
     for i, ev in enumerate(g.ann["events"]):
         time = ev["time"]
         if time is not None and time["anchor"] == "event" and time.get("anchor_event") in (None, ev["id"]):
