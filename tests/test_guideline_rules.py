@@ -157,3 +157,14 @@ def test_a_mixed_content_may_quote_its_fragment_with_straight_marks() -> None:
     assert _marks_fit(nobody, "mixed", {"text": 'the attack was "cowardly"'}) == ""
     assert _marks_fit(nobody, "mixed", {"text": "the attack was “cowardly”"}) == ""
     assert _marks_fit(nobody, "mixed", {"text": 'the attack was "cowardly'}) == "holds no fragment in quotation marks"
+
+
+def test_a_mixed_quote_in_pieces_needs_its_fragment_in_one_piece(tmp_path: Path) -> None:
+    """QUO-4: a quotation cut in pieces; the verbatim fragment of a mixed quote may sit in any one of them."""
+    marked = {"start": 95, "end": 112, "text": TEXT[95:112]}  # “We will answer,”
+    start = TEXT.index("Ostrian defence ministry")
+    plain = {"start": start, "end": start + 24, "text": "Ostrian defence ministry"}
+    both = {"/quotes/1/type": "mixed", "/quotes/1/contents": [plain, marked]}
+    assert _issues(both, tmp_path / "fragment") == []
+    neither = {"/quotes/1/type": "mixed", "/quotes/1/contents": [plain], "/quotes/1/events": []}
+    assert _issues(neither, tmp_path / "none") == [("quote-marks-mismatch", "$.quotes[1].contents[0]")]
