@@ -44,10 +44,6 @@ Work only with what is in this folder: no other file, repository, annotation or 
 """
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _example(example_root: Path, example_id: str) -> tuple[str, dict[str, Any]]:
     doc = read_document(example_root, example_id)
     if (
@@ -97,7 +93,8 @@ def build_kit(
         "documents": doc_ids,
         "guidelines": guidelines_version(),
         "example": example_id,
-        "files": {rel: _sha256(out / rel) for rel in sorted(files)},
+        # the bytes just written, hashed as they were given rather than read back
+        "files": {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())},
     }
 
 
