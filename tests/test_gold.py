@@ -20,12 +20,14 @@ from conftest import REPO
 CORPUS = load_corpus()
 # The rules hold for gold; predictions of the pre-annotator are what they are, and scored by evaluate.
 DOCS = [d for d in (*CORPUS, *load_corpus(REPO / "dev")) if d.annotations.provenance.kind == "gold"]
-# Guidelines 6.11: numbers inside time expressions are not figures (dates, years, clock times, durations).
+# Guidelines FIG-1: numbers inside time expressions are not figures (dates, years, clock times, durations), nor
+# are ordinals; a day may be written as an ordinal ("October 1st") or as day/month ("9/11").
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIME_EXPRESSION = re.compile(
-    rf"{MONTHS} \d{{1,2}}\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\."
-    r"|\b\d+(?:-| )(?:second|minute|hour|day|week|month|year)s?\b"
+    rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d\b|\b\d{{1,2}}(?::\d\d)? ?[ap]\.m\."
+    r"|\b\d+(?:-| )(?:second|minute|hour|day|week|month|year)s?\b|\b\d{1,2}/\d{1,2}\b"
 )
+ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 
 
 def _inside(inner: Span, outer: Span) -> bool:
@@ -62,7 +64,7 @@ def test_every_quoted_passage_is_a_quote_or_a_name(doc: Document) -> None:
 def test_every_number_in_digits_is_a_figure_except_identifiers(doc: Document) -> None:
     """Guidelines FIG-1: identifiers such as "Article 5" and numbers in time expressions are not figures."""
     spans = [f.span for f in doc.figures]
-    timed = [m.span() for m in TIME_EXPRESSION.finditer(doc.text)]
+    timed = [m.span() for pattern in (TIME_EXPRESSION, ORDINAL) for m in pattern.finditer(doc.text)]
     for match in re.finditer(r"\d[\d,.]*\d|\d", doc.text):
         if doc.text[max(0, match.start() - 8) : match.start()] == "Article ":
             continue
@@ -84,6 +86,8 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     """The exemption is narrow: counts next to time words stay figures."""
     assert TIME_EXPRESSION.search("on May 12") and TIME_EXPRESSION.search("a 72-hour truce")
     assert TIME_EXPRESSION.search("from 10 p.m.") and TIME_EXPRESSION.search("since 2019")
+    assert TIME_EXPRESSION.search("on October 1st") and TIME_EXPRESSION.search("after 9/11")
+    assert ORDINAL.search("the 3rd battalion") and not ORDINAL.search("3 rd")
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
 
 
