@@ -7,12 +7,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conflict_news.cli.main import main
+from conflict_news.core.store import read_document
 from conflict_news.core.validate import check_files
 from conftest import REPO
 
@@ -154,3 +157,20 @@ def test_versions_were_committed_after_the_freeze_and_before_any_gold(batch: Pat
                 if ann.get("provenance", {}).get("kind") == "gold":
                     ancestor = ["git", "-C", str(REPO), "merge-base", "--is-ancestor", added, commit]
                     assert subprocess.run(ancestor).returncode == 0, (doc_id, commit)
+
+
+@pytest.mark.parametrize("batch", [b for b in BATCHES if "adjudication" in _record(b)], ids=lambda b: b.name)
+def test_the_gold_is_what_adjudicating_the_batch_gives(batch: Path, tmp_path: Path) -> None:
+    """Replaying the adjudication of both versions with the adjudicator's settled files on a copy of the root
+    writes exactly the committed gold of every document of the batch."""
+    record = _record(batch)
+    adjudication = record["adjudication"]
+    copy = tmp_path / "root"
+    for part in ("corpus", "annotations"):
+        shutil.copytree(REPO / part, copy / part)
+    sides = [arg for side in SIDES for arg in ("--files", f"{adjudication['sides'][side]}={batch / side}")]
+    args = ["adjudicate", "--root", str(copy), *sides, "--review", str(batch / adjudication["review"]),
+            "--adjudicator", adjudication["adjudicator"], "--overwrite-gold"]  # fmt: skip
+    assert main(args) == 0
+    for doc_id in record["documents"]:
+        assert read_document(copy, doc_id).annotation == read_document(REPO, doc_id).annotation, doc_id
