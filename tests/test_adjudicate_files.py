@@ -127,6 +127,7 @@ def test_conflicts_are_listed_until_the_adjudicator_settles_them(
         (["--files", "a=x", "--files", "b=y", "--url", "http://127.0.0.1:1"], "either --files"),
         (["--project", "1"], "give --url and --project"),
         (["--url", "http://127.0.0.1:1", "--project", "1", "--adjudicator", "x"], "go with --files"),
+        (["--url", "http://127.0.0.1:1", "--project", "1", "--gold-kind", "adjudicated"], "go with --files"),
     ],
 )
 def test_usage_errors(root: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -161,4 +162,18 @@ def test_the_adjudicators_entity_ids_are_kept_and_provenance_still_matches_items
     figure = second["figures"][0]["id"]
     assert records[figure] == {"id": figure, "annotators": ["ann-b"], "adjudicator": "lead"}
     assert all(r["annotators"] == ["ann-a", "ann-b"] for i, r in records.items() if i != figure)
+    assert list(iter_errors([root])) == []
+
+
+def test_the_gold_kind_is_recorded_and_an_unknown_one_refused_with_its_code(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = _side(tmp_path, "a", _toy()), _side(tmp_path, "b", _renamed(_toy()))
+    files = ["--files", f"ann-a={a}", "--files", f"ann-b={b}", "--overwrite-gold"]
+    assert _run(root, *files, "--gold-kind", "independent") == 1
+    err = capsys.readouterr().err
+    assert "$.provenance.gold_kind" in err and "[schema-violation]" in err
+    assert read_document(root, DOC).annotation == _toy()
+    assert _run(root, *files, "--gold-kind", "adjudicated") == 0
+    assert read_document(root, DOC).annotation["provenance"]["gold_kind"] == "adjudicated"
     assert list(iter_errors([root])) == []

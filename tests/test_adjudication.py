@@ -16,7 +16,7 @@ from conflict_news.grow.agreement import file_agreement
 from conftest import REPO
 
 FIRST, SECOND, ADJUDICATOR = (
-    "conflict-news-corpus maintainers", "second annotator (blind)", "conflict-news-corpus adjudicator"
+    "conflict-news-corpus maintainers", "second annotator (not independent)", "conflict-news-corpus adjudicator"
 )  # fmt: skip
 LAYERS = ("entities", "events", "quotes", "figures")
 # The 1.2 gold the adjudication wrote was migrated to guidelines 2.0 afterwards, item by item.
@@ -114,7 +114,7 @@ def test_the_gold_is_what_adjudicating_the_two_annotations_gives(name: str, tmp_
         shutil.copytree(root / part, copy / part)
     args = ["adjudicate", "--root", str(copy), "--files", f"{FIRST}={folder / 'first'}",
             "--files", f"{SECOND}={folder / 'second'}", "--review", str(folder / "review"),
-            "--adjudicator", ADJUDICATOR, "--overwrite-gold"]  # fmt: skip
+            "--adjudicator", ADJUDICATOR, "--gold-kind", "legacy", "--overwrite-gold"]  # fmt: skip
     assert main(args) == 0
     docs = sorted(p.stem for p in (folder / "second").glob("*.json"))
     assert docs

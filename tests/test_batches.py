@@ -170,7 +170,9 @@ def test_the_gold_is_what_adjudicating_the_batch_gives(batch: Path, tmp_path: Pa
         shutil.copytree(REPO / part, copy / part)
     sides = [arg for side in SIDES for arg in ("--files", f"{adjudication['sides'][side]}={batch / side}")]
     args = ["adjudicate", "--root", str(copy), *sides, "--review", str(batch / adjudication["review"]),
-            "--adjudicator", adjudication["adjudicator"], "--overwrite-gold"]  # fmt: skip
+            "--adjudicator", adjudication["adjudicator"], "--gold-kind", "adjudicated", "--overwrite-gold"]  # fmt: skip
     assert main(args) == 0
     for doc_id in record["documents"]:
-        assert read_document(copy, doc_id).annotation == read_document(REPO, doc_id).annotation, doc_id
+        gold = read_document(REPO, doc_id).annotation
+        assert gold["provenance"]["gold_kind"] == "adjudicated", doc_id
+        assert read_document(copy, doc_id).annotation == gold, doc_id

@@ -278,10 +278,21 @@ def test_wrong_links_count_against_precision(tmp_path: Path) -> None:
     assert _prf(result["links"]["figure.event"]) == (0.0, 0.0, 0.0)
 
 
-def test_a_split_without_gold_scores_nothing_without_failing(capsys: pytest.CaptureFixture[str]) -> None:
-    """The shipped test split holds predictions only (until its gold lands): zero documents, no F1."""
-    result = evaluate(REPO / "annotations", REPO, splits="test")
-    assert result["documents"] == 0 and result["unannotated"]
+def test_a_split_without_gold_scores_nothing_without_failing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A split whose documents hold predictions only (as the shipped test split did until its gold began to
+    land): zero documents, no F1."""
+    root = tmp_path / "root"
+    for part in ("corpus", "annotations"):
+        (root / part).mkdir(parents=True)
+    for suffix in (".json", ".txt"):
+        (root / "corpus" / f"cnc-000009{suffix}").write_bytes((REPO / "corpus" / f"cnc-000009{suffix}").read_bytes())
+    ann = json.loads((REPO / "annotations" / "cnc-000009.json").read_text(encoding="utf-8"))
+    ann["provenance"] = {"kind": "prediction", "annotators": ["a system"], "guidelines": "2.0"}
+    (root / "annotations" / "cnc-000009.json").write_text(json.dumps(ann), encoding="utf-8")
+    result = evaluate(root / "annotations", root, splits="test")
+    assert result["documents"] == 0 and result["unannotated"] == ["cnc-000009"]
     assert result["exact"]["layers"]["events"] == {**result["exact"]["layers"]["events"], "gold": 0, "f1": None}
-    assert main(["evaluate", str(REPO / "annotations"), str(REPO), "--split", "test"]) == 0
+    assert main(["evaluate", str(root / "annotations"), str(root), "--split", "test"]) == 0
     assert "not scored, no gold yet" in capsys.readouterr().err

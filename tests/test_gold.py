@@ -44,6 +44,13 @@ def doc(request: pytest.FixtureRequest) -> Document:
     return document
 
 
+def test_every_gold_file_says_how_it_was_made(doc: Document) -> None:
+    """Seed and dev set: made before guidelines 2.0, second versions not independent (legacy); the Wikinews
+    documents' gold comes from the batches of independent double annotation (tests/test_batches.py)."""
+    legacy = doc.id == "cnc-000001" or doc.id.startswith("dev-")
+    assert doc.annotations.provenance.gold_kind == ("legacy" if legacy else "adjudicated")
+
+
 def test_the_gold_breaks_none_of_the_rules_the_validator_checks(doc: Document) -> None:
     root = REPO / "dev" if doc.id.startswith("dev-") else REPO
     assert [str(i) for i in iter_errors([root / "annotations" / f"{doc.id}.json"])] == []

@@ -160,8 +160,10 @@ def _adjudicate(args: argparse.Namespace) -> int:
         return _adjudicate_files(args)
     if not (args.url and args.project is not None):
         raise UsageError("give --url and --project (a Label Studio project), or --files NAME=PATH at least twice")
-    if args.review or args.adjudicator:
-        raise UsageError("--review and --adjudicator go with --files; in Label Studio the reviewer is the adjudicator")
+    if args.review or args.adjudicator or args.gold_kind:
+        raise UsageError(
+            "--review, --adjudicator and --gold-kind go with --files; in Label Studio the reviewer is the adjudicator"
+        )
     return _adjudicate_project(args)
 
 
@@ -181,7 +183,8 @@ def _adjudicate_files(args: argparse.Namespace) -> int:
     if args.review and not args.adjudicator:
         raise UsageError("--review needs --adjudicator NAME: the provenance of every settled item names them")
     root = corpus_root(args, writes=True)
-    out = adjudicate_files(sides, root, Path(args.review) if args.review else None, args.adjudicator)
+    review = Path(args.review) if args.review else None
+    out = adjudicate_files(sides, root, review, args.adjudicator, args.gold_kind)
     written: list[str] = []
     if not out.issues:
         written, issues = write_gold(root, out.gold, args.overwrite_gold)
@@ -315,6 +318,9 @@ def register(verbs: Any) -> None:
     p.add_argument("--review", metavar="DIR",
                    help="with --files: the adjudicator's settled versions, DIR/DOC_ID.json, of documents with conflicts")  # fmt: skip
     p.add_argument("--adjudicator", metavar="NAME", help="with --review: who settled the conflicts")
+    p.add_argument("--gold-kind", metavar="KIND",
+                   help="with --files: how the gold was made, recorded in its provenance (the annotation schema's "
+                   "gold_kind: adjudicated when the versions were made apart and from scratch, legacy when not)")  # fmt: skip
     p.add_argument("--overwrite-gold", action="store_true", help="allow replacing gold annotation files")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     common(p)

@@ -85,11 +85,17 @@ def settle(
 
 
 def gold_file(
-    doc_id: str, text: str, layers: dict[str, Any], items: list[dict[str, Any]], guidelines: str, fallback: str
+    doc_id: str,
+    text: str,
+    layers: dict[str, Any],
+    items: list[dict[str, Any]],
+    guidelines: str,
+    fallback: str,
+    gold_kind: str | None = None,
 ) -> dict[str, Any]:
     """The annotation file of an adjudicated document."""
     return {"schema_version": "1.0", "doc_id": doc_id, "text_sha256": hash_text(text),
-            "provenance": file_provenance(guidelines, items, fallback), **{k: layers[k] for k in LAYERS}}  # fmt: skip
+            "provenance": file_provenance(guidelines, items, fallback, gold_kind), **{k: layers[k] for k in LAYERS}}  # fmt: skip
 
 
 def write_gold(root: Path, gold: dict[str, dict[str, Any]], overwrite_gold: bool) -> tuple[list[str], list[Issue]]:

@@ -140,13 +140,17 @@ def item_provenance(
     return out
 
 
-def file_provenance(guidelines: str, items: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
-    """A gold file's provenance: everyone who made an item, and the per-item records (left out when there
-    are no items, as the schema has it)."""
+def file_provenance(
+    guidelines: str, items: list[dict[str, Any]], fallback: str, gold_kind: str | None = None
+) -> dict[str, Any]:
+    """A gold file's provenance: everyone who made an item, how the gold was made when the caller knows it
+    (`gold_kind`), and the per-item records (left out when there are no items, as the schema has it)."""
     names = sorted(
         {name for r in items for name in r["annotators"]} | {r["adjudicator"] for r in items if r["adjudicator"]}
     )
     prov: dict[str, Any] = {"kind": "gold", "annotators": names or [fallback], "guidelines": guidelines}
+    if gold_kind is not None:
+        prov["gold_kind"] = gold_kind
     if items:
         prov["items"] = items
     return prov

@@ -249,6 +249,7 @@ class Provenance:
     annotators: tuple[str, ...]
     guidelines: str
     items: tuple[ItemProvenance, ...] = ()  # optional on disk: files may name annotators per file only
+    gold_kind: str | None = None  # gold files: adjudicated, reviewed or legacy (schema annotation 1.1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

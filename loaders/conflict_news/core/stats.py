@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .model import Corpus
+from .model import Corpus, Document
 
 
 def _sorted(counter: Counter[str]) -> dict[str, int]:
@@ -43,8 +43,14 @@ def compute_stats(corpus: Corpus) -> dict[str, Any]:
             "split": _sorted(Counter(doc.metadata.split for doc in docs)),
             "licence": _sorted(Counter(doc.metadata.license.text for doc in docs)),
             "annotation_status": _sorted(Counter(doc.annotations.provenance.kind for doc in docs)),
+            "gold_kind": _sorted(Counter(_gold_kind(doc) for doc in docs if doc.annotations.provenance.kind == "gold")),
         },
     }
+
+
+def _gold_kind(doc: Document) -> str:
+    # gold written before annotation schema 1.1's gold_kind, or by a writer that cannot know it
+    return doc.annotations.provenance.gold_kind or "unstated"
 
 
 def format_stats(stats: dict[str, Any]) -> str:

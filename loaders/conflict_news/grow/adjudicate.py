@@ -38,9 +38,14 @@ def _layers(ann: dict[str, Any]) -> dict[str, Any]:
 
 
 def adjudicate_files(
-    sides: list[tuple[str, Path]], root: Path, review: Path | None = None, adjudicator: str | None = None
+    sides: list[tuple[str, Path]],
+    root: Path,
+    review: Path | None = None,
+    adjudicator: str | None = None,
+    gold_kind: str | None = None,
 ) -> FileAdjudication:
-    """Gold for every document all `sides` (annotator, path) agree on or whose settled version is in `review`."""
+    """Gold for every document all `sides` (annotator, path) agree on or whose settled version is in `review`;
+    `gold_kind` (the schema's provenance.gold_kind) is recorded in every gold file when given."""
     out = FileAdjudication()
     read: dict[str, dict[str, dict[str, Any]]] = {}
     for name, path in sides:
@@ -67,10 +72,10 @@ def adjudicate_files(
         if not conflicts:
             layers = next(iter(versions.values()))
             items = settled_provenance(layers, versions, agreed, None)
-            out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, sides[0][0])
+            out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, sides[0][0], gold_kind)
         elif doc_id in settled and adjudicator is not None:
             layers, items = settle(versions, settled[doc_id], adjudicator)
-            out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, adjudicator)
+            out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, adjudicator, gold_kind)
         else:
             out.to_review.append(doc_id)
     taxonomy = load_taxonomy()

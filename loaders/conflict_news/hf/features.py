@@ -183,6 +183,7 @@ def build_features(config: Config, tax: Taxonomy | None = None) -> Features:
                         "kind": _string(),
                         "annotators": List(_string()),
                         "guidelines": _string(),
+                        "gold_kind": _string(),
                         "items": List({"id": _string(), "annotators": List(_string()), "adjudicator": _string()}),
                     },
                     "entities": List(entity_fields(tax)),

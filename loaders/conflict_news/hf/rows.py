@@ -39,8 +39,9 @@ def make_rows(doc_id: str, text: str, metadata: dict[str, Any], ann: dict[str, A
         "quotes": [{**q, "figures": in_quote.get(q["id"], [])} for q in ann["quotes"]],
         "figures": ann["figures"],
     }  # fmt: skip
-    # Per-item provenance is optional on disk (annotation schema 1.1); a file without it has none.
-    provenance = {**ann["provenance"], "items": ann["provenance"].get("items", [])}
+    # Per-item provenance and the gold kind are optional on disk (annotation schema 1.1): none, or null, without them.
+    provenance = {**ann["provenance"], "items": ann["provenance"].get("items", []),
+                  "gold_kind": ann["provenance"].get("gold_kind")}  # fmt: skip
     # Optional fields of document schema 1.1 are null in the rows of a record without them.
     metadata = {**metadata, "story": metadata.get("story"), "source": {**EMPTY_SOURCE, **metadata["source"]}}
     head = {"doc_id": doc_id, "annotation_status": ann["provenance"]["kind"]}
