@@ -12,10 +12,10 @@ _UNITS = {
     # a half counts with the scale after it ("half a million", "one and a half million", "half a dozen")
     "half": 0.5,
     # counts of occurrences are figures too (guidelines FIG-1: "shelled twice" -> 2)
-    "twice": 2, "thrice": 3,
+    "once": 1, "twice": 2, "thrice": 3,
 }  # fmt: skip
-# "dozen" multiplies like "hundred" ("two dozen" = 24; "a dozen" = 12)
-_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# "dozen" and "score" multiply like "hundred" ("two dozen" = 24; "a dozen" = 12; "a score" = 20, "three score" = 60)
+_SCALES = {"dozen": 12, "score": 20, "hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Thousands are grouped by commas or, in SI style, by a no-break, narrow no-break or thin space (never a plain
 # space, which separates two numbers: "between 12 000" is not written).
 _DIGITS = re.compile(
