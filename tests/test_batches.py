@@ -46,9 +46,25 @@ def _items(ann: dict[str, Any]) -> list[dict[str, Any]]:
 # Entity names likewise: ENT-4 builds names from the text's words ("Hamburg court" for "the court" in
 # Hamburg), so only a name with a word the text lacks ("Karvian" in a text that says "Karvia") can only
 # have come from another version, or from a rule both versions follow (ENT-4's full names: "United States").
+# A word is also spelled from the text when it is written from the text's words the way ids abbreviate names:
+# pieces that are each a word of the text, the start (two letters or more) of one, or the initials of two to
+# five consecutive words ("ofee" for O'Fee, "nzdf" for New Zealand Defence Force, "afsf" for Afghan security
+# forces, "usauth" for US authorities). Conventions any annotator may follow, not choices copying carries over.
+def _spelled_from(word: str, text: str) -> bool:
+    words = re.findall(r"[a-z]+", text.lower())
+    vocabulary = set(words) | set(re.findall(r"[a-z]+", re.sub(r"['\u2019]", "", text.lower())))
+    prefixes = {w[:n] for w in vocabulary for n in range(2, len(w) + 1)}
+    initials = {"".join(w[0] for w in words[i:j]) for i in range(len(words)) for j in range(i + 2, i + 6)}
+    pieces = vocabulary | prefixes | initials
+    reachable = [True] + [False] * len(word)  # reachable[k]: word[:k] is a sequence of pieces
+    for end in range(1, len(word) + 1):
+        reachable[end] = any(reachable[start] and word[start:end] in pieces for start in range(end))
+    return reachable[-1]
+
+
 def _chosen(stem: str, text: str) -> bool:
     words = [w for w in re.split(r"[^a-z]+", stem.lower()) if len(w) > 2 and w not in {"ent", "fig"}]
-    return any(w not in text.lower() for w in words)
+    return any(not _spelled_from(w, text) for w in words)
 
 
 def _flagged(mine: dict[str, Any], theirs: dict[str, Any], prefixes: tuple[str, str], text: str) -> set[str]:
@@ -120,7 +136,9 @@ def test_both_versions_of_every_document_are_sound_and_independent(batch: Path, 
             as_prediction.write_text(
                 json.dumps({**version, "provenance": {**version["provenance"], "kind": "prediction"}})
             )
-            assert [str(i) for i in check_files(text_file, as_prediction)] == [], (doc_id, side)
+            # except what the kit's check.py could not see and batch.json records as delivered
+            found = [f"{i.path} [{i.code}]" for i in check_files(text_file, as_prediction)]
+            assert found == record.get("delivered_issues", {}).get(f"{side}/{doc_id}.json", []), (doc_id, side)
         text = text_file.read_text(encoding="utf-8")
         assert copied_share(versions[0], versions[1], ("a-", "b-"), text) <= 0.10, doc_id
 
@@ -137,6 +155,14 @@ def test_the_copy_measure_sees_a_copy_and_not_a_shared_numbering() -> None:
     renamed = {"entities": [{"id": "b-e1", "name": "Tarvian army (the military)"}], "events": [], "quotes": [],
                "figures": []}  # fmt: skip
     assert copied_share(first, renamed, ("a-", "b-"), "The troops fired.") == 2 / 3
+    text = "25 New Zealand police officers left. The New Zealand Defence Force and Grant O'Fee said so."
+    shorthand = {"entities": [{"id": "a-ent-nzdf", "name": "New Zealand Defence Force"}, {"id": "a-ent-ofee",
+                 "name": "Grant O'Fee"}, {"id": "a-ent-nzpolice", "name": "New Zealand police officers"}],
+                 "events": [], "quotes": [], "figures": []}  # fmt: skip
+    shared = json.loads(json.dumps(shorthand).replace('"a-', '"b-'))
+    assert copied_share(shorthand, shared, ("a-", "b-"), text) == 0.0  # initials, a name without its apostrophe
+    assert copied_share(shorthand, shared, ("a-", "b-"), text.replace("Defence", "Army")) == 1 / 3  # nzdf: no D
+    assert not _spelled_from("army", "The troops fired.") and not _spelled_from("karvian", "Karvia said so.")
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=lambda b: b.name)
