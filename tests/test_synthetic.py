@@ -15,9 +15,17 @@ from conflict_news.core.paths import locate_root
 from conflict_news.core.store import RawDocument
 from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.core.validate import check_document
-from conflict_news.grow.synthetic import TAG, generate_document, iter_synthetic, measure_density, write_synthetic
+from conflict_news.grow.synthetic import (
+    SEED_DENSITY,
+    TAG,
+    generate_document,
+    iter_synthetic,
+    measure_density,
+    write_synthetic,
+)
+from conftest import REPO
 
-GOLD = measure_density(load_corpus())
+GOLD = SEED_DENSITY
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +52,10 @@ def test_any_seed_gives_a_valid_document(seed: int, index: int) -> None:
     raw = RawDocument(doc_id=metadata["id"], text=text, metadata=metadata, annotation=annotation)
     assert check_document(Path("."), raw, load_taxonomy()) == []
     assert 2000 <= len(text) <= 6000
+
+
+def test_the_default_density_is_the_seeds_gold() -> None:
+    assert measure_density([d for d in load_corpus(REPO) if d.id == "cnc-000001"]) == SEED_DENSITY
 
 
 def test_density_follows_the_gold(synthetic_root: Path) -> None:

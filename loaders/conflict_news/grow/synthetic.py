@@ -456,16 +456,18 @@ def _tail(d: _Draft, start: int) -> str:
     return "".join(reversed(out))
 
 
+# The seed's gold (485 words; 64 mentions, 47 events, 13 quotes, 6 figures), fixed: a density measured from
+# the shipped gold each time would change every generated document whenever gold lands.
+SEED_DENSITY = Density(mentions=100 * 64 / 485, events=100 * 47 / 485, quotes=100 * 13 / 485, figures=100 * 6 / 485)
+
+
 def iter_synthetic(
     n: int, seed: int = 0, density: Density | None = None
 ) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Documents 1..n, one at a time; density defaults to that of the shipped gold, measured now."""
-    if density is None:
-        from ..core.load import load_corpus
-
-        density = measure_density(load_corpus())
+    """Documents 1..n, one at a time; density defaults to the seed's (SEED_DENSITY), so that document i depends
+    only on (seed, i)."""
     for index in range(1, n + 1):
-        yield generate_document(index, seed, density)
+        yield generate_document(index, seed, density or SEED_DENSITY)
 
 
 def write_synthetic(root: Path, n: int, seed: int = 0, progress: Callable[[int], object] | None = None) -> None:
