@@ -82,7 +82,8 @@ def test_add_a_text_file_grows_the_corpus_and_it_validates(
     assert main(["preannotate", "--root", str(shipped_copy), "--out", str(tmp_path / "p")]) == 0
     result = evaluate(tmp_path / "p", shipped_copy)
     assert (result["documents"], result["unannotated"]) == (1, ["cnc-000002"])
-    assert result == {**evaluate(tmp_path / "p" / "cnc-000001.json", REPO), "unannotated": ["cnc-000002"]}
+    seed = evaluate(tmp_path / "p" / "cnc-000001.json", REPO / "annotations" / "cnc-000001.json", REPO)
+    assert result == {**seed, "unannotated": ["cnc-000002"]}
     assert main(["evaluate", str(tmp_path / "p"), str(shipped_copy)]) == 0
     assert "not scored, no gold yet: cnc-000002" in capsys.readouterr().err
 

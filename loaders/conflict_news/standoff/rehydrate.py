@@ -229,8 +229,9 @@ def annotation_from_row(row: dict[str, Any], text_sha256: str) -> dict[str, Any]
         "schema_version": load_schema("annotation")["properties"]["schema_version"]["const"],
         "doc_id": row["doc_id"],
         "text_sha256": text_sha256,
-        # Parquet has an empty list where a file has no per-item records; the schema wants none then.
-        "provenance": {k: v for k, v in row["provenance"].items() if k != "items" or v},
+        # Parquet has an empty list where a file has no per-item records, and a null where it states no gold
+        # kind; the schema wants neither field then.
+        "provenance": {k: v for k, v in row["provenance"].items() if v or k not in ("items", "gold_kind")},
     }
     for layer in LAYERS:
         ann[layer] = [{k: v for k, v in item.items() if k not in DERIVED.get(layer, ())} for item in row[layer]]
