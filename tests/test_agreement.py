@@ -174,6 +174,7 @@ def test_the_measures_of_two_versions_are_what_counting_by_hand_gives() -> None:
     # LEA recall: 4 + 1 + 5 * (1 + 3)/10 + 5 + 2 + 1 = 15, over 18; precision 1: F1 2 * 5/6 / (11/6) = 10/11.
     assert value["coreference LEA"] == pytest.approx(10 / 11)
     assert value["coreference CoNLL"] == pytest.approx((22 / 23 + 13 / 14 + 23 / 26) / 3)
+    assert result.measures["coreference CoNLL"]["n"] == 2 * 18  # the mentions of both versions
     # Whole items: 33 in the first version, 34 in the second (the army's second entity); identical: 5
     # entities, 10 events (not ev1, ev2, ev4), 7 quotes (not q2), 5 figures (not fig2): 2 * 27 / 67.
     assert value["whole-item identity"] == pytest.approx(54 / 67)

@@ -284,7 +284,10 @@ def measure_rows(pooled: Counts) -> dict[str, Row]:
     )
     for kind in LINK_KINDS:
         rows[f"link: {kind}"] = Row("link F1", _f1(kind, "link"), get("link", kind, "links"))
-    mentions = get("coref", "b3:recall_den")
+
+    def mentions(c: Counts) -> float:  # of both versions: B³'s denominators are the key's and the response's
+        return c.get(("coref", "b3:recall_den"), 0) + c.get(("coref", "b3:precision_den"), 0)
+
     for metric, label in COREF_METRICS.items():
         rows[f"coreference {label}"] = Row("F1", _coref(metric), mentions)
     rows["coreference CoNLL"] = Row("mean F1 of MUC, B³, CEAF-e", lambda c: conll(c, "coref"), mentions)
