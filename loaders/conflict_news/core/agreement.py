@@ -263,8 +263,9 @@ class Row:
 
 
 def measure_rows(pooled: Counts) -> dict[str, Row]:
-    """Every measure with an interval, in the order of the table (links and kappas present in `pooled`
-    only where there is something to compare)."""
+    """Every measure with an interval, in the order of the table; always the same measures, so that the
+    columns of several sets of documents line up (one with nothing to compare is undefined). `pooled`
+    gives the label pairs each kappa's contingency table is made of."""
 
     def get(*key: Any) -> Callable[[Counts], float]:
         return lambda c: c.get(key, 0)
