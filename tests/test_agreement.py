@@ -1,4 +1,5 @@
-"""Agreement between two annotators' files: entity ids aligned, numbers counted by hand, bad input refused."""
+"""Agreement between two annotators' files: entity ids aligned, numbers counted by hand (intervals and
+coreference too), bad input refused."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 
 from conflict_news import CorpusError
 from conflict_news.cli.main import main
+from conflict_news.core.agreement import agreement_interval_markdown, agreement_of
 from conflict_news.core.versions import align_entities, entity_mapping
-from conflict_news.grow.agreement import file_agreement
+from conflict_news.grow.agreement import agreement_table, file_agreement
 from conftest import REPO
 
 GOLD = REPO / "annotations" / "cnc-000001.json"
@@ -108,3 +110,127 @@ def test_agreement_takes_one_export_or_two_sides(tmp_path: Path, capsys: pytest.
     shutil.copy(GOLD, tmp_path / "copy.json")
     assert main(["agreement", str(side), str(side), str(side)]) == 1
     assert "give one Label Studio export, or two" in capsys.readouterr().err
+
+
+# The measures with intervals, on two versions of a fictional dev document (dev-001) whose differences are
+# made by hand below; every expected value is counted from the document as the comments say.
+DEV = REPO / "dev"
+
+
+def _dev(doc_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DEV / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _second_version_of_dev_001() -> dict[str, Any]:
+    """dev-001 with: ev2's modality changed, fig2's value changed, the Free Orun Army split in two entities
+    (its first two mentions apart, its last three keeping the id), ev1's place name spelled in another
+    case, ev4's time precision changed, q2's source left out."""
+    other = _dev("dev-001")
+    events = {e["id"]: e for e in other["events"]}
+    events["ev2"]["modality"] = "reported"
+    events["ev1"]["location"]["name"] = " brask "
+    events["ev4"]["time"]["precision"] = "week"
+    next(f for f in other["figures"] if f["id"] == "fig2")["value"] = 24
+    next(q for q in other["quotes"] if q["id"] == "q2")["source"] = None
+    foa = next(e for e in other["entities"] if e["id"] == "ent-foa")
+    other["entities"].append({**foa, "id": "ent-foa-x", "mentions": foa["mentions"][:2]})
+    foa["mentions"] = foa["mentions"][2:]
+    return other
+
+
+def test_the_measures_of_two_versions_are_what_counting_by_hand_gives() -> None:
+    first = _dev("dev-001")
+    # What the arithmetic below rests on: 6 entities of 4, 1, 5, 5, 2 and 1 mentions (18, all distinct),
+    # 13 events, 8 quotes with 8 distinct sources, 6 figures; two events with a location, three with a time.
+    assert [len(e["mentions"]) for e in first["entities"]] == [4, 1, 5, 5, 2, 1]
+    assert len({(m["start"], m["end"]) for e in first["entities"] for m in e["mentions"]}) == 18
+    assert [len(first[layer]) for layer in ("events", "quotes", "figures")] == [13, 8, 6]
+    assert len({(q["source"]["start"], q["source"]["end"]) for q in first["quotes"]}) == 8
+    assert [e["id"] for e in first["events"] if e["location"]] == ["ev1", "ev6"]
+    assert [e["id"] for e in first["events"] if e["time"]] == ["ev1", "ev4", "ev6"]
+    result = agreement_of([[first, _second_version_of_dev_001()]], resamples=0)
+    value = {name: row["value"] for name, row in result.measures.items()}
+    assert value["trigger + type (exact)"] == 1.0
+    assert value["trigger + type + modality (exact)"] == pytest.approx(2 * 12 / 26)
+    assert value["event location"] == 1.0  # "Brask" and " brask " name one place
+    assert value["event time"] == pytest.approx(2 * 2 / 6)
+    assert value["entity mention (exact)"] == value["entity mention + type (exact)"] == 1.0
+    assert value["quote source (exact)"] == pytest.approx(2 * 7 / 15)
+    assert value["figure span (exact)"] == 1.0
+    assert value["figure span + value + property (exact)"] == pytest.approx(2 * 5 / 12)
+    assert value["figure value"] == pytest.approx(5 / 6) and result.values["figure value"] == {
+        "n": 6, "exact_match": pytest.approx(5 / 6)}  # fmt: skip
+    assert "figure value" not in result.attributes and "kappa: figure value" not in result.measures
+    # Coreference, the first version as key. The Free Orun Army's 5 mentions are cut into 2 + 3.
+    # MUC recall (3 + 0 + 3 + 4 + 1 + 0) / (3 + 0 + 4 + 4 + 1 + 0) = 11/12, precision 1: F1 22/23.
+    assert value["coreference MUC"] == pytest.approx(22 / 23)
+    # B³ recall: 13 mentions in unchanged entities count 1 each, the army's 2 * 2/5 + 3 * 3/5 = 13/5:
+    # (13 + 13/5) / 18 = 13/15, precision 1: F1 26/28.
+    assert value["coreference B³"] == pytest.approx(13 / 14)
+    # CEAF-e: five entities align with themselves (1 each), the army with its 3-mention part, 2 * 3 / 8:
+    # 23/4 over 6 key and 7 response entities; F1 = 2 * 23/4 / (6 + 7) = 23/26.
+    assert value["coreference CEAF-e"] == pytest.approx(23 / 26)
+    # LEA recall: 4 + 1 + 5 * (1 + 3)/10 + 5 + 2 + 1 = 15, over 18; precision 1: F1 2 * 5/6 / (11/6) = 10/11.
+    assert value["coreference LEA"] == pytest.approx(10 / 11)
+    assert value["coreference CoNLL"] == pytest.approx((22 / 23 + 13 / 14 + 23 / 26) / 3)
+    assert result.measures["coreference CoNLL"]["n"] == 2 * 18  # the mentions of both versions
+    # Whole items: 33 in the first version, 34 in the second (the army's second entity); identical: 5
+    # entities, 10 events (not ev1, ev2, ev4), 7 quotes (not q2), 5 figures (not fig2): 2 * 27 / 67.
+    assert value["whole-item identity"] == pytest.approx(54 / 67)
+    assert value["whole-item identity: events"] == pytest.approx(20 / 26)
+    assert result.measures["whole-item identity"]["n"] == 67
+
+
+def test_intervals_come_from_resampling_the_documents() -> None:
+    """dev-001 agreed in full, dev-002 with no event in the second version: a resample of two documents
+    is both dev-001 (trigger F1 1, a quarter of them), both dev-002 (0, a quarter) or one of each; so the
+    interval runs from 0 to 1 around the pooled 2 * 13 / (2 * 13 + n₂)."""
+    one, two = _dev("dev-001"), _dev("dev-002")
+    n2 = len({(e["trigger"]["start"], e["trigger"]["end"]) for e in two["events"]})
+    result = agreement_of([[one, one], [two, {**two, "events": [], "figures": []}]], resamples=1000, seed=1)
+    row = result.measures["trigger span (exact)"]
+    assert row == {"kind": "F1", "n": 26 + n2, "value": pytest.approx(26 / (26 + n2)), "low": 0.0, "high": 1.0}
+    # Entities were untouched: every resample agrees fully.
+    assert result.measures["coreference CoNLL"] | {"n": 0} == {
+        "kind": "mean F1 of MUC, B³, CEAF-e", "n": 0, "value": 1.0, "low": 1.0, "high": 1.0}  # fmt: skip
+    again = agreement_of([[one, one], [two, {**two, "events": [], "figures": []}]], resamples=1000, seed=1)
+    assert again.to_dict() == result.to_dict()
+
+
+def test_agreement_takes_bootstrap_and_seed_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = _side(tmp_path, "first", _dev("dev-001"))
+    (first / "cnc-000001.json").rename(first / "dev-001.json")
+    other = _dev("dev-001")  # a second version the validator accepts: one modality changed
+    other["events"][1]["modality"] = "reported"
+    second = _side(tmp_path, "second", other)
+    (second / "cnc-000001.json").rename(second / "dev-001.json")
+    argv = ["agreement", str(first), str(second), "--root", str(DEV), "--json", "--bootstrap", "50", "--seed", "7"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    assert result["bootstrap"] == {"resamples": 50, "seed": 7, "confidence": 0.95, "unit": "document"}
+    # One document: every resample is that document, so each interval is its value.
+    row = result["measures"]["trigger + type + modality (exact)"]
+    assert row["low"] == row["value"] == row["high"] == pytest.approx(12 / 13)
+    assert main(argv) == 0 and capsys.readouterr().out == out
+    assert main(argv[:5]) == 0  # as text, with the default resamples and seed
+    assert "95% CI (1000 resamples over documents, seed 20140601)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:  # argparse's refusal, exit 1 with a code as every usage error
+        main([*argv[:5], "--bootstrap", "-1"])
+    assert refused.value.code == 1
+    assert "[option-invalid] argument --bootstrap: -1 is not from 0 to 100000" in capsys.readouterr().err
+
+
+def test_the_cards_interval_table_is_computed_from_published_folders() -> None:
+    """The helper the card's table comes from, on the committed double annotation of batch 1 (processed, not read)."""
+    batch = REPO / "adjudication" / "wikinews" / "batch-01"
+    table = agreement_table({"batch 1": [(batch / "a", batch / "b", REPO)]}, resamples=20)
+    lines = table.splitlines()
+    assert lines[0] == "| measure | what | batch 1 |" and lines[2] == "| documents, annotator pairs | count | 6, 6 |"
+    names = [line.split(" | ")[0].removeprefix("| ") for line in lines[3:] if line.startswith("| ")]
+    assert names == list(agreement_of([], resamples=0).measures)
+    assert table == agreement_interval_markdown({"batch 1": file_agreement([(batch / "a", batch / "b", REPO)], 20)})
+    assert agreement_table([(batch / "a", batch / "b", REPO)], resamples=20) == table.replace(
+        "batch 1", "all documents"
+    )

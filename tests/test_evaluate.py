@@ -96,8 +96,10 @@ def _prf(cell: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _all_metrics(value: Any) -> list[float]:
+    """Every score in a result, an interval's value and bounds included."""
     if isinstance(value, dict):
-        found = [v for k, v in value.items() if k in ("precision", "recall", "f1", "accuracy") and v is not None]
+        found = [v for k, v in value.items() if k in ("precision", "recall", "f1", "accuracy", "value", "low",
+                 "high") and v is not None and not isinstance(v, dict)]  # fmt: skip
         return found + [m for v in value.values() for m in _all_metrics(v)]
     return []
 
@@ -296,3 +298,35 @@ def test_a_split_without_gold_scores_nothing_without_failing(
     assert result["exact"]["layers"]["events"] == {**result["exact"]["layers"]["events"], "gold": 0, "f1": None}
     assert main(["evaluate", str(root / "annotations"), str(root), "--split", "test"]) == 0
     assert "not scored, no gold yet" in capsys.readouterr().err
+
+
+def test_scores_get_intervals_from_resampling_the_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Gold dev-001 and dev-002, predicted: dev-001 exactly, dev-002 nothing. A resample of the two documents
+    is dev-001 twice (events F1 1, a quarter of them), dev-002 twice (F1 0, a quarter) or one of each, so the
+    F1 interval runs from 0 to 1 around the pooled 2 * 13 / (2 * 13 + n₂); precision is 1 wherever defined
+    (dev-002 twice predicts nothing: undefined, left out)."""
+    dev = REPO / "dev"
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    gold.mkdir()
+    pred.mkdir()
+    for doc_id in ("dev-001", "dev-002"):
+        (gold / f"{doc_id}.json").write_bytes((dev / "annotations" / f"{doc_id}.json").read_bytes())
+    (pred / "dev-001.json").write_bytes((dev / "annotations" / "dev-001.json").read_bytes())
+    n2 = len(json.loads((gold / "dev-002.json").read_text(encoding="utf-8"))["events"])
+    result = evaluate(pred, gold, dev, resamples=1000, seed=5)
+    events = result["intervals"]["exact"]["layers"]["events"]
+    assert events["f1"] == {"value": pytest.approx(26 / (26 + n2)), "low": 0.0, "high": 1.0}
+    assert events["precision"] == {"value": 1.0, "low": 1.0, "high": 1.0}
+    assert events["recall"] == {"value": pytest.approx(13 / (13 + n2)), "low": 0.0, "high": 1.0}
+    assert result["exact"]["layers"]["events"]["f1"] == events["f1"]["value"]  # the same pooled number
+    assert result["intervals"]["overlap"]["links"]["quote.speaker"]["f1"]["high"] == 1.0
+    assert evaluate(pred, gold, dev, resamples=1000, seed=5) == result
+    assert main(["evaluate", str(pred), str(gold), "--root", str(dev), "--bootstrap", "200", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| item | pred | gold | exact P |")  # the tables of old first, unchanged
+    assert f"| **events** | {26 / (26 + n2):.3f} [0.000, 1.000] | {26 / (26 + n2):.3f} [0.000, 1.000] |" in out
+    assert "over the 2 scored documents (200 resamples, seed 5)" in out
+    assert main(["evaluate", str(pred), str(gold), "--root", str(dev), "--bootstrap", "0"]) == 0
+    assert "[0.000" not in capsys.readouterr().out
+    assert main(["evaluate", str(pred), str(gold), "--root", str(dev), "--json", "--bootstrap", "0"]) == 0
+    assert json.loads(capsys.readouterr().out)["intervals"]["exact"]["layers"]["events"]["f1"]["low"] is None

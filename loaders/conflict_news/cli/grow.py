@@ -12,7 +12,7 @@ from ..core.articles import FIELDS
 from ..core.distribution import POLICIES
 from ..core.limits import MAX_SYNTH_DOCUMENTS
 from ..core.options import SPLITS
-from .options import bounded
+from .options import add_bootstrap_options, bounded
 from .roots import add_root_option, corpus_root
 
 # Help of the metadata options of `add` (one article only; a JSONL record carries the same keys).
@@ -62,14 +62,19 @@ def _preannotate(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from ..grow.evaluate import evaluate, format_markdown, text_root_of
+    from ..grow.evaluate import evaluate, format_interval_markdown, format_markdown, text_root_of
 
     # The texts are the gold's own root when it lies in one, else the root by the one rule.
     root = args.root or text_root_of(Path(args.gold)) or corpus_root(args, writes=False)
-    result = evaluate(args.pred, args.gold, root, args.split)
+    result = evaluate(args.pred, args.gold, root, args.split, resamples=args.bootstrap, seed=args.seed)
     if result["unannotated"]:
         print(f"conflict-news evaluate: not scored, no gold yet: {', '.join(result['unannotated'])}", file=sys.stderr)
-    print(json.dumps(result, indent=2) if args.json else format_markdown(result), end="\n" if args.json else "")
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(format_markdown(result), end="")
+        if args.bootstrap:
+            print("\n" + format_interval_markdown(result), end="")
     return 0
 
 
@@ -173,7 +178,14 @@ def register(verbs: Any) -> None:
     )  # fmt: skip
     p.set_defaults(run=_wikinews)
 
-    p = verbs.add_parser("evaluate", help="score predicted annotations against the gold (P/R/F1, attributes, links)")
+    p = verbs.add_parser(
+        "evaluate",
+        help="score predicted annotations against the gold (P/R/F1, attributes, links)",
+        description="Score predictions against the gold: P/R/F1 per layer, type and link, attribute accuracy, and "
+        "each layer's and link's F1 with a 95%% percentile bootstrap interval over documents (docs/scoring.md).",
+        epilog="example:\n  conflict-news evaluate predictions/ dev --split test --bootstrap 1000 --seed 20140601",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("pred", metavar="PRED", help="prediction file, folder of them, or corpus root")
     p.add_argument("gold", metavar="GOLD", help="gold annotation file, folder of them, or corpus root")
     p.add_argument("--root", metavar="DIR", help="corpus root holding the texts (default: GOLD's root, else see ROOT)")
@@ -182,4 +194,5 @@ def register(verbs: Any) -> None:
         "--split", action="append", choices=SPLITS,
         help="score only the documents of this split (repeatable; default: all)",
     )  # fmt: skip
+    add_bootstrap_options(p)
     p.set_defaults(run=_evaluate)

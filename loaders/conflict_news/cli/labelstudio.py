@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import Issue
-from .options import WORKERS, bounded, prediction_source
+from .options import WORKERS, add_bootstrap_options, bounded, prediction_source
 from .roots import add_root_option, corpus_root
 
 if TYPE_CHECKING:
@@ -139,10 +139,11 @@ def _agreement(args: argparse.Namespace) -> int:
         export, issues = read_tasks(Path(args.versions[0]))
         if issues:
             return _fail("agreement", issues)
-        result = compute_agreement(export)
+        result = compute_agreement(export, resamples=args.bootstrap, seed=args.seed)
     elif len(args.versions) == 2:
         first, second = map(Path, args.versions)
-        result = file_agreement([(first, second, Path(args.root) if args.root else None)])
+        root = Path(args.root) if args.root else None
+        result = file_agreement([(first, second, root)], resamples=args.bootstrap, seed=args.seed)
     else:
         raise UsageError("give one Label Studio export, or two annotation files, folders or corpus roots")
     print(
@@ -326,7 +327,16 @@ def register(verbs: Any) -> None:
     common(p)
     p.set_defaults(run=_adjudicate)
 
-    p = verbs.add_parser("agreement", help="inter-annotator agreement: a Label Studio export, or two annotators' files")
+    p = verbs.add_parser(
+        "agreement",
+        help="inter-annotator agreement: a Label Studio export, or two annotators' files",
+        description="Agreement between two annotators (or more, in a Label Studio export): F1 per layer and measure, "
+        "kappa per categorical attribute, coreference (MUC, B3, CEAF-e, LEA, CoNLL), the whole-item identity rate, "
+        "each with a 95%% percentile bootstrap interval over documents (docs/scoring.md).",
+        epilog="example:\n  conflict-news agreement adjudication/wikinews/batch-01/a adjudication/wikinews/batch-01/b "
+        "--root . --json --bootstrap 1000 --seed 20140601",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument(
         "versions", nargs="+", metavar="PATH",
         help="a full JSON export whose tasks have several annotations, or two sides to compare: annotation "
@@ -334,4 +344,5 @@ def register(verbs: Any) -> None:
     )  # fmt: skip
     p.add_argument("--root", metavar="DIR", help="corpus root of the texts, for two sides (default: a side's own root)")
     p.add_argument("--json", action="store_true", help="print the agreement as JSON on stdout")
+    add_bootstrap_options(p)
     p.set_defaults(run=_agreement)

@@ -7,7 +7,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.limits import MAX_WORKERS
+from ..core.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from ..core.limits import MAX_RESAMPLES, MAX_WORKERS
 from ..core.options import PREDICTION_SOURCES, PredictionSource
 
 
@@ -28,6 +29,15 @@ def bounded(low: int, high: int) -> Callable[[str], int]:
 
 
 WORKERS = bounded(0, MAX_WORKERS)
+
+
+def add_bootstrap_options(p: argparse.ArgumentParser) -> None:
+    """--bootstrap N and --seed S: the percentile bootstrap over documents of `agreement` and `evaluate`."""
+    p.add_argument("--bootstrap", type=bounded(0, MAX_RESAMPLES), default=DEFAULT_RESAMPLES, metavar="N",
+                   help=f"resamples of the documents for the 95%% confidence intervals (default {DEFAULT_RESAMPLES}; "
+                   "0: no intervals)")  # fmt: skip
+    p.add_argument("--seed", type=bounded(0, 2**63 - 1), default=DEFAULT_SEED, metavar="S",
+                   help=f"seed of the resampling, fixed so that intervals are reproducible (default {DEFAULT_SEED})")  # fmt: skip
 
 
 def prediction_source(text: str) -> PredictionSource | Path:

@@ -19,3 +19,5 @@ MAX_BATCH_ARTICLES = 1_000_000
 MAX_WORKERS = 256
 MAX_SHARD_BYTES = 2**31 - 1  # Arrow's offsets are 32-bit
 MAX_SYNTH_DOCUMENTS = 10_000_000
+# Bootstrap resamples of `agreement` and `evaluate`: each re-sums every document's counts.
+MAX_RESAMPLES = 100_000

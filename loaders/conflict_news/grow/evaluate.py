@@ -2,19 +2,21 @@
 
 Both sides are checked against the texts of one corpus root with the validator before anything is
 scored: a prediction for an unknown document, a span that does not match the text or an
-annotation of another text version is an Issue, never a silent zero. Metric definitions are in
-docs/scoring.md.
+annotation of another text version is an Issue, never a silent zero. Each document's tallies are
+kept, so that the layer and link scores get percentile bootstrap intervals over documents
+(core.bootstrap). Metric definitions are in docs/scoring.md.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.bootstrap import CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, Counts, Measure, bootstrap
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.options import SPLITS, Split, check_choice
 from ..core.paths import as_path, check_root, locate_root
@@ -226,6 +228,30 @@ class ModeScore:
         for role in p_roles | g_roles:
             self.tally(self.links, f"event.argument.{role}").add(p_roles[role], g_roles[role], roles_tp[role])
 
+    def merge(self, other: ModeScore) -> None:
+        """Add another score's totals (one document's) to this one's."""
+        for layer, t in other.layers.items():
+            self.tally(self.layers, layer).add(t.pred, t.gold, t.tp)
+        for layer, types in other.types.items():
+            for name, t in types.items():
+                self.tally(self.types.setdefault(layer, {}), name).add(t.pred, t.gold, t.tp)
+        for layer, attributes in other.attributes.items():
+            for name, (right, n) in attributes.items():
+                counts = self.attributes.setdefault(layer, {}).setdefault(name, [0, 0])
+                counts[0] += right
+                counts[1] += n
+        for name, t in other.links.items():
+            self.tally(self.links, name).add(t.pred, t.gold, t.tp)
+
+    def counts(self) -> dict[Hashable, float]:
+        """The layer and link tallies as counts keyed (mode, "layers"|"links", name, "pred"|"gold"|"tp")."""
+        out: dict[Hashable, float] = {}
+        for group, table in (("layers", self.layers), ("links", self.links)):
+            for name, t in table.items():
+                for part in ("pred", "gold", "tp"):
+                    out[self.mode, group, name, part] = getattr(t, part)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "layers": {
@@ -299,6 +325,8 @@ def evaluate(
     gold: Path | str,
     root: Path | str | None = None,
     splits: Split | Collection[Split] | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
 ) -> dict[str, Any]:
     """Score the predictions at `pred` against the gold at `gold`; raises CorpusError on any invalid input.
 
@@ -307,7 +335,9 @@ def evaluate(
     scored and are listed under "unannotated".
     With `splits` (one split, or several), only the documents whose metadata puts them in one of
     those splits are read and scored, on both sides (a held-out part of a dev set, say); a name that
-    is not a split is a UsageError.
+    is not a split is a UsageError. Under "intervals", every layer's and link's precision, recall and F1
+    in each mode with its percentile bootstrap interval over the scored documents (`resamples` resamples
+    drawn with `seed`; 0 resamples: the values alone).
     """
     if splits is not None:
         splits = {check_choice("split", split, SPLITS) for split in ([splits] if isinstance(splits, str) else splits)}
@@ -337,18 +367,59 @@ def evaluate(
         raise CorpusError(issues)
     unannotated = sorted(d for d, ann in gold_anns.items() if not_gold(ann))
     scores = {mode: ModeScore(mode) for mode in MODES}
+    per_document: list[dict[Hashable, float]] = []
     for doc_id, gold_ann in sorted(gold_anns.items()):
         if doc_id in unannotated:
             continue
         pred_ann = pred_anns.get(doc_id, empty_annotation(gold_ann))
-        for score in scores.values():
-            score.add_document(pred_ann, gold_ann)
+        counts: dict[Hashable, float] = {}
+        for mode, score in scores.items():
+            one = ModeScore(mode)
+            one.add_document(pred_ann, gold_ann)
+            score.merge(one)
+            counts |= one.counts()
+        per_document.append(counts)
     return {
         "documents": len(gold_anns) - len(unannotated),
         "predicted_documents": len([d for d in pred_anns if d not in unannotated]),
         "unannotated": unannotated,
         **{mode: score.to_dict() for mode, score in scores.items()},
+        "intervals": score_intervals(per_document, scores, resamples, seed),
     }
+
+
+def _prf(key: tuple[str, str, str], which: str) -> Measure:
+    """Precision, recall or F1 of one tally from counts (None over a zero denominator, as Tally.to_dict)."""
+
+    def measure(c: Counts) -> float | None:
+        pred, gold, tp = (c.get((*key, part), 0) for part in ("pred", "gold", "tp"))
+        if which == "precision":
+            return tp / pred if pred else None
+        if which == "recall":
+            return tp / gold if gold else None
+        return 2 * tp / (pred + gold) if pred + gold else None
+
+    return measure
+
+
+def score_intervals(
+    per_document: list[dict[Hashable, float]], scores: dict[str, ModeScore], resamples: int, seed: int
+) -> dict[str, Any]:
+    """Per mode, layer and link: precision, recall and F1 with their bootstrap intervals over documents."""
+    measures: dict[str, Measure] = {}
+    where: list[tuple[str, str, str, str]] = []
+    for mode, score in scores.items():
+        for group, names in (("layers", LAYERS), ("links", sorted(score.links))):
+            for name in names:
+                for which in ("precision", "recall", "f1"):
+                    label = f"{mode} {group} {name} {which}"
+                    measures[label] = _prf((mode, group, name), which)
+                    where.append((mode, group, name, which))
+    found = bootstrap(per_document, measures, resamples, seed)
+    out: dict[str, Any] = {"resamples": resamples, "seed": seed, "confidence": CONFIDENCE, "unit": "document"}
+    for (mode, group, name, which), label in zip(where, measures, strict=True):
+        out.setdefault(mode, {}).setdefault(group, {}).setdefault(name, {})[which] = found[label].to_dict()
+    return out
 
 
 def split_of(root: Path, doc_id: str) -> str | None:
@@ -398,4 +469,32 @@ def format_markdown(result: dict[str, Any]) -> str:
             cells = [m.get(name, {"total": 0, "accuracy": None}) for m in by_mode]
             shown = " | ".join(f"{c['total']} | {_fmt(c['accuracy'])}" for c in cells)
             lines.append(f"| {layer}.{name} | {shown} |")
+    return "\n".join(lines) + "\n"
+
+
+def _with_interval(cell: dict[str, float | None]) -> str:
+    if cell["value"] is None:
+        return "-"
+    if cell["low"] is None or cell["high"] is None:
+        return f"{cell['value']:.3f}"
+    return f"{cell['value']:.3f} [{cell['low']:.3f}, {cell['high']:.3f}]"
+
+
+def format_interval_markdown(result: dict[str, Any]) -> str:
+    """A Markdown table of layer and link F1, exact and overlap, each with its 95 % bootstrap interval over
+    documents (format_markdown's tables stay as they are: published tables are compared byte for byte)."""
+    intervals = result["intervals"]
+    lines = [
+        "| item | exact F1 [95 % CI] | overlap F1 [95 % CI] |",
+        "|---|---|---|",
+    ]
+    for group in ("layers", "links"):
+        for name in intervals[MODES[0]][group] if MODES[0] in intervals else ():
+            cells = [_with_interval(intervals[mode][group][name]["f1"]) for mode in MODES]
+            shown = f"**{name}**" if group == "layers" else f"link {name}"
+            lines.append(f"| {shown} | {' | '.join(cells)} |")
+    lines.append(
+        f"\nIntervals: percentile bootstrap over the {result['documents']} scored documents "
+        f"({intervals['resamples']} resamples, seed {intervals['seed']})."
+    )
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.agreement import Agreement, agreement_of
+from ..core.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from .importer import convert_annotation
 
@@ -19,5 +20,10 @@ def export_versions(export: list[dict[str, Any]], tax: Taxonomy) -> Iterator[lis
             yield [convert_annotation(a.get("result") or [], text, tax, "export", f"$[{i}]")[0] for a in kept]
 
 
-def compute_agreement(export: list[dict[str, Any]], tax: Taxonomy | None = None) -> Agreement:
-    return agreement_of(export_versions(export, tax or load_taxonomy()))
+def compute_agreement(
+    export: list[dict[str, Any]],
+    tax: Taxonomy | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> Agreement:
+    return agreement_of(export_versions(export, tax or load_taxonomy()), resamples, seed)
