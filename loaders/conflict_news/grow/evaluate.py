@@ -489,7 +489,8 @@ def format_interval_markdown(result: dict[str, Any]) -> str:
         "|---|---|---|",
     ]
     for group in ("layers", "links"):
-        for name in intervals[MODES[0]][group] if MODES[0] in intervals else ():
+        # a group without any item (no links scored) has no entry
+        for name in intervals.get(MODES[0], {}).get(group, {}):
             cells = [_with_interval(intervals[mode][group][name]["f1"]) for mode in MODES]
             shown = f"**{name}**" if group == "layers" else f"link {name}"
             lines.append(f"| {shown} | {' | '.join(cells)} |")
