@@ -17,6 +17,7 @@ import pytest
 from conflict_news.cli.main import main
 from conflict_news.core.store import read_document
 from conflict_news.core.validate import check_files
+from conflict_news.grow.agreement import agreement_table
 from conftest import REPO
 
 BATCHES = sorted((REPO / "adjudication" / "wikinews").glob("batch-*"))
@@ -202,3 +203,36 @@ def test_the_gold_is_what_adjudicating_the_batch_gives(batch: Path, tmp_path: Pa
         gold = read_document(REPO, doc_id).annotation
         assert gold["provenance"]["gold_kind"] == "adjudicated", doc_id
         assert read_document(copy, doc_id).annotation == gold, doc_id
+
+
+def independent_pairs(folder: Path) -> list[tuple[Path, Path, Path]]:
+    """Both versions of every document of every batch, as predictions (the gold-only rules are the adjudicator's),
+    in `folder`; the documents whose versions the validator refuses (batch.json's delivered_issues) left out."""
+    pairs = []
+    for batch in BATCHES:
+        record = _record(batch)
+        refused = {key.split("/", 1)[1].removesuffix(".json") for key in record.get("delivered_issues", {})}
+        for doc_id in record["documents"]:
+            if doc_id in refused:
+                continue
+            paths = []
+            for side in SIDES:
+                version = json.loads((batch / side / f"{doc_id}.json").read_text(encoding="utf-8"))
+                path = folder / batch.name / side / f"{doc_id}.json"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps({**version, "provenance": {**version["provenance"], "kind": "prediction"}}))
+                paths.append(path)
+            pairs.append((paths[0], paths[1], REPO))
+    return pairs
+
+
+INDEPENDENT = "Wikinews `test`, independent versions"
+
+
+def test_the_cards_independent_agreement_table_is_computed_from_the_published_versions(tmp_path: Path) -> None:
+    table = agreement_table({INDEPENDENT: independent_pairs(tmp_path)})
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    published = readme.split("<!-- agreement-independent:start -->\n", 1)[1].split(
+        "<!-- agreement-independent:end -->"
+    )[0]
+    assert published == table, "README's independent agreement table is out of date:\n" + table
