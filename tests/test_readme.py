@@ -18,7 +18,7 @@ from conflict_news.core.errors import RETIRED
 from conflict_news.core.options import CONFIGS
 from conflict_news.core.stats import compute_stats
 from conflict_news.core.store import dump_json, write_atomic
-from conflict_news.grow.evaluate import evaluate, format_markdown
+from conflict_news.grow.evaluate import evaluate, format_interval_markdown, format_markdown
 from conflict_news.grow.preannotate import preannotate_corpus
 from conflict_news.hf.features import build_features
 from conflict_news.release.cite import format_citation
@@ -147,11 +147,14 @@ def test_wikinews_test_table_is_current(corpus_predictions: Path) -> None:
     result = evaluate(corpus_predictions, REPO, splits={"test"})
     assert result["documents"] >= 6
     assert _published("baseline-wikinews") == format_markdown(result)
+    assert _published("baseline-wikinews-intervals") == format_interval_markdown(result)
 
 
 def test_dev_set_table_is_current(dev_predictions: Path) -> None:
     """The held-out table: `evaluate --split test` on the dev set, as the README says."""
-    assert _published("baseline-dev") == format_markdown(evaluate(dev_predictions, DEV, splits={"test"}))
+    result = evaluate(dev_predictions, DEV, splits={"test"})
+    assert _published("baseline-dev") == format_markdown(result)
+    assert _published("baseline-dev-intervals") == format_interval_markdown(result)
 
 
 def test_summary_table_is_current_and_the_targets_hold(dev_predictions: Path, corpus_predictions: Path) -> None:
