@@ -177,3 +177,21 @@ def test_the_gold_kind_is_recorded_and_an_unknown_one_refused_with_its_code(
     assert _run(root, *files, "--gold-kind", "adjudicated") == 0
     assert read_document(root, DOC).annotation["provenance"]["gold_kind"] == "adjudicated"
     assert list(iter_errors([root])) == []
+
+
+def test_an_agreed_item_the_adjudicator_changes_is_recorded_as_the_adjudicators(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    second = _renamed(_toy())
+    second["events"][0]["modality"] = "reported"
+    a, b = _side(tmp_path, "a", _toy()), _side(tmp_path, "b", second)
+    settled = _toy()
+    changed = settled["entities"][0]
+    changed["name"] += " (settled)"
+    review = _side(tmp_path, "review", settled)
+    files = ["--files", f"ann-a={a}", "--files", f"ann-b={b}", "--overwrite-gold"]
+    assert _run(root, *files, "--review", str(review), "--adjudicator", "lead") == 0
+    records = {r["id"]: r for r in read_document(root, DOC).annotation["provenance"]["items"]}
+    assert records[changed["id"]] == {"id": changed["id"], "annotators": ["lead"], "adjudicator": "lead"}
+    unchanged = _toy()["entities"][1:]
+    assert unchanged and all(records[e["id"]]["adjudicator"] is None for e in unchanged)

@@ -64,10 +64,11 @@ def settled_provenance(
     canon = {who: canonical_items(v) for who, v in versions.items()}
     records = []
     for key, (item_id, body) in canonical_items(layers).items():
-        if key in agreed:
+        kept = [who for who, c in canon.items() if key in c and c[key][1] == body]
+        # an agreed item the adjudicator changed is the adjudicator's, not the annotators'
+        if key in agreed and len(kept) == len(canon):
             records.append({"id": item_id, "annotators": list(versions), "adjudicator": None})
             continue
-        kept = [who for who, c in canon.items() if key in c and c[key][1] == body]
         assert adjudicator is not None  # an item outside the agreed ones comes from an adjudicator
         records.append({"id": item_id, "annotators": kept or [adjudicator], "adjudicator": adjudicator})
     return records
