@@ -30,6 +30,8 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
+# FIG-1's identifiers beyond "Article 5": reference markers ("[1]") and telephone numbers ("020 7008 0000").
+IDENTIFIER = re.compile(r"\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b")
 
 
 def _inside(inner: Span, outer: Span) -> bool:
@@ -73,11 +75,13 @@ def test_every_quoted_passage_is_a_quote_or_a_name(doc: Document) -> None:
 def test_every_number_in_digits_is_a_figure_except_identifiers(doc: Document) -> None:
     """Guidelines FIG-1: identifiers such as "Article 5" and numbers in time expressions are not figures."""
     spans = [f.span for f in doc.figures]
-    timed = [m.span() for pattern in (TIME_EXPRESSION, ORDINAL) for m in pattern.finditer(doc.text)]
+    timed = [m.span() for pattern in (TIME_EXPRESSION, ORDINAL, IDENTIFIER) for m in pattern.finditer(doc.text)]
+    # a number inside a name ("Jorge 40"): in an entity mention that starts with a word, not with the number
+    named = [(m.start, m.end) for e in doc.entities for m in e.mentions if not m.text[:1].isdigit()]
     for match in re.finditer(r"\d[\d,.]*\d|\d", doc.text):
         if doc.text[max(0, match.start() - 8) : match.start()] == "Article ":
             continue
-        if any(s <= match.start() and match.end() <= e for s, e in timed):
+        if any(s <= match.start() and match.end() <= e for s, e in (*timed, *named)):
             continue
         assert any(s.start <= match.start() and match.end() <= s.end for s in spans), match.group()
 
@@ -98,6 +102,9 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("on October 1st") and TIME_EXPRESSION.search("after 9/11")
     assert TIME_EXPRESSION.search("at 0000GMT") and TIME_EXPRESSION.search("UTC+4:30")
     assert ORDINAL.search("the 3rd battalion") and not ORDINAL.search("3 rd")
+    assert (
+        IDENTIFIER.search("said.[1]") and IDENTIFIER.search("call 020 7008 0000") and not IDENTIFIER.search("20 killed")
+    )
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
 
 
