@@ -31,7 +31,9 @@ TIME_EXPRESSION = re.compile(
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # FIG-1's identifiers beyond "Article 5": reference markers ("[1]") and telephone numbers ("020 7008 0000").
-IDENTIFIER = re.compile(r"\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b")
+# A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
+# name is followed by what it counts ("in Iraq 12 people died").
+IDENTIFIER = re.compile(r"\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])")
 
 
 def _inside(inner: Span, outer: Span) -> bool:
@@ -105,6 +107,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert (
         IDENTIFIER.search("said.[1]") and IDENTIFIER.search("call 020 7008 0000") and not IDENTIFIER.search("20 killed")
     )
+    assert IDENTIFIER.search("crews from France 3, and") and not IDENTIFIER.search("in Iraq 12 people died")
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
 
 
