@@ -24,16 +24,17 @@ DOCS = [d for d in (*CORPUS, *load_corpus(REPO / "dev")) if d.annotations.proven
 # are ordinals; a day may be written as an ordinal ("October 1st") or as day/month ("9/11").
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIME_EXPRESSION = re.compile(
-    rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d\b|\b\d{{1,2}}(?::\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
+    rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d\b|\b\d{{1,2}}(?:[:.]\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
     r"|\b\d+(?:-| )(?:second|minute|hour|day|week|month|year)s?\b|\b\d{1,2}/\d{1,2}\b"
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
-# FIG-1's identifiers beyond "Article 5": reference markers ("[1]") and telephone numbers ("020 7008 0000").
+# FIG-1's identifiers beyond "Article 5": reference markers ("[1]"), telephone numbers ("020 7008 0000") and the
+# emergency number ("called 911").
 # A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
 # name is followed by what it counts ("in Iraq 12 people died").
-IDENTIFIER = re.compile(r"\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])")
+IDENTIFIER = re.compile(r"\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])")
 
 
 def _inside(inner: Span, outer: Span) -> bool:
@@ -104,10 +105,12 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("on October 1st") and TIME_EXPRESSION.search("after 9/11")
     assert TIME_EXPRESSION.search("at 0000GMT") and TIME_EXPRESSION.search("UTC+4:30")
     assert TIME_EXPRESSION.search("at 10AM") and TIME_EXPRESSION.search("by 5 pm")
+    assert TIME_EXPRESSION.search("at 3.40 pm") and not TIME_EXPRESSION.search("3.40 metres")
     assert ORDINAL.search("the 3rd battalion") and not ORDINAL.search("3 rd")
     assert (
         IDENTIFIER.search("said.[1]") and IDENTIFIER.search("call 020 7008 0000") and not IDENTIFIER.search("20 killed")
     )
+    assert IDENTIFIER.search("she called 911") and not IDENTIFIER.search("911 people called")
     assert IDENTIFIER.search("crews from France 3, and") and not IDENTIFIER.search("in Iraq 12 people died")
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
 
