@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conflict_news import __version__
-from conflict_news.cli.main import GROUPS, build_parser, main
+from conflict_news.cli.main import EXAMPLES, GROUPS, build_parser, main
 from conftest import ADD, INVALID, REPO, load_case, materialize_case, write_add_input
 
 
@@ -155,3 +156,36 @@ def test_a_closed_pipe_ends_quietly(verb: list[str]) -> None:
     err = process.stderr.read().decode()
     assert process.wait(timeout=120) in (0, 141)
     assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def _verb_parsers(parser: argparse.ArgumentParser, verb: str = "") -> dict[str, argparse.ArgumentParser]:
+    found = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                path = f"{verb} {name}".strip()
+                found |= {path: sub} | _verb_parsers(sub, path)
+    return found
+
+
+def test_every_verb_help_has_a_usage_of_its_own_a_description_and_an_example_that_parses() -> None:
+    verbs = _verb_parsers(build_parser())
+    assert {"show", "labelstudio push"} <= set(verbs)
+    for path, sub in verbs.items():
+        help_text = sub.format_help()
+        assert help_text.startswith(f"usage: conflict-news {path} [-h]"), help_text.splitlines()[0]
+        assert sub.description and "%%" not in help_text
+        example = EXAMPLES[path]
+        assert help_text.rstrip().endswith(f"example:\n  {example}")
+        words = shlex.split(example)
+        assert words[: 1 + len(path.split())] == ["conflict-news", *path.split()]
+        if path != "labelstudio":  # its example is a nested verb's
+            assert build_parser().parse_args(words[1:]).run is not None
+
+
+def test_a_usage_error_names_the_verb_not_the_top_level_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["synth"])
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert "conflict-news synth: [option-invalid]" in err and "VERB ..." not in err

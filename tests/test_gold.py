@@ -34,7 +34,9 @@ ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # emergency number ("called 911").
 # A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
 # name is followed by what it counts ("in Iraq 12 people died").
-IDENTIFIER = re.compile(r"\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])")
+IDENTIFIER = re.compile(
+    r"\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
+)
 
 
 def _inside(inner: Span, outer: Span) -> bool:

@@ -182,9 +182,7 @@ def register(verbs: Any) -> None:
         "evaluate",
         help="score predicted annotations against the gold (P/R/F1, attributes, links)",
         description="Score predictions against the gold: P/R/F1 per layer, type and link, attribute accuracy, and "
-        "each layer's and link's F1 with a 95%% percentile bootstrap interval over documents (docs/scoring.md).",
-        epilog="example:\n  conflict-news evaluate predictions/ dev --split test --bootstrap 1000 --seed 20140601",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "each layer's and link's F1 with a 95 % percentile bootstrap interval over documents (docs/scoring.md).",
     )
     p.add_argument("pred", metavar="PRED", help="prediction file, folder of them, or corpus root")
     p.add_argument("gold", metavar="GOLD", help="gold annotation file, folder of them, or corpus root")

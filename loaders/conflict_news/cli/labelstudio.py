@@ -332,10 +332,7 @@ def register(verbs: Any) -> None:
         help="inter-annotator agreement: a Label Studio export, or two annotators' files",
         description="Agreement between two annotators (or more, in a Label Studio export): F1 per layer and measure, "
         "kappa per categorical attribute, coreference (MUC, B3, CEAF-e, LEA, CoNLL), the whole-item identity rate, "
-        "each with a 95%% percentile bootstrap interval over documents (docs/scoring.md).",
-        epilog="example:\n  conflict-news agreement adjudication/wikinews/batch-01/a adjudication/wikinews/batch-01/b "
-        "--root . --json --bootstrap 1000 --seed 20140601",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "each with a 95 % percentile bootstrap interval over documents (docs/scoring.md).",
     )
     p.add_argument(
         "versions", nargs="+", metavar="PATH",

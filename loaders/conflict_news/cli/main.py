@@ -32,6 +32,41 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "maintaining releases": ("build", "card", "manifest", "croissant", "release", "publish", "synth", "recover"),
 }
+# One example per verb, shown at the end of `VERB --help`; tests/test_cli.py parses every one of them.
+EXAMPLES: dict[str, str] = {
+    "show": "conflict-news show cnc-000001",
+    "stats": "conflict-news stats --json",
+    "validate": "conflict-news validate . --workers 2",
+    "check": "conflict-news check corpus/cnc-000001.txt annotations/cnc-000001.json",
+    "verify": "conflict-news verify --root .",
+    "cite": "conflict-news cite --format bibtex",
+    "diff": "conflict-news diff 0.1.0 .",
+    "rehydrate": "conflict-news rehydrate standoff/ my-copies/ --out full/",
+    "add": "conflict-news add article.txt --title 'Ceasefire holds' --license 'CC BY 2.5' --url https://example.org/a",
+    "wikinews": "conflict-news wikinews sources/ --check",
+    "preannotate": "conflict-news preannotate --out predictions/ cnc-000002",
+    "kit": "conflict-news kit cnc-000009 cnc-000010 --out kits/a1 --prefix a-",
+    "silver": "conflict-news silver archive.jsonl --out silver/ --workers 2",
+    "labelstudio": "conflict-news labelstudio push --url http://127.0.0.1:8080 --overlap 2",
+    "labelstudio config": "conflict-news labelstudio config",
+    "labelstudio tasks": "conflict-news labelstudio tasks --predictions stored",
+    "labelstudio import": "conflict-news labelstudio import export.json --report-only",
+    "labelstudio push": "conflict-news labelstudio push --url http://127.0.0.1:8080 --title 'Batch 1' --overlap 2",
+    "labelstudio pull": "conflict-news labelstudio pull --url http://127.0.0.1:8080 --project 1 --out export.json",
+    "agreement": "conflict-news agreement adjudication/wikinews/batch-01/a adjudication/wikinews/batch-01/b "
+    "--root . --json --bootstrap 1000 --seed 20140601",
+    "adjudicate": "conflict-news adjudicate --files 'annotator a=versions/a' --files 'annotator b=versions/b' "
+    "--review review/",
+    "evaluate": "conflict-news evaluate predictions/ dev --split test --bootstrap 1000 --seed 20140601",
+    "build": "conflict-news build --workers 2",
+    "card": "conflict-news card --check",
+    "manifest": "conflict-news manifest --root .",
+    "croissant": "conflict-news croissant --root .",
+    "release": "conflict-news release 0.2.0 --date 2026-12-06",
+    "publish": "conflict-news publish --repo-id ORG/conflict-news-corpus --dry-run",
+    "synth": "conflict-news synth 1000 stress/ --seed 7",
+    "recover": "conflict-news recover --root .",
+}
 # What a shell reports for a process ended by SIGPIPE (128 + 13): `conflict-news show | head`.
 CLOSED_PIPE = 141
 
@@ -44,6 +79,20 @@ def _grouped_verbs(verbs: argparse._SubParsersAction) -> str:  # type: ignore[ty
         rows = [f"  {name:<{width}}{helps[name]}" for name in names]
         blocks.append(f"{title}:\n" + "\n".join(rows))
     return "\n\n".join(blocks) + "\n\n`conflict-news VERB --help` describes a verb and its options."
+
+
+def _describe(parser: argparse.ArgumentParser, verb: str = "") -> None:
+    """Each verb's --help opens with its one-line help (unless it has a longer description) and ends with its
+    example; nested verbs (`labelstudio push`) get theirs too."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                path = f"{verb} {name}".strip()
+                sub.description = textwrap.fill(sub.description or helps.get(name) or "", width=100)
+                sub.epilog = f"example:\n  {EXAMPLES[path]}"
+                sub.formatter_class = argparse.RawDescriptionHelpFormatter
+                _describe(sub, path)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,9 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB", help=argparse.SUPPRESS)
+    # prog: a verb's usage line and errors say `conflict-news show`, not the top-level usage before the verb
+    verbs = parser.add_subparsers(
+        dest="verb", required=True, metavar="VERB", help=argparse.SUPPRESS, prog="conflict-news"
+    )
     for group in (corpus, grow, silver, labelstudio, hf, release):
         group.register(verbs)
+    _describe(parser)
     parser.epilog = _grouped_verbs(verbs)
     return parser
 
