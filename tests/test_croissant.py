@@ -82,7 +82,7 @@ def test_release_verbs_name_the_missing_extras(
         monkeypatch.delattr(conflict_news.release, name, raising=False)  # else `from . import` finds the old module
     assert main(["croissant"]) == 1
     assert main(["release", "9.9.9"]) == 1
-    assert "pip install 'conflict-news-corpus[release]'" in capsys.readouterr().err
+    assert "pip install '.[release]' in a clone of the repository" in capsys.readouterr().err
 
 
 def test_croissant_licence_is_the_mixed_one_the_card_declares() -> None:

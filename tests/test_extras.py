@@ -95,7 +95,7 @@ def probe(extra: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("extra", sorted(EXTRA_MODULES))
 def test_every_module_and_public_function_without_an_extra(extra: str) -> None:
     found = probe(extra)
-    pip = f"pip install 'conflict-news-corpus[{extra}]'"
+    pip = f"pip install '.[{extra}]' in a clone of the repository"
     escaped = {name: kind for name, (kind, _) in found.items() if kind not in ("ok", "UsageError")}
     assert escaped == {}, "only our errors may leave the package"
     refused = {name for name, (kind, _) in found.items() if kind == "UsageError" and name.startswith("conflict_news.")}
@@ -119,7 +119,7 @@ def test_every_module_and_public_function_without_an_extra(extra: str) -> None:
 def test_require_extra_turns_only_an_import_error_into_a_usage_error() -> None:
     from conflict_news import UsageError
 
-    pip = r"the labelstudio extra .*pip install 'conflict-news-corpus\[labelstudio\]'"
+    pip = r"the labelstudio extra .*pip install '\.\[labelstudio\]' in a clone of the repository"
     with pytest.raises(UsageError, match=pip), require_extra("labelstudio"):
         import conflict_news_no_such_module  # type: ignore[import-not-found]  # noqa: F401
     with pytest.raises(KeyError), require_extra("hf"):

@@ -163,7 +163,7 @@ def test_verbs_name_the_missing_extra(
         monkeypatch.delattr(package, name, raising=False)
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     assert main(argv) == 1
-    assert "pip install 'conflict-news-corpus[hf]'" in capsys.readouterr().err
+    assert "pip install '.[hf]' in a clone of the repository" in capsys.readouterr().err
 
 
 def test_added_documents_get_their_split_and_stay_out_until_annotated(tmp_path: Path) -> None:

@@ -23,4 +23,7 @@ def require_extra(extra: Extra) -> Iterator[None]:
     try:
         yield
     except ImportError as exc:
-        raise UsageError(f"this needs the {extra} extra ({exc}): pip install 'conflict-news-corpus[{extra}]'") from exc
+        # The package is not on an index: the install that works is from a clone of the repository.
+        raise UsageError(
+            f"this needs the {extra} extra ({exc}): pip install '.[{extra}]' in a clone of the repository"
+        ) from exc

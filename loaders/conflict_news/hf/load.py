@@ -34,7 +34,7 @@ def load_dataset(
     release (`release`, default the shipped one) into a temporary corpus and loads its full build.
 
     Raises UsageError for a config, split or flavour the release does not have, and when the `hf`
-    extra is not installed (pip install 'conflict-news-corpus[hf]').
+    extra is not installed (pip install '.[hf]' in a clone of the repository).
     """
     config = check_choice("config", config, CONFIGS)
     flavor = check_choice("flavor", flavor, FLAVORS)
