@@ -24,6 +24,7 @@ from ..core.txn import locked
 from ..hf.features import build_features
 from .cite import format_bibtex
 from .manifest import hash_file
+from .rai import RAI
 
 with require_extra("hf"):
     from datasets import ClassLabel, Features, Value
@@ -161,8 +162,10 @@ def build_croissant(root: Path, cff: dict[str, Any] | None = None, version: str 
         keywords=list(cff.get("keywords", [])),
         in_language=["en"],
         date_published=dt.datetime.fromisoformat(str(cff["date-released"])) if cff.get("date-released") else None,
+        creators=[mlc.Organization(name=str(author["name"])) for author in cff.get("authors", []) if "name" in author],
         distribution=distribution,
         record_sets=[*builder.enumerations.values(), *record_sets],
+        **RAI,
     )
     document: dict[str, Any] = json.loads(json.dumps(metadata.to_json(), default=str))
     return document
