@@ -30,12 +30,13 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
-# FIG-1's identifiers beyond "Article 5": reference markers ("[1]"), telephone numbers ("020 7008 0000") and the
-# emergency number ("called 911").
+# FIG-1's identifiers beyond "Article 5" (also lower case or misspelt on a placard, "arrrticle 50"): reference
+# markers ("[1]"), telephone numbers ("020 7008 0000"), the emergency number ("called 911"), and digits glued to
+# capitals in a name or model ("WW2", "G8", "F-16").
 # A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
 # name is followed by what it counts ("in Iraq 12 people died").
 IDENTIFIER = re.compile(
-    r"\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
+    r"(?i:\bar+ticle) \d+\b|\b[A-Z]+-?\d+\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
 )
 
 
@@ -112,6 +113,8 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert (
         IDENTIFIER.search("said.[1]") and IDENTIFIER.search("call 020 7008 0000") and not IDENTIFIER.search("20 killed")
     )
+    assert IDENTIFIER.search("Revoke arrrticle 50") and IDENTIFIER.search("since WW2") and IDENTIFIER.search("an F-16")
+    assert not IDENTIFIER.search("F 16 killed") and not IDENTIFIER.search("art 16")
     assert IDENTIFIER.search("she called 911") and not IDENTIFIER.search("911 people called")
     assert IDENTIFIER.search("crews from France 3, and") and not IDENTIFIER.search("in Iraq 12 people died")
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
