@@ -18,9 +18,10 @@ import pytest
 
 from conflict_news.cli.main import main
 from conflict_news.grow.synthetic import write_synthetic
+from conflict_news.silver.run import run_silver
 from conftest import load_case, materialize_case
 from dask_cluster import START_SECONDS, Cluster
-from test_silver import synthetic_texts, tree, write_jsonl
+from test_silver import WIRE_COUNTS, check_declared_splits_load, synthetic_texts, tree, wire_archive, write_jsonl
 
 pytest.importorskip("distributed", reason="the dask extra")  # installed by the default hatch env, so CI runs these
 pytestmark = pytest.mark.slow  # each test starts a cluster (the fast path leaves them out)
@@ -51,6 +52,16 @@ def test_silver_on_the_cluster_writes_the_bytes_of_the_local_run(
     local = tree(tmp_path / "local")
     assert len([name for name in local if name.endswith(".parquet")]) > 6 * 3 * 4  # several shards
     assert tree(tmp_path / "cluster") == local
+
+
+@pytest.mark.parametrize("given", [1, 3, 20])
+def test_silver_on_the_cluster_declares_only_the_splits_it_has(cluster: Cluster, given: int, tmp_path: Path) -> None:
+    """Issue 30 on the cluster: every declared config and split of a small archive's output loads with `datasets`."""
+    source = wire_archive(tmp_path, given)
+    run_silver(str(source), str(tmp_path / "cluster"), shard_bytes=12_000, scheduler=cluster.address)
+    check_declared_splits_load(tmp_path / "cluster", WIRE_COUNTS[given], tmp_path / "cache")
+    run_silver(str(source), str(tmp_path / "local"), shard_bytes=12_000, workers=1)
+    assert tree(tmp_path / "cluster") == tree(tmp_path / "local")
 
 
 def test_build_on_the_cluster_writes_the_bytes_of_the_local_build(cluster: Cluster, tmp_path: Path) -> None:

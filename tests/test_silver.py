@@ -13,6 +13,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from conflict_news import __version__
 from conflict_news.cli.main import main
@@ -23,6 +24,7 @@ from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.core.validate import check_document
 from conflict_news.grow.synthetic import iter_synthetic
 from conflict_news.hf.features import CONFIGS
+from conflict_news.hf.rows import LAYERS
 from conflict_news.silver.run import run_silver
 from conflict_news.standoff.rehydrate import annotation_from_row
 from conftest import TESTS
@@ -280,3 +282,87 @@ def test_an_input_of_another_kind_is_refused(tmp_path: Path) -> None:
     (tmp_path / "empty" / "nothing.jsonl").touch()
     with pytest.raises(UsageError, match=r"holds no \.jsonl"):
         run_silver(str(tmp_path / "empty"), str(tmp_path / "out"))
+
+
+# The split of each of the ids wire-01..wire-20 that is not train, worked out by hand from the rule of
+# core.splits.assign_split (the first 8 hex digits of the id's SHA-256, mod 10: 8 validation, 9 test).
+WIRE_SPLITS = {"wire-03": "validation", "wire-07": "test", "wire-14": "validation", "wire-17": "test",
+               "wire-18": "validation"}  # fmt: skip
+# Documents per split of the archives of wire-01..wire-N, from WIRE_SPLITS.
+WIRE_COUNTS = {
+    1: {"train": 1},
+    3: {"train": 2, "validation": 1},
+    7: {"train": 5, "validation": 1, "test": 1},
+    20: {"train": 15, "validation": 3, "test": 2},
+}
+# A text in which the baseline extractor finds no event, quote, figure or entity.
+QUIET = "The weather was mild and the market opened late on the first day of the month."
+
+
+def wire_archive(folder: Path, n: int, quiet: tuple[str, ...] = ()) -> Path:
+    """Articles wire-01..wire-n, each with its id given, so that its split is known before the run; the
+    `quiet` ones have a text without anything to annotate."""
+    records = [
+        {"id": doc_id, "text": QUIET if doc_id in quiet else text}
+        for doc_id, text in ((f"wire-{i:02d}", text) for i, text in enumerate(synthetic_texts(n), 1))
+    ]
+    return write_jsonl(folder / f"wire-{n}.jsonl", records)
+
+
+def card_front(out: Path) -> dict[str, Any]:
+    """The YAML front matter of the card at OUT/README.md, parsed here rather than by the card's own reader."""
+    front: dict[str, Any] = yaml.safe_load((out / "README.md").read_text(encoding="utf-8").split("---\n")[1])
+    return front
+
+
+def declared_splits(out: Path) -> dict[str, list[str]]:
+    """config -> the splits its `configs` entry in the card declares, in order."""
+    return {entry["config_name"]: [f["split"] for f in entry["data_files"]] for entry in card_front(out)["configs"]}
+
+
+def check_declared_splits_load(out: Path, expected_documents: dict[str, int], cache: Path) -> None:
+    """Every config and split the card declares loads with `datasets`; the declared splits are exactly those
+    with rows, none is on disk undeclared, and the rows add up to the documents given and their layers."""
+    front = card_front(out)
+    declared = declared_splits(out)
+    assert set(declared) == set(CONFIGS)
+    info = {e["config_name"]: {s["name"]: s["num_examples"] for s in e["splits"]} for e in front["dataset_info"]}
+    documents = load(out, "documents", cache)
+    assert {split: len(rows) for split, rows in documents.items()} == expected_documents
+    assert all(WIRE_SPLITS.get(row["doc_id"], "train") == split for split, rows in documents.items() for row in rows)
+    # A layer config has, per split, the items its split's documents hold; spans_bio a row or more per document.
+    expected = {
+        layer: {split: sum(len(row[layer]) for row in rows) for split, rows in documents.items()} for layer in LAYERS
+    }
+    for config in CONFIGS:
+        loaded = load(out, config, cache)
+        counts = {split: len(rows) for split, rows in loaded.items()}
+        assert list(loaded) == declared[config] and counts == info[config]
+        assert all(counts.values()), f"{config} declares a split without rows: {counts}"
+        assert {shard.name.split("-", 1)[0] for shard in (out / "data" / config).glob("*.parquet")} == set(counts)
+        if config in LAYERS:
+            assert counts == {split: rows for split, rows in expected[config].items() if rows}
+        elif config == "spans_bio":
+            assert set(counts) == set(expected_documents)
+            assert all(counts[split] >= expected_documents[split] for split in counts)
+
+
+@pytest.mark.parametrize("given", [1, 3, 20])
+def test_a_small_archive_declares_only_the_splits_it_has(given: int, tmp_path: Path) -> None:
+    """Issue 30: a split without rows is neither written nor declared, or load_dataset refuses the config."""
+    source = wire_archive(tmp_path, given)
+    # Several shards for the larger archives: a split empty in some shards but not in all keeps every file.
+    summary = run_silver(str(source), str(tmp_path / "out"), shard_bytes=12_000, workers=1)
+    assert (summary.records, summary.documents) == (given, given)
+    check_declared_splits_load(tmp_path / "out", WIRE_COUNTS[given], tmp_path / "cache")
+
+
+def test_a_split_without_rows_in_one_config_is_left_out_of_that_config_alone(tmp_path: Path) -> None:
+    """wire-07, the only test document, has nothing to annotate: test is a split of documents and spans_bio only."""
+    source = wire_archive(tmp_path, 7, quiet=("wire-07",))
+    run_silver(str(source), str(tmp_path / "out"), shard_bytes=12_000, workers=1)
+    check_declared_splits_load(tmp_path / "out", WIRE_COUNTS[7], tmp_path / "cache")
+    with_test = ["train", "validation", "test"]
+    assert declared_splits(tmp_path / "out") == {
+        config: with_test if config in ("documents", "spans_bio") else with_test[:2] for config in CONFIGS
+    }

@@ -98,10 +98,13 @@ def render_card_metadata(data: Path) -> dict[str, Any]:
 
 
 def card_metadata(split_sizes: dict[str, dict[str, tuple[int, int]]]) -> dict[str, Any]:
-    """`configs` and `dataset_info` from config -> split -> (rows, in-memory Arrow bytes), in CONFIGS order."""
+    """`configs` and `dataset_info` from config -> split -> (rows, in-memory Arrow bytes), in CONFIGS order.
+
+    A config missing from `split_sizes` is left out (a silver run whose configs have no rows at all).
+    """
     configs: list[dict[str, Any]] = []
     infos = DatasetInfosDict()
-    for config in CONFIGS:
+    for config in (config for config in CONFIGS if config in split_sizes):
         sizes = split_sizes[config]
         entry: dict[str, Any] = {"config_name": config}
         if config == DEFAULT_CONFIG:

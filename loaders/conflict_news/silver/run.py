@@ -194,7 +194,11 @@ def _count_codes(markers: list[dict[str, Any]]) -> dict[str, int]:
 def _write_release(
     fs: fsspec.AbstractFileSystem, root: str, request: dict[str, Any], markers: list[dict[str, Any]], summary: Summary
 ) -> None:
-    """The report, the label table and the card, from the shards' markers (no shard is read again)."""
+    """The report, the label table and the card, from the shards' markers (no shard is read again).
+
+    A config's split without rows in any shard is removed and left out of the card; a config without rows
+    in any split is left out of it too.
+    """
     report = {
         "input": request["input"],
         "annotator": request["annotator"],
@@ -210,16 +214,18 @@ def _write_release(
     with tempfile.TemporaryDirectory(prefix="conflict-news-silver-") as scratch:
         labels = write_label_table(Path(scratch))
         put_atomic(fs, f"{root}/data/{LABELS_FILE}", partial(fs.put_file, str(labels)))
-    sizes: dict[str, dict[str, tuple[int, int]]] = {
-        config: {
-            split: (
-                sum(m["sizes"][config][split][0] for m in markers),
-                sum(m["sizes"][config][split][1] for m in markers),
-            )
-            for split in SPLITS
-        }
-        for config in CONFIGS
-    }
+    sizes: dict[str, dict[str, tuple[int, int]]] = {}
+    for config in CONFIGS:
+        for split in SPLITS:
+            rows = sum(m["sizes"][config][split][0] for m in markers)
+            if rows:
+                sizes.setdefault(config, {})[split] = (rows, sum(m["sizes"][config][split][1] for m in markers))
+                continue
+            # Every shard wrote every split (a worker cannot know whether another shard has rows of it),
+            # but `datasets` refuses a declared split without rows ("corresponds to no data"): a split
+            # that ended up empty in every shard loses its files and is not declared.
+            for empty in fs.glob(f"{root}/data/{config}/{split}-*-of-*.parquet"):
+                fs.rm_file(empty)
     front = {"pretty_name": f"Silver annotations by {request['annotator']}", "tags": ["silver", "conflict-news"]}
     card = join_front_matter({**front, **card_metadata(sizes)}, _card_body(request, summary))
     put_atomic(fs, f"{root}/README.md", lambda temporary: fs.pipe_file(temporary, card.encode("utf-8")))

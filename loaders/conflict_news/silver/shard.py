@@ -135,7 +135,10 @@ def annotate(job: Job) -> dict[str, Any]:
         # No size bound: a unit is a shard, whatever its size (the unit size bounds it).
         writers = open_writers(Path(scratch), "full", sys.maxsize)
         for writer in writers.values():
-            for split in SPLITS:  # every shard has every split, so that every config lists every split
+            # Every shard writes every split, even one it has no rows of, so that a split's files are numbered
+            # without gaps. A worker cannot tell whether any shard has rows of a split: the run removes the
+            # files of one that is empty in every shard (silver.run._write_release).
+            for split in SPLITS:
                 writer.add(split, writer.schema.empty_table(), [])
         batch = RowBatch()
         for index, article in enumerate(articles):
