@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from cardblocks import published
 from conflict_news.cli.main import main
 from conflict_news.core.store import read_document
 from conflict_news.core.validate import check_files
@@ -259,8 +260,26 @@ INDEPENDENT = "Wikinews `test`, independent versions"
 
 def test_the_cards_independent_agreement_table_is_computed_from_the_published_versions(tmp_path: Path) -> None:
     table = agreement_table({INDEPENDENT: independent_pairs(tmp_path)})
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    published = readme.split("<!-- agreement-independent:start -->\n", 1)[1].split(
-        "<!-- agreement-independent:end -->"
-    )[0]
-    assert published == table, "README's independent agreement table is out of date:\n" + table
+    assert published("agreement-independent") == table, "the independent agreement table is out of date:\n" + table
+
+
+# The card's summary: these rows of the full table (docs/agreement.md), in its order.
+SUMMARY_MEASURES = (
+    "documents, annotator pairs",
+    "trigger + type (exact)",
+    "argument + role (exact)",
+    "entity mention + type (exact)",
+    "quote cue (exact)",
+    "quote content (overlap)",
+    "figure span + value + property (exact)",
+    "coreference CoNLL",
+)
+
+
+def test_the_cards_agreement_summary_is_rows_of_the_full_table() -> None:
+    lines = published("agreement-independent").splitlines()
+    rows = {line.split(" | ", 1)[0].removeprefix("| "): line for line in lines[2:] if line.startswith("| ")}
+    assert set(SUMMARY_MEASURES) <= set(rows)
+    summary = lines[:2] + [rows[measure] for measure in SUMMARY_MEASURES]
+    assert published("agreement-summary") == "\n".join(summary) + "\n"
+    assert "<!-- agreement-summary:start -->" in (REPO / "README.md").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import pytest
 from datasets import List
 
 import conflict_news
+from cardblocks import example_row, published
 from conflict_news import CODES, Issue, load_corpus
 from conflict_news.core.citation import hub_repo_id, read_citation
 from conflict_news.core.errors import RETIRED
@@ -59,6 +60,38 @@ def test_the_card_has_python_examples() -> None:
     assert ">>> import conflict_news" in README
 
 
+CARD_BODY = README.split("\n---\n", 1)[1]
+
+
+def test_the_card_is_short_and_opens_with_a_hub_example() -> None:
+    assert len(CARD_BODY.splitlines()) <= 350
+    repo_id = hub_repo_id(read_citation(REPO / "CITATION.cff"))
+    first_screen = "\n".join(CARD_BODY.splitlines()[:40])
+    assert f'load_dataset("{repo_id}", "events"' in first_screen
+    # the Hub template's sections, in its order
+    wanted = ["Dataset Summary", "Supported Tasks and Baseline", "Languages", "Dataset Structure", "Data Instances",
+              "Data Fields", "Splits", "Dataset Creation", "Curation Rationale", "Source data", "Annotations",
+              "Personal and Sensitive Information", "Considerations for Using the Data", "Dataset Curators",
+              "Licensing Information", "Citation Information", "Contributions"]  # fmt: skip
+    headings = re.findall(r"^#{2,3} (.+)$", CARD_BODY, flags=re.M)
+    assert [h for h in headings if h in wanted] == wanted
+    assert "<details>" not in CARD_BODY  # the example instance is shown, not folded
+
+
+def test_splits_table_is_current() -> None:
+    table = CARD_BODY.split("### Splits\n", 1)[1].lstrip("\n").split("\n\n", 1)[0]
+    published_rows = re.findall(r"^\| `(\w+)` \| (\d+) \| (\d+)", table, flags=re.M)
+    corpus = load_corpus()
+    counts = {
+        split: (
+            sum(doc.metadata.split == split for doc in corpus),
+            sum(doc.metadata.split == split and doc.annotations.provenance.kind == "gold" for doc in corpus),
+        )
+        for split in ("train", "validation", "test")
+    }
+    assert {name: (int(docs), int(gold)) for name, docs, gold in published_rows} == counts
+
+
 RETIRED_HEADING = "### Retired codes\n"
 
 
@@ -100,10 +133,6 @@ def test_counts_table_is_current() -> None:
     assert f"{stats['entity_mentions']} mentions" in README
 
 
-def _published(marker: str) -> str:
-    return README.split(f"<!-- {marker}:start -->\n", 1)[1].split(f"<!-- {marker}:end -->", 1)[0]
-
-
 def _predict(root: Path, out: Path) -> Path:
     for path, ann in preannotate_corpus(root, None, out).items():
         write_atomic(path, dump_json(ann))
@@ -138,7 +167,7 @@ def _seed_scores(predictions: Path) -> dict[str, Any]:
 
 def test_baseline_table_is_current(corpus_predictions: Path) -> None:
     """The README's in-sample table is what `evaluate` prints for `preannotate`'s output on the seed."""
-    assert _published("baseline") == format_markdown(_seed_scores(corpus_predictions))
+    assert published("baseline") == format_markdown(_seed_scores(corpus_predictions))
 
 
 def test_wikinews_test_table_is_current(corpus_predictions: Path) -> None:
@@ -146,15 +175,15 @@ def test_wikinews_test_table_is_current(corpus_predictions: Path) -> None:
     was made after the rules were frozen."""
     result = evaluate(corpus_predictions, REPO, splits={"test"})
     assert result["documents"] >= 6
-    assert _published("baseline-wikinews") == format_markdown(result)
-    assert _published("baseline-wikinews-intervals") == format_interval_markdown(result)
+    assert published("baseline-wikinews") == format_markdown(result)
+    assert published("baseline-wikinews-intervals") == format_interval_markdown(result)
 
 
 def test_dev_set_table_is_current(dev_predictions: Path) -> None:
     """The held-out table: `evaluate --split test` on the dev set, as the README says."""
     result = evaluate(dev_predictions, DEV, splits={"test"})
-    assert _published("baseline-dev") == format_markdown(result)
-    assert _published("baseline-dev-intervals") == format_interval_markdown(result)
+    assert published("baseline-dev") == format_markdown(result)
+    assert published("baseline-dev-intervals") == format_interval_markdown(result)
 
 
 def test_summary_table_is_current_and_the_targets_hold(dev_predictions: Path, corpus_predictions: Path) -> None:
@@ -172,7 +201,7 @@ def test_summary_table_is_current_and_the_targets_hold(dev_predictions: Path, co
         _summary_row(WIKINEWS_TEST_ROW, wikinews),
         _summary_row("seed `cnc-000001`, in-sample", seed),
     ]
-    assert _published("baseline-summary") == header + "".join(rows)
+    assert published("baseline-summary") == header + "".join(rows)
     # the issue's targets, on the held-out part, in the stricter (exact) mode
     exact = held_out["exact"]["layers"]
     assert exact["events"]["f1"] >= 0.75 and exact["quotes"]["f1"] >= 0.80 and exact["figures"]["f1"] >= 0.95
@@ -206,8 +235,8 @@ def _paths(feature: Any, prefix: str = "") -> list[str]:
 
 
 @pytest.mark.parametrize("config", CONFIGS)
-def test_the_card_describes_every_field_of_every_config(config: str) -> None:
-    fields = README.split("### Fields", 1)[1].split("<details>", 1)[0]
+def test_the_fields_page_describes_every_field_of_every_config(config: str) -> None:
+    fields = (REPO / "docs" / "fields.md").read_text(encoding="utf-8").split("## Example rows", 1)[0]
     described = set(re.findall(r"`([a-z0-9_.]+)`", fields))
     features = build_features(config)
     nested = {"entities", "events", "quotes", "figures"} if config == "documents" else set()
@@ -219,7 +248,7 @@ def test_the_card_describes_every_field_of_every_config(config: str) -> None:
 
 @pytest.mark.parametrize("config", CONFIGS)
 def test_the_card_example_row_is_a_real_row(config: str) -> None:
-    example = json.loads(README.split(f"<!-- example:{config} -->\n```json\n", 1)[1].split("```", 1)[0])
+    example = json.loads(example_row(config))
     dataset = conflict_news.load_dataset(config, split="test")
     key = "index" if config == "spans_bio" else "id" if config != "documents" else "doc_id"
     # ids are unique within a document only (two annotators' prefixes recur across documents)

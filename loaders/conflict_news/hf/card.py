@@ -166,8 +166,10 @@ SHARED_SECTIONS = (
     "Dataset Creation",
     "Personal and Sensitive Information",
     "Considerations for Using the Data",
+    "Dataset Curators",
     "Licensing Information",
     "Citation Information",
+    "Contributions",
     "Contact",
 )
 _RELATIVE_LINK = re.compile(r"\]\((?!https?://|#|mailto:|<)([^)\s]+)\)")
