@@ -26,10 +26,15 @@ def test_all_is_sorted_and_lists_exactly_the_public_names() -> None:
     assert len(set(conflict_news.__all__)) == len(conflict_news.__all__)
     public = {
         name
-        for name, value in vars(conflict_news).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+        for name in dir(conflict_news)
+        if not name.startswith("_") and not isinstance(getattr(conflict_news, name), types.ModuleType)
     }
     assert set(conflict_news.__all__) == public | {"__version__"}
+
+
+def test_a_name_outside_the_api_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="'conflict_news' has no attribute 'load_corpora'"):
+        conflict_news.load_corpora  # type: ignore[attr-defined]  # noqa: B018
 
 
 @pytest.mark.parametrize("name", sorted(set(conflict_news.__all__) - DATA))

@@ -145,6 +145,21 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"conflict-news {__version__}\n"
 
 
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["validate", "--help"]])
+def test_version_and_help_import_neither_the_loaders_nor_datasets(argv: list[str]) -> None:
+    """What the CLI imports before it runs a verb (issue 30: --version cost a whole load of the package)."""
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['conflict-news', *{argv!r}]\n"
+        "try:\n    runpy.run_module('conflict_news', run_name='__main__')\n"
+        "except SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+        "print(sorted(m for m in sys.modules if m in {'datasets', 'pyarrow', 'jsonschema'}"
+        " or m.startswith(('conflict_news.core.load', 'conflict_news.core.validate', 'conflict_news.hf'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
 @pytest.mark.parametrize("verb", [["show"], ["stats"], ["cite"], ["labelstudio", "config"]])
 def test_a_closed_pipe_ends_quietly(verb: list[str]) -> None:
     """`conflict-news show | head -1`: the reader is gone before the output is written."""
