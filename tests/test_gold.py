@@ -21,10 +21,10 @@ CORPUS = load_corpus()
 # The rules hold for gold; predictions of the pre-annotator are what they are, and scored by evaluate.
 DOCS = [d for d in (*CORPUS, *load_corpus(REPO / "dev")) if d.annotations.provenance.kind == "gold"]
 # Guidelines FIG-1: numbers inside time expressions are not figures (dates, years, clock times, durations), nor
-# are ordinals; a day may be written as an ordinal ("October 1st") or as day/month ("9/11").
+# are ordinals; a day may be written as an ordinal ("October 1st") or as day/month ("9/11"), a decade as "the 1970s".
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIME_EXPRESSION = re.compile(
-    rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d\b|\b\d{{1,2}}(?:[:.]\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
+    rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d(?:'?s)?\b|\b\d{{1,2}}(?:[:.]\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
     r"|\b\d+(?:-| )(?:second|minute|hour|day|week|month|year)s?\b|\b\d{1,2}/\d{1,2}\b"
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
@@ -105,6 +105,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     """The exemption is narrow: counts next to time words stay figures."""
     assert TIME_EXPRESSION.search("on May 12") and TIME_EXPRESSION.search("a 72-hour truce")
     assert TIME_EXPRESSION.search("from 10 p.m.") and TIME_EXPRESSION.search("since 2019")
+    assert TIME_EXPRESSION.search("in the 1970s") and TIME_EXPRESSION.search("in the 1980's")
     assert TIME_EXPRESSION.search("on October 1st") and TIME_EXPRESSION.search("after 9/11")
     assert TIME_EXPRESSION.search("at 0000GMT") and TIME_EXPRESSION.search("UTC+4:30")
     assert TIME_EXPRESSION.search("at 10AM") and TIME_EXPRESSION.search("by 5 pm")
