@@ -125,6 +125,8 @@ def test_conflicts_are_listed_until_the_adjudicator_settles_them(
         (["--files", "a=x", "--files", "a=y"], "each named once"),
         (["--files", "nameless", "--files", "b=y"], "give ANNOTATOR=PATH"),
         (["--files", "a=x", "--files", "b=y", "--url", "http://127.0.0.1:1"], "either --files"),
+        (["--files", "a=x", "--gold-kind", "reviewed"], "give one --files"),
+        (["--files", "a=x", "--files", "b=y", "--review", "r", "--gold-kind", "reviewed"], "give one --files"),
         (["--project", "1"], "give --url and --project"),
         (["--url", "http://127.0.0.1:1", "--project", "1", "--adjudicator", "x"], "go with --files"),
         (["--url", "http://127.0.0.1:1", "--project", "1", "--gold-kind", "adjudicated"], "go with --files"),
@@ -195,3 +197,29 @@ def test_an_agreed_item_the_adjudicator_changes_is_recorded_as_the_adjudicators(
     assert records[changed["id"]] == {"id": changed["id"], "annotators": ["lead"], "adjudicator": "lead"}
     unchanged = _toy()["entities"][1:]
     assert unchanged and all(records[e["id"]]["adjudicator"] is None for e in unchanged)
+
+
+def test_reviewed_gold_comes_only_from_the_reviewers_version_and_names_the_reviewer_on_every_item(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corrected = _side(tmp_path, "corrected", _toy())
+    review = tmp_path / "review"
+    review.mkdir()
+    args = ["--files", f"corrector={corrected}", "--review", str(review), "--adjudicator", "reviewer",
+            "--gold-kind", "reviewed", "--overwrite-gold", "--json"]  # fmt: skip
+    assert _run(root, *args) == 0
+    assert json.loads(capsys.readouterr().out)["to_review"] == [DOC], "no reviewer's version yet: not gold"
+    assert read_document(root, DOC).annotation == _toy()
+    settled = _toy()
+    changed = settled["figures"][0]
+    changed["property"] = "intercepted"
+    (review / f"{DOC}.json").write_text(json.dumps(settled), encoding="utf-8")
+    assert _run(root, *args) == 0
+    gold = read_document(root, DOC).annotation
+    assert gold["provenance"]["gold_kind"] == "reviewed"
+    assert gold["figures"][0]["property"] == "intercepted"
+    records = {r["id"]: r for r in gold["provenance"]["items"]}
+    assert records[changed["id"]] == {"id": changed["id"], "annotators": ["reviewer"], "adjudicator": "reviewer"}
+    kept = [i for i in records if i != changed["id"]]
+    assert kept and all(records[i] == {"id": i, "annotators": ["corrector"], "adjudicator": "reviewer"} for i in kept)
+    assert list(iter_errors([root])) == []

@@ -138,3 +138,51 @@ def test_an_unknown_document_is_refused(toy_root: Path, tmp_path: Path, capsys: 
     assert main(args) == 1
     assert "[document-missing]" in capsys.readouterr().err
     assert not (tmp_path / "kit").exists()
+
+
+def _ids(ann: dict[str, Any]) -> list[str]:
+    return [item["id"] for layer in ("entities", "events", "quotes", "figures") for item in ann[layer]]
+
+
+def _as_prediction(root: Path) -> dict[str, Any]:
+    """Make toy-0001's annotation (a train document) a pre-annotation; return it."""
+    path = root / "annotations" / "toy-0001.json"
+    ann: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    ann["provenance"] = {"kind": "prediction", "annotators": ["rules"], "guidelines": "2.0"}
+    path.write_text(json.dumps(ann), encoding="utf-8")
+    return ann
+
+
+def test_a_correction_kit_starts_from_the_pre_annotation_with_the_kits_prefix(
+    toy_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prediction = _as_prediction(toy_root)
+    kit = tmp_path / "kit"
+    manifest = _kit(toy_root, kit, capsys, "--correct")
+    start = kit / "annotations" / "toy-0001.json"
+    assert manifest["start"] == "pre-annotation"
+    assert manifest["files"]["annotations/toy-0001.json"] == hashlib.sha256(start.read_bytes()).hexdigest()
+    given = json.loads(start.read_text(encoding="utf-8"))
+    assert _ids(given) == ["a-" + i for i in _ids(prediction)] and len(_ids(given)) > 3
+    links = [arg["entity"] for ev in given["events"] for arg in ev["arguments"] if arg["entity"]]
+    assert links and all(link.removeprefix("a-") in _ids(prediction) for link in links)
+    assert [ev["trigger"] for ev in given["events"]] == [ev["trigger"] for ev in prediction["events"]]
+    done = _check(kit)
+    assert done.returncode == 0, done.stdout  # every link still names an item: all were renamed together
+    assert "**This kit is a correction.**" in (kit / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("split", "kind"), [("test", "prediction"), ("train", "gold")])
+def test_a_correction_kit_is_refused_for_a_test_document_or_gold(
+    toy_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], split: str, kind: str
+) -> None:
+    if kind == "prediction":
+        _as_prediction(toy_root)
+    meta = toy_root / "corpus" / "toy-0001.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"split": "train"', f'"split": "{split}"'), "utf-8")
+    args = ["kit", "toy-0001", "--root", str(toy_root), "--out", str(tmp_path / "kit"), "--prefix", "a-",
+            "--example-root", str(REPO / "dev"), "--correct"]  # fmt: skip
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "[option-invalid]" in err and ("from scratch" if split == "test" else "is not a prediction") in err
+    assert not (tmp_path / "kit").exists()

@@ -112,7 +112,7 @@ def _kit(args: argparse.Namespace) -> int:
 
     root = corpus_root(args, writes=False)
     example_root = Path(args.example_root) if args.example_root else root
-    manifest = build_kit(root, args.doc_ids, Path(args.out), args.prefix, example_root, args.example)
+    manifest = build_kit(root, args.doc_ids, Path(args.out), args.prefix, example_root, args.example, args.correct)
     print(manifest_json(manifest), end="")
     print(f"conflict-news kit: {len(args.doc_ids)} document(s) in {args.out}", file=sys.stderr)
     return 0
@@ -161,6 +161,10 @@ def register(verbs: Any) -> None:
     add_root_option(p)
     p.add_argument("--example", default="dev-001", help="the worked example: a gold train/validation document")
     p.add_argument("--example-root", metavar="DIR", help="corpus root of the example (default: ROOT)")
+    p.add_argument(
+        "--correct", action="store_true",
+        help="a correction kit: the pre-annotation of each (train/validation) document in annotations/, to correct",
+    )  # fmt: skip
     p.set_defaults(run=_kit)
 
     p = verbs.add_parser(

@@ -171,7 +171,7 @@ def _adjudicate(args: argparse.Namespace) -> int:
 def _adjudicate_files(args: argparse.Namespace) -> int:
     from ..core.adjudication import write_gold
     from ..core.errors import UsageError
-    from ..grow.adjudicate import adjudicate_files
+    from ..grow.adjudicate import REVIEWED, adjudicate_files
 
     sides = []
     for given in args.files:
@@ -179,7 +179,11 @@ def _adjudicate_files(args: argparse.Namespace) -> int:
         if not (sep and name and path):
             raise UsageError(f"--files {given!r}: give ANNOTATOR=PATH")
         sides.append((name, Path(path)))
-    if len(sides) < 2 or len({name for name, _ in sides}) < len(sides):
+    if args.gold_kind == REVIEWED:
+        if len(sides) != 1 or not args.review:
+            raise UsageError(f"--gold-kind {REVIEWED}: give one --files (the annotator who corrected the pre-annotation)"
+                             " and --review with --adjudicator (the reviewer's versions and name)")  # fmt: skip
+    elif len(sides) < 2 or len({name for name, _ in sides}) < len(sides):
         raise UsageError("--files: give two or more annotators, each named once")
     if args.review and not args.adjudicator:
         raise UsageError("--review needs --adjudicator NAME: the provenance of every settled item names them")
@@ -321,7 +325,8 @@ def register(verbs: Any) -> None:
     p.add_argument("--adjudicator", metavar="NAME", help="with --review: who settled the conflicts")
     p.add_argument("--gold-kind", metavar="KIND",
                    help="with --files: how the gold was made, recorded in its provenance (the annotation schema's "
-                   "gold_kind: adjudicated when the versions were made apart and from scratch, legacy when not)")  # fmt: skip
+                   "gold_kind: adjudicated when the versions were made apart and from scratch, legacy when not; reviewed for "
+                   "one --files correcting the pre-annotation, made gold by the reviewer's --review)")  # fmt: skip
     p.add_argument("--overwrite-gold", action="store_true", help="allow replacing gold annotation files")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     common(p)

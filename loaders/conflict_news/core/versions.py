@@ -1,4 +1,5 @@
-"""Two annotations of one document by different annotators, made comparable: their entity ids aligned.
+"""Two annotations of one document by different annotators, made comparable: their entity ids aligned;
+and the renaming of ids, with every link to them, that this and a kit's prefixed start files use.
 
 Annotators name entities as they like (`ent-russia`, `ent-rus`), and every link to an entity (an
 argument's, a quote's speaker, a figure's claimant, an affiliation) carries that name. Before two
@@ -45,23 +46,50 @@ def entity_mapping(reference: dict[str, Any], other: dict[str, Any]) -> dict[str
     return mapping
 
 
+def rename_ids(ann: dict[str, Any], renames: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A copy of `ann` in which the ids of each layer named in `renames` (layer -> old id -> new id), and every
+    link to them, take their new names; ids not named stay."""
+    out = copy.deepcopy(ann)
+
+    def rename(layer: str, value: str | None) -> str | None:
+        return None if value is None else renames.get(layer, {}).get(value, value)
+
+    def entity(value: str | None) -> str | None:
+        return rename("entities", value)
+
+    def event(value: str | None) -> str | None:
+        return rename("events", value)
+
+    for layer in ("entities", "events", "quotes", "figures"):
+        for item in out[layer]:
+            item["id"] = rename(layer, item["id"])
+    for record in out.get("provenance", {}).get("items", []):
+        record["id"] = next((new for m in renames.values() if (new := m.get(record["id"]))), record["id"])
+    for ent in out["entities"]:
+        ent["affiliation"] = entity(ent["affiliation"])
+    for ev in out["events"]:
+        for argument in ev["arguments"]:
+            argument["entity"] = entity(argument["entity"])
+        for relation in ev["relations"]:
+            relation["target"] = event(relation["target"])
+        if ev["time"] and ev["time"].get("anchor_event") is not None:
+            ev["time"]["anchor_event"] = event(ev["time"]["anchor_event"])
+    for quote in out["quotes"]:
+        quote["speaker"] = entity(quote["speaker"])
+        quote["events"] = [event(e) for e in quote["events"]]
+    for figure in out["figures"]:
+        figure["claimant"] = entity(figure["claimant"])
+        figure["quote"] = rename("quotes", figure["quote"])
+        figure["event"] = event(figure["event"])
+    return out
+
+
+def prefixed(ann: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """A copy of `ann` with `prefix` put before every item id and every link to one."""
+    layers = ("entities", "events", "quotes", "figures")
+    return rename_ids(ann, {layer: {item["id"]: prefix + item["id"] for item in ann[layer]} for layer in layers})
+
+
 def align_entities(reference: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
     """A copy of `other` whose entity ids, and every link to them, follow `reference` (see the module)."""
-    mapping = entity_mapping(reference, other)
-    out = copy.deepcopy(other)
-
-    def rename(value: str | None) -> str | None:
-        return None if value is None else mapping.get(value, value)
-
-    for entity in out["entities"]:
-        entity["id"], entity["affiliation"] = rename(entity["id"]), rename(entity["affiliation"])
-    for event in out["events"]:
-        for argument in event["arguments"]:
-            argument["entity"] = rename(argument["entity"])
-    for quote in out["quotes"]:
-        quote["speaker"] = rename(quote["speaker"])
-    for figure in out["figures"]:
-        figure["claimant"] = rename(figure["claimant"])
-    for record in out.get("provenance", {}).get("items", []):
-        record["id"] = rename(record["id"])
-    return out
+    return rename_ids(other, {"entities": entity_mapping(reference, other)})

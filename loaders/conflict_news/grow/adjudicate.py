@@ -5,7 +5,9 @@ Each side is an annotation file, a folder of them or a corpus root (as for `eval
 annotator; every file is validated against the texts of the corpus root first. A document that every
 side annotated and whose versions agree item for item becomes gold. One with conflicts becomes gold
 when the review folder holds the adjudicator's settled version of it (`<doc_id>.json`, started from
-any side's file); until then its conflicts are listed, one line each, for the adjudicator.
+any side's file); until then its conflicts are listed, one line each, for the adjudicator. `reviewed`
+gold has one side, an annotator's correction of the pre-annotation (a correction kit, grow.kit), and a
+document becomes gold only from the reviewer's version in the review folder, changed or not.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def _layers(ann: dict[str, Any]) -> dict[str, Any]:
     return {layer: ann[layer] for layer in LAYERS}
 
 
+# One annotator's correction of the pre-annotation becomes gold only through a reviewer's version of it.
+REVIEWED = "reviewed"
+
+
 def adjudicate_files(
     sides: list[tuple[str, Path]],
     root: Path,
@@ -45,7 +51,8 @@ def adjudicate_files(
     gold_kind: str | None = None,
 ) -> FileAdjudication:
     """Gold for every document all `sides` (annotator, path) agree on or whose settled version is in `review`;
-    `gold_kind` (the schema's provenance.gold_kind) is recorded in every gold file when given."""
+    `gold_kind` (the schema's provenance.gold_kind) is recorded in every gold file when given. `reviewed` gold
+    (one side: a correction of the pre-annotation) comes only from the reviewer's version in `review`."""
     out = FileAdjudication()
     read: dict[str, dict[str, dict[str, Any]]] = {}
     for name, path in sides:
@@ -69,12 +76,14 @@ def adjudicate_files(
         out.agreed[doc_id] = len(agreed)
         out.conflicts[doc_id] = [describe_conflict(k, versions, text) for k in sorted(conflicts, key=str)]
         guidelines = first["provenance"]["guidelines"]
-        if not conflicts:
+        if not conflicts and gold_kind != REVIEWED:
             layers = next(iter(versions.values()))
             items = settled_provenance(layers, versions, agreed, None)
             out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, sides[0][0], gold_kind)
         elif doc_id in settled and adjudicator is not None:
             layers, items = settle(versions, settled[doc_id], adjudicator)
+            if gold_kind == REVIEWED:  # the reviewer checked every item, changed or not
+                items = [{**item, "adjudicator": adjudicator} for item in items]
             out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, adjudicator, gold_kind)
         else:
             out.to_review.append(doc_id)
