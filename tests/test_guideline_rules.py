@@ -7,6 +7,7 @@ it must also catch, and when it stays silent.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -168,3 +169,16 @@ def test_a_mixed_quote_in_pieces_needs_its_fragment_in_one_piece(tmp_path: Path)
     assert _issues(both, tmp_path / "fragment") == []
     neither = {"/quotes/1/type": "mixed", "/quotes/1/contents": [plain], "/quotes/1/events": []}
     assert _issues(neither, tmp_path / "none") == [("quote-marks-mismatch", "$.quotes[1].contents[0]")]
+
+
+def test_a_direct_content_may_sit_inside_marks_with_spaces() -> None:
+    """QUO-3 with GEN-2: a text may leave a space inside its marks ('" We will stay "'); the content is what
+    they enclose, less those spaces, since no span starts or ends with whitespace."""
+    from conflict_news.core.rules import _marks_fit
+
+    text = 'She said: " We will stay\u00a0" and left. We will stay, she added.'
+    inner = text.index("We will stay")
+    later = text.index("We will stay", inner + 1)
+    gold = cast(Any, SimpleNamespace(text=text))
+    assert _marks_fit(gold, "direct", {"start": inner, "end": inner + 12, "text": "We will stay"}) == ""
+    assert _marks_fit(gold, "direct", {"start": later, "end": later + 12, "text": "We will stay"}) != ""

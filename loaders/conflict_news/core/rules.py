@@ -200,11 +200,20 @@ def entity_in_span(g: Gold) -> Iterator[Finding]:
             )  # fmt: skip
 
 
+# Spaces that may stand between a quotation mark and the words it encloses (not line breaks).
+INNER_SPACE = " \t\u00a0"
+
+
 def _marks_fit(g: Gold, qtype: str, content: dict[str, Any]) -> str:
     """What is wrong with a content's quotation marks for its quote type, or ''."""
     marked = any(m in content["text"] for m in QUOTE_MARKS)
     if qtype == "direct":
+        # QUO-3 with GEN-2: exactly what the marks enclose, less the spaces a text may leave inside them ('" The')
         start, end = content["start"], content["end"]
+        while start > 0 and g.text[start - 1] in INNER_SPACE:
+            start -= 1
+        while end < len(g.text) and g.text[end] in INNER_SPACE:
+            end += 1
         opened = start > 0 and g.text[start - 1] in QUOTE_MARKS
         closed = end == len(g.text) or g.text[end] in QUOTE_MARKS + "\r\n"
         return "" if opened and closed and not marked else "is not exactly the text between quotation marks"
