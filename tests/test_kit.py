@@ -169,7 +169,8 @@ def test_a_correction_kit_starts_from_the_pre_annotation_with_the_kits_prefix(
     assert [ev["trigger"] for ev in given["events"]] == [ev["trigger"] for ev in prediction["events"]]
     done = _check(kit)
     assert done.returncode == 0, done.stdout  # every link still names an item: all were renamed together
-    assert "**This kit is a correction.**" in (kit / "README.md").read_text(encoding="utf-8")
+    readme = (kit / "README.md").read_text(encoding="utf-8")
+    assert "**This kit is a correction.**" in readme and "annotation or tool output" not in readme
 
 
 @pytest.mark.parametrize(("split", "kind"), [("test", "prediction"), ("train", "gold")])

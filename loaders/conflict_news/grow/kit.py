@@ -56,6 +56,11 @@ CORRECTION = """
 each document (its ids start with `{prefix}` too): correct it into a complete annotation under the
 guidelines (add what is missing, fix or delete what is wrong), then set `provenance` as above.
 """
+# A correction kit gives the pre-annotation, which the plain kit's README forbids.
+CORRECTION_INSTRUCTIONS = (
+    INSTRUCTIONS.replace("no other file, repository, annotation or tool output", "no other file or repository")
+    + CORRECTION
+)
 
 
 def _example(example_root: Path, example_id: str) -> tuple[str, dict[str, Any]]:
@@ -122,7 +127,7 @@ def build_kit(
     files["check.py"] = resources.files("conflict_news.grow").joinpath("kit_check.py").read_bytes()
     files["kit.json"] = dump_json({"prefix": prefix, "documents": doc_ids})
     files["README.md"] = (
-        (INSTRUCTIONS + (CORRECTION if correct else ""))
+        (CORRECTION_INSTRUCTIONS if correct else INSTRUCTIONS)
         .format(prefix=prefix, guidelines=guidelines_version(), documents=", ".join(doc_ids))
         .encode("utf-8")
     )
