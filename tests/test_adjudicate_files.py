@@ -12,6 +12,7 @@ import pytest
 from conflict_news import iter_errors
 from conflict_news.cli.main import main
 from conflict_news.core.store import read_document
+from conflict_news.core.versions import rename_ids
 from conftest import BASE
 
 DOC = "toy-0001"
@@ -67,6 +68,24 @@ def test_agreeing_files_become_gold_naming_both_and_protect_existing_gold(
     assert {r["adjudicator"] for r in records} == {None}
     assert gold["provenance"]["annotators"] == ["ann-a", "ann-b"]
     assert list(iter_errors([root])) == []
+
+
+def test_versions_agree_whatever_the_order_of_arguments_and_the_ids_a_time_is_anchored_by(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    renamed = {"a-": _toy(), "b-": _renamed(_toy())}
+    for prefix, version in renamed.items():  # each annotator numbers its own events
+        renamed[prefix] = rename_ids(version, {"events": {e["id"]: prefix + e["id"] for e in version["events"]}})
+    first, second = renamed.values()
+    for version, prefix in ((first, "a-"), (second, "b-")):
+        version["events"][1]["time"] = {"span": None, "start": None, "end": None, "precision": "day",
+                                        "anchor": "event", "anchor_event": prefix + "ev1"}  # fmt: skip
+    assert len(second["events"][0]["arguments"]) == 2
+    second["events"][0]["arguments"].reverse()
+    a, b = _side(tmp_path, "a", first), _side(tmp_path, "b", second)
+    assert _run(root, "--files", f"ann-a={a}", "--files", f"ann-b={b}", "--overwrite-gold", "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["conflicts"] == {DOC: []} and report["gold"] == [DOC]
 
 
 def test_the_refusal_of_existing_gold_names_file_and_code(

@@ -6,11 +6,13 @@ Items are matched by what they annotate, not by id, because two annotators who d
 two different editor ids: an event by its trigger's offsets, a quote by its cue's, a figure by its
 span's, an entity by its id (typed by the annotator, and what every link to the entity names). Two
 items agree when everything but their own id is equal, with links to events, quotes and figures
-compared by the linked item's key.
+(a time's anchor event included) compared by the linked item's key, and an event's arguments and
+relations in any order.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +51,12 @@ def canonical_items(layers: dict[str, Any]) -> dict[Key, tuple[str, dict[str, An
         for item in layers.get(layer, []):
             body = {k: v for k, v in item.items() if k != "id"}
             if layer == "events":
-                body["relations"] = [{"type": r["type"], "target": ref(r["target"])} for r in item["relations"]]
+                # the order of arguments and relations says nothing, and a time's anchor is a link like any other
+                relations = ({"type": r["type"], "target": ref(r["target"])} for r in item["relations"])
+                body["relations"] = sorted(relations, key=repr)
+                body["arguments"] = sorted(item["arguments"], key=lambda a: json.dumps(a, sort_keys=True))
+                if item["time"] and item["time"].get("anchor_event") is not None:
+                    body["time"] = {**item["time"], "anchor_event": ref(item["time"]["anchor_event"])}
             elif layer == "quotes":
                 body["events"] = sorted(map(str, map(ref, item["events"])))
             elif layer == "figures":

@@ -76,15 +76,16 @@ def adjudicate_files(
         out.agreed[doc_id] = len(agreed)
         out.conflicts[doc_id] = [describe_conflict(k, versions, text) for k in sorted(conflicts, key=str)]
         guidelines = first["provenance"]["guidelines"]
-        if not conflicts and gold_kind != REVIEWED:
-            layers = next(iter(versions.values()))
-            items = settled_provenance(layers, versions, agreed, None)
-            out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, sides[0][0], gold_kind)
-        elif doc_id in settled and adjudicator is not None:
+        # a settled version wins even where the versions agree: the adjudicator may amend agreed items
+        if doc_id in settled and adjudicator is not None:
             layers, items = settle(versions, settled[doc_id], adjudicator)
             if gold_kind == REVIEWED:  # the reviewer checked every item, changed or not
                 items = [{**item, "adjudicator": adjudicator} for item in items]
             out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, adjudicator, gold_kind)
+        elif not conflicts and gold_kind != REVIEWED:
+            layers = next(iter(versions.values()))
+            items = settled_provenance(layers, versions, agreed, None)
+            out.gold[doc_id] = gold_file(doc_id, text, layers, items, guidelines, sides[0][0], gold_kind)
         else:
             out.to_review.append(doc_id)
     taxonomy = load_taxonomy()
