@@ -199,7 +199,7 @@ def test_each_bound_type_accepts_its_values_and_nothing_else(
     assert [f for f in found if f[0] == "figure-bounds-inconsistent"] == ([] if ok else inconsistent)
 
 
-def _figure_issues(surface: str, value: Any, lower: Any, upper: Any) -> list[str]:
+def _figure_issues(surface: str, value: Any, lower: Any, upper: Any, kind: str = "gold") -> list[str]:
     from conflict_news.core.checks import AnnotationChecker
     from conflict_news.core.taxonomy import load_taxonomy
 
@@ -207,7 +207,7 @@ def _figure_issues(surface: str, value: Any, lower: Any, upper: Any) -> list[str
     start = text.index(surface)
     fig = {"id": "f1", "span": {"start": start, "end": start + len(surface), "text": surface}, "value": value,
            "lower": lower, "upper": upper, "bound": "at_least"}  # fmt: skip
-    ann = {"entities": [], "events": [], "quotes": [], "figures": [fig]}
+    ann = {"provenance": {"kind": kind}, "entities": [], "events": [], "quotes": [], "figures": [fig]}
     checker = AnnotationChecker(ann, text, load_taxonomy(), "f.json")
     checker.check_figure_value(fig, "$.figures[0]")
     return [str(issue) for issue in checker.issues]
@@ -226,10 +226,22 @@ def _figure_issues(surface: str, value: Any, lower: Any, upper: Any) -> list[str
         ("12", 12, 12, None, []),
         ("12", 13, 13, None, ["f.json:$.figures[0].value: [figure-value-mismatch] f1: value 13 but '12' says 12"]),
         ("a few", None, 3, None, ["f.json:$.figures[0].span: [figure-value-mismatch] f1: cannot read one number from 'a few'"]),
+        ("several times", None, 3, None, []),  # a count of occurrences with a vague numeral (FIG-1, FIG-3)
+        ("several times", 3, 3, None, ["f.json:$.figures[0].lower: [figure-value-mismatch] f1: 'several times' means value null, lower 3, upper None (taxonomy.vague_numerals)"]),
+        ("between 3.3 and 4.6 million", None, 3_300_000, 4_600_000, []),
+        ("between 3.3 and 4.6 million", None, 3.3, 4_600_000, ["f.json:$.figures[0].lower: [figure-value-mismatch] f1: 'between 3.3 and 4.6 million' states the range [3300000.0, 4600000.0]"]),
     ],
 )  # fmt: skip
 def test_the_value_a_surface_states(surface: str, value: Any, lower: Any, upper: Any, expected: list[str]) -> None:
     assert _figure_issues(surface, value, lower, upper) == expected
+
+
+def test_a_prediction_may_keep_the_frozen_rules_literal_reading_of_a_range() -> None:
+    """The frozen pre-annotator reads "between 3.3 and 4.6 million" as 3.3 to 4 600 000: scored, not refused."""
+    literal = ("between 3.3 and 4.6 million", None, 3.3, 4_600_000)
+    assert _figure_issues(*literal, kind="prediction") == []
+    assert _figure_issues(*literal, kind="gold") != []
+    assert _figure_issues("between 3.3 and 4.6 million", None, 3.3, 5_000_000, kind="prediction") != []
 
 
 # Every span site, named by its JSONPath and owner; every span code's whole issue.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflict_news.core.numbers import read_numbers
+from conflict_news.core.numbers import read_numbers, stated_numbers
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,23 @@ from conflict_news.core.numbers import read_numbers
 )
 def test_read_numbers(surface: str, numbers: list[float]) -> None:
     assert read_numbers(surface) == numbers
+
+
+@pytest.mark.parametrize(
+    ("surface", "numbers"),
+    [
+        ("between 3.3 and 4.6 million", [3_300_000, 4_600_000]),  # FIG-2, FIG-3: one scale word for the range
+        ("3\u20135 million", [3_000_000, 5_000_000]),
+        ("2 million to 3 million", [2_000_000, 3_000_000]),
+        ("between 10 and 20", [10, 20]),
+        ("5 and 2 million", [5, 2_000_000]),  # a scale the first number would overshoot is not shared
+        ("1.5 million", [1_500_000]),
+    ],
+)
+def test_the_validator_reads_a_ranges_one_scale_word_for_both_numbers(surface: str, numbers: list[float]) -> None:
+    assert stated_numbers(surface) == numbers
+
+
+def test_the_pre_annotators_reading_is_frozen() -> None:
+    """The pre-annotator reads with read_numbers, frozen with its rules: the shared scale is the validator's only."""
+    assert read_numbers("between 3.3 and 4.6 million") == [3.3, 4_600_000]

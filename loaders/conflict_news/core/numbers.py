@@ -1,4 +1,8 @@
-"""Reading the number a figure's surface text states: "1,000" -> 1000, "ten" -> 10, "10-20" -> (10, 20)."""
+"""Reading the number a figure's surface text states: "1,000" -> 1000, "ten" -> 10, "10-20" -> (10, 20).
+
+read_numbers is what the pre-annotator reads (frozen with its rules); stated_numbers is what the validator
+accepts, the same reading plus the guidelines' readings the pre-annotator does not make.
+"""
 
 from __future__ import annotations
 
@@ -67,3 +71,19 @@ def read_numbers(surface: str) -> list[float]:
         numbers.append(float(digits.translate(_GROUPING)) * (_SCALES[scale] if scale else 1))
     words = _WORD.findall(_DIGITS.sub(" ", lowered))
     return numbers + _words_to_numbers(words)
+
+
+# A range whose scale word is written once, after the second number ("between 3.3 and 4.6 million").
+_SHARED_SCALE = re.compile(r"(\d[\d.,]*)\s*(?:-|to|and)\s*(\d[\d.,]*)\s+(hundred|thousand|million|billion)\b")
+
+
+def stated_numbers(surface: str) -> list[float]:
+    """read_numbers, with a range's one scale word applying to both of its numbers (guidelines FIG-2, FIG-3:
+    "between 3.3 and 4.6 million" is 3 300 000 to 4 600 000)."""
+    numbers = read_numbers(surface)
+    shared = _SHARED_SCALE.search(surface.lower().replace("\u2013", "-").replace("\u2014", "-"))
+    if shared is None or len(numbers) != 2:
+        return numbers
+    scale = _SCALES[shared.group(3)]
+    first = float(shared.group(1).translate(_GROUPING))
+    return [first * scale, numbers[1]] if numbers[0] == first and first * scale <= numbers[1] else numbers
