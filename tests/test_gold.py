@@ -28,15 +28,18 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d+(?:-| )(?:second|minute|hour|day|week|month|year)s?\b|\b\d{1,2}/\d{1,2}\b"
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
+    # "19.00 IRST", and "from 0900 to 2100 local time"
+    r"|\b\d{1,2}[.:]\d\d ?[A-Z]{2,4}T\b|\b[0-2]\d[0-5]\d(?= (?:to|until|-) [0-2]\d[0-5]\d\b)|\b[0-2]\d[0-5]\d(?= local time\b)"
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
-# FIG-1's identifiers beyond "Article 5" (also lower case or misspelt on a placard, "arrrticle 50"): reference
+# FIG-1's identifiers beyond "Article 5" (also lower case or misspelt on a placard, "arrrticle 50"; a resolution's
+# number, "resolution 2334"): reference
 # markers ("[1]"), telephone numbers ("020 7008 0000"), the emergency number ("called 911"), and digits glued to
-# capitals in a name or model ("WW2", "G8", "F-16").
+# capitals in a name or model ("WW2", "G8", "F-16"), and to a lower-case name ("8chan"; not a unit such as "10km").
 # A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
 # name is followed by what it counts ("in Iraq 12 people died").
 IDENTIFIER = re.compile(
-    r"(?i:\bar+ticle) \d+\b|\b[A-Z]+-?\d+\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
+    r"(?i:\b(?:ar+ticle|resolution)) \d+\b|\b[A-Z]+-?\d+\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
 )
 
 
@@ -108,11 +111,19 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("in the 1970s") and TIME_EXPRESSION.search("in the 1980's")
     assert TIME_EXPRESSION.search("on October 1st") and TIME_EXPRESSION.search("after 9/11")
     assert TIME_EXPRESSION.search("at 0000GMT") and TIME_EXPRESSION.search("UTC+4:30")
+    assert TIME_EXPRESSION.search("at about 21.30 CEST") and not TIME_EXPRESSION.search("21.30 metres")
+    assert TIME_EXPRESSION.search("from 0800 to 1900 local time").group() == "0800"
+    assert TIME_EXPRESSION.search("until 1900 local time") and not TIME_EXPRESSION.search("0800 soldiers")
     assert TIME_EXPRESSION.search("at 10AM") and TIME_EXPRESSION.search("by 5 pm")
     assert TIME_EXPRESSION.search("at 3.40 pm") and not TIME_EXPRESSION.search("3.40 metres")
     assert ORDINAL.search("the 3rd battalion") and not ORDINAL.search("3 rd")
     assert (
-        IDENTIFIER.search("said.[1]") and IDENTIFIER.search("call 020 7008 0000") and not IDENTIFIER.search("20 killed")
+        IDENTIFIER.search("said.[1]")
+        and IDENTIFIER.search("call 020 7008 0000")
+        and not IDENTIFIER.search("20 killed")
+        and IDENTIFIER.search("the board 4forum")
+        and not IDENTIFIER.search("walked 10km")
+        and IDENTIFIER.search("under UN resolution 2334")
     )
     assert IDENTIFIER.search("Revoke arrrticle 50") and IDENTIFIER.search("since WW2") and IDENTIFIER.search("an F-16")
     assert not IDENTIFIER.search("F 16 killed") and not IDENTIFIER.search("art 16")
