@@ -29,8 +29,8 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d+(?:-| )(?:second|minute|hour|day|week|month|year)s?\b|\b\d{1,2}/\d{1,2}\b"
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
-    # "19.00 IRST", and "from 0900 to 2100 local time"
-    r"|\b\d{1,2}[.:]\d\d ?[A-Z]{2,4}T\b|\b[0-2]\d[0-5]\d(?= (?:to|until|-) [0-2]\d[0-5]\d\b)|\b[0-2]\d[0-5]\d(?= local time\b)"
+    # "19.00 IRST", "4 o'clock", and "from 0900 to 2100 local time"
+    r"|\b\d{1,2}[.:]\d\d ?[A-Z]{2,4}T\b|\b\d{1,2} o['\u2019]clock\b|\b[0-2]\d[0-5]\d(?= (?:to|until|-) [0-2]\d[0-5]\d\b)|\b[0-2]\d[0-5]\d(?= local time\b)"
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # FIG-1's identifiers beyond "Article 5" (also lower case or misspelt on a placard, "arrrticle 50"; a resolution's
@@ -128,6 +128,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("on October 1st") and TIME_EXPRESSION.search("after 9/11")
     assert TIME_EXPRESSION.search("at 0000GMT") and TIME_EXPRESSION.search("UTC+4:30")
     assert TIME_EXPRESSION.search("at about 21.30 CEST") and not TIME_EXPRESSION.search("21.30 metres")
+    assert TIME_EXPRESSION.search("at 4 o'clock") and TIME_EXPRESSION.search("by 11 o\u2019clock")
     assert TIME_EXPRESSION.search("from 0800 to 1900 local time").group() == "0800"
     assert TIME_EXPRESSION.search("until 1900 local time") and not TIME_EXPRESSION.search("0800 soldiers")
     assert TIME_EXPRESSION.search("at 10AM") and TIME_EXPRESSION.search("by 5 pm")
