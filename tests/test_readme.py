@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,35 @@ def test_summary_table_is_current_and_the_targets_hold(dev_predictions: Path, co
     # the issue's targets, on the held-out part, in the stricter (exact) mode
     exact = held_out["exact"]["layers"]
     assert exact["events"]["f1"] >= 0.75 and exact["quotes"]["f1"] >= 0.80 and exact["figures"]["f1"] >= 0.95
+
+
+GOLD_KINDS = ("adjudicated", "reviewed")
+
+
+def by_kind_table(predictions: Path, folder: Path) -> str:
+    """The rules' summary row on the train and validation gold of each kind (docs/baseline.md), scored by
+    `evaluate` against a folder holding only that kind's gold files."""
+    rows = []
+    for kind in GOLD_KINDS:
+        gold, predicted = folder / kind / "gold", folder / kind / "predicted"
+        gold.mkdir(parents=True)
+        predicted.mkdir()
+        for path in sorted((REPO / "annotations").glob("*.json")):
+            ann = json.loads(path.read_text(encoding="utf-8"))
+            meta = json.loads((REPO / "corpus" / path.name).read_text(encoding="utf-8"))
+            if ann["provenance"].get("gold_kind") == kind and meta["split"] in ("train", "validation"):
+                shutil.copy(path, gold)
+                shutil.copy(predictions / path.name, predicted)
+        rows.append(_summary_row(f"`train`+`validation`, {kind} gold, in-sample", evaluate(predicted, gold, REPO)))
+    header = (
+        "| part | documents | events F1 (exact / overlap) | quotes F1 (exact / overlap) | figures F1 (exact / overlap) |\n"
+        "|---|---|---|---|---|\n"
+    )
+    return header + "".join(rows)
+
+
+def test_the_by_kind_table_is_current(corpus_predictions: Path, tmp_path: Path) -> None:
+    assert published("baseline-by-kind") == by_kind_table(corpus_predictions, tmp_path)
 
 
 def test_the_card_cites_as_conflict_news_cite_does() -> None:
