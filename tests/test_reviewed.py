@@ -15,7 +15,7 @@ import pytest
 from conflict_news.cli.main import main
 from conflict_news.core.store import read_document
 from conftest import REPO
-from test_batches import _git_blob, _items, _record, _sha
+from test_batches import _git_blob, _items, _record, _sha, prepared_side
 
 RECORDS = sorted((REPO / "adjudication" / "wikinews").glob("reviewed-*"))
 
@@ -93,10 +93,12 @@ def test_the_gold_is_what_reviewing_the_corrections_gives(record_dir: Path, tmp_
     for part in ("corpus", "annotations"):
         shutil.copytree(REPO / part, copy / part)
     review = record["review"]
-    corrected = tmp_path / "corrected"  # without the pending documents, whose corrections the validator refuses
-    corrected.mkdir()
-    for doc_id in _gold_documents(record):
-        shutil.copy(record_dir / "corrected" / f"{doc_id}.json", corrected)
+    # the corrections read as predictions and without the items the validator refuses as delivered (as a batch's
+    # versions are), and only those of the documents reviewed so far
+    corrected = prepared_side(record_dir, "corrected", tmp_path / "sides")
+    for path in corrected.glob("*.json"):
+        if path.stem not in _gold_documents(record):
+            path.unlink()
     args = ["adjudicate", "--root", str(copy), "--files", f"{review['corrector']}={corrected}",
             "--review", str(record_dir / "review"), "--adjudicator", review["reviewer"], "--gold-kind", "reviewed",
             "--overwrite-gold"]  # fmt: skip
