@@ -25,7 +25,7 @@ DOCS = [d for d in (*CORPUS, *load_corpus(REPO / "dev")) if d.annotations.proven
 # are ordinals; a day may be written as an ordinal ("October 1st") or as day/month ("9/11"), a decade as "the 1970s".
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIME_EXPRESSION = re.compile(
-    rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d(?:'?s)?\b|\b\d{{1,2}}(?:[:.]\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
+    rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?(?:[\u2013-]\d{{1,2}})?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d(?:'?s)?\b|\b\d{{1,2}}(?:[:.]\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
     r"|\b\d+(?:-| )(?:second|minute|hour|day|week|month|year)s?\b|\b\d{1,2}/\d{1,2}\b"
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
@@ -123,6 +123,7 @@ def test_a_time_inside_a_quote_counts_from_when_it_was_said(doc: Document) -> No
 def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     """The exemption is narrow: counts next to time words stay figures."""
     assert TIME_EXPRESSION.search("on May 12") and TIME_EXPRESSION.search("a 72-hour truce")
+    assert TIME_EXPRESSION.search("on March 3\u20134 in").group() == "March 3\u20134"
     assert TIME_EXPRESSION.search("from 10 p.m.") and TIME_EXPRESSION.search("since 2019")
     assert TIME_EXPRESSION.search("in the 1970s") and TIME_EXPRESSION.search("in the 1980's")
     assert TIME_EXPRESSION.search("on October 1st") and TIME_EXPRESSION.search("after 9/11")
