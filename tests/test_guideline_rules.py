@@ -182,3 +182,17 @@ def test_a_direct_content_may_sit_inside_marks_with_spaces() -> None:
     gold = cast(Any, SimpleNamespace(text=text))
     assert _marks_fit(gold, "direct", {"start": inner, "end": inner + 12, "text": "We will stay"}) == ""
     assert _marks_fit(gold, "direct", {"start": later, "end": later + 12, "text": "We will stay"}) != ""
+
+
+def test_a_direct_content_may_hold_a_quotation_of_its_own() -> None:
+    """QUO-3: a direct content is what its marks enclose, an inner quotation's marks included, in pairs."""
+    from conflict_news.core.rules import _marks_fit
+
+    text = "“We said the word “truce” twice,” she wrote. “Half a “truce,” she added."
+    whole = text.index("We said")
+    gold = cast(Any, SimpleNamespace(text=text))
+    content = "We said the word “truce” twice,"
+    assert _marks_fit(gold, "direct", {"start": whole, "end": whole + len(content), "text": content}) == ""
+    half = text.index("Half")
+    unpaired = "Half a “truce,"
+    assert _marks_fit(gold, "direct", {"start": half, "end": half + len(unpaired), "text": unpaired}) != ""

@@ -216,7 +216,11 @@ def _marks_fit(g: Gold, qtype: str, content: dict[str, Any]) -> str:
             end += 1
         opened = start > 0 and g.text[start - 1] in QUOTE_MARKS
         closed = end == len(g.text) or g.text[end] in QUOTE_MARKS + "\r\n"
-        return "" if opened and closed and not marked else "is not exactly the text between quotation marks"
+        # a quotation inside the quotation (QUO-3: what the marks enclose, inner marks and all) is in pairs
+        inner = content["text"]
+        paired = inner.count('"') % 2 == 0 and inner.count("“") == inner.count("”")
+        fits = opened and closed and (not marked or paired)
+        return "" if fits else "is not exactly the text between quotation marks"
     if qtype == "mixed":
         text = content["text"]  # curly marks, or straight ones as most Wikinews texts write them
         quoted = ("“" in text and "”" in text) or text.count('"') >= 2
