@@ -34,13 +34,13 @@ TIME_EXPRESSION = re.compile(
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # FIG-1's identifiers beyond "Article 5" (also lower case or misspelt on a placard, "arrrticle 50"; a resolution's
-# number, "resolution 2334", a flight's, "Flight 714", or a section's, "Section 12"): reference
+# number, "resolution 2334", a flight's, "Flight 714", a section's, "Section 12", a bus line's, "bus 40"): reference
 # markers ("[1]"), telephone numbers ("020 7008 0000"), the emergency number ("called 911"), and digits glued to
 # capitals in a name or model ("WW2", "G8", "F-16"), and to a lower-case name ("8chan"; not a unit such as "10km").
 # A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
 # name is followed by what it counts ("in Iraq 12 people died").
 IDENTIFIER = re.compile(
-    r"(?i:\b(?:ar+ticle|resolution|flight|section)) \d+\b|\b[A-Z]+-?\d+(?:-\d+)?\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
+    r"(?i:\b(?:ar+ticle|resolution|flight|section|bus|route)) \d+\b|\b[A-Z]+-?\d+(?:-\d+)?\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
 )
 
 
@@ -146,6 +146,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
         and IDENTIFIER.search("on Flight 714 to")
         and IDENTIFIER.search("under Section 12 of the act")
         and IDENTIFIER.search("article K31-2 says").group() == "K31-2"
+        and IDENTIFIER.search("the number 12 bus 40 ran").group() == "bus 40"
     )
     assert IDENTIFIER.search("Revoke arrrticle 50") and IDENTIFIER.search("since WW2") and IDENTIFIER.search("an F-16")
     assert not IDENTIFIER.search("F 16 killed") and not IDENTIFIER.search("art 16")
