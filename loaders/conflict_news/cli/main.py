@@ -13,12 +13,12 @@ from typing import Any, NoReturn
 
 from ..__about__ import __version__
 from ..core.errors import CorpusError, UsageError
-from . import corpus, grow, hf, labelstudio, release, silver
+from . import corpus, grow, hf, labelstudio, records, release, silver
 from .roots import ROOT_RULE
 
 # --help lists the verbs by who uses them; tests/test_cli.py checks that every verb is in one group.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "reading the corpus": ("show", "stats", "validate", "check", "verify", "cite", "diff", "rehydrate"),
+    "reading the corpus": ("show", "stats", "records", "validate", "check", "verify", "cite", "diff", "rehydrate"),
     "annotating": (
         "add",
         "wikinews",
@@ -36,6 +36,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
 EXAMPLES: dict[str, str] = {
     "show": "conflict-news show cnc-000001",
     "stats": "conflict-news stats --json",
+    "records": "conflict-news records --split test --csv",
     "validate": "conflict-news validate . --workers 2",
     "check": "conflict-news check corpus/cnc-000001.txt annotations/cnc-000001.json",
     "verify": "conflict-news verify --root .",
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(
         dest="verb", required=True, metavar="VERB", help=argparse.SUPPRESS, prog="conflict-news"
     )
-    for group in (corpus, grow, silver, labelstudio, hf, release):
+    for group in (corpus, records, grow, silver, labelstudio, hf, release):
         group.register(verbs)
     _describe(parser)
     parser.epilog = _grouped_verbs(verbs)

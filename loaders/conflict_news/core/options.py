@@ -18,7 +18,7 @@ FLAVORS: tuple[Flavor, ...] = get_args(Flavor)
 Split = Literal["train", "validation", "test"]
 SPLITS: tuple[Split, ...] = get_args(Split)
 # The configs of the Hugging Face release, the default first.
-Config = Literal["documents", "events", "quotes", "figures", "entities", "spans_bio"]
+Config = Literal["documents", "events", "quotes", "figures", "entities", "spans_bio", "records"]
 CONFIGS: tuple[Config, ...] = get_args(Config)
 CitationFormat = Literal["cff", "bibtex", "apa"]
 CITATION_FORMATS: tuple[CitationFormat, ...] = get_args(CitationFormat)

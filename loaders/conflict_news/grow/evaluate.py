@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ from ..core.paths import as_path, check_root, locate_root
 from ..core.store import annotation_path, list_doc_ids, read_document
 from ..core.taxonomy import load_taxonomy
 from ..core.validate import check_document
+from ..records.derive import records_of
+from ..records.score import score_records
 
 MODES = ("exact", "overlap")
 LAYERS = ("events", "quotes", "figures", "entities")
@@ -320,25 +322,11 @@ def read_side(side: Side, root: Path, label: str) -> tuple[dict[str, dict[str, A
     return anns, issues
 
 
-def evaluate(
-    pred: Path | str,
-    gold: Path | str,
-    root: Path | str | None = None,
-    splits: Split | Collection[Split] | None = None,
-    resamples: int = DEFAULT_RESAMPLES,
-    seed: int = DEFAULT_SEED,
-) -> dict[str, Any]:
-    """Score the predictions at `pred` against the gold at `gold`; raises CorpusError on any invalid input.
-
-    Documents of the gold without a prediction file are scored as predicted empty; documents without
-    gold yet (the placeholder `add` writes, or a pre-annotator's prediction stored in a root) are not
-    scored and are listed under "unannotated".
-    With `splits` (one split, or several), only the documents whose metadata puts them in one of
-    those splits are read and scored, on both sides (a held-out part of a dev set, say); a name that
-    is not a split is a UsageError. Under "intervals", every layer's and link's precision, recall and F1
-    in each mode with its percentile bootstrap interval over the scored documents (`resamples` resamples
-    drawn with `seed`; 0 resamples: the values alone).
-    """
+def read_sides(
+    pred: Path | str, gold: Path | str, root: Path | str | None, splits: Split | Collection[Split] | None
+) -> tuple[Path, dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The texts' root and the validated gold and predicted annotations of the chosen splits (see evaluate);
+    raises CorpusError on any invalid input."""
     if splits is not None:
         splits = {check_choice("split", split, SPLITS) for split in ([splits] if isinstance(splits, str) else splits)}
     pred, gold = as_path(pred, "pred"), as_path(gold, "gold")
@@ -365,6 +353,29 @@ def evaluate(
             )  # fmt: skip
     if issues:
         raise CorpusError(issues)
+    return text_root, gold_anns, pred_anns
+
+
+def evaluate(
+    pred: Path | str,
+    gold: Path | str,
+    root: Path | str | None = None,
+    splits: Split | Collection[Split] | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """Score the predictions at `pred` against the gold at `gold`; raises CorpusError on any invalid input.
+
+    Documents of the gold without a prediction file are scored as predicted empty; documents without
+    gold yet (the placeholder `add` writes, or a pre-annotator's prediction stored in a root) are not
+    scored and are listed under "unannotated".
+    With `splits` (one split, or several), only the documents whose metadata puts them in one of
+    those splits are read and scored, on both sides (a held-out part of a dev set, say); a name that
+    is not a split is a UsageError. Under "intervals", every layer's and link's precision, recall and F1
+    in each mode with its percentile bootstrap interval over the scored documents (`resamples` resamples
+    drawn with `seed`; 0 resamples: the values alone).
+    """
+    _, gold_anns, pred_anns = read_sides(pred, gold, root, splits)
     unannotated = sorted(d for d, ann in gold_anns.items() if not_gold(ann))
     scores = {mode: ModeScore(mode) for mode in MODES}
     per_document: list[dict[Hashable, float]] = []
@@ -386,6 +397,70 @@ def evaluate(
         **{mode: score.to_dict() for mode, score in scores.items()},
         "intervals": score_intervals(per_document, scores, resamples, seed),
     }
+
+
+def evaluate_records(
+    pred: Path | str,
+    gold: Path | str,
+    root: Path | str | None = None,
+    splits: Split | Collection[Split] | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """Score the event records derived from the predictions against those derived from the gold, per split
+    and over all scored documents (records.score; inputs read and checked as evaluate reads them)."""
+    text_root, gold_anns, pred_anns = read_sides(pred, gold, root, splits)
+    taxonomy = load_taxonomy()
+    by_split: dict[str, dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]] = {}
+    for doc_id, gold_ann in sorted(gold_anns.items()):
+        if not_gold(gold_ann):
+            continue
+        raw = read_document(text_root, doc_id)
+        assert raw.text is not None and isinstance(raw.metadata, dict)  # validated by read_sides
+        pred_ann = pred_anns.get(doc_id, empty_annotation(gold_ann))
+        predicted, gold_rows = (records_of(ann, raw.metadata, raw.text, taxonomy) for ann in (pred_ann, gold_ann))
+        by_split.setdefault(raw.metadata["split"], {})[doc_id] = (predicted, gold_rows)
+    everything = {doc: pair for docs in by_split.values() for doc, pair in docs.items()}
+    return {
+        "splits": {split: score_records(docs, resamples, seed) for split, docs in sorted(by_split.items())},
+        "all": score_records(everything, resamples, seed),
+    }
+
+
+def records_at(
+    path: Path | str, root: Path | str | None = None, splits: Split | Collection[Split] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The record rows (with `doc_id` and `annotation_status`) of the annotation files at `path` (a file, a folder
+    of them, or a corpus root), every file checked against the texts of `root` first; CorpusError on any issue."""
+    text_root, _, anns = read_sides(path, path, root, splits)
+    taxonomy = load_taxonomy()
+    for doc_id, ann in sorted(anns.items()):
+        if ann["provenance"]["kind"] == "pending":
+            continue
+        raw = read_document(text_root, doc_id)
+        assert raw.text is not None and isinstance(raw.metadata, dict)  # validated by read_sides
+        head = {"doc_id": doc_id, "annotation_status": ann["provenance"]["kind"]}
+        for row in records_of(ann, raw.metadata, raw.text, taxonomy):
+            yield {**head, **row}
+
+
+def format_records_markdown(result: dict[str, Any]) -> str:
+    """One row per split and one for all: record P/R/F1 and, on matched records with a gold count, the share of
+    exact counts, each with its 95 % bootstrap interval over documents."""
+    fields = ("fatalities", "injured", "arrested", "displaced", "fatalities or arrested")
+    lines = [
+        "| split | documents | pred | gold | precision | recall | F1 | "
+        + " | ".join(f"{name} exact (n)" for name in fields) + " |",
+        "|---|---|---|---|---|---|---|" + "---|" * len(fields),
+    ]  # fmt: skip
+    for name, part in [*result["splits"].items(), ("all", result["all"])]:
+        scores = part["scores"]
+        prf = " | ".join(_with_interval(scores[which]) for which in ("precision", "recall", "f1"))
+        exact = " | ".join(
+            f"{_with_interval(scores[f'{field} exact'])} ({part['matched_with_count'][field]})" for field in fields
+        )
+        lines.append(f"| {name} | {part['documents']} | {part['pred']} | {part['gold']} | {prf} | {exact} |")
+    return "\n".join(lines) + "\n"
 
 
 def _prf(key: tuple[str, str, str], which: str) -> Measure:

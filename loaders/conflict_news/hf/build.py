@@ -39,7 +39,7 @@ from ..standoff.flavor import standoff_rows
 from .card import ARROW_BYTES
 from .features import flavor_features
 from .labels import write_label_table
-from .rows import LAYERS, make_rows
+from .rows import FLAT, LAYERS, make_rows
 
 with require_extra("hf"):
     import pyarrow as pa
@@ -126,7 +126,7 @@ class RowBatch:
         self.sizes: dict[str, dict[str, list[int]]] = {config: {} for config in CONFIGS}
 
     def add(self, split: str, made: dict[str, list[dict[str, Any]]]) -> None:
-        for config in LAYERS:
+        for config in FLAT:
             lines = list(map(orjson.dumps, made[config]))
             self.lines[config].setdefault(split, []).extend(lines)
             self.sizes[config].setdefault(split, []).extend(map(len, lines))
@@ -142,7 +142,7 @@ class RowBatch:
         """(config, split, Arrow table, each row's size) of every config and split the batch has rows of."""
         tables: dict[str, dict[str, pa.Table]] = {config: {} for config in CONFIGS}
         for split, counts in self.counts.items():
-            for config in LAYERS:
+            for config in FLAT:
                 tables[config][split] = _codec(flavor, config).from_json(self.lines[config][split])
             layers = {layer: (tables[layer][split], counts[layer]) for layer in LAYERS}
             tables["documents"][split] = _codec(flavor, "documents").documents(self.lines["documents"][split], layers)

@@ -12,6 +12,7 @@ from typing import Any
 from ..core.extras import require_extra
 from ..core.options import CONFIGS, FLAVORS, Config, Flavor, check_choice
 from ..core.taxonomy import Taxonomy, load_taxonomy
+from ..records.counts import FIELDS as COUNT_FIELDS
 from ..standoff.flavor import standoff_features
 
 with require_extra("hf"):
@@ -166,6 +167,53 @@ def spans_bio_fields(tax: Taxonomy) -> dict[str, Any]:
     }
 
 
+def record_fields(tax: Taxonomy) -> dict[str, Any]:
+    """The columns of the `records` config (records.derive says what each holds; docs/records.md the rules)."""
+    actor = {"name": _string(), "entity": _string(), "type": _labels(tax.entity_types), "kind": _string()}
+    number = Value("float64")
+    counts = {f"{name}_{part}": number for name in COUNT_FIELDS for part in ("best", "low", "high")}
+    spans = List(_span())
+    return {
+        "event_id": _string(),
+        "mentions": List(_string()),
+        "fed_by": List(_string()),
+        "part_of": _string(),
+        "type": _labels(tuple(tax.event_types)),
+        "acled_event_type": _string(),
+        "acled_sub_event_type": _string(),
+        "plover_event_type": _string(),
+        "plover_mode": _string(),
+        "cameo_code": _string(),
+        "date": _string(),
+        "date_precision": _labels(tax.time_precision),
+        "date_source": _string(),
+        "actor1": actor,
+        "actor2": actor,
+        "location": {
+            "name": _string(),
+            "country": _string(),
+            "precision": _labels(tax.location_precision),
+            "geonames_id": Value("int64"),
+            "latitude": number,
+            "longitude": number,
+        },
+        "claimants": List(_string()),
+        "story": _string(),
+        "modality": _labels(tax.modalities),
+        "polarity": _labels(POLARITIES),
+        **counts,
+        "evidence": {
+            "triggers": spans,
+            "actor1": spans,
+            "actor2": spans,
+            "location": _span(),
+            "time": _span(),
+            **dict.fromkeys(COUNT_FIELDS, spans),
+            "claimants": spans,
+        },
+    }
+
+
 def build_features(config: Config, tax: Taxonomy | None = None) -> Features:
     """The Features of one config (one of CONFIGS; UsageError for any other)."""
     config = check_choice("config", config, CONFIGS)
@@ -202,6 +250,8 @@ def build_features(config: Config, tax: Taxonomy | None = None) -> Features:
             return Features({**doc_id, **entity_fields(tax)})
         case "spans_bio":
             return Features({**doc_id, **spans_bio_fields(tax)})
+        case "records":
+            return Features({**doc_id, **record_fields(tax)})
 
 
 def flavor_features(config: Config, tax: Taxonomy | None = None, flavor: Flavor = "full") -> Features:

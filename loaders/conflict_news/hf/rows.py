@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.taxonomy import load_taxonomy
+from ..records.derive import records_of
 from .bio import bio_rows
 
 LAYERS = ("events", "quotes", "figures", "entities")
+# The configs of one row per item that no document row nests: parsed from JSON lines as the layers are.
+FLAT = (*LAYERS, "records")
 EMPTY_SOURCE = {"authors": None, "page_id": None, "record": None, "changes": None}
 
 
@@ -47,4 +51,7 @@ def make_rows(doc_id: str, text: str, metadata: dict[str, Any], ann: dict[str, A
     head = {"doc_id": doc_id, "annotation_status": ann["provenance"]["kind"]}
     document = {**head, "text": text, "metadata": metadata, "provenance": provenance, **layers}
     flat = {layer: [{**head, **item} for item in layers[layer]] for layer in LAYERS}
-    return {"documents": [document], **flat, "spans_bio": [{**head, **row} for row in bio_rows(doc_id, text, ann)]}
+    return {
+        "documents": [document], **flat, "spans_bio": [{**head, **row} for row in bio_rows(doc_id, text, ann)],
+        "records": [{**head, **row} for row in records_of(ann, metadata, text, load_taxonomy())],
+    }  # fmt: skip
