@@ -7,17 +7,24 @@ says how), never taken from the code's output.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cardblocks import published
 from conflict_news.cli.main import main
+from conflict_news.core.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from conflict_news.core.store import dump_json, write_atomic
+from conflict_news.grow.evaluate import evaluate_records, format_records_markdown
+from conflict_news.grow.preannotate import preannotate_corpus
 from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.hf.build import build_data
 from conflict_news.hf.card import write_card
@@ -26,11 +33,13 @@ from conflict_news.records.counts import count, is_subset
 from conflict_news.records.dates import date_of, relative_day
 from conflict_news.records.derive import records_of
 from conflict_news.records.places import NOWHERE, resolve
-from conflict_news.records.score import document_counts, match_records
+from conflict_news.records.score import document_counts, hand_row, match_records, score_records
 from conftest import REPO
 
 DEV = REPO / "dev"
 TAX = load_taxonomy()
+# The commit of docs/records.md the hand coders were given (adjudication/records-hand/manifest.json).
+RULES_COMMIT = "7611c0b57132b71ea4d4ac48867567f285529cc9"
 
 
 def _doc(root: Path, doc_id: str) -> tuple[dict[str, Any], dict[str, Any], str]:
@@ -122,8 +131,25 @@ def test_a_singular_victim_and_a_figure_of_one_add_up() -> None:
                arguments=[{"role": "victim", "span": _span(text, "one suspected insurgent"), "entity": None}]),
     ]  # fmt: skip
     figures = [_figure("f1", _span(text, "one"), 1, "arrested", "e2", counted="insurgent")]
-    found = count("arrested", events, figures, {}, text, TAX)
+    found = count("arrested", events, figures, {}, text)
     assert (found.best, found.low, found.high) == (2, 2, 2)
+    ann = {"entities": [], "events": events, "quotes": [], "figures": figures}
+    meta = {"published": {"date": None, "precision": "unknown"}}
+    (record,) = records_of(ann, meta, text, TAX)
+    assert record["mentions"] == ["e1", "e2"] and record["arrested_best"] == 2
+
+
+def test_acts_of_one_kind_in_other_sentences_or_places_stay_apart() -> None:
+    text = "Police arrested a man in Kabul and detained a woman in Herat. Later they detained a boy."
+    located = [("arrested", "Kabul"), ("detained", "Herat")]
+    events = [
+        _event(f"e{i}", "coercion.arrest", _span(text, word),
+               location={"span": _span(text, place), "name": place, "country": "AF", "wikidata": None,
+                         "precision": "point"})
+        for i, (word, place) in enumerate(located, 1)
+    ] + [_event("e3", "coercion.arrest", _span(text, "detained", 1))]  # fmt: skip
+    plan = plan_records(events, text, TAX)
+    assert [c.key for c, _ in plan.records] == ["e1", "e2", "e3"]
 
 
 def test_groups_of_one_claim_add_up_and_a_subset_does_not() -> None:
@@ -135,28 +161,34 @@ def test_groups_of_one_claim_add_up_and_a_subset_does_not() -> None:
         _figure("f2", _span(text, "five"), 5, "killed", "e1", counted="civilians"),
         _figure("f3", _span(text, "two"), 2, "killed", "e1", counted="children"),
     ]
-    found = count("fatalities", events, figures, {}, text, TAX)
+    found = count("fatalities", events, figures, {}, text)
     assert (found.best, found.low, found.high) == (8, 8, 8)
     assert len(found.evidence) == 3
 
 
-def test_the_narration_wins_over_claims_and_vague_numerals_take_their_acled_point() -> None:
-    """The narration says "dozens" (ACLED: 12), the ministry "40": best 12, low 12, high 40."""
+def test_vague_numerals_are_bounds_and_a_claim_with_a_value_gives_the_best() -> None:
+    """The narration says "Dozens" (at least 24, no value: CNT-2), the ministry "40": the narration states no best,
+    so the ministry's 40 is; low 24 (the narration's bound), high 40."""
     text = "Dozens were killed, and the ministry said 40 died."
     events = [_event("e1", "casualty.death", _span(text, "killed"))]
     vague = _figure("f1", _span(text, "Dozens"), None, "killed", "e1", lower=24, upper=None, bound="at_least",
                     approx_cue=_span(text, "Dozens"))  # fmt: skip
     claimed = _figure("f2", _span(text, "40"), 40, "killed", "e1", claimant="ent-ministry")
-    found = count("fatalities", events, [vague, claimed], {}, text, TAX)
-    assert (found.best, found.low, found.high) == (12, 12, 40)
+    found = count("fatalities", events, [vague, claimed], {}, text)
+    assert (found.best, found.low, found.high) == (40, 24, 40)
+    narrated = _figure("f3", _span(text, "40"), 40, "killed", "e1")
+    found = count("fatalities", events, [vague, narrated], {}, text)
+    assert (found.best, found.low, found.high) == (40, 24, 40)  # one counted group: the value is the best
+    alone = count("fatalities", events, [vague], {}, text)
+    assert (alone.best, alone.low, alone.high) == (None, 24, None)
 
 
 def test_nothing_stated_is_unknown_not_zero_and_equipment_is_not_people() -> None:
     text = "Rebels captured two tanks and many fighters were killed."
     events = [_event("e1", "violent.armed_clash", _span(text, "captured"))]
     tanks = _figure("f1", _span(text, "two"), 2, "captured", "e1", counted="tanks")
-    assert count("arrested", events, [tanks], {}, text, TAX).best is None
-    assert count("fatalities", events, [], {}, text, TAX).best is None
+    assert count("arrested", events, [tanks], {}, text).best is None
+    assert count("fatalities", events, [], {}, text).best is None
 
 
 def test_subset_cues() -> None:
@@ -177,7 +209,7 @@ def test_record_types_follow_the_crosswalk() -> None:
     assert not qualifies("diplomatic.accusation", TAX) and not qualifies("casualty.death", TAX)
 
 
-def test_deaths_feed_their_attack_stand_alone_unlinked_and_a_wars_toll_is_no_record() -> None:
+def test_deaths_feed_their_attack_and_are_never_records_themselves() -> None:
     text = "A bomb killed two. The war has killed thousands. Three died elsewhere. A raid was planned."
     bomb = _event("b", "violent.remote_explosive", _span(text, "bomb"), relations=[{"type": "causes", "target": "d1"}])
     death = _event("d1", "casualty.death", _span(text, "killed"))
@@ -185,8 +217,8 @@ def test_deaths_feed_their_attack_stand_alone_unlinked_and_a_wars_toll_is_no_rec
     toll = _event("d2", "casualty.death", _span(text, "killed", 1))
     alone = _event("d3", "casualty.death", _span(text, "died"))
     planned = _event("r", "violent.attack", _span(text, "raid"), modality="planned")
-    plan = plan_records([bomb, death, war, toll, alone, planned], TAX)
-    assert [(c.key, [f.key for f in fed]) for c, fed in plan.records] == [("b", ["d1"]), ("d3", [])]
+    plan = plan_records([bomb, death, war, toll, alone, planned], text, TAX)
+    assert [(c.key, [f.key for f in fed]) for c, fed in plan.records] == [("b", ["d1"])]
 
 
 # --- dates and places -----------------------------------------------------------------------------
@@ -332,3 +364,49 @@ def test_a_missing_path_is_refused_with_a_code(capsys: pytest.CaptureFixture[str
     assert main(["records", str(tmp_path / "nothing"), "--root", str(DEV)]) == 1
     err = capsys.readouterr().err
     assert "[input-missing]" in err and "Traceback" not in err
+
+
+# --- the published results ---------------------------------------------------------------------------
+
+HAND = REPO / "adjudication" / "records-hand"
+
+
+def hand_sample_table() -> str:
+    """The gold's records against the hand-coded ones of the sample (docs/records.md, Results)."""
+    coded = [json.loads(line) for line in (HAND / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    manifest = json.loads((HAND / "manifest.json").read_text(encoding="utf-8"))
+    documents = {}
+    for coder in manifest["coders"].values():
+        for doc_id in coder["documents"]:
+            reference = [hand_row(row, TAX) for row in coded if row["doc_id"] == doc_id]
+            documents[doc_id] = (records_of(*_doc(REPO, doc_id), TAX), reference)
+    return format_records_markdown({f"`test`, hand sample ({len(documents)} documents)": score_records(
+        documents, DEFAULT_RESAMPLES, DEFAULT_SEED)})  # fmt: skip
+
+
+def test_the_hand_sample_is_twelve_test_documents_whose_inputs_are_recorded() -> None:
+    manifest = json.loads((HAND / "manifest.json").read_text(encoding="utf-8"))
+    for coder in manifest["coders"].values():
+        for doc_id in coder["documents"]:
+            assert json.loads((REPO / "corpus" / f"{doc_id}.json").read_text(encoding="utf-8"))["split"] == "test"
+            text = (REPO / "corpus" / f"{doc_id}.txt").read_bytes()
+            assert coder["inputs"][f"texts/{doc_id}.txt"] == hashlib.sha256(text).hexdigest()
+        rules = subprocess.run(
+            ["git", "show", f"{RULES_COMMIT}:docs/records.md"], cwd=REPO, capture_output=True, check=True
+        ).stdout
+        assert coder["inputs"]["records.md"] == hashlib.sha256(rules).hexdigest()
+    for row in (json.loads(line) for line in (HAND / "records.jsonl").read_text(encoding="utf-8").splitlines()):
+        text = (REPO / "corpus" / f"{row['doc_id']}.txt").read_bytes().decode("utf-8")
+        assert all(text[t["start"] : t["end"]] == t["text"] for t in row["triggers"])
+
+
+def test_the_hand_sample_table_is_current() -> None:
+    assert published("records-hand") == hand_sample_table()
+
+
+def test_the_rules_table_is_current(tmp_path: Path) -> None:
+    predictions = tmp_path / "pred"
+    for path, ann in preannotate_corpus(REPO, None, predictions).items():
+        write_atomic(path, dump_json(ann))
+    result = evaluate_records(predictions, REPO, REPO)
+    assert published("records-rules") == format_records_markdown({**result["splits"], "all": result["all"]})

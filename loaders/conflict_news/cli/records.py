@@ -38,10 +38,10 @@ def _records(args: argparse.Namespace) -> int:
         if path is None:
             path = corpus_root(args, writes=False)
         result = evaluate_records(path, gold, root, args.split, resamples=args.bootstrap, seed=args.seed)
-        print(
-            json.dumps(result, indent=2) if args.json else format_records_markdown(result),
-            end="\n" if args.json else "",
-        )
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            print(format_records_markdown({**result["splits"], "all": result["all"]}), end="")
         return 0
     rows: Any
     if path is not None and (path / "data" / "records").is_dir() and not (path / "annotations").is_dir():

@@ -444,16 +444,17 @@ def records_at(
             yield {**head, **row}
 
 
-def format_records_markdown(result: dict[str, Any]) -> str:
-    """One row per split and one for all: record P/R/F1 and, on matched records with a gold count, the share of
-    exact counts, each with its 95 % bootstrap interval over documents."""
+def format_records_markdown(parts: dict[str, dict[str, Any]]) -> str:
+    """One row per part (label -> a score_records result; evaluate_records gives one per split and one for all):
+    record P/R/F1 and, on matched records with a gold count, the share of exact counts, each with its 95 %
+    bootstrap interval over documents."""
     fields = ("fatalities", "injured", "arrested", "displaced", "fatalities or arrested")
     lines = [
-        "| split | documents | pred | gold | precision | recall | F1 | "
+        "| part | documents | pred | gold | precision | recall | F1 | "
         + " | ".join(f"{name} exact (n)" for name in fields) + " |",
         "|---|---|---|---|---|---|---|" + "---|" * len(fields),
     ]  # fmt: skip
-    for name, part in [*result["splits"].items(), ("all", result["all"])]:
+    for name, part in parts.items():
         scores = part["scores"]
         prf = " | ".join(_with_interval(scores[which]) for which in ("precision", "recall", "f1"))
         exact = " | ".join(

@@ -5,13 +5,20 @@ a type ACLED or UCDP code: every type the crosswalk maps to an ACLED event type,
 type but `violent.war` (an attack whose means are unstated has no ACLED type of its own, and UCDP
 codes it all the same). Deaths, injuries and captures of combatants are annotated as events of
 their own whose numbers ACLED records as a field of the violent event; their clusters feed the
-record of the event that `causes` them (or of which they are a `subevent_of`), and stand as
-records of their own when no event is linked to them at all. A war's tolls are not records.
-Only events asserted as happening (modality `actual` or `reported`) make records.
+record of the event that `causes` them (or of which they are a `subevent_of`) and are never records
+themselves: a toll with no event behind it (a war's dead, "civilian casualties") is no event that
+ACLED or UCDP code. Only events asserted as happening (modality `actual` or `reported`) make records.
+
+Acts of one kind on different people are separate events in the annotation (guidelines CNT-1:
+"arrested a Front commander and also detained one suspect" are two arrests, not `same_as`), but one
+event for ACLED, which codes an event per type, place and day. Records of one type whose first
+mentions share a sentence therefore merge, unless both state a place or a date and these differ;
+their counts add up.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +27,8 @@ from ..core.taxonomy import Taxonomy
 ASSERTED = ("actual", "reported")
 # Events whose numbers ACLED records on another event (the crosswalk's reasons say so).
 FEEDING = ("casualty.death", "casualty.injury", "casualty.casualties", "coercion.capture")
+# A sentence ends at . ! or ? (and any closing quote or bracket) before a space and a capital or an opening quote.
+SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019')]*\s+(?=[\"\u201c\u2018(]?[A-Z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +92,40 @@ class Plan:
     parent: dict[str, str]  # record key -> the key of the record it is a subevent of
 
 
-def plan_records(events: list[dict[str, Any]], tax: Taxonomy) -> Plan:
+def _where_and_when(cluster: Cluster) -> tuple[str | None, str | None]:
+    place = next((m["location"]["name"] for m in cluster.mentions if m["location"] and m["location"]["name"]), None)
+    day = next((m["time"]["start"] for m in cluster.mentions if m["time"] and m["time"]["start"]), None)
+    return place, day
+
+
+def _compatible(a: Cluster, b: Cluster) -> bool:
+    """Neither states a place or a date the other contradicts."""
+    return all(x is None or y is None or x == y for x, y in zip(_where_and_when(a), _where_and_when(b), strict=True))
+
+
+def merge_in_sentences(clusters: list[Cluster], text: str) -> list[Cluster]:
+    """Clusters of one type whose first mentions share a sentence, merged when compatible (see the module)."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+
+    def sentence(cluster: Cluster) -> int:
+        start = cluster.mentions[0]["trigger"]["start"]
+        return sum(end <= start for end in ends)
+
+    merged: list[Cluster] = []
+    for c in clusters:
+        partner = next(
+            (i for i, m in enumerate(merged)
+             if m.type == c.type and sentence(m) == sentence(c) and _compatible(m, c)), None,
+        )  # fmt: skip
+        if partner is None:
+            merged.append(c)
+        else:
+            both = sorted((*merged[partner].mentions, *c.mentions), key=lambda e: e["trigger"]["start"])
+            merged[partner] = Cluster(tuple(both))
+    return merged
+
+
+def plan_records(events: list[dict[str, Any]], text: str, tax: Taxonomy) -> Plan:
     """Which clusters are records, and which feeding clusters each one takes its counts from (see the module)."""
     clusters = clusters_of(events)
     owner = {ev_id: c for c in clusters for ev_id in c.ids}
@@ -100,18 +142,22 @@ def plan_records(events: list[dict[str, Any]], tax: Taxonomy) -> Plan:
                     causes.append((c, target))
                 elif rel["type"] == "subevent_of":
                     parts.append((c, target))
-    is_record = {c.key: c.asserted and (qualifies(c.type, tax) or c.type in FEEDING) for c in clusters}
+    is_record = {c.key: c.asserted and qualifies(c.type, tax) for c in clusters}
     fed: dict[str, list[Cluster]] = {}
     for c in clusters:
         if c.type not in FEEDING:
             continue
         # The first record that causes it, or that it is a part of, takes its counts.
         linked = [src for src, dst in causes if dst is c] + [dst for src, dst in parts if src is c]
-        takers = [o for o in linked if o.type not in FEEDING and qualifies(o.type, tax) and o.asserted]
+        takers = [o for o in linked if qualifies(o.type, tax) and o.asserted]
         if takers:
             fed.setdefault(takers[0].key, []).append(c)
-        if linked:  # fed to a record, or a toll of an event that is no record (a war): no record of its own
-            is_record[c.key] = False
-    parent = {src.key: dst.key for src, dst in parts if is_record[src.key] and is_record[dst.key]}
-    records = tuple((c, tuple(fed.get(c.key, ()))) for c in clusters if is_record[c.key])
+    kept = merge_in_sentences([c for c in clusters if is_record[c.key]], text)
+    # A merged record answers for the keys of the clusters it took in.
+    home = {m["id"]: k.key for k in kept for m in k.mentions}
+    parent = {
+        home[src.key]: home[dst.key] for src, dst in parts
+        if src.key in home and dst.key in home and home[src.key] != home[dst.key]
+    }  # fmt: skip
+    records = tuple((k, tuple(f for m in k.mentions for f in fed.get(m["id"], ()))) for k in kept)
     return Plan(records, parent)

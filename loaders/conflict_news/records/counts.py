@@ -10,14 +10,15 @@ that feed it, see clusters) with one of the field's properties. They are read in
    (a repetition, or an update: the largest is taken, as later tolls include earlier ones). Singular
    victims ("a Taliban leader", "one suspected insurgent", a named person) of the field's events that
    no figure covers count one each, once per entity, in the narration's claim.
-3. *Competing claims.* best is the narration's total when the narration states one, else the median
-   of the claimants' totals (the lower one of the middle two: a conservative choice); low and high
-   are the smallest and largest estimate any claim states (UCDP's low and high).
+3. *Competing claims.* best is the narration's total when the narration states one; otherwise
+   the median of the claimants' totals (the lower one of the middle two: a conservative choice); low
+   and high are the smallest and largest estimate any claim states (UCDP's low and high).
 
-A figure's estimate is its value; for a vague numeral, the taxonomy's ACLED point if it has one
-("dozens": 12), else its lower bound; for a range, its lower bound (its upper bound feeds high). A
-figure introduced as a part of another ("including 5 children", "several of those hospitalised") is
-a subset: evidence, not counted. A field with neither figures nor singular victims is null
+Only a figure with a value gives a best estimate. A vague numeral ("several", "dozens") and a range
+give bounds only (guidelines CNT-2: the lower bound is a low estimate, and no best estimate is
+invented), so a claim with a group known only by bounds has no best of its own. A figure introduced
+as a part of another ("including 5 children", "several of those hospitalised") is a subset:
+evidence, not counted (guidelines CNT-3). A field with neither figures nor singular victims is null
 (unknown), never 0.
 """
 
@@ -28,7 +29,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.taxonomy import Taxonomy
 
 # Field -> (figure properties counted, event types whose victims are counted one by one).
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -61,32 +61,27 @@ def is_subset(text: str, span: dict[str, Any]) -> bool:
     return bool(SUBSET_BEFORE.search(before) or SUBSET_AFTER.match(text[span["end"] : span["end"] + LOOKBEHIND]))
 
 
-def point(figure: dict[str, Any], tax: Taxonomy) -> float | None:
-    """A figure's estimate (see the module); None when it states no number."""
-    if figure["value"] is not None:
-        return float(figure["value"])
-    cue = figure["approx_cue"]
-    vague = tax.vague_numerals.get(cue["text"].casefold()) if cue else None
-    if vague is not None and vague.acled_point is not None:
-        return vague.acled_point
-    bound = figure["lower"] if figure["lower"] is not None else figure["upper"]
-    return None if bound is None else float(bound)
+Estimate = tuple[float | None, float | None, float | None]  # (best, low, high), None: not stated
 
 
-Estimate = tuple[float, float, float]  # (best, low, high)
+def _group(figures: list[dict[str, Any]]) -> Estimate:
+    """One counted group of one claim: the largest stated value, and the range its figures state."""
+    values = [float(f["value"]) for f in figures if f["value"] is not None]
+    lowers = [float(f["lower"]) for f in figures if f["lower"] is not None]
+    uppers = [float(f["upper"]) for f in figures if f["upper"] is not None]
+    return (
+        max(values) if values else None,
+        min(values + lowers) if values or lowers else None,
+        max(values + uppers) if values or uppers else None,
+    )
 
 
-def _group(figures: list[dict[str, Any]], tax: Taxonomy) -> Estimate | None:
-    """One counted group of one claim: the largest estimate, and the range its figures state."""
-    points = [p for p in (point(f, tax) for f in figures) if p is not None]
-    if not points:
-        return None
-    stated = points + [float(f[key]) for f in figures for key in ("lower", "upper") if f[key] is not None]
-    return max(points), min(stated), max(stated)
+def _sum(parts: list[float | None]) -> float | None:
+    return None if None in parts else sum(p for p in parts if p is not None)
 
 
-def _total(estimates: list[Estimate]) -> Estimate:
-    return sum(e[0] for e in estimates), sum(e[1] for e in estimates), sum(e[2] for e in estimates)
+def _total(groups: list[Estimate]) -> Estimate:
+    return _sum([g[0] for g in groups]), _sum([g[1] for g in groups]), _sum([g[2] for g in groups])
 
 
 def combine(claims: dict[str | None, list[Estimate]]) -> Estimate | None:
@@ -94,12 +89,14 @@ def combine(claims: dict[str | None, list[Estimate]]) -> Estimate | None:
     totals = {who: _total(groups) for who, groups in claims.items() if groups}
     if not totals:
         return None
-    if None in totals:
+    if None in totals and totals[None][0] is not None:
         best = totals[None][0]
     else:
-        ordered = sorted(t[0] for t in totals.values())
-        best = ordered[(len(ordered) - 1) // 2]
-    return best, min(t[1] for t in totals.values()), max(t[2] for t in totals.values())
+        known = sorted(t[0] for t in totals.values() if t[0] is not None)
+        best = known[(len(known) - 1) // 2] if known else None
+    lows = [t[1] for t in totals.values() if t[1] is not None]
+    highs = [t[2] for t in totals.values() if t[2] is not None]
+    return best, min(lows) if lows else None, max(highs) if highs else None
 
 
 def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -112,7 +109,6 @@ def count(
     figures: list[dict[str, Any]],
     entities: dict[str, dict[str, Any]],
     text: str,
-    tax: Taxonomy,
 ) -> Count:
     """The count of `field` over the record's (and its feeding clusters') `events` (see the module)."""
     properties, singular_types = FIELDS[field]
@@ -142,13 +138,10 @@ def count(
             if not any(_overlaps(span, c) for c in covered):
                 singles.setdefault(arg["entity"] or span["text"].casefold(), span)
     claims: dict[str | None, list[Estimate]] = {
-        who: [e for e in (_group(g, tax) for g in by_counted.values()) if e is not None]
-        for who, by_counted in groups.items()
+        who: [_group(g) for g in by_counted.values()] for who, by_counted in groups.items()
     }
     if singles:
         claims.setdefault(None, []).extend([(1.0, 1.0, 1.0)] * len(singles))
     evidence = tuple(sorted([f["span"] for f in mine] + list(singles.values()), key=lambda s: (s["start"], s["end"])))
-    found = combine(claims)
-    if found is None:
-        return Count(None, None, None, evidence)
-    return Count(*found, evidence)
+    best, low, high = combine(claims) or (None, None, None)
+    return Count(best, low, high, evidence)

@@ -73,7 +73,7 @@ def record_row(
     dated = date_of(cluster.mentions, metadata)
     events = [m for c in (cluster, *fed) for m in c.mentions]
     ids = {m["id"] for m in events}
-    counts = {name: count(name, events, ann["figures"], entities, text, tax) for name in FIELDS}
+    counts = {name: count(name, events, ann["figures"], entities, text) for name in FIELDS}
     counted_ids = {f["id"] for f in ann["figures"] if f["event"] in ids and f["property"] in
                    {p for props, _ in FIELDS.values() for p in props}}  # fmt: skip
     quotes = [q for q in ann["quotes"] if ids & set(q["events"])]
@@ -127,7 +127,7 @@ def record_row(
 
 def records_of(ann: dict[str, Any], metadata: dict[str, Any], text: str, tax: Taxonomy) -> list[dict[str, Any]]:
     """The record rows of one document's validated annotation, in the order of their first mention."""
-    plan = plan_records(ann["events"], tax)
+    plan = plan_records(ann["events"], text, tax)
     return [
         record_row(cluster, fed, plan.parent.get(cluster.key), ann, metadata, text, tax)
         for cluster, fed in plan.records

@@ -16,9 +16,19 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from ..core.bootstrap import CONFIDENCE, Counts, Measure, bootstrap
+from ..core.taxonomy import Taxonomy
 from .counts import FIELDS
 
 COMBINED = "fatalities or arrested"
+
+
+def hand_row(coded: dict[str, Any], tax: Taxonomy) -> dict[str, Any]:
+    """A record coded by hand from the text (adjudication/records-hand: type, triggers, counts) as a row to score:
+    its ACLED types from the crosswalk, its triggers as its evidence."""
+    spec = tax.event_types[coded["type"]]
+    counts = {f"{name}_best": coded.get(f"{name}_best") for name in FIELDS}
+    return {"acled_event_type": spec.acled_event_type, "acled_sub_event_type": spec.acled_sub_event_type,
+            "evidence": {"triggers": coded["triggers"]}, **counts}  # fmt: skip
 
 
 def _overlap(pred: dict[str, Any], gold: dict[str, Any]) -> int:
