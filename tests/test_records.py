@@ -23,9 +23,9 @@ from cardblocks import published
 from conflict_news.cli.main import main
 from conflict_news.core.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from conflict_news.core.store import dump_json, write_atomic
+from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.grow.evaluate import evaluate_records, format_records_markdown
 from conflict_news.grow.preannotate import preannotate_corpus
-from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.hf.build import build_data
 from conflict_news.hf.card import write_card
 from conflict_news.records.clusters import plan_records, qualifies

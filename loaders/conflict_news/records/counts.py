@@ -29,7 +29,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-
 # Field -> (figure properties counted, event types whose victims are counted one by one).
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "fatalities": (("killed",), ("casualty.death", "casualty.casualties")),
