@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REPO
 
-FREEZE = re.compile(r"^- Guidelines ([0-9]+\.[0-9]+): frozen at commit `([0-9a-f]{40})`", re.M)
+FREEZE = re.compile(r"^- Guidelines ([0-9]+\.[0-9]+(?:\.[0-9]+)?): frozen at commit `([0-9a-f]{40})`", re.M)
 GUIDELINES = "annotations/GUIDELINES.md"
 
 
@@ -139,4 +139,7 @@ def test_an_annotation_written_before_the_freeze_is_found(toy_repo: Path) -> Non
 def test_the_freeze_record_is_read_from_the_changelog_line() -> None:
     line = "- Guidelines 2.0: frozen at commit `" + "a" * 40 + "` (2026-12-06)."
     assert freeze_records(f"text\n{line}\n") == {"2.0": "a" * 40}
+    # A revision of the pre-annotator's rules alone takes a third number; the latest freeze is the highest.
+    revision = "- Guidelines 2.0.1: frozen at commit `" + "b" * 40 + "` (2026-12-07)."
+    assert freeze_records(f"{line}\n{revision}\n") == {"2.0": "a" * 40, "2.0.1": "b" * 40}
     assert freeze_records("frozen at commit `abc`") == {}

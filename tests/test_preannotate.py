@@ -220,3 +220,42 @@ def test_into_root_replaces_pending_and_leaves_gold_alone(toy_root: Path, tmp_pa
     assert "[ls-gold-protected]" in err and "toy-0001" in err
     assert (toy_root / "annotations" / "toy-0001.json").read_bytes() == gold
     assert (toy_root / "annotations" / "toy-0002.json").read_bytes() == reformatted
+
+
+# Rules 2.0.1 (annotations/GUIDELINES.md §8): what the event records need. Sentences invented for the test.
+RECORD_TEXT = (
+    "A bomb exploded at the market in Verin, killing at least six people. The explosion wounded 20 others. "
+    "Police arrested a local man and detained Arno Belk on Sunday. He was later released. "
+    "At least one suspect was held at 16:05, and no one else was hurt."
+)
+
+
+def _by_trigger(ann: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {ev["trigger"]["text"]: ev for ev in ann["events"]}
+
+
+def test_deaths_are_caused_by_the_attack_and_definite_mentions_take_it_up() -> None:
+    ann = preannotate("toy-0010", RECORD_TEXT, load_taxonomy())
+    events = _by_trigger(ann)
+    bomb, explosion = events["bomb"], events["explosion"]
+    assert bomb["type"] == explosion["type"] == "violent.remote_explosive"
+    assert {"type": "causes", "target": events["killing"]["id"]} in bomb["relations"]
+    assert {"type": "same_as", "target": bomb["id"]} in explosion["relations"]
+    assert {"type": "causes", "target": events["wounded"]["id"]} in explosion["relations"]
+
+
+def test_singular_victims_of_arrests_are_arguments() -> None:
+    ann = preannotate("toy-0010", RECORD_TEXT, load_taxonomy())
+    events = _by_trigger(ann)
+    victims = {ev["trigger"]["text"]: [a["span"]["text"] for a in ev["arguments"]] for ev in ann["events"]}
+    assert victims["arrested"] == ["a local man"]
+    assert victims["detained"] == ["Arno Belk"]
+    (named,) = [e for e in ann["entities"] if e["name"] == "Arno Belk"]
+    assert named["type"] == "person" and events["detained"]["arguments"][0]["entity"] == named["id"]
+
+
+def test_one_counts_unless_it_is_a_pronoun_and_clock_times_are_no_figures() -> None:
+    ann = preannotate("toy-0010", RECORD_TEXT, load_taxonomy())
+    spans = [f["span"]["text"] for f in ann["figures"]]
+    assert "At least one" in spans
+    assert "05" not in spans and "16" not in spans and "one" not in spans  # `no one`

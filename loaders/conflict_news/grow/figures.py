@@ -29,8 +29,11 @@ IDENTIFIER_WORDS = {"article", "resolution", "no", "number", "chapter", "section
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDS = "|".join(NUMBER_WORDS)
-# "one" only before a scale word: alone it is a pronoun or an article far more often than a count.
-_FIRST_WORD = rf"(?:{_WORDS}|one(?=[\s-]+(?:hundred|thousand|million|billion)))"
+# "one" counts (guidelines FIG-1, CNT-1: `one suspect`, `one of the victims`), except as a pronoun or
+# determiner (`no one`, `the one`, `one another`): ONE_NOT (rules 2.0.1, from train documents).
+_FIRST_WORD = rf"(?:{_WORDS}|one)"
+ONE_NOT_BEFORE = ("no", "any", "every", "each", "the", "that", "this", "which", "someone", "anyone")
+ONE_NOT_AFTER = ("another", "day", "side", "way", "hand")
 _NUMBER = rf"(?:{_DIGITS})(?:[\s\u00a0]+(?:million|billion|thousand))?|{_FIRST_WORD}(?:[\s-]+(?:{_WORDS}|and))*(?<!and)|a dozen"
 _PERCENT = r"(?:\s?%|[\s\u00a0]+per\s?cent\b|[\s\u00a0]+percent\b)"
 
@@ -51,7 +54,7 @@ def figure_pattern(taxonomy: Taxonomy) -> re.Pattern[str]:
     cues = "|".join(sorted(APPROX_CUES, key=len, reverse=True))
     vague = "|".join(sorted(map(re.escape, taxonomy.vague_numerals), key=len, reverse=True))
     return re.compile(
-        rf"(?<![\w.,-])(?:(?P<range>between\s+(?:{_NUMBER})\s+and\s+(?:{_NUMBER})|(?:{_DIGITS})\s*(?:-|\u2013|to)\s*(?:{_DIGITS})"
+        rf"(?<![\w.,:-])(?:(?P<range>between\s+(?:{_NUMBER})\s+and\s+(?:{_NUMBER})|(?:{_DIGITS})\s*(?:-|\u2013|to)\s*(?:{_DIGITS})"
         rf"|(?:{_WORDS})\s+to\s+(?:{_WORDS}))|(?:(?P<cue>{cues})\s+)?(?P<number>{_NUMBER})|(?P<vague>{vague}))"
         rf"(?P<percent>{_PERCENT})?(?![\w-])",
         re.IGNORECASE,
@@ -87,6 +90,15 @@ def _vague_scale(text: str, m: re.Match[str]) -> bool:
             and bool(_QUANTIFIER_BEFORE.search(text, 0, m.start("number"))))  # fmt: skip
 
 
+def _pronoun_one(text: str, m: re.Match[str]) -> bool:
+    """A bare `one` used as a pronoun or determiner, not a count (ONE_NOT_BEFORE, ONE_NOT_AFTER)."""
+    if (m.group("number") or "").lower() != "one" or m.group("cue"):
+        return False
+    before = re.findall(r"[\w']+", text[max(0, m.start() - 12) : m.start()].lower())
+    after = re.findall(r"[\w']+", text[m.end() : m.end() + 12].lower())
+    return bool(before and before[-1] in ONE_NOT_BEFORE) or bool(after and after[0] in ONE_NOT_AFTER)
+
+
 def read_figures(text: str, taxonomy: Taxonomy) -> list[Reading]:
     """Every figure of the text, in order, read into value, bounds and bound type."""
     found = []
@@ -106,7 +118,7 @@ def read_figures(text: str, taxonomy: Taxonomy) -> list[Reading]:
             if low < high:
                 found.append(Reading(m.start(), end, None, low, high, "range", None, percent))
             continue
-        if len(numbers) != 1:
+        if len(numbers) != 1 or _pronoun_one(text, m):
             continue
         value = numbers[0]
         if m.group("number").lower() == "a dozen":

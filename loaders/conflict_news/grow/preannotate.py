@@ -30,6 +30,7 @@ from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.txn import Transaction, locked, writing
 from ..core.validate import check_document
+from ..records.clusters import ASSERTED, FEEDING, qualifies
 from .figures import Reading, read_figures
 from .lexicon import Token, find_triggers, tokenize, within
 from .quotes import Found, QuoteFinder, Sentences
@@ -57,7 +58,12 @@ DEFINITE = {"the", "this", "that", "these", "those"}
 # Weapons named next to a strike make its type more specific (guidelines §3.3).
 HEAVY = {"artillery", "shell", "mortar", "rocket", "missile", "howitzer", "cannon", "tank"}
 AERIAL = {"drone", "aircraft", "jet", "warplane", "helicopter", "plane", "uav"}
-REFINED = {"violent.remote_strike", "violent.attack", "violent.shelling_missile_attack", "violent.air_drone_strike"}
+REFINED = {"violent.remote_strike", "violent.attack", "violent.shelling_missile_attack", "violent.air_drone_strike",
+           "violent.remote_explosive"}  # fmt: skip
+# An explosion whose device is unstated is an explosive device's (ACLED's remote explosive), a suicide
+# bomber's when the sentence says so (train documents: docs/preannotation.md, rules 2.0.1).
+BLASTS = {"explosion", "blast", "bomb", "bombing", "explode"}
+SUICIDE = {"suicide"}
 PROPERTY_CUES = {
     "killed": {"kill", "die", "dead", "death", "fatality", "toll"},
     "wounded": {"wound", "injure", "injury", "treat"},
@@ -92,6 +98,22 @@ ORGANISATIONS = {
 FORCES = {"army", "forces", "troops", "military", "brigade", "brigades", "front", "rebels", "fighters", "militia"}
 GROUPS = {"officials", "organizers", "mediators", "sides"}
 PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing", "we": "plural", "i": "person"}
+# The one person an arrest, abduction or death happens to (guidelines CNT-1: a singular victim counts one in
+# the records): the object after the trigger or the subject of its passive. Train documents: rules 2.0.1.
+VICTIM_EVENTS = {"coercion.arrest", "coercion.abduction", "casualty.death"}
+OBJECT_PRONOUNS = {"him", "her"}
+SUBJECT_PRONOUNS = {"he", "she"}
+PASSIVE = {"was", "been", "is"}
+# Where a described victim (`a man`, `an individual`) ends: a preposition, a conjunction or a verb after it.
+# Capitalised words that open no name: days and months (`arrested Thursday`).
+NOT_NAMES = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "june", "july", "august", "september", "october", "november", "december",
+}  # fmt: skip
+NP_STOPS = {
+    "in", "on", "at", "for", "after", "and", "who", "from", "near", "with", "over", "during", "as", "by",
+    "was", "were", "is", "has", "had", "while", "when", "but", "to", "of",
+}  # fmt: skip
 
 
 class Preannotator:
@@ -114,6 +136,9 @@ class Preannotator:
         for found in QuoteFinder(self.text, self.tokens, self.starts, self.sentences).run():
             self.add_quote(found)
         self.find_figures()
+        self.link_mentions()
+        self.link_causes()
+        self.find_victims()
         entities = sorted(self.entities.values(), key=lambda e: min(m["start"] for m in e["mentions"]))
         for ent in entities:
             ent["mentions"].sort(key=lambda m: m["start"])
@@ -160,6 +185,11 @@ class Preannotator:
             return "violent.air_drone_strike"
         if heavy and aerial:
             return "violent.remote_strike"
+        lemma = {t.lemma for t in self.tokens_in(start, end)}
+        if lemma & BLASTS:
+            if {t.lemma for t in self.tokens_in(s_start, s_end)} & SUICIDE:
+                return "violent.suicide_bombing"
+            return "violent.remote_explosive"
         before = self.tokens_in(max(0, start - 25), start)[-2:]
         if etype in GENERIC and any(t.lower in DEFINITE for t in before):
             earlier = [ev for ev in self.events if ev["type"] in ATTACKS]
@@ -202,6 +232,112 @@ class Preannotator:
         if (before and before[-1].lower == "to") or ahead & LOOK_AHEAD["planned"]:
             return "planned", "positive"
         return "actual", "positive"
+
+    def find_victims(self) -> None:
+        """The singular victim of each asserted arrest, abduction or death (VICTIM_EVENTS): `arrested a man`,
+        `arrested John Smith`, `arrested him`, `John Smith was arrested`, `He was detained`. A name becomes a
+        person entity; a described or pronoun victim has none."""
+        for ev in self.events:
+            if ev["type"] not in VICTIM_EVENTS or ev["modality"] not in ASSERTED:
+                continue
+            s_start, s_end = self.sentences.bounds(ev["trigger"]["start"])
+            found = self.object_of(ev["trigger"]["end"], s_end) or self.passive_subject_of(
+                ev["trigger"]["start"], s_start
+            )
+            if found is None:
+                continue
+            start, end, named = found
+            entity = self.add_person(start, end) if named else None
+            ev["arguments"].append({"role": "victim", "span": self.span(start, end), "entity": entity})
+
+    def object_of(self, end: int, s_end: int) -> tuple[int, int, bool] | None:
+        """(start, end, is a name) of the singular object right after a trigger ending at `end`."""
+        after = self.tokens_in(end, s_end)[:8]
+        before = self.tokens_in(max(0, end - 40), end)
+        # `the abducted engineer`: the trigger modifies a noun, it has no object
+        if not after or self.text[end : after[0].start].strip() or (len(before) > 1 and before[-2].lower in DEFINITE):
+            return None
+        first = after[0]
+        if first.lower in OBJECT_PRONOUNS:
+            return first.start, first.end, False
+        if first.lower in ("a", "an"):
+            words = [first]
+            for tok in after[1:6]:
+                if tok.lower in NP_STOPS or self.text[words[-1].end : tok.start].strip():
+                    break
+                words.append(tok)
+            return (first.start, words[-1].end, False) if len(words) > 1 else None
+        return self.name_run(after, 1)
+
+    def name_run(self, tokens: list[Token], least: int = 2) -> tuple[int, int, bool] | None:
+        """The capitalised words that open `tokens`, `least` of them at least (where a sentence opens, one
+        capitalised word is as often a place or a group as a person)."""
+        run: list[Token] = []
+        for tok in tokens:
+            if not tok.text[0].isupper() or (run and self.text[run[-1].end : tok.start] not in (" ", ". ")):
+                break
+            run.append(tok)
+        if len(run) < least or run[0].lower in TITLES or run[0].lower in ("the", "a", "an", "he", "she"):
+            return None
+        if any(tok.lower in NOT_NAMES for tok in run):
+            return None
+        return run[0].start, run[-1].end, True
+
+    def passive_subject_of(self, start: int, s_start: int) -> tuple[int, int, bool] | None:
+        """(start, end, is a name) of the singular subject of `X was [arrested]`."""
+        before = self.tokens_in(s_start, start)
+        if len(before) < 2 or before[-1].lower not in PASSIVE:
+            return None
+        head = before[:-1]
+        while head and head[-1].lower in ("has", "had", "have"):
+            head = head[:-1]
+        if len(head) == 1 and head[0].lower in SUBJECT_PRONOUNS:
+            return head[0].start, head[0].end, False
+        if head and head[0].lower in ("a", "an") and len(head) <= 6 and not {t.lower for t in head} & NP_STOPS:
+            return head[0].start, head[-1].end, False
+        # The whole subject a name, or a name and its apposition: `Abdelmajid Bouchar, a ... suspect, was`.
+        named = self.name_run(head)
+        if named and (named[1] == head[-1].end or self.text[named[1] : named[1] + 1] == ","):
+            return named
+        return None
+
+    def add_person(self, start: int, end: int) -> str:
+        key = "ent-" + _slug(self.text[start:end].split()[-1])
+        self.entities.setdefault(
+            key, {"id": key, "name": self.text[start:end], "type": "person", "wikidata": None, "affiliation": None,
+                  "mentions": []},
+        )  # fmt: skip
+        self.mention(key, start, end)
+        return key
+
+    def link_mentions(self) -> None:
+        """A definite mention (`the explosion`, `this attack`) of an event of a record type takes up the nearest
+        earlier asserted mention of that type: `same_as` (guidelines REL-1), so that the records see one event."""
+        for i, ev in enumerate(self.events):
+            before = self.tokens_in(max(0, ev["trigger"]["start"] - 25), ev["trigger"]["start"])[-2:]
+            if not any(t.lower in DEFINITE for t in before) or not qualifies(ev["type"], self.tax):
+                continue
+            earlier = [e for e in self.events[:i] if e["type"] == ev["type"] and e["modality"] in ASSERTED]
+            if earlier and ev["modality"] in ASSERTED:
+                ev["relations"].append({"type": "same_as", "target": earlier[-1]["id"]})
+
+    def link_causes(self) -> None:
+        """A death, injury or capture is caused by the event that records count it on (docs/records.md): the
+        nearest asserted event of a record type before it in its sentence, else after it there, else the last
+        one of the sentence before (guidelines REL-3: `causes` from the attack to the casualty)."""
+        causes = [ev for ev in self.events if ev["modality"] in ASSERTED and qualifies(ev["type"], self.tax)]
+        for ev in self.events:
+            if ev["type"] not in FEEDING:
+                continue
+            at = ev["trigger"]["start"]
+            s_start, s_end = self.sentences.bounds(at)
+            before = [c for c in causes if s_start <= c["trigger"]["start"] < at]
+            after = [c for c in causes if at < c["trigger"]["start"] < s_end]
+            p_start = self.sentences.bounds(max(0, s_start - 2))[0] if s_start > 0 else s_start
+            previous = [c for c in causes if p_start <= c["trigger"]["start"] < s_start]
+            found = (before or [])[-1:] or after[:1] or previous[-1:]
+            if found:
+                found[0]["relations"].append({"type": "causes", "target": ev["id"]})
 
     # quotes and speakers ------------------------------------------------------------------------
 

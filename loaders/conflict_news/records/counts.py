@@ -40,7 +40,8 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 PEOPLE_ONLY = {"captured": ("coercion.arrest", "coercion.abduction", "coercion.capture")}
 SUBSET_BEFORE = re.compile(r"\b(?:including|among them|among whom|of whom|of them|among those)[\s:,]*$", re.IGNORECASE)
 SUBSET_AFTER = re.compile(r"^\s+(?:of|among)\s+(?:them|those|whom|the)\b", re.IGNORECASE)
-SINGULAR = re.compile(r"^(?:a|an|one)\s", re.IGNORECASE)
+# A singular victim: `a`/`an`/`one` + noun, or a personal pronoun (a named person is an entity of type person).
+SINGULAR = re.compile(r"^(?:(?:a|an|one)\s|(?:he|she|him|her)$)", re.IGNORECASE)
 LOOKBEHIND = 30
 
 
