@@ -18,7 +18,7 @@ from conflict_news.standoff.fingerprint import canonicalize
 from conflict_news.standoff.flavor import standoff_rows
 from conftest import REPO, materialize_case
 
-HF_CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio")
+HF_CONFIGS = ("documents", "events", "quotes", "figures", "entities", "spans_bio", "records")
 
 
 def make_two_split_root(dest: Path) -> Path:

@@ -28,6 +28,7 @@ EXTRA_MODULES = {
 NEEDS = {
     "hf": {
         "conflict_news.hf.build", "conflict_news.hf.card", "conflict_news.hf.features", "conflict_news.hf.labels",
+        "conflict_news.hf.records",
         "conflict_news.standoff.flavor", "conflict_news.standoff.rehydrate", "conflict_news.release.croissant",
         "conflict_news.release.cut", "conflict_news.silver.inputs", "conflict_news.silver.run",
         "conflict_news.silver.shard",

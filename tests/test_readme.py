@@ -280,7 +280,7 @@ def test_the_fields_page_describes_every_field_of_every_config(config: str) -> N
 def test_the_card_example_row_is_a_real_row(config: str) -> None:
     example = json.loads(example_row(config))
     dataset = conflict_news.load_dataset(config, split="test")
-    key = "index" if config == "spans_bio" else "id" if config != "documents" else "doc_id"
+    key = {"spans_bio": "index", "documents": "doc_id", "records": "event_id"}.get(config, "id")
     # ids are unique within a document only (two annotators' prefixes recur across documents)
     row = next(r for r in dataset if (r["doc_id"], r[key]) == (example["doc_id"], example[key]))
     row = decode_labels(row, dataset.features)
