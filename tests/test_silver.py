@@ -366,3 +366,24 @@ def test_a_split_without_rows_in_one_config_is_left_out_of_that_config_alone(tmp
     assert declared_splits(tmp_path / "out") == {
         config: with_test if config in ("documents", "spans_bio") else with_test[:2] for config in CONFIGS
     }
+
+
+def test_silver_runs_write_records_that_the_verb_reads(
+    silver_out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The records of a silver run are those derived from its own annotations, and `conflict-news records OUT`
+    prints them with label names."""
+    from conflict_news.cli.main import main
+    from conflict_news.records.derive import records_of
+
+    assert main(["records", str(silver_out)]) == 0
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert printed and {row["annotation_status"] for row in printed} == {"prediction"}
+    derived = []
+    documents = load(silver_out, "documents", tmp_path / "cache")
+    for row in (decode_labels(loaded, split.features) for split in documents.values() for loaded in split):
+        annotation = annotation_from_row(row, row["metadata"]["text_sha256"])
+        derived += [(row["doc_id"], r["event_id"], r["type"], r["fatalities_best"], r["evidence"]["triggers"])
+                    for r in records_of(annotation, row["metadata"], row["text"], load_taxonomy())]  # fmt: skip
+    shown = [(r["doc_id"], r["event_id"], r["type"], r["fatalities_best"], r["evidence"]["triggers"]) for r in printed]
+    assert sorted(shown, key=str) == sorted(derived, key=str)
