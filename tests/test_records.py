@@ -247,10 +247,11 @@ def test_a_date_comes_from_the_time_else_the_document_date_else_nothing() -> Non
     today = {"span": {"start": 0, "end": 5, "text": "today"}, "start": None, "end": None, "precision": "day",
              "anchor": "publication"}  # fmt: skip
     dated = {**today, "start": "2010-03", "precision": "month", "anchor": "absolute"}
-    assert date_of(({"time": today},), known).date == "2010-04-01"
-    assert date_of(({"time": today},), unknown).date is None
-    assert date_of(({"time": today}, {"time": dated}), known).date == "2010-03"
-    assert date_of(({"time": None},), known).precision == "unknown"
+    text = "today"
+    assert date_of(({"time": today},), known, text).date == "2010-04-01"
+    assert date_of(({"time": today},), unknown, text).date is None
+    assert date_of(({"time": today}, {"time": dated}), known, text).date == "2010-03"
+    assert date_of(({"time": None},), known, text).precision == "unknown"
 
 
 def test_places_resolve_only_when_unambiguous() -> None:
@@ -422,3 +423,92 @@ def test_the_rules_table_is_current(tmp_path: Path) -> None:
         write_atomic(path, dump_json(ann))
     result = evaluate_records(predictions, REPO, REPO)
     assert published("records-rules") == format_records_markdown({**result["splits"], "all": result["all"]})
+
+
+# --- cases a review found (each worked out by hand) --------------------------------------------------
+
+
+def test_figures_of_acts_merged_from_one_sentence_add_up() -> None:
+    """ "arrested three suspects and detained two suspects": two acts (CNT-1), one record, 3 + 2."""
+    text = "Police arrested three suspects and detained two suspects."
+    events = [_event("e1", "coercion.arrest", _span(text, "arrested")), _event("e2", "coercion.arrest",
+                                                                             _span(text, "detained"))]  # fmt: skip
+    figures = [_figure("f1", _span(text, "three"), 3, "arrested", "e1", counted="suspects"),
+               _figure("f2", _span(text, "two"), 2, "arrested", "e2", counted="suspects")]  # fmt: skip
+    meta = {"published": {"date": None, "precision": "unknown"}}
+    (record,) = records_of({"entities": [], "events": events, "quotes": [], "figures": figures}, meta, text, TAX)
+    assert (record["arrested_best"], record["arrested_low"], record["arrested_high"]) == (5, 5, 5)
+
+
+def test_two_unnamed_victims_alike_are_two_and_a_dozen_is_not_one() -> None:
+    text = "Police arrested a man and detained a man. Gunmen killed a dozen people."
+    events = [
+        _event("e1", "coercion.arrest", _span(text, "arrested"),
+               arguments=[{"role": "victim", "span": _span(text, "a man"), "entity": None}]),
+        _event("e2", "coercion.arrest", _span(text, "detained"),
+               arguments=[{"role": "victim", "span": _span(text, "a man", 1), "entity": None}]),
+        _event("e3", "casualty.death", _span(text, "killed"),
+               arguments=[{"role": "victim", "span": _span(text, "a dozen people"), "entity": None}]),
+    ]  # fmt: skip
+    assert count("arrested", events, [], {}, text).best == 2
+    assert count("fatalities", events, [], {}, text).best is None
+
+
+def test_a_part_is_a_subset_but_five_of_the_attackers_are_counted() -> None:
+    text = "Five of the attackers were killed."
+    assert not is_subset(text, _span(text, "Five"))
+    events = [_event("d", "casualty.death", _span(text, "killed"))]
+    figure = _figure("f", _span(text, "Five"), 5, "killed", "d", counted="attackers")
+    assert count("fatalities", events, [figure], {}, text).best == 5
+
+
+def test_spans_without_their_words_are_read_from_the_text() -> None:
+    """A standoff row keeps offsets and drops words; rebuilt from it, an annotation still counts."""
+    text = "Police arrested a man."
+    events = [_event("e1", "coercion.arrest", {"start": 7, "end": 15, "text": None},
+                     arguments=[{"role": "victim", "span": {"start": 16, "end": 21, "text": None}, "entity": None}])]  # fmt: skip
+    assert count("arrested", events, [], {}, text).best == 1
+
+
+@pytest.mark.parametrize(
+    ("words", "published", "expected"),
+    [
+        ("February 29", date(2025, 3, 10), date(2024, 2, 29)),  # the last February 29 before the report
+        ("last Tuesday", date(2010, 3, 30), date(2010, 3, 23)),  # the report is a Tuesday
+        ("Tuesday", date(2010, 3, 30), date(2010, 3, 30)),
+    ],
+)
+def test_leap_days_and_last_weekdays(words: str, published: date, expected: date) -> None:
+    assert relative_day(words, published) == expected
+
+
+def test_a_subevent_keeps_its_first_parent() -> None:
+    text = "A raid and a strike and a bombing."
+    raid = _event("a", "violent.attack", _span(text, "raid"),
+                  relations=[{"type": "subevent_of", "target": "b"}, {"type": "subevent_of", "target": "c"}])  # fmt: skip
+    plan = plan_records([raid, _event("b", "violent.remote_explosive", _span(text, "strike")),
+                         _event("c", "violent.armed_clash", _span(text, "bombing"))], text, TAX)  # fmt: skip
+    assert plan.parent == {"a": "b"}
+
+
+def test_rows_of_a_withheld_text_copy_none_of_its_words() -> None:
+    """The seed's text is withheld: its records keep offsets, and name only entities (annotation, not text)."""
+    from conflict_news.hf.records import read_records
+
+    ann = json.loads((REPO / "annotations" / "cnc-000001.json").read_text(encoding="utf-8"))
+    names = {e["name"] for e in ann["entities"]}
+    rows = [row for row in read_records(REPO, ["train"]) if row["doc_id"] == "cnc-000001"]
+    assert rows and {row["text_status"] for row in rows} == {"withheld"}
+    for row in rows:
+        spans = [s for part in row["evidence"].values() for s in (part if isinstance(part, list) else [part]) if s]
+        assert spans and all(s["text"] is None and s["start"] is not None for s in spans)
+        actors = [row[key]["name"] for key in ("actor1", "actor2") if row[key] and row[key]["name"]]
+        assert set(actors) <= names and set(row["claimants"]) <= names
+
+
+def test_the_split_option_reads_only_that_splits_shards(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["records", str(REPO / "standoff"), "--split", "validation"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    splits = {json.loads((REPO / "corpus" / f"{row['doc_id']}.json").read_text(encoding="utf-8"))["split"]
+              for row in rows}  # fmt: skip
+    assert rows and splits == {"validation"}

@@ -47,7 +47,7 @@ def _records(args: argparse.Namespace) -> int:
     if path is not None and (path / "data" / "records").is_dir() and not (path / "annotations").is_dir():
         from ..hf.records import read_records
 
-        rows = read_records(path)
+        rows = read_records(path, args.split)
     else:
         root = args.root or (text_root_of(path) if path else None) or corpus_root(args, writes=False)
         rows = records_at(path or root, root, args.split)
@@ -81,5 +81,5 @@ def register(verbs: Any) -> None:
     p.add_argument("--csv", action="store_true", help="CSV with dotted columns instead of JSON lines")
     p.add_argument("--against", metavar="GOLD", help="score PATH's records against the records of this gold")
     p.add_argument("--json", action="store_true", help="with --against: print the scores as JSON")
-    add_bootstrap_options(p)
+    add_bootstrap_options(p)  # used with --against only
     p.set_defaults(run=_records)

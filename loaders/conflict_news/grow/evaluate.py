@@ -432,7 +432,16 @@ def records_at(
 ) -> Iterator[dict[str, Any]]:
     """The record rows (with `doc_id` and `annotation_status`) of the annotation files at `path` (a file, a folder
     of them, or a corpus root), every file checked against the texts of `root` first; CorpusError on any issue."""
-    text_root, _, anns = read_sides(path, path, root, splits)
+    if splits is not None:
+        splits = {check_choice("split", split, SPLITS) for split in ([splits] if isinstance(splits, str) else splits)}
+    path = as_path(path, "path")
+    text_root = check_root(root) if root is not None else (text_root_of(path) or locate_root())
+    side = collect_files(path)
+    if splits is not None:
+        side = Side({d: p for d, p in side.files.items() if split_of(text_root, d) in splits})
+    anns, issues = read_side(side, text_root, str(path))
+    if issues:
+        raise CorpusError(issues)
     taxonomy = load_taxonomy()
     for doc_id, ann in sorted(anns.items()):
         if ann["provenance"]["kind"] == "pending":

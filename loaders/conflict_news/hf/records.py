@@ -3,7 +3,7 @@ with label names: what `conflict-news records` prints for a folder that holds no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,22 @@ def _names(value: Any, feature: Any) -> Any:
     return value
 
 
-def read_records(folder: Path) -> Iterator[dict[str, Any]]:
-    """Every row of folder/data/records/*.parquet, shard by shard in name order."""
-    shards = sorted((folder / "data" / "records").glob("*.parquet"))
+def read_records(folder: Path, splits: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Every row of folder/data/records/<split>-*.parquet (of `splits`, default all), shard by shard in name order.
+
+    The shards are found before any row is given, so that a folder without them is refused before output starts.
+    """
+    shards = sorted(
+        p
+        for p in (folder / "data" / "records").glob("*.parquet")
+        if splits is None or p.name.split("-", 1)[0] in splits
+    )
     if not shards:
-        raise UsageError(f"{folder / 'data' / 'records'}: no Parquet shards", "input-missing")
+        raise UsageError(f"{folder / 'data' / 'records'}: no Parquet shards (of the splits asked for)", "input-missing")
+    return _rows(shards)
+
+
+def _rows(shards: list[Path]) -> Iterator[dict[str, Any]]:
     features = flavor_features("records")
     for shard in shards:
         for row in pq.read_table(shard).to_pylist():

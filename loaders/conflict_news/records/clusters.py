@@ -43,7 +43,9 @@ class Cluster:
 
     @property
     def type(self) -> str:
-        return str(self.mentions[0]["type"])
+        """The first mention's type; where `same_as` joins types of one category, the first asserted one."""
+        asserted = [m for m in self.mentions if m["modality"] in ASSERTED]
+        return str((asserted or self.mentions)[0]["type"])
 
     @property
     def ids(self) -> frozenset[str]:
@@ -89,7 +91,10 @@ class Plan:
     """The records of a document: each record cluster with the feeding clusters that give it counts."""
 
     records: tuple[tuple[Cluster, tuple[Cluster, ...]], ...]
-    parent: dict[str, str]  # record key -> the key of the record it is a subevent of
+    parent: dict[str, str]  # record key -> the key of the (first) record it is a subevent of
+    # mention id -> the key of its own `same_as` cluster before merging (a fed mention: its taker's), so that
+    # the counts of acts merged from one sentence add up instead of being read as estimates of one number
+    origin: dict[str, str]
 
 
 def _where_and_when(cluster: Cluster) -> tuple[str | None, str | None]:
@@ -155,9 +160,12 @@ def plan_records(events: list[dict[str, Any]], text: str, tax: Taxonomy) -> Plan
     kept = merge_in_sentences([c for c in clusters if is_record[c.key]], text)
     # A merged record answers for the keys of the clusters it took in.
     home = {m["id"]: k.key for k in kept for m in k.mentions}
-    parent = {
-        home[src.key]: home[dst.key] for src, dst in parts
-        if src.key in home and dst.key in home and home[src.key] != home[dst.key]
-    }  # fmt: skip
+    parent: dict[str, str] = {}
+    for src, dst in parts:
+        if src.key in home and dst.key in home and home[src.key] != home[dst.key]:
+            parent.setdefault(home[src.key], home[dst.key])
+    origin = {m["id"]: c.key for c in clusters for m in c.mentions}
+    for taker, feeding in fed.items():
+        origin |= {m["id"]: taker for c in feeding for m in c.mentions}
     records = tuple((k, tuple(f for m in k.mentions for f in fed.get(m["id"], ()))) for k in kept)
-    return Plan(records, parent)
+    return Plan(records, parent, origin)

@@ -39,9 +39,14 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # `captured` also counts equipment: it counts people only on events that take people.
 PEOPLE_ONLY = {"captured": ("coercion.arrest", "coercion.abduction", "coercion.capture")}
 SUBSET_BEFORE = re.compile(r"\b(?:including|among them|among whom|of whom|of them|among those)[\s:,]*$", re.IGNORECASE)
-SUBSET_AFTER = re.compile(r"^\s+(?:of|among)\s+(?:them|those|whom|the)\b", re.IGNORECASE)
+SUBSET_AFTER = re.compile(r"^\s+(?:of|among)\s+(?:them|those|whom)\b", re.IGNORECASE)
 # A singular victim: `a`/`an`/`one` + noun, or a personal pronoun (a named person is an entity of type person).
-SINGULAR = re.compile(r"^(?:(?:a|an|one)\s|(?:he|she|him|her)$)", re.IGNORECASE)
+# (`a dozen people`, `a number of`, `a group of` are no single person.)
+SINGULAR = re.compile(
+    r"^(?:(?:a|an|one)\s(?!(?:dozen|number|group|few|couple|handful|series|total|score|lot|hundred|thousand|million)\b)"
+    r"|(?:he|she|him|her)$)",
+    re.IGNORECASE,
+)
 LOOKBEHIND = 30
 
 
@@ -109,8 +114,11 @@ def count(
     figures: list[dict[str, Any]],
     entities: dict[str, dict[str, Any]],
     text: str,
+    origin: dict[str, str] | None = None,
 ) -> Count:
-    """The count of `field` over the record's (and its feeding clusters') `events` (see the module)."""
+    """The count of `field` over the record's (and its feeding clusters') `events` (see the module); `origin` maps
+    a mention to the act it belongs to before records merged (clusters.Plan.origin): counts of different acts add
+    up even when they count the same kind of people."""
     properties, singular_types = FIELDS[field]
     events = list(events)
     types = {ev["id"]: ev["type"] for ev in events}
@@ -123,7 +131,8 @@ def count(
     for f in mine:
         if not is_subset(text, f["span"]):
             who = f["claimant"] or (f"quote:{f['quote']}" if f["quote"] else None)
-            groups.setdefault(who, {}).setdefault((f["counted"] or "").casefold(), []).append(f)
+            act = (origin or {}).get(f["event"], "")
+            groups.setdefault(who, {}).setdefault(f"{act}\x00{(f['counted'] or '').casefold()}", []).append(f)
     covered = [s for f in mine for s in (f["span"], f["counted_span"]) if s is not None]
     singles: dict[str, dict[str, Any]] = {}
     for ev in events:
@@ -132,11 +141,14 @@ def count(
         for arg in ev["arguments"]:
             span = arg["span"]
             entity = entities.get(arg["entity"]) if arg["entity"] else None
-            singular = SINGULAR.match(span["text"]) or (entity is not None and entity["type"] == "person")
+            # read from the text: a span of a withheld text (standoff) keeps its offsets, not its words
+            words = text[span["start"] : span["end"]]
+            singular = SINGULAR.match(words) or (entity is not None and entity["type"] == "person")
             if arg["role"] != "victim" or not singular or is_subset(text, span):
                 continue
             if not any(_overlaps(span, c) for c in covered):
-                singles.setdefault(arg["entity"] or span["text"].casefold(), span)
+                # one person per entity; without one, per place in the text (two `a man` are two men)
+                singles.setdefault(arg["entity"] or f"{span['start']}:{span['end']}", span)
     claims: dict[str | None, list[Estimate]] = {
         who: [_group(g) for g in by_counted.values()] for who, by_counted in groups.items()
     }

@@ -24,7 +24,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december")  # fmt: skip
 _MONTH = "(" + "|".join(MONTHS) + ")"
 DAY_MONTH = re.compile(rf"^(?:on\s+)?(?:(\d{{1,2}})\s+{_MONTH}|{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?)$", re.IGNORECASE)
-WEEKDAY = re.compile(r"^(?:on\s+|last\s+)?(" + "|".join(WEEKDAYS) + r")$", re.IGNORECASE)
+WEEKDAY = re.compile(r"^(on\s+|last\s+)?(" + "|".join(WEEKDAYS) + r")$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,23 +53,25 @@ def relative_day(words: str, published: date) -> date | None:
     if words in DAYS_BACK:
         return published - timedelta(days=DAYS_BACK[words])
     weekday = WEEKDAY.match(words)
-    if weekday:  # news usage: the last such day on or before the report
-        return published - timedelta(days=(published.weekday() - WEEKDAYS.index(weekday.group(1))) % 7)
+    if weekday:  # news usage: the last such day on or before the report; `last Tuesday` is never the report's day
+        back = (published.weekday() - WEEKDAYS.index(weekday.group(2))) % 7
+        return published - timedelta(days=back or (7 if (weekday.group(1) or "").startswith("last") else 0))
     day_month = DAY_MONTH.match(words)
     if day_month:
         day = int(day_month.group(1) or day_month.group(4))
         month = MONTHS.index((day_month.group(2) or day_month.group(3)).casefold()) + 1
-        for year in (published.year, published.year - 1):
+        # the last such day on or before the report, up to four years back (February 29)
+        for year in range(published.year, published.year - 5, -1):
             try:
                 found = date(year, month, day)
             except ValueError:
-                return None
+                continue
             if found <= published:
                 return found
     return None
 
 
-def date_of(mentions: tuple[dict[str, Any], ...], metadata: dict[str, Any]) -> Dated:
+def date_of(mentions: tuple[dict[str, Any], ...], metadata: dict[str, Any], text: str) -> Dated:
     """The record's date from its mentions' times and the document's metadata (see the module)."""
     times = [m["time"] for m in mentions if m["time"] is not None]
     for time in times:
@@ -81,7 +83,7 @@ def date_of(mentions: tuple[dict[str, Any], ...], metadata: dict[str, Any]) -> D
     for time in times:
         if time["span"] is None or time["anchor"] not in ("publication", "absolute"):
             continue
-        day = relative_day(time["span"]["text"], published)
+        day = relative_day(text[time["span"]["start"] : time["span"]["end"]], published)
         if day is not None:
             return Dated(day.isoformat(), "day", "document date", time["span"])
     return UNKNOWN

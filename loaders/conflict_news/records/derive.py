@@ -3,7 +3,7 @@
 A row names its event (the first mention's id, every mention, the type and its ACLED, PLOVER and
 CAMEO equivalents), when (dates), who (actor1: the first attacker, agent or participant; actor2:
 the first target, victim, recipient or other participant; an argument that mentions an entity
-before one that does not), where (the first mention's location that has one, and places), the
+before one that does not; a name only where it is an entity's: the words stay in `evidence`), where (the first mention's location that has one, and places), the
 counts (counts), who says so (the speakers of quotes reporting a mention and the claimants of its
 figures), its factuality, the document's story key, and `evidence`: the spans behind each field.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.taxonomy import Taxonomy
-from .clusters import Cluster, plan_records
+from .clusters import ASSERTED, Cluster, plan_records
 from .counts import FIELDS, count
 from .dates import date_of
 from .places import resolve
@@ -47,7 +47,9 @@ def _actor(
     entity = entities.get(argument["entity"]) if argument["entity"] else None
     return {
         "argument": argument,
-        "name": entity["name"] if entity else argument["span"]["text"],
+        # An entity's name, never a copy of the span's words: those stay in `evidence`, where a standoff
+        # release withholds them with the text.
+        "name": entity["name"] if entity else None,
         "entity": argument["entity"] if entity else None,
         "type": entity["type"] if entity else None,
         "kind": _actor_kind(entity, entities),
@@ -60,7 +62,7 @@ def _public(actor: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def record_row(
     cluster: Cluster, fed: tuple[Cluster, ...], parent: str | None, ann: dict[str, Any], metadata: dict[str, Any],
-    text: str, tax: Taxonomy,
+    text: str, tax: Taxonomy, origin: dict[str, str],
 ) -> dict[str, Any]:  # fmt: skip
     """The row of one record (see the module)."""
     entities = {e["id"]: e for e in ann["entities"]}
@@ -70,17 +72,17 @@ def record_row(
     actor2 = _actor(arguments, ACTOR2_ROLES, actor1["argument"] if actor1 else None, entities)
     located = next((m["location"] for m in cluster.mentions if m["location"] is not None), None)
     place = resolve(located)
-    dated = date_of(cluster.mentions, metadata)
+    dated = date_of(cluster.mentions, metadata, text)
     events = [m for c in (cluster, *fed) for m in c.mentions]
     ids = {m["id"] for m in events}
-    counts = {name: count(name, events, ann["figures"], entities, text) for name in FIELDS}
+    counts = {name: count(name, events, ann["figures"], entities, text, origin) for name in FIELDS}
     counted_ids = {f["id"] for f in ann["figures"] if f["event"] in ids and f["property"] in
                    {p for props, _ in FIELDS.values() for p in props}}  # fmt: skip
     quotes = [q for q in ann["quotes"] if ids & set(q["events"])]
     claims: list[tuple[str, dict[str, Any] | None]] = []
     for q in quotes:
         speaker = entities.get(q["speaker"]) if q["speaker"] else None
-        claims.append((speaker["name"] if speaker else (q["source"] or {}).get("text") or "", q["source"] or q["cue"]))
+        claims.append((speaker["name"] if speaker else "", q["source"] or q["cue"]))
     for f in ann["figures"]:
         if f["id"] in counted_ids and f["claimant"] in entities:
             claims.append((entities[f["claimant"]]["name"], f["span"]))
@@ -109,7 +111,8 @@ def record_row(
         "claimants": claimants,
         "story": metadata.get("story"),
         "modality": "actual" if "actual" in modalities else "reported",
-        "polarity": cluster.mentions[0]["polarity"],
+        "polarity": "positive" if any(m["polarity"] == "positive" for m in cluster.mentions
+                                      if m["modality"] in ASSERTED) else "negative",
     }  # fmt: skip
     for name, found in counts.items():
         row[f"{name}_best"], row[f"{name}_low"], row[f"{name}_high"] = found.best, found.low, found.high
@@ -120,7 +123,7 @@ def record_row(
         "location": located["span"] if located else None,
         "time": dated.span,
         **{name: list(found.evidence) for name, found in counts.items()},
-        "claimants": [span for name, span in claims if name and span is not None],
+        "claimants": [span for _, span in claims if span is not None],
     }
     return row
 
@@ -129,6 +132,6 @@ def records_of(ann: dict[str, Any], metadata: dict[str, Any], text: str, tax: Ta
     """The record rows of one document's validated annotation, in the order of their first mention."""
     plan = plan_records(ann["events"], text, tax)
     return [
-        record_row(cluster, fed, plan.parent.get(cluster.key), ann, metadata, text, tax)
+        record_row(cluster, fed, plan.parent.get(cluster.key), ann, metadata, text, tax, plan.origin)
         for cluster, fed in plan.records
     ]
