@@ -31,6 +31,8 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
     # "19.00 IRST", "4 o'clock", and "from 0900 to 2100 local time"
     r"|\b\d{1,2}[.:]\d\d ?[A-Z]{2,4}T\b|\b\d{1,2} o['\u2019]clock\b|\b\d{1,2}[.:]\d\d (?:[A-Z][a-z]+ )?time\b|\b(?:GMT|UTC) \d{1,2}[.:]\d\d\b|\b[0-2]\d[0-5]\d(?= (?:to|until|-) [0-2]\d[0-5]\d\b)|\b[0-2]\d[0-5]\d(?= local time\b)"
+    # the first of two clock times that share a zone ("at 04.30 and 05.00 GMT")
+    r"|\b\d{1,2}[.:]\d\d(?= and \d{1,2}[.:]\d\d ?(?:[A-Z]{2,4}T|UTC)\b)"
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # FIG-1's identifiers beyond "Article 5" (also lower case or misspelt on a placard, "arrrticle 50"; a resolution's
@@ -127,6 +129,8 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("on March 3\u20134 in").group() == "March 3\u20134"
     assert TIME_EXPRESSION.search("from 10 p.m.") and TIME_EXPRESSION.search("since 2019")
     assert TIME_EXPRESSION.search("in the 1970s") and TIME_EXPRESSION.search("in the 1980's")
+    assert TIME_EXPRESSION.search("alarms at 04.30 and 05.00 GMT").group() == "04.30"
+    assert not TIME_EXPRESSION.search("04.30 and 05.00 percent")
     assert TIME_EXPRESSION.search("on October 1st") and TIME_EXPRESSION.search("after 9/11")
     assert TIME_EXPRESSION.search("at 0000GMT") and TIME_EXPRESSION.search("UTC+4:30")
     assert TIME_EXPRESSION.search("at about 21.30 CEST") and not TIME_EXPRESSION.search("21.30 metres")
