@@ -26,7 +26,9 @@ DOCS = [d for d in (*CORPUS, *load_corpus(REPO / "dev")) if d.annotations.proven
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIME_EXPRESSION = re.compile(
     rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?(?:[\u2013-]\d{{1,2}})?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d(?:'?s)?\b|\b\d{{1,2}}(?:[:.]\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
-    r"|\b\d+(?:-| )(?:[a-z]+ )?(?:second|minute|hour|day|week|month|year)s?\b|\b\d{1,2}/\d{1,2}\b"
+    r"|\b\d+(?:-| )(?:[a-z]+ )?(?:second|minute|hour|day|week|month|year|yr|hr)s?\b|\b\d{1,2}/\d{1,2}\b"
+    # a clock time written with a space inside its suffix ("1 p. m.")
+    r"|\b\d{1,2} ?[ap]\. m\."
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
     # "19.00 IRST", "4 o'clock", and "from 0900 to 2100 local time"
@@ -36,13 +38,16 @@ TIME_EXPRESSION = re.compile(
 )
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # FIG-1's identifiers beyond "Article 5" (also lower case or misspelt on a placard, "arrrticle 50"; a resolution's
-# number, "resolution 2334", a flight's, "Flight 714", a section's, "Section 12", a bus line's, "bus 40"): reference
+# number, "resolution 2334", a flight's, "Flight 714", a section's, "Section 12", a bus line's, "bus 40", a gate's,
+# "gate number 5"), the markers of a numbered list, reference
 # markers ("[1]"), telephone numbers ("020 7008 0000"), the emergency number ("called 911"), and digits glued to
 # capitals in a name or model ("WW2", "G8", "F-16"), and to a lower-case name ("8chan"; not a unit such as "10km").
 # A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
 # name is followed by what it counts ("in Iraq 12 people died").
 IDENTIFIER = re.compile(
-    r"(?i:\b(?:ar+ticle|resolution|flight|section|bus|route)) \d+\b|\b[A-Z]+-?\d+(?:-\d+)?\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
+    r"(?i:\b(?:ar+ticle|resolution|flight|section|bus|route|gate number)) \d+\b|\b[A-Z]+-?\d+(?:-\d+)?\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
+    # the markers of a numbered list ("1. No Coup, 2. Liberty, 3. Democracy")
+    r"|\b\d\.(?= [A-Z][^,]{0,30}, \d\. [A-Z])|(?<=, )\d\.(?= [A-Z])"
 )
 
 
@@ -158,6 +163,10 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert IDENTIFIER.search("she called 911") and not IDENTIFIER.search("911 people called")
     assert IDENTIFIER.search("crews from France 3, and") and not IDENTIFIER.search("in Iraq 12 people died")
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
+    assert TIME_EXPRESSION.search("3 yr sentences") and TIME_EXPRESSION.search("at 1 p. m., and")
+    assert IDENTIFIER.search("outside gate number 5 of").group() == "gate number 5"
+    assert [m.group() for m in IDENTIFIER.finditer('"1. No Coup, 2. Liberty, 3. Democracy"')] == ["1.", "2.", "3."]
+    assert not IDENTIFIER.search("they killed 5. The army")
 
 
 def test_seed_metadata_invents_nothing() -> None:
