@@ -14,6 +14,7 @@ which step, what it waited for and what it saw, and leaves its screenshot and th
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 import re
@@ -25,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from conflict_news import iter_errors
 from conflict_news.cli.main import main
 from conflict_news.core.store import read_document
 from conflict_news.core.taxonomy import load_taxonomy
-from conflict_news.labelstudio.config import build_config, list_attributes, list_hotkeys, region_id
+from conflict_news.labelstudio.config import build_config, list_attributes, list_hotkeys, region_id, wire_id
 from conflict_news.labelstudio.sync import push_tasks
 from conflict_news.labelstudio.tasks import build_task, collect_tasks
 from conftest import BASE, REPO
@@ -51,6 +53,8 @@ SHOTS = REPO / ".cache" / "browser-shots"
 # on a quiet machine and keeps a busy one from failing a step that was only slow.
 WAIT_MS = 60_000
 OPEN_MS = 180_000  # the first page of a session loads the editor's whole bundle
+TRANSPARENT = ("transparent", "rgba(0, 0, 0, 0)")
+WHITE = (255, 255, 255)  # the text's background where no region lies
 # What the side panel shows while no region is selected (the labeling config's note).
 NO_REGION = "Select a region to see its fields here; draw links with the relation tool (see Instructions)."
 
@@ -149,6 +153,19 @@ _CLICK_POINT = f"""(rid) => {{
     for (const r of el.getClientRects()) {{
       const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
       if (r.width > 2 && document.elementFromPoint(x, y) === el) return [x, y];
+    }}
+  }}
+  return null;
+}}"""
+
+# Region `rid`'s first highlight piece with a box on screen, scrolled into view: its computed background and
+# the box of its first line (null while it has none).
+_SHOW_PIECE = f"""(rid) => {{
+  for (const el of document.querySelectorAll('.htx-highlight')) {{
+    if (({_REGION_OF})(el) !== rid) continue;
+    el.scrollIntoView({{block: 'center'}});
+    for (const r of el.getClientRects()) {{
+      if (r.width > 2) return [getComputedStyle(el).backgroundColor, [r.left, r.top, r.width, r.height]];
     }}
   }}
   return null;
@@ -280,6 +297,17 @@ class Editor:
     def rendered(self) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = self.page.evaluate(_RENDERED)
         return found
+
+    def paint(self, rid: str) -> tuple[str, tuple[int, ...]]:
+        """How region `rid` is painted: the background the page computes for its highlight, and the colour
+        most pixels of its first line show in a screenshot (the glyphs are the minority), i.e. what the
+        annotator sees."""
+        background, box = self.until(f"region {rid}'s highlight on screen", _SHOW_PIECE, rid)
+        shot = self.page.screenshot(clip=dict(zip(("x", "y", "width", "height"), box, strict=True)))
+        with Image.open(io.BytesIO(shot)) as image:
+            pixels = image.convert("RGB")
+            _, colour = max(pixels.getcolors(pixels.width * pixels.height) or [])
+        return background, tuple(colour)
 
     def wait_rendered(self, what: str, regions: Collection[str]) -> None:
         self.until(what, _RENDERED_EXACTLY, sorted(regions), saw=_RENDERED_IDS)
@@ -494,6 +522,13 @@ def test_pre_annotated_regions_light_up_exactly_their_spans(
             assert (shown[rid]["start"], shown[rid]["end"]) == (value["start"], value["end"]), rid
             # The editor skips whitespace-only text nodes (between line breaks) when it highlights.
             assert "".join(shown[rid]["text"].split()) == "".join(value["text"].split()), rid
+        # Painted, not only marked: Label Studio styles a region by a class built from its id, and an id
+        # the class cannot hold (a `:` or `.`) leaves it transparent (regions on the wire: wire_id).
+        with editor.step(f"painted-{doc_id}"):
+            for rid in expected:
+                background, colour = editor.paint(rid)
+                assert background not in TRANSPARENT, (rid, background)
+                assert colour != WHITE, (rid, colour)
 
     # Every label and keyed choice shows the key the editor gave it, as docs/labelstudio.md lists them.
     hotkeys = list_hotkeys(build_config(load_taxonomy()))
@@ -545,10 +580,11 @@ def test_annotator_edits_come_back_as_exactly_those_edits(
         editor.open_task(project, tasks["toy-0001"].id, "toy-0001", regions)
 
     # 1. Delete a region: the place-and-time TIME region of ev1 ("Tuesday").
+    time = wire_id("ev1:time")
     with editor.step("deleted-time"):
-        editor.click_region("ev1:time")
+        editor.click_region(time)
         editor.page.keyboard.press("Backspace")
-        editor.wait_rendered("every region but ev1:time", regions - {"ev1:time"})
+        editor.wait_rendered("every region but ev1:time", regions - {time})
     # 2. A new EVENT over "told" (under the quote cue's highlight, so it is picked in the Regions list).
     with editor.step("drew-EVENT-told"):
         drawn_event = editor.draw("EVENT", "told")
@@ -565,7 +601,7 @@ def test_annotator_edits_come_back_as_exactly_those_edits(
     with editor.step("relation-labelled"):
         # Each region pair is one row; deleting ev1:time took its link to ev1 away.
         pairs = {(r["from_id"], r["to_id"]) for r in pushed if r.get("type") == "relation"}
-        links = len({pair for pair in pairs if "ev1:time" not in pair})
+        links = len({pair for pair in pairs if time not in pair})
         expect(editor.relations(), "the pre-annotated relations listed").to_have_count(links)
         editor.pick_in_list("EVENT", "told", drawn_event)
         editor.link_to("ev2")

@@ -23,7 +23,7 @@ from conflict_news.core.taxonomy import load_taxonomy, parse_taxonomy
 from conflict_news.grow.synthetic import write_synthetic
 from conflict_news.labelstudio import importer
 from conflict_news.labelstudio.agreement import compute_agreement
-from conflict_news.labelstudio.config import build_config, list_relations
+from conflict_news.labelstudio.config import build_config, list_relations, region_id, wire_id
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter, import_export, read_export
 from conflict_news.labelstudio.tasks import build_task
 from conftest import BASE, REPO
@@ -76,8 +76,14 @@ def test_region_ids_are_our_ids_or_derived_from_them() -> None:
     result = build_task("toy-0001", str(raw.text), raw.annotation)["predictions"][0]["result"]
     ids = {r["id"] for r in result if r.get("from_name") == "span"}
     assert {"ev1", "ev2", "q1", "q2", "fig1"} <= ids
-    assert {"ev1:arg0", "ev1:loc", "ev1:time", "q1:src", "q1:c0", "ent-varn:m1", "fig1:counted"} <= ids
+    # on the wire a derived id's colon is a middle dot: Label Studio builds a CSS class from the id
+    derived = {"ev1:arg0", "ev1:loc", "ev1:time", "q1:src", "q1:c0", "ent-varn:m1", "fig1:counted"}
+    assert {i.replace(":", "\u00b7") for i in derived} <= ids
+    assert {region_id(i) for i in ids} >= derived
     relations = [r for r in result if r["type"] == "relation"]
+    # every id, also the relations' ends, is a CSS class name as it stands (no `:` or `.`, nothing escaped)
+    sent = ids | {r[end] for r in relations for end in ("from_id", "to_id")}
+    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_\u0080-\U0010ffff-]*", i) for i in sent), sorted(sent)
     assert len({(r["from_id"], r["to_id"]) for r in relations}) == len(relations)
 
 
@@ -98,7 +104,7 @@ def test_editor_escaped_line_breaks_and_collapsed_spaces_are_accepted(tmp_path: 
     shutil.copytree(BASE, root)
     noisy_copy(root, "toy-0001", [NOISE.index("\r\n"), NOISE.index("  ")])
     export = offline_export(root, "toy-0001")
-    content = next(r for r in export[0]["annotations"][0]["result"] if r.get("id") == "q1:c0" and r["type"] == "labels")
+    content = next(r for r in export[0]["annotations"][0]["result"] if r.get("id") == wire_id("q1:c0") and r["type"] == "labels")
     # What the editor sends: each line break as the two characters backslash-n, space runs collapsed.
     content["value"]["text"] = " ".join(content["value"]["text"].split()).replace("\r", "").replace("\n", "\\n")
     out = ExportImporter(root, "export.json").run(export)
@@ -363,7 +369,7 @@ def _two_annotators(changed_type: str) -> list[dict[str, object]]:
     for r in result:
         if r.get("id") == "ev1" and r.get("from_name") == "event_type":
             r["value"]["choices"] = [changed_type]
-        if r.get("id") == "q2:c0" and r["type"] == "labels":
+        if r.get("id") == wire_id("q2:c0") and r["type"] == "labels":
             r["value"]["end"] -= 1  # "We will answer" without the comma: overlaps, not exact
             r["value"]["text"] = r["value"]["text"][:-1]
     export[0]["annotations"].append(second)
@@ -506,11 +512,12 @@ def test_an_editor_id_outside_our_pattern_becomes_a_stable_one(drawn: str, tmp_p
 
 
 def test_region_ids_map_to_our_pattern_and_keep_ours() -> None:
-    from conflict_news.labelstudio.config import region_id
-
     assert [region_id(i) for i in ("ev1", "ev1:arg0", "DhKmQ9wGyM", "9hKmQ9wGyM")] == [
         "ev1", "ev1:arg0", "DhKmQ9wGyM", "ls.9hKmQ9wGyM"
     ]  # fmt: skip
+    # what wire_id pushes comes back as the id it was made from, and an editor-made id is never taken for one
+    for ours in ("ev1", "q2:src", "ev1:arg0", "ls.2Jk3PmjHG6", "ent-a.b_c:m0", "ls.-4bZ9qTs_x"):
+        assert region_id(wire_id(ours)) == ours and not {":", "."} & set(wire_id(ours)), ours
     odd = region_id("a b/c")
     assert odd == region_id("a b/c") and odd.startswith("ls.h") and odd != region_id("a b/d")
 

@@ -11,6 +11,10 @@ the region's id). Region ids (docs/labelstudio.md):
   `fig1:approx`, `fig1:counted`. The number after arg/m/c keeps the list order through a round trip.
 - regions drawn in the editor get Label Studio's random ids (10 characters of `A-Za-z0-9_-`); one that
   does not fit our id pattern is read as `ls.<its id>` (region_id), the same id on every pull.
+- on the wire (wire_id) a `:` is written `·` and a `.` is written `․`: Label Studio paints each region by a CSS
+  class built from its id without escaping, and a `:` or `.` there breaks the rule, so the region shows
+  transparent. CSS takes any non-ASCII character in a class name; neither our ids (ASCII, by the schema's
+  pattern) nor the editor's contain these two, so region_id reads every id back exactly.
 """
 
 from __future__ import annotations
@@ -32,6 +36,13 @@ _OUR_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _ID_CHARACTERS = re.compile(r"[A-Za-z0-9_.-]+")
 # A dot never occurs in an editor-made id, so `ls.` + such an id cannot be another region's id.
 DRAWN_PREFIX = "ls."
+_TO_WIRE = str.maketrans({":": "\u00b7", ".": "\u2024"})
+_FROM_WIRE = str.maketrans({"\u00b7": ":", "\u2024": "."})
+
+
+def wire_id(rid: str) -> str:
+    """The id a region is pushed with: `q2:src` -> `q2\u00b7src`, `ls.x` -> `ls\u2024x` (see above)."""
+    return rid.translate(_TO_WIRE)
 
 
 def region_id(raw: object) -> str:
@@ -40,7 +51,7 @@ def region_id(raw: object) -> str:
 
     A region id is never renamed in the editor, so a pure function of it keeps an event drawn there
     under one id pull after pull."""
-    rid = str(raw)
+    rid = str(raw).translate(_FROM_WIRE)
     if SEP in rid or _OUR_ID.fullmatch(rid):
         return rid
     if _ID_CHARACTERS.fullmatch(rid):

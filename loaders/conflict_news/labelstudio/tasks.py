@@ -19,7 +19,7 @@ from ..core.store import RawDocument, list_doc_ids, read_document, read_regular
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document
-from .config import SEP, SPAN, TEXT
+from .config import SEP, SPAN, TEXT, wire_id
 
 Result = dict[str, Any]
 
@@ -35,7 +35,7 @@ class RegionWriter:
     def region(self, region_id: str, label: str, span: dict[str, Any]) -> None:
         self.spans[region_id] = span
         value = {"start": span["start"], "end": span["end"], "text": span["text"], "labels": [label]}
-        self.results.append({"id": region_id, "from_name": SPAN, "to_name": TEXT, "type": "labels", "value": value})
+        self.results.append({"id": wire_id(region_id), "from_name": SPAN, "to_name": TEXT, "type": "labels", "value": value})
 
     def attribute(self, region_id: str, name: str, kind: str, value: Any) -> None:
         if value is None:
@@ -48,14 +48,14 @@ class RegionWriter:
             payload["number"] = value
         else:
             payload["text"] = [value]
-        self.results.append({"id": region_id, "from_name": name, "to_name": TEXT, "type": kind, "value": payload})
+        self.results.append({"id": wire_id(region_id), "from_name": name, "to_name": TEXT, "type": kind, "value": payload})
 
     def link(self, from_id: str, to_id: str, label: str) -> None:
         self.links.setdefault((from_id, to_id), []).append(label)
 
     def finish(self) -> list[Result]:
         relations = [
-            {"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": labels}
+            {"from_id": wire_id(a), "to_id": wire_id(b), "type": "relation", "direction": "right", "labels": labels}
             for (a, b), labels in self.links.items()
         ]
         return self.results + relations
