@@ -196,3 +196,23 @@ def test_a_direct_content_may_hold_a_quotation_of_its_own() -> None:
     half = text.index("Half")
     unpaired = "Half a “truce,"
     assert _marks_fit(gold, "direct", {"start": half, "end": half + len(unpaired), "text": unpaired}) != ""
+
+
+def test_single_quotation_marks_are_quotation_marks_and_an_apostrophe_is_not() -> None:
+    """QUO-3, QUO-4 in a text that quotes with single marks ('...'): a direct content is what they enclose, a
+    mixed content may hold its fragment in them; an apostrophe (`rebels'`, `don't`) neither opens nor closes."""
+    from conflict_news.core.rules import _marks_fit
+
+    text = "He called this 'suspicious' - 'We need more witnesses'. The rebels' leader said we don't know."
+    gold = cast(Any, SimpleNamespace(text=text))
+    inner = text.index("We need")
+    content = "We need more witnesses"
+    assert _marks_fit(gold, "direct", {"start": inner, "end": inner + len(content), "text": content}) == ""
+    assert _marks_fit(gold, "direct", {"start": inner, "end": inner + 7, "text": "We need"}) != ""
+    leader = text.index("leader said")
+    assert _marks_fit(gold, "direct", {"start": leader, "end": leader + 11, "text": "leader said"}) != ""
+    we = text.index("we don")
+    assert _marks_fit(gold, "direct", {"start": we, "end": we + 5, "text": "we do"}) != ""
+    assert _marks_fit(gold, "mixed", {"text": "called this 'suspicious'"}) == ""
+    assert _marks_fit(gold, "mixed", {"text": "the rebels' leader said we don't know"}) != ""
+    assert _marks_fit(gold, "mixed", {"text": "called this \u2018suspicious\u2019 today"}) == ""

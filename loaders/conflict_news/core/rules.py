@@ -11,6 +11,7 @@ the guidelines list as not checked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -202,6 +203,20 @@ def entity_in_span(g: Gold) -> Iterator[Finding]:
 
 # Spaces that may stand between a quotation mark and the words it encloses (not line breaks).
 INNER_SPACE = " \t\u00a0"
+# Single quotation marks, as British usage writes a quotation ('We need more witnesses'). The straight one is
+# also the apostrophe, so a single mark counts only where it opens or closes words, never inside one.
+SINGLE_OPEN, SINGLE_CLOSE = "'\u2018", "'\u2019"
+SINGLE_FRAGMENT = re.compile(r"(?<!\w)['\u2018][^'\u2018\u2019\n]+['\u2019](?!\w)")
+
+
+def _single_opened(text: str, start: int) -> bool:
+    """A single mark just before `start` that opens: nothing of a word before it (not `rebels' leader`)."""
+    return start > 0 and text[start - 1] in SINGLE_OPEN and (start < 2 or not text[start - 2].isalnum())
+
+
+def _single_closed(text: str, end: int) -> bool:
+    """A single mark at `end` that closes: nothing of a word after it (not the `'` of `don't`)."""
+    return end < len(text) and text[end] in SINGLE_CLOSE and (end + 1 == len(text) or not text[end + 1].isalnum())
 
 
 def _marks_fit(g: Gold, qtype: str, content: dict[str, Any]) -> str:
@@ -214,16 +229,18 @@ def _marks_fit(g: Gold, qtype: str, content: dict[str, Any]) -> str:
             start -= 1
         while end < len(g.text) and g.text[end] in INNER_SPACE:
             end += 1
-        opened = start > 0 and g.text[start - 1] in QUOTE_MARKS
-        closed = end == len(g.text) or g.text[end] in QUOTE_MARKS + "\r\n"
+        double = (start > 0 and g.text[start - 1] in QUOTE_MARKS) and (
+            end == len(g.text) or g.text[end] in QUOTE_MARKS + "\r\n"
+        )
+        single = _single_opened(g.text, start) and (_single_closed(g.text, end) or g.text[end : end + 1] in "\r\n")
         # a quotation inside the quotation (QUO-3: what the marks enclose, inner marks and all) is in pairs
         inner = content["text"]
         paired = inner.count('"') % 2 == 0 and inner.count("“") == inner.count("”")
-        fits = opened and closed and (not marked or paired)
+        fits = (double or single) and (not marked or paired)
         return "" if fits else "is not exactly the text between quotation marks"
     if qtype == "mixed":
-        text = content["text"]  # curly marks, or straight ones as most Wikinews texts write them
-        quoted = ("“" in text and "”" in text) or text.count('"') >= 2
+        text = content["text"]  # curly marks, or straight ones as most Wikinews texts write them, or single ones
+        quoted = ("“" in text and "”" in text) or text.count('"') >= 2 or SINGLE_FRAGMENT.search(text) is not None
         return "" if quoted else "holds no fragment in quotation marks"
     return "contains a quotation mark" if marked else ""  # indirect
 
