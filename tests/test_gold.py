@@ -27,8 +27,8 @@ MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIME_EXPRESSION = re.compile(
     rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?(?:[\u2013-]\d{{1,2}})?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d(?:'?s)?\b|\b\d{{1,2}}(?:[:.]\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
     r"|\b\d+(?:-| )(?:[a-z]+ )?(?:second|minute|hour|day|week|month|year|yr|hr)s?\b|\b\d{1,2}/\d{1,2}\b"
-    # a clock time written with a space inside its suffix ("1 p. m.")
-    r"|\b\d{1,2} ?[ap]\. m\."
+    # a clock time written with a space inside its suffix ("1 p. m."), and in a German quotation ("19.15 Uhr")
+    r"|\b\d{1,2} ?[ap]\. m\.|\b\d{1,2}[.:]\d\d Uhr\b"
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
     # "19.00 IRST", "4 o'clock", and "from 0900 to 2100 local time"
@@ -164,6 +164,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert IDENTIFIER.search("crews from France 3, and") and not IDENTIFIER.search("in Iraq 12 people died")
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
     assert TIME_EXPRESSION.search("3 yr sentences") and TIME_EXPRESSION.search("at 1 p. m., and")
+    assert TIME_EXPRESSION.search("Um 19.15 Uhr ist") and not TIME_EXPRESSION.search("19.15 Euro")
     assert IDENTIFIER.search("outside gate number 5 of").group() == "gate number 5"
     assert [m.group() for m in IDENTIFIER.finditer('"1. No Coup, 2. Liberty, 3. Democracy"')] == ["1.", "2.", "3."]
     assert not IDENTIFIER.search("they killed 5. The army")
