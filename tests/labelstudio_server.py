@@ -11,6 +11,7 @@ on at first start (the only moment that setting is read), so one fixed token aut
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import socket
@@ -25,17 +26,25 @@ VERSION = "1.23.2"
 REPO = Path(__file__).resolve().parent.parent
 ENV_DIR = Path(os.environ.get("CNC_LABEL_STUDIO_ENV", REPO / ".cache" / f"labelstudio-{VERSION}"))
 READY = ENV_DIR / "installed"
+# Every package of the server's environment at a version it is known to start with.
+CONSTRAINTS = REPO / "tests" / "labelstudio-constraints.txt"
+
+
+def _stamp() -> str:
+    """What an environment was installed from: the version and the constraints' hash."""
+    return f"{VERSION} {hashlib.sha256(CONSTRAINTS.read_bytes()).hexdigest()}\n"
 
 
 def ensure_env() -> Path:
-    """The label-studio executable of the cached environment, installing it on first use."""
+    """The label-studio executable of the cached environment, installing it on first use (and again when
+    the constraints changed)."""
     exe = ENV_DIR / "bin" / "label-studio"
-    if READY.exists() and exe.exists():
+    if READY.exists() and exe.exists() and READY.read_text(encoding="utf-8") == _stamp():
         return exe
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(ENV_DIR)], check=True)
     pip = [str(ENV_DIR / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, f"label-studio=={VERSION}"], check=True)
-    READY.write_text(VERSION + "\n", encoding="utf-8")  # only a complete install counts
+    subprocess.run([*pip, "--constraint", str(CONSTRAINTS), f"label-studio=={VERSION}"], check=True)
+    READY.write_text(_stamp(), encoding="utf-8")  # only a complete install counts
     return exe
 
 
