@@ -95,8 +95,9 @@ def test_the_gold_breaks_none_of_the_rules_the_validator_checks(doc: Document) -
 def test_every_quoted_passage_is_a_quote_or_a_name(doc: Document) -> None:
     mentions = [m for e in doc.entities for m in e.mentions]
     contents = [c for q in doc.quotes for c in q.contents]
-    # up to the closing mark, or to the end of the paragraph when the quotation runs on (guidelines 6.10)
-    for match in re.finditer(r"“([^”“\r\n]*)(?:”|(?=\r?\n))", doc.text):
+    # up to the closing mark (a curly one, or the straight one some texts close a curly quotation with), or to the
+    # end of the paragraph when the quotation runs on (guidelines 6.10)
+    for match in re.finditer(r"“([^”“\"\r\n]*)(?:[”\"]|(?=\r?\n))", doc.text):
         inner = Span(start=match.start(1), end=match.end(1), text=match.group(1))
         whole = Span(start=match.start(), end=match.end(), text=match.group())
         covered = any(_inside(inner, c) for c in contents) or any(_inside(whole, c) for c in contents)
