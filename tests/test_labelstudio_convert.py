@@ -104,7 +104,9 @@ def test_editor_escaped_line_breaks_and_collapsed_spaces_are_accepted(tmp_path: 
     shutil.copytree(BASE, root)
     noisy_copy(root, "toy-0001", [NOISE.index("\r\n"), NOISE.index("  ")])
     export = offline_export(root, "toy-0001")
-    content = next(r for r in export[0]["annotations"][0]["result"] if r.get("id") == wire_id("q1:c0") and r["type"] == "labels")
+    content = next(
+        r for r in export[0]["annotations"][0]["result"] if r.get("id") == wire_id("q1:c0") and r["type"] == "labels"
+    )
     # What the editor sends: each line break as the two characters backslash-n, space runs collapsed.
     content["value"]["text"] = " ".join(content["value"]["text"].split()).replace("\r", "").replace("\n", "\\n")
     out = ExportImporter(root, "export.json").run(export)

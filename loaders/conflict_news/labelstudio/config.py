@@ -11,10 +11,11 @@ the region's id). Region ids (docs/labelstudio.md):
   `fig1:approx`, `fig1:counted`. The number after arg/m/c keeps the list order through a round trip.
 - regions drawn in the editor get Label Studio's random ids (10 characters of `A-Za-z0-9_-`); one that
   does not fit our id pattern is read as `ls.<its id>` (region_id), the same id on every pull.
-- on the wire (wire_id) a `:` is written `·` and a `.` is written `․`: Label Studio paints each region by a CSS
-  class built from its id without escaping, and a `:` or `.` there breaks the rule, so the region shows
-  transparent. CSS takes any non-ASCII character in a class name; neither our ids (ASCII, by the schema's
-  pattern) nor the editor's contain these two, so region_id reads every id back exactly.
+- on the wire (wire_id) a `:` is written U+00B7 (middle dot) and a `.` U+2024 (one dot leader): Label
+  Studio paints each region by a CSS class built from its id without escaping, and a `:` or `.` there
+  breaks the rule, so the region shows transparent. CSS takes any non-ASCII character in a class name;
+  neither our ids (ASCII, by the schema's pattern) nor the editor's contain these two, so region_id
+  reads every id back exactly.
 """
 
 from __future__ import annotations

@@ -35,7 +35,9 @@ class RegionWriter:
     def region(self, region_id: str, label: str, span: dict[str, Any]) -> None:
         self.spans[region_id] = span
         value = {"start": span["start"], "end": span["end"], "text": span["text"], "labels": [label]}
-        self.results.append({"id": wire_id(region_id), "from_name": SPAN, "to_name": TEXT, "type": "labels", "value": value})
+        self.results.append(
+            {"id": wire_id(region_id), "from_name": SPAN, "to_name": TEXT, "type": "labels", "value": value}
+        )
 
     def attribute(self, region_id: str, name: str, kind: str, value: Any) -> None:
         if value is None:
@@ -48,7 +50,9 @@ class RegionWriter:
             payload["number"] = value
         else:
             payload["text"] = [value]
-        self.results.append({"id": wire_id(region_id), "from_name": name, "to_name": TEXT, "type": kind, "value": payload})
+        self.results.append(
+            {"id": wire_id(region_id), "from_name": name, "to_name": TEXT, "type": kind, "value": payload}
+        )
 
     def link(self, from_id: str, to_id: str, label: str) -> None:
         self.links.setdefault((from_id, to_id), []).append(label)
