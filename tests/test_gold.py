@@ -29,6 +29,8 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d+(?:-| )(?:[a-z]+ )?(?:second|minute|hour|day|week|month|year|yr|hr)s?\b|\b\d{1,2}/\d{1,2}\b"
     # a clock time written with a space inside its suffix ("1 p. m."), and in a German quotation ("19.15 Uhr")
     r"|\b\d{1,2} ?[ap]\. m\.|\b\d{1,2}[.:]\d\d Uhr\b"
+    # the day labels of a chronology, one a line under its month's heading ("2004 - December" then "13: ...")
+    r"|(?m:^)\d{1,2}(?=: [A-Z])"
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
     # "19.00 IRST", "4 o'clock", and "from 0900 to 2100 local time"
@@ -166,6 +168,9 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
     assert TIME_EXPRESSION.search("3 yr sentences") and TIME_EXPRESSION.search("at 1 p. m., and")
     assert TIME_EXPRESSION.search("Um 19.15 Uhr ist") and not TIME_EXPRESSION.search("19.15 Euro")
+    assert TIME_EXPRESSION.search("2004 - December\n13: FARC-EP member").group() == "2004"
+    assert TIME_EXPRESSION.search("December\n13: FARC-EP member").group() == "13"
+    assert not TIME_EXPRESSION.search("they said 13: FARC") and not TIME_EXPRESSION.search("\n13 FARC members")
     assert IDENTIFIER.search("outside gate number 5 of").group() == "gate number 5"
     assert [m.group() for m in IDENTIFIER.finditer('"1. No Coup, 2. Liberty, 3. Democracy"')] == ["1.", "2.", "3."]
     assert not IDENTIFIER.search("they killed 5. The army")
