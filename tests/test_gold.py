@@ -31,8 +31,8 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d{1,2} ?[ap]\. m\.|\b\d{1,2}[.:]\d\d Uhr\b"
     # the day labels of a chronology, one a line under its month's heading ("2004 - December" then "13: ...")
     r"|(?m:^)\d{1,2}(?=: [A-Z])"
-    # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "UTC+4:30")
-    r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
+    # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "1511 BST", "UTC+4:30")
+    r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC|[A-Z]{2,3}T)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
     # "19.00 IRST", "4 o'clock", and "from 0900 to 2100 local time"
     r"|\b\d{1,2}[.:]\d\d ?[A-Z]{2,4}T\b|\b\d{1,2} o['\u2019]clock\b|\b\d{1,2}[.:]\d\d (?:[A-Z][a-z]+ )?time\b|\b(?:GMT|UTC) \d{1,2}[.:]\d\d\b|\b[0-2]\d[0-5]\d(?= (?:to|until|-) [0-2]\d[0-5]\d\b)|\b[0-2]\d[0-5]\d(?= local time\b)"
     # the first of two clock times that share a zone ("at 04.30 and 05.00 GMT")
@@ -168,6 +168,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
     assert TIME_EXPRESSION.search("3 yr sentences") and TIME_EXPRESSION.search("at 1 p. m., and")
     assert TIME_EXPRESSION.search("Um 19.15 Uhr ist") and not TIME_EXPRESSION.search("19.15 Euro")
+    assert TIME_EXPRESSION.search("in flames at 1511 BST.") and not TIME_EXPRESSION.search("1511 soldiers")
     assert TIME_EXPRESSION.search("2004 - December\n13: FARC-EP member").group() == "2004"
     assert TIME_EXPRESSION.search("December\n13: FARC-EP member").group() == "13"
     assert not TIME_EXPRESSION.search("they said 13: FARC") and not TIME_EXPRESSION.search("\n13 FARC members")
