@@ -43,11 +43,11 @@ ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # number, "resolution 2334", a flight's, "Flight 714", a section's, "Section 12", a bus line's, "bus 40", a gate's,
 # "gate number 5"), the markers of a numbered list, reference
 # markers ("[1]"), telephone numbers ("020 7008 0000"), the emergency number ("called 911"), and digits glued to
-# capitals in a name or model ("WW2", "G8", "F-16"), and to a lower-case name ("8chan"; not a unit such as "10km").
+# capitals in a name or model ("WW2", "G8", "F-16", "M825E1"), and to a lower-case name ("8chan"; not a unit such as "10km").
 # A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
 # name is followed by what it counts ("in Iraq 12 people died").
 IDENTIFIER = re.compile(
-    r"(?i:\b(?:ar+ticle|resolution|flight|section|bus|route|gate number)) \d+\b|\b[A-Z]+-?\d+(?:-\d+)?\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
+    r"(?i:\b(?:ar+ticle|resolution|flight|section|bus|route|gate number)) \d+\b|\b[A-Z]+-?\d+(?:-\d+|[A-Z]+\d*)?\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
     # the markers of a numbered list ("1. No Coup, 2. Liberty, 3. Democracy")
     r"|\b\d\.(?= [A-Z][^,]{0,30}, \d\. [A-Z])|(?<=, )\d\.(?= [A-Z])"
 )
@@ -162,6 +162,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
         and IDENTIFIER.search("the number 12 bus 40 ran").group() == "bus 40"
     )
     assert IDENTIFIER.search("Revoke arrrticle 50") and IDENTIFIER.search("since WW2") and IDENTIFIER.search("an F-16")
+    assert IDENTIFIER.search("the M825E1 shell").group() == "M825E1"
     assert not IDENTIFIER.search("F 16 killed") and not IDENTIFIER.search("art 16")
     assert IDENTIFIER.search("she called 911") and not IDENTIFIER.search("911 people called")
     assert IDENTIFIER.search("crews from France 3, and") and not IDENTIFIER.search("in Iraq 12 people died")
