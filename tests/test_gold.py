@@ -26,7 +26,7 @@ DOCS = [d for d in (*CORPUS, *load_corpus(REPO / "dev")) if d.annotations.proven
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 TIME_EXPRESSION = re.compile(
     rf"{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?(?:[\u2013-]\d{{1,2}})?\b|\b\d{{1,2}} {MONTHS}|\b(?:19|20)\d\d(?:'?s)?\b|\b\d{{1,2}}(?:[:.]\d\d)? ?(?:[ap]\.m\.|[AaPp][Mm]\b)"
-    r"|\b\d+(?:-| )(?:[a-z]+ )?(?:second|minute|hour|day|week|month|year|yr|hr)s?\b|\b\d{1,2}/\d{1,2}\b"
+    r"|\b\d[\d,]*(?:-| )(?:[a-z]+ )?(?:second|minute|hour|day|week|month|year|yr|hr)s?\b|\b\d{1,2}/\d{1,2}\b"
     # a clock time written with a space inside its suffix ("1 p. m."), and in a German quotation ("19.15 Uhr")
     r"|\b\d{1,2} ?[ap]\. m\.|\b\d{1,2}[.:]\d\d Uhr\b"
     # an earlier century's year after a preposition ("the Civil War in 1861"; 19xx and 20xx are years anywhere)
@@ -177,6 +177,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("Fields, age 20, was") and TIME_EXPRESSION.search("a man aged 37")
     assert not TIME_EXPRESSION.search("an average 20 people")
     assert TIME_EXPRESSION.search("the Civil War in 1861.") and not TIME_EXPRESSION.search("killed 1861 people")
+    assert TIME_EXPRESSION.search("sentences of 42,924 years").group() == "42,924 years"
     assert TIME_EXPRESSION.search("2004 - December\n13: FARC-EP member").group() == "2004"
     assert TIME_EXPRESSION.search("December\n13: FARC-EP member").group() == "13"
     assert not TIME_EXPRESSION.search("they said 13: FARC") and not TIME_EXPRESSION.search("\n13 FARC members")
