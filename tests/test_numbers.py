@@ -60,6 +60,22 @@ def test_the_validator_reads_a_ranges_one_scale_word_for_both_numbers(surface: s
     assert stated_numbers(surface) == numbers
 
 
+@pytest.mark.parametrize(
+    ("surface", "numbers"),
+    [
+        ("Over £2m", [2_000_000]),
+        ("£26m", [26_000_000]),
+        ("$1.5bn", [1_500_000_000]),
+        ("€300k", [300_000]),
+        ("£ 4 mn", [4_000_000]),
+        ("a 5m wall", [5]),  # no currency sign: metres, not millions
+    ],
+)
+def test_the_validator_reads_a_sum_of_moneys_abbreviated_scale(surface: str, numbers: list[float]) -> None:
+    assert stated_numbers(surface) == numbers
+
+
 def test_the_pre_annotators_reading_is_frozen() -> None:
     """The pre-annotator reads with read_numbers, frozen with its rules: the shared scale is the validator's only."""
     assert read_numbers("between 3.3 and 4.6 million") == [3.3, 4_600_000]
+    assert read_numbers("£2m") == [2]

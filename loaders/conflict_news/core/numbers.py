@@ -77,9 +77,17 @@ def read_numbers(surface: str) -> list[float]:
 _SHARED_SCALE = re.compile(r"(\d[\d.,]*)\s*(?:-|to|and)\s*(\d[\d.,]*)\s+(hundred|thousand|million|billion)\b")
 
 
+# A sum of money with its scale abbreviated ("£2m", "$1.5bn", "€300k"); only after a currency sign, where "m"
+# cannot be metres.
+_MONEY_SCALE = re.compile(r"([£$€¥]\s?\d[\d.,]*)\s?(bn|mn|m|k)\b", flags=re.IGNORECASE)
+_ABBREVIATED = {"bn": "billion", "mn": "million", "m": "million", "k": "thousand"}
+
+
 def stated_numbers(surface: str) -> list[float]:
     """read_numbers, with a range's one scale word applying to both of its numbers (guidelines FIG-2, FIG-3:
-    "between 3.3 and 4.6 million" is 3 300 000 to 4 600 000)."""
+    "between 3.3 and 4.6 million" is 3 300 000 to 4 600 000) and a sum of money's abbreviated scale read
+    ("£2m" is 2 000 000)."""
+    surface = _MONEY_SCALE.sub(lambda m: f"{m.group(1)} {_ABBREVIATED[m.group(2).lower()]}", surface)
     numbers = read_numbers(surface)
     shared = _SHARED_SCALE.search(surface.lower().replace("\u2013", "-").replace("\u2014", "-"))
     if shared is None or len(numbers) != 2:
