@@ -29,8 +29,9 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d[\d,]*(?:-| )(?:[a-z]+ )?(?:second|minute|hour|day|week|month|year|yr|hr)s?\b|\b\d{1,2}/\d{1,2}\b"
     # a clock time written with a space inside its suffix ("1 p. m."), and in a German quotation ("19.15 Uhr")
     r"|\b\d{1,2} ?[ap]\. m\.|\b\d{1,2}[.:]\d\d Uhr\b"
-    # an earlier century's year after a preposition ("the Civil War in 1861"; 19xx and 20xx are years anywhere)
-    r"|(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\buntil )|(?<=\bfrom ))1[5-8]\d\d\b"
+    # an earlier century's year after a preposition ("the Civil War in 1861", "dating back to 1382"; 19xx and 20xx
+    # are years anywhere)
+    r"|(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\buntil )|(?<=\bfrom )|(?<=\bback to ))1[0-8]\d\d\b"
     # an age given with "age" or "aged": a duration, as "a 20-year-old" is ("Fields, age 20, was denied bail")
     r"|\b(?:age|aged) \d{1,3}\b"
     # the day labels of a chronology, one a line under its month's heading ("2004 - December" then "13: ...")
@@ -180,6 +181,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("Fields, age 20, was") and TIME_EXPRESSION.search("a man aged 37")
     assert not TIME_EXPRESSION.search("an average 20 people")
     assert TIME_EXPRESSION.search("the Civil War in 1861.") and not TIME_EXPRESSION.search("killed 1861 people")
+    assert TIME_EXPRESSION.search("dating back to 1382.") and not TIME_EXPRESSION.search("rose to 1382 deaths")
     assert TIME_EXPRESSION.search("sentences of 42,924 years").group() == "42,924 years"
     assert TIME_EXPRESSION.search("2004 - December\n13: FARC-EP member").group() == "2004"
     assert TIME_EXPRESSION.search("December\n13: FARC-EP member").group() == "13"
