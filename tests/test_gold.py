@@ -53,6 +53,8 @@ ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # name is followed by what it counts ("in Iraq 12 people died").
 IDENTIFIER = re.compile(
     r"(?i:\b(?:ar+ticle|resolution|flight|section|bus|route|gate number)) \d+\b|\b[A-Z]+-?\d+(?:-\d+|[A-Z]+\d*)?\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
+    # a numbered unit's name in quotation marks ("1 Para", a battalion of the Parachute Regiment)
+    r"|(?<=[\"\u201c])\d+ [A-Z][a-z]+(?=[\"\u201d])"
     # a day's number with a month's initial as an event's name ("11-M", as Spain calls the Madrid bombings)
     r"|\b\d{1,2}-[A-Z]\b"
     # the markers of a numbered list ("1. No Coup, 2. Liberty, 3. Democracy")
@@ -170,6 +172,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     )
     assert IDENTIFIER.search("Revoke arrrticle 50") and IDENTIFIER.search("since WW2") and IDENTIFIER.search("an F-16")
     assert IDENTIFIER.search("the M825E1 shell").group() == "M825E1"
+    assert IDENTIFIER.search('of which "1 Para" was').group() == "1 Para" and not IDENTIFIER.search("killed 1 Para")
     assert IDENTIFIER.search("known as 11-M) consisted").group() == "11-M" and not IDENTIFIER.search("won 11-9")
     assert not IDENTIFIER.search("F 16 killed") and not IDENTIFIER.search("art 16")
     assert IDENTIFIER.search("she called 911") and not IDENTIFIER.search("911 people called")
