@@ -32,6 +32,8 @@ TIME_EXPRESSION = re.compile(
     # an earlier century's year after a preposition ("the Civil War in 1861", "dating back to 1382"; 19xx and 20xx
     # are years anywhere)
     r"|(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\buntil )|(?<=\bfrom )|(?<=\bback to ))1[0-8]\d\d\b"
+    # a range of durations or ages whose unit is written once ("between 12 and 18 years old")
+    r"|\b\d{1,3} (?:and|to|or) (?=\d{1,3}(?:-| )(?:year|month|week|day|hour)s?\b)"
     # an age given with "age" or "aged": a duration, as "a 20-year-old" is ("Fields, age 20, was denied bail")
     r"|\b(?:age|aged) \d{1,3}\b"
     # the day labels of a chronology, one a line under its month's heading ("2004 - December" then "13: ...")
@@ -182,6 +184,8 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("Um 19.15 Uhr ist") and not TIME_EXPRESSION.search("19.15 Euro")
     assert TIME_EXPRESSION.search("in flames at 1511 BST.") and not TIME_EXPRESSION.search("1511 soldiers")
     assert TIME_EXPRESSION.search("Fields, age 20, was") and TIME_EXPRESSION.search("a man aged 37")
+    assert TIME_EXPRESSION.search("between 12 and 18 years old").group() == "12 and "
+    assert not TIME_EXPRESSION.search("between 12 and 18 soldiers")
     assert not TIME_EXPRESSION.search("an average 20 people")
     assert TIME_EXPRESSION.search("the Civil War in 1861.") and not TIME_EXPRESSION.search("killed 1861 people")
     assert TIME_EXPRESSION.search("dating back to 1382.") and not TIME_EXPRESSION.search("rose to 1382 deaths")
