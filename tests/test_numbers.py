@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflict_news.core.numbers import read_numbers, stated_numbers
+from conflict_news.core.numbers import bracketed_scale, read_numbers, split_scale, stated_numbers
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,51 @@ def test_the_pre_annotators_reading_is_frozen() -> None:
     """The pre-annotator reads with read_numbers, frozen with its rules: the shared scale is the validator's only."""
     assert read_numbers("between 3.3 and 4.6 million") == [3.3, 4_600_000]
     assert read_numbers("£2m") == [2]
+
+
+@pytest.mark.parametrize(
+    ("surface", "numbers"),
+    [
+        ("a couple", [2]),  # FIG-2: read as "a dozen" is
+        ("about a quarter", [0.25]),
+        ("at least one third", [1 / 3]),
+        ("two thirds", [2 / 3]),
+        ("More than a quarter of a million", [250_000]),
+        ("three quarters of a million", [750_000]),
+    ],
+)
+def test_the_validator_reads_fractions_and_a_couple(surface: str, numbers: list[float]) -> None:
+    assert stated_numbers(surface) == pytest.approx(numbers)
+
+
+def test_one_and_two_thirds_is_a_mixed_number_not_three() -> None:
+    assert stated_numbers("one and two thirds") == pytest.approx([5 / 3])
+    assert read_numbers("one and two thirds") == [3]  # the frozen reading
+
+
+@pytest.mark.parametrize(
+    ("words", "head", "factor"),
+    [
+        ("several hundred", "several", 100),
+        ("several hundred thousand", "several", 100_000),
+        ("several", "several", 1),
+        ("thousand", "thousand", 1),  # a scale word alone is a number, not a vague numeral's scale
+    ],
+)
+def test_a_vague_numerals_scale_words_multiply_its_bounds(words: str, head: str, factor: float) -> None:
+    assert split_scale(words) == (head, factor)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "scale"),
+    [
+        ("demanding US$ 4 (€2.6) million in ransom", "4", 1_000_000),
+        ("demanding US$ 4 (€2.6) million in ransom", "2.6", 1_000_000),
+        ("killed 4 (four) people", "4", 1),  # no scale word after the brackets
+        ("in 2004 (a year later) thousands", "2004", 1),  # a scale word not right after the brackets
+        ("Flight 370 (the 2014 one) million", "the", 1),  # not digits
+    ],
+)
+def test_a_conversion_in_brackets_shares_the_scale_word_after_it(text: str, number: str, scale: float) -> None:
+    start = text.index(number)
+    assert bracketed_scale(text, start, start + len(number)) == scale

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -10,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from .errors import Issue, Related
-from .numbers import read_numbers, stated_numbers
+from .numbers import bracketed_scale, read_numbers, split_scale, stated_numbers
 from .rules import GOLD_RULES, Gold
 from .taxonomy import Taxonomy
 
@@ -286,23 +287,28 @@ class AnnotationChecker:
 
     def check_figure_value(self, fig: dict[str, Any], at: str) -> None:
         surface = fig["span"]["text"]
-        # a vague numeral alone, or counting occurrences ("several times": FIG-1, FIG-3)
-        words = surface.lower().removeprefix("a ").strip()
+        # a vague numeral alone, or counting occurrences ("several times": FIG-1, FIG-3), or before scale words
+        # that multiply its bounds ("several hundred thousand": lower 300 000)
+        words, scale = split_scale(surface.lower().removeprefix("a ").strip())
         vague = self.tax.vague_numerals.get(words) or self.tax.vague_numerals.get(words.removesuffix(" times"))
         numbers = stated_numbers(surface)
         if vague is not None and not numbers:
-            if (fig["value"], fig["lower"], fig["upper"]) != (None, vague.lower, vague.upper):
+            lower, upper = (None if b is None else b * scale for b in (vague.lower, vague.upper))
+            if (fig["value"], fig["lower"], fig["upper"]) != (None, lower, upper):
                 self.report(
                     "figure-value-mismatch", f"{at}.lower", fig["id"],
-                    f"{surface!r} means value null, lower {vague.lower}, upper {vague.upper} (taxonomy.vague_numerals)",
+                    f"{surface!r} means value null, lower {lower}, upper {upper} (taxonomy.vague_numerals)",
                 )  # fmt: skip
             return
+        # the frozen pre-annotator's literal readings ("3.3 and 4.6 million" from 3.3, "one third" as 1, "US$ 4
+        # (€2.6) million" as 4): its errors, scored by evaluate, not refused
+        literal = read_numbers(surface) if (self.ann.get("provenance") or {}).get("kind") != "gold" else []
+        if len(numbers) == 1:
+            # a conversion in brackets shares the scale word after it: "US$ 4 (€2.6) million" (FIG-2, FIG-3)
+            span = fig["span"]
+            numbers = [numbers[0] * bracketed_scale(self.text, span["start"], span["end"])]
         if len(numbers) == 2:
-            readings = {(min(numbers), max(numbers))}
-            if (self.ann.get("provenance") or {}).get("kind") != "gold":
-                # the frozen pre-annotator's literal reading ("3.3 and 4.6 million" from 3.3): its error, not refused
-                literal = read_numbers(surface)
-                readings.add((literal[0], literal[-1]))
+            readings = {(min(numbers), max(numbers))} | ({(literal[0], literal[-1])} if literal else set())
             if (fig["lower"], fig["upper"]) not in readings:
                 self.report(
                     "figure-value-mismatch", f"{at}.lower", fig["id"], f"{surface!r} states the range {numbers}"
@@ -310,7 +316,10 @@ class AnnotationChecker:
             return
         if len(numbers) != 1:
             self.report("figure-value-mismatch", f"{at}.span", fig["id"], f"cannot read one number from {surface!r}")
-        elif fig["value"] != numbers[0]:
+        # a fraction's value is a float ("one and two thirds"): equal up to rounding
+        elif fig["value"] is None or not any(
+            math.isclose(fig["value"], n, rel_tol=1e-9) for n in numbers + literal[:1]
+        ):
             self.report(
                 "figure-value-mismatch",
                 f"{at}.value",

@@ -34,24 +34,42 @@ _FILLERS = {"and", "a", "an"}
 _VAGUE = {"several", "multiple", "few", "many"}
 
 
-def _words_to_numbers(words: list[str]) -> list[float]:
-    """Numbers written in words; a gap of non-number words separates two numbers."""
+# The validator's readings beyond the pre-annotator's (guidelines FIG-2, FIG-3): "a couple" is 2 as "a dozen" is
+# 12, and a fraction divides the number before it ("two thirds", "a quarter of a million", "one and two thirds").
+_COUPLE = {"couple": 2}
+_DENOMINATORS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
+
+
+def _words_to_numbers(words: list[str], fractions: bool = False) -> list[float]:
+    """Numbers written in words; a gap of non-number words separates two numbers. With `fractions`, the
+    validator's further readings (_COUPLE, _DENOMINATORS)."""
     numbers: list[float] = []
-    total = current = 0.0
-    seen = False
+    total = current = last = 0.0
+    seen = fraction = False
     vague = False  # after a vague quantifier, until a word that is no scale
+    scales = {**_SCALES, **_COUPLE} if fractions else _SCALES
     for word in [*words, ""]:
-        if not seen and vague and word in _SCALES:
+        if not seen and vague and word in scales:
             continue
         vague = word in _VAGUE
+        if fractions and word in _DENOMINATORS:
+            # the unit before it is the numerator ("two thirds"); none, as in "a quarter", is one
+            numerator = last if seen else 1.0
+            current = current - (numerator if seen else 0.0) + numerator / _DENOMINATORS[word]
+            seen = fraction = True
+            continue
+        if fraction and word == "of":  # "a quarter of a million"
+            continue
+        fraction = False
         if word in _UNITS:
             current += _UNITS[word]
+            last = _UNITS[word]
             seen = True
-        elif word in _SCALES and seen:
-            scale = _SCALES[word]
+        elif word in scales and seen:
+            scale = scales[word]
             total, current = (total + current * scale, 0.0) if scale >= 1000 else (total, current * scale)
-        elif word in _SCALES:
-            current, seen = float(_SCALES[word]), True
+        elif word in scales:
+            current, seen = float(scales[word]), True
         elif word in _FILLERS and seen:
             continue
         else:
@@ -62,15 +80,15 @@ def _words_to_numbers(words: list[str]) -> list[float]:
     return numbers
 
 
-def read_numbers(surface: str) -> list[float]:
-    """Every number stated in `surface`, in order, whether in digits or in words."""
+def read_numbers(surface: str, fractions: bool = False) -> list[float]:
+    """Every number stated in `surface`, in order, whether in digits or in words (`fractions`: _words_to_numbers)."""
     lowered = surface.lower().replace("\u2013", "-").replace("\u2014", "-")
     numbers: list[float] = []
     for match in _DIGITS.finditer(lowered):
         digits, scale = match.groups()
         numbers.append(float(digits.translate(_GROUPING)) * (_SCALES[scale] if scale else 1))
     words = _WORD.findall(_DIGITS.sub(" ", lowered))
-    return numbers + _words_to_numbers(words)
+    return numbers + _words_to_numbers(words, fractions)
 
 
 # A range whose scale word is written once, after the second number ("between 3.3 and 4.6 million").
@@ -85,13 +103,39 @@ _ABBREVIATED = {"bn": "billion", "mn": "million", "m": "million", "k": "thousand
 
 def stated_numbers(surface: str) -> list[float]:
     """read_numbers, with a range's one scale word applying to both of its numbers (guidelines FIG-2, FIG-3:
-    "between 3.3 and 4.6 million" is 3 300 000 to 4 600 000) and a sum of money's abbreviated scale read
-    ("£2m" is 2 000 000)."""
+    "between 3.3 and 4.6 million" is 3 300 000 to 4 600 000), a sum of money's abbreviated scale read
+    ("£2m" is 2 000 000), and fractions and "a couple" read (_words_to_numbers)."""
     surface = _MONEY_SCALE.sub(lambda m: f"{m.group(1)} {_ABBREVIATED[m.group(2).lower()]}", surface)
-    numbers = read_numbers(surface)
+    numbers = read_numbers(surface, fractions=True)
     shared = _SHARED_SCALE.search(surface.lower().replace("\u2013", "-").replace("\u2014", "-"))
     if shared is None or len(numbers) != 2:
         return numbers
     scale = _SCALES[shared.group(3)]
     first = float(shared.group(1).translate(_GROUPING))
     return [first * scale, numbers[1]] if numbers[0] == first and first * scale <= numbers[1] else numbers
+
+
+def split_scale(words: str) -> tuple[str, float]:
+    """The words before trailing scale words, and the scales' product: "several hundred thousand" -> ("several",
+    100 000), for a vague numeral's bounds."""
+    head, factor = words.split(), 1.0
+    while len(head) > 1 and head[-1] in _SCALES:
+        factor *= _SCALES[head.pop()]
+    return " ".join(head), factor
+
+
+# A number then a conversion in brackets, the scale word written once after both: "US$ 4 (€2.6) million".
+_BEFORE_BRACKET = re.compile(r"\s*\([^()]*\d[^()]*\)\s*(hundred|thousand|million|billion)\b")
+_IN_BRACKET = re.compile(r"[^()\d]*\)\s*(hundred|thousand|million|billion)\b")
+_BRACKET_OPENS = re.compile(r"\d\s*\([^()\d]*$")
+
+
+def bracketed_scale(text: str, start: int, end: int) -> float:
+    """The scale a number in digits at text[start:end] shares with a bracketed conversion (1 if none): the number
+    before the brackets, or the one inside them."""
+    if not text[start:end].replace(",", "").replace(".", "").isdigit():
+        return 1.0
+    after = _BEFORE_BRACKET.match(text, end) or (
+        _BRACKET_OPENS.search(text[max(0, start - 12) : start]) and _IN_BRACKET.match(text, end)
+    )
+    return float(_SCALES[after.group(1)]) if after else 1.0
