@@ -33,7 +33,9 @@ TIME_EXPRESSION = re.compile(
     # are years anywhere)
     r"|(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\buntil )|(?<=\bfrom )|(?<=\bback to ))1[0-8]\d\d\b"
     # a range of durations or ages whose unit is written once ("between 12 and 18 years old")
-    r"|\b\d{1,3} (?:and|to|or) (?=\d{1,3}(?:-| )(?:year|month|week|day|hour)s?\b)"
+    r"|\b\d{1,3}-? (?:and|to|or) (?=\d{1,3}(?:-| )(?:year|month|week|day|hour)s?\b)"
+    # a decade written without its century, of years or of a life ("the '70s", "in her late 40s")
+    r"|\b\d0s\b"
     # an age given with "age" or "aged": a duration, as "a 20-year-old" is ("Fields, age 20, was denied bail")
     r"|\b(?:age|aged) \d{1,3}\b"
     # the day labels of a chronology, one a line under its month's heading ("2004 - December" then "13: ...")
@@ -41,7 +43,7 @@ TIME_EXPRESSION = re.compile(
     # clock times in 24-hour or military form and time zones ("14:30", "0000GMT", "1511 BST", "UTC+4:30")
     r"|\b\d{1,2}:\d\d\b|\b\d{4} ?(?:GMT|UTC|[A-Z]{2,3}T)\b|\b(?:GMT|UTC) ?[+\u2212-] ?\d{1,2}(?::\d\d)?"
     # "19.00 IRST", "4 o'clock", and "from 0900 to 2100 local time"
-    r"|\b\d{1,2}[.:]\d\d ?[A-Z]{2,4}T\b|\b\d{1,2} o['\u2019]clock\b|\b\d{1,2}[.:]\d\d (?:[A-Z][a-z]+ )?time\b|\b(?:GMT|UTC) \d{1,2}[.:]\d\d\b|\b[0-2]\d[0-5]\d(?= (?:to|until|-) [0-2]\d[0-5]\d\b)|\b[0-2]\d[0-5]\d(?= local time\b)"
+    r"|\b\d{1,2}[.:]\d\d ?[A-Z]{2,4}T\b|\b\d{1,2} o['\u2019]clock\b|\b\d{1,2}[.:]\d\d (?:[A-Za-z]+ )?time\b|\b\d{1,2}[.:]\d\d ?(?:UTC|GMT)\b|\b(?:GMT|UTC) \d{1,2}[.:]\d\d\b|\b[0-2]\d[0-5]\d(?= (?:to|until|-) [0-2]\d[0-5]\d\b)|\b[0-2]\d[0-5]\d(?= local time\b)"
     # the first of two clock times that share a zone ("at 04.30 and 05.00 GMT")
     r"|\b\d{1,2}[.:]\d\d(?= and \d{1,2}[.:]\d\d ?(?:[A-Z]{2,4}T|UTC)\b)"
 )
@@ -138,7 +140,8 @@ def test_a_time_inside_a_quote_counts_from_when_it_was_said(doc: Document) -> No
     for ev in doc.events:
         span = ev.time.span if ev.time else None
         if span is not None and any(c.start <= span.start and span.end <= c.end for c in contents):
-            assert ev.time is not None and ev.time.anchor in ("utterance", "absolute"), (ev.id, span.text)
+            # TIM-3: a time given by another event is anchored to it, inside a quote as anywhere
+            assert ev.time is not None and ev.time.anchor in ("utterance", "absolute", "event"), (ev.id, span.text)
 
 
 def test_a_figure_in_a_time_expression_would_be_caught() -> None:
@@ -186,6 +189,10 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("Fields, age 20, was") and TIME_EXPRESSION.search("a man aged 37")
     assert TIME_EXPRESSION.search("between 12 and 18 years old").group() == "12 and "
     assert not TIME_EXPRESSION.search("between 12 and 18 soldiers")
+    assert TIME_EXPRESSION.search("a 12- to 18-month campaign").group() == "12- to "
+    assert TIME_EXPRESSION.search("at 10.30 local time") and TIME_EXPRESSION.search("(07.30 UTC)")
+    assert not TIME_EXPRESSION.search("10.30 local people") and not TIME_EXPRESSION.search("07.30 units")
+    assert TIME_EXPRESSION.search("in her late 40s") and not TIME_EXPRESSION.search("killed 40 soldiers")
     assert not TIME_EXPRESSION.search("an average 20 people")
     assert TIME_EXPRESSION.search("the Civil War in 1861.") and not TIME_EXPRESSION.search("killed 1861 people")
     assert TIME_EXPRESSION.search("dating back to 1382.") and not TIME_EXPRESSION.search("rose to 1382 deaths")
@@ -208,7 +215,8 @@ def test_seed_metadata_invents_nothing() -> None:
 def test_a_time_span_leaves_out_a_preposition_that_only_places_the_event_in_it(doc: Document) -> None:
     """Guidelines 3.5: `began in February` → `February`; bounds (`since 2019`, `until Monday`) keep theirs."""
     for ev in doc.events:
-        if ev.time is not None and ev.time.span is not None:
+        # TIM-3: a time given by another event keeps its preposition ("during the talks")
+        if ev.time is not None and ev.time.span is not None and ev.time.anchor != "event":
             assert not re.match(r"(?:in|on|at) ", ev.time.span.text, flags=re.I), (ev.id, ev.time.span.text)
 
 
