@@ -56,6 +56,8 @@ ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 # A number that ends a proper name mid-sentence ("journalists from France 3, ...") is one too; a count after a
 # name is followed by what it counts ("in Iraq 12 people died").
 IDENTIFIER = re.compile(
+    # a maker's name and a model number of two three-digit parts ("the Boeing 737-800 jet"), before the name-and-number form
+    r"(?<=[a-z] )[A-Z][a-z]+ \d{3}-\d{3}\b|"
     r"(?i:\b(?:ar+ticle|resolution|flight|section|bus|route|gate number)) \d+\b|\b[A-Z]+-?\d+(?:-\d+|[A-Z]+\d*)?\b|\b\d+[a-z]{3,}\b|\[\d+\]|\b0\d{2,4} \d{3,4} \d{4}\b|\b(?:call|called|calling|dialled|dialed) 911\b|(?<=[a-z,] )[A-Z][\w'\u2019-]* \d+\b(?! [a-z])"
     # a numbered unit's name in quotation marks ("1 Para", a battalion of the Parachute Regiment)
     r"|(?<=[\"\u201c])\d+ [A-Z][a-z]+(?=[\"\u201d])"
@@ -182,6 +184,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert not IDENTIFIER.search("F 16 killed") and not IDENTIFIER.search("art 16")
     assert IDENTIFIER.search("she called 911") and not IDENTIFIER.search("911 people called")
     assert IDENTIFIER.search("crews from France 3, and") and not IDENTIFIER.search("in Iraq 12 people died")
+    assert IDENTIFIER.search("the Boeing 737-800 jet").group() == "Boeing 737-800"
     assert not TIME_EXPRESSION.search("killed 12 people") and not TIME_EXPRESSION.search("210 000 displaced")
     assert TIME_EXPRESSION.search("3 yr sentences") and TIME_EXPRESSION.search("at 1 p. m., and")
     assert TIME_EXPRESSION.search("Um 19.15 Uhr ist") and not TIME_EXPRESSION.search("19.15 Euro")
