@@ -90,6 +90,9 @@ def test_the_pre_annotators_reading_is_frozen() -> None:
         ("two thirds", [2 / 3]),
         ("More than a quarter of a million", [250_000]),
         ("three quarters of a million", [750_000]),
+        ("between nine and eleven", [9, 11]),  # after a unit, "and" joins only a fraction: two numbers
+        ("one hundred and five", [105]),
+        ("one and a half million", [1_500_000]),
     ],
 )
 def test_the_validator_reads_fractions_and_a_couple(surface: str, numbers: list[float]) -> None:

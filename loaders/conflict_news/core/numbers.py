@@ -48,7 +48,15 @@ def _words_to_numbers(words: list[str], fractions: bool = False) -> list[float]:
     seen = fraction = False
     vague = False  # after a vague quantifier, until a word that is no scale
     scales = {**_SCALES, **_COUPLE} if fractions else _SCALES
-    for word in [*words, ""]:
+    padded = [*words, "", ""]
+    for i, word in enumerate(padded[:-1]):
+        if fractions and word == "and" and seen and padded[i - 1] in _UNITS and _starts_number(padded[i + 1 :]):
+            # "nine and eleven" is two numbers (a range), where "one hundred and five" and "one and two
+            # thirds" are one: after a unit, "and" joins only a fraction
+            numbers.append(total + current)
+            total = current = 0.0
+            seen = False
+            continue
         if not seen and vague and word in scales:
             continue
         vague = word in _VAGUE
@@ -78,6 +86,11 @@ def _words_to_numbers(words: list[str], fractions: bool = False) -> list[float]:
             total = current = 0.0
             seen = False
     return numbers
+
+
+def _starts_number(words: list[str]) -> bool:
+    """The words start a whole number of their own: a unit not followed by a fraction's denominator."""
+    return words[0] in _UNITS and words[0] != "half" and words[1] not in _DENOMINATORS
 
 
 def read_numbers(surface: str, fractions: bool = False) -> list[float]:
