@@ -216,3 +216,18 @@ def test_single_quotation_marks_are_quotation_marks_and_an_apostrophe_is_not() -
     assert _marks_fit(gold, "mixed", {"text": "called this 'suspicious'"}) == ""
     assert _marks_fit(gold, "mixed", {"text": "the rebels' leader said we don't know"}) != ""
     assert _marks_fit(gold, "mixed", {"text": "called this \u2018suspicious\u2019 today"}) == ""
+
+
+def test_guillemets_are_quotation_marks() -> None:
+    """QUO-3: a text may quote with guillemets, or open with one mark and close with another ('"... »', as
+    cnc-000070 does); a direct content is what they enclose."""
+    from conflict_news.core.rules import _marks_fit
+
+    text = 'A witness said: "There was nobody», and left. There was nobody else.'
+    gold = cast(Any, SimpleNamespace(text=text))
+    inner = text.index("There was nobody")
+    later = text.index("There was nobody", inner + 1)
+    content = "There was nobody"
+    assert _marks_fit(gold, "direct", {"start": inner, "end": inner + len(content), "text": content}) == ""
+    assert _marks_fit(gold, "direct", {"start": later, "end": later + len(content), "text": content}) != ""
+    assert _marks_fit(gold, "indirect", {"text": "that «nobody» was there"}) == "contains a quotation mark"

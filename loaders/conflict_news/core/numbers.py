@@ -26,6 +26,7 @@ _DIGITS = re.compile(
     r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s+(hundred|thousand|million|billion)\b)?"
 )
+_DIGITS_WIDE = re.compile(_DIGITS.pattern.replace("|billion)", "|billion|trillion)"))
 _GROUPING = str.maketrans("", "", ",\u00a0\u202f\u2009")
 _WORD = re.compile(r"[a-z]+")
 _FILLERS = {"and", "a", "an"}
@@ -35,22 +36,23 @@ _VAGUE = {"several", "multiple", "few", "many"}
 
 
 # The validator's readings beyond the pre-annotator's (guidelines FIG-2, FIG-3): "a couple" is 2 as "a dozen" is
-# 12, and a fraction divides the number before it ("two thirds", "a quarter of a million", "one and two thirds").
-_COUPLE = {"couple": 2}
+# 12, "trillion" is a scale word, and a fraction divides the number before it ("two thirds", "a quarter of a
+# million", "one and two thirds").
+_MORE_SCALES = {"couple": 2, "trillion": 1_000_000_000_000}
 _DENOMINATORS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
 
 
-def _words_to_numbers(words: list[str], fractions: bool = False) -> list[float]:
-    """Numbers written in words; a gap of non-number words separates two numbers. With `fractions`, the
-    validator's further readings (_COUPLE, _DENOMINATORS)."""
+def _words_to_numbers(words: list[str], extended: bool = False) -> list[float]:
+    """Numbers written in words; a gap of non-number words separates two numbers. `extended`: the validator's
+    further readings (_MORE_SCALES, _DENOMINATORS)."""
     numbers: list[float] = []
     total = current = last = 0.0
     seen = fraction = False
     vague = False  # after a vague quantifier, until a word that is no scale
-    scales = {**_SCALES, **_COUPLE} if fractions else _SCALES
+    scales = {**_SCALES, **_MORE_SCALES} if extended else _SCALES
     padded = [*words, "", ""]
     for i, word in enumerate(padded[:-1]):
-        if fractions and word == "and" and seen and padded[i - 1] in _UNITS and _starts_number(padded[i + 1 :]):
+        if extended and word == "and" and seen and padded[i - 1] in _UNITS and _starts_number(padded[i + 1 :]):
             # "nine and eleven" is two numbers (a range), where "one hundred and five" and "one and two
             # thirds" are one: after a unit, "and" joins only a fraction
             numbers.append(total + current)
@@ -60,7 +62,7 @@ def _words_to_numbers(words: list[str], fractions: bool = False) -> list[float]:
         if not seen and vague and word in scales:
             continue
         vague = word in _VAGUE
-        if fractions and word in _DENOMINATORS:
+        if extended and word in _DENOMINATORS:
             # the unit before it is the numerator ("two thirds"); none, as in "a quarter", is one
             numerator = last if seen else 1.0
             current = current - (numerator if seen else 0.0) + numerator / _DENOMINATORS[word]
@@ -93,15 +95,17 @@ def _starts_number(words: list[str]) -> bool:
     return words[0] in _UNITS and words[0] != "half" and words[1] not in _DENOMINATORS
 
 
-def read_numbers(surface: str, fractions: bool = False) -> list[float]:
-    """Every number stated in `surface`, in order, whether in digits or in words (`fractions`: _words_to_numbers)."""
+def read_numbers(surface: str, extended: bool = False) -> list[float]:
+    """Every number stated in `surface`, in order, whether in digits or in words (`extended`: the validator's
+    readings, _words_to_numbers)."""
     lowered = surface.lower().replace("\u2013", "-").replace("\u2014", "-")
     numbers: list[float] = []
-    for match in _DIGITS.finditer(lowered):
+    digits_pattern, scales = (_DIGITS_WIDE, {**_SCALES, **_MORE_SCALES}) if extended else (_DIGITS, _SCALES)
+    for match in digits_pattern.finditer(lowered):
         digits, scale = match.groups()
-        numbers.append(float(digits.translate(_GROUPING)) * (_SCALES[scale] if scale else 1))
-    words = _WORD.findall(_DIGITS.sub(" ", lowered))
-    return numbers + _words_to_numbers(words, fractions)
+        numbers.append(float(digits.translate(_GROUPING)) * (scales[scale] if scale else 1))
+    words = _WORD.findall(digits_pattern.sub(" ", lowered))
+    return numbers + _words_to_numbers(words, extended)
 
 
 # A range whose scale word is written once, after the second number ("between 3.3 and 4.6 million").
@@ -117,9 +121,9 @@ _ABBREVIATED = {"bn": "billion", "mn": "million", "m": "million", "k": "thousand
 def stated_numbers(surface: str) -> list[float]:
     """read_numbers, with a range's one scale word applying to both of its numbers (guidelines FIG-2, FIG-3:
     "between 3.3 and 4.6 million" is 3 300 000 to 4 600 000), a sum of money's abbreviated scale read
-    ("£2m" is 2 000 000), and fractions and "a couple" read (_words_to_numbers)."""
+    ("£2m" is 2 000 000), and fractions, "a couple" and "trillion" read (_words_to_numbers)."""
     surface = _MONEY_SCALE.sub(lambda m: f"{m.group(1)} {_ABBREVIATED[m.group(2).lower()]}", surface)
-    numbers = read_numbers(surface, fractions=True)
+    numbers = read_numbers(surface, extended=True)
     shared = _SHARED_SCALE.search(surface.lower().replace("\u2013", "-").replace("\u2014", "-"))
     if shared is None or len(numbers) != 2:
         return numbers

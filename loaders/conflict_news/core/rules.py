@@ -20,7 +20,7 @@ from .taxonomy import Taxonomy
 
 # Quotation marks a direct quote's content sits between (guidelines QUO-3); a content running over a
 # paragraph break ends at the break (QUO-4).
-QUOTE_MARKS = '“”"'
+QUOTE_MARKS = '“”"«»'
 
 
 class Finding(NamedTuple):
