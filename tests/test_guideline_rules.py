@@ -231,3 +231,16 @@ def test_guillemets_are_quotation_marks() -> None:
     assert _marks_fit(gold, "direct", {"start": inner, "end": inner + len(content), "text": content}) == ""
     assert _marks_fit(gold, "direct", {"start": later, "end": later + len(content), "text": content}) != ""
     assert _marks_fit(gold, "indirect", {"text": "that «nobody» was there"}) == "contains a quotation mark"
+
+
+def test_a_nested_quotation_may_close_with_the_outer_mark() -> None:
+    """QUO-3: an inner quotation opened with a single mark may end where the outer one does, at its double mark
+    (cnc-000292); a content that stops short of the marks still does not fit."""
+    from conflict_news.core.rules import _marks_fit
+
+    text = "He said: \"Our message is 'Join us. Let's finish this first.\" Then he left."
+    gold = cast(Any, SimpleNamespace(text=text))
+    inner = text.index("Join us")
+    content = "Join us. Let's finish this first."
+    assert _marks_fit(gold, "direct", {"start": inner, "end": inner + len(content), "text": content}) == ""
+    assert _marks_fit(gold, "direct", {"start": inner, "end": inner + 7, "text": "Join us"}) != ""

@@ -229,14 +229,14 @@ def _marks_fit(g: Gold, qtype: str, content: dict[str, Any]) -> str:
             start -= 1
         while end < len(g.text) and g.text[end] in INNER_SPACE:
             end += 1
-        double = (start > 0 and g.text[start - 1] in QUOTE_MARKS) and (
-            end == len(g.text) or g.text[end] in QUOTE_MARKS + "\r\n"
-        )
-        single = _single_opened(g.text, start) and (_single_closed(g.text, end) or g.text[end : end + 1] in "\r\n")
+        # a text may close with another mark than it opened with: an inner quotation ending where the outer one
+        # does ('"... 'Let's finish this first."') or a typo ('"... »')
+        opened = (start > 0 and g.text[start - 1] in QUOTE_MARKS) or _single_opened(g.text, start)
+        closed = end == len(g.text) or g.text[end] in QUOTE_MARKS + "\r\n" or _single_closed(g.text, end)
         # a quotation inside the quotation (QUO-3: what the marks enclose, inner marks and all) is in pairs
         inner = content["text"]
         paired = inner.count('"') % 2 == 0 and inner.count("“") == inner.count("”")
-        fits = (double or single) and (not marked or paired)
+        fits = opened and closed and (not marked or paired)
         return "" if fits else "is not exactly the text between quotation marks"
     if qtype == "mixed":
         text = content["text"]  # curly marks, or straight ones as most Wikinews texts write them, or single ones
