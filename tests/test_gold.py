@@ -36,6 +36,8 @@ TIME_EXPRESSION = re.compile(
     r"|\b\d{1,3}-? (?:and|to|or) (?=\d{1,3}(?:-| )(?:year|month|week|day|hour)s?\b)"
     # a decade written without its century, of years or of a life ("the '70s", "in her late 40s")
     r"|\b\d0s\b"
+    # a year written without its century after an apostrophe ("Charter '08")
+    r"|(?<=\s['\u2019])\d\d\b"
     # an age given with "age" or "aged": a duration, as "a 20-year-old" is ("Fields, age 20, was denied bail")
     r"|\b(?:age|aged) \d{1,3}\b"
     # the day labels of a chronology, one a line under its month's heading ("2004 - December" then "13: ...")
@@ -196,6 +198,7 @@ def test_a_figure_in_a_time_expression_would_be_caught() -> None:
     assert TIME_EXPRESSION.search("at 10.30 local time") and TIME_EXPRESSION.search("(07.30 UTC)")
     assert not TIME_EXPRESSION.search("10.30 local people") and not TIME_EXPRESSION.search("07.30 units")
     assert TIME_EXPRESSION.search("in her late 40s") and not TIME_EXPRESSION.search("killed 40 soldiers")
+    assert TIME_EXPRESSION.search("signed Charter '08 in") and not TIME_EXPRESSION.search("the rebels' 08 unit")
     assert not TIME_EXPRESSION.search("an average 20 people")
     assert TIME_EXPRESSION.search("the Civil War in 1861.") and not TIME_EXPRESSION.search("killed 1861 people")
     assert TIME_EXPRESSION.search("dating back to 1382.") and not TIME_EXPRESSION.search("rose to 1382 deaths")
