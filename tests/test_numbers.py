@@ -90,6 +90,9 @@ def test_the_pre_annotators_reading_is_frozen() -> None:
         ("two thirds", [2 / 3]),
         ("More than a quarter of a million", [250_000]),
         ("three quarters of a million", [750_000]),
+        ("5,00,000", [500_000]),  # South Asian grouping: five lakh
+        ("1,20,00,000", [12_000_000]),  # one crore twenty lakh
+        ("1,000,000", [1_000_000]),
         ("1 trillion", [1_000_000_000_000]),
         ("two trillion", [2_000_000_000_000]),
         ("between nine and eleven", [9, 11]),  # after a unit, "and" joins only a fraction: two numbers
@@ -105,6 +108,7 @@ def test_one_and_two_thirds_is_a_mixed_number_not_three() -> None:
     assert stated_numbers("one and two thirds") == pytest.approx([5 / 3])
     assert read_numbers("one and two thirds") == [3]  # the frozen reading
     assert read_numbers("1 trillion") == [1]
+    assert read_numbers("5,00,000") == [5, 0]
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,12 @@ _DIGITS = re.compile(
     r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s+(hundred|thousand|million|billion)\b)?"
 )
-_DIGITS_WIDE = re.compile(_DIGITS.pattern.replace("|billion)", "|billion|trillion)"))
+# The validator's digits: also South Asian grouping, lakhs and crores ("5,00,000" is 500 000), and "trillion".
+_DIGITS_WIDE = re.compile(
+    _DIGITS.pattern.replace(
+        "(\\d{1,3}(?:,\\d{3})+", "(\\d{1,2}(?:,\\d\\d)+,\\d{3}(?:\\.\\d+)?|\\d{1,3}(?:,\\d{3})+", 1
+    ).replace("|billion)", "|billion|trillion)")
+)
 _GROUPING = str.maketrans("", "", ",\u00a0\u202f\u2009")
 _WORD = re.compile(r"[a-z]+")
 _FILLERS = {"and", "a", "an"}
