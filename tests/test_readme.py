@@ -154,7 +154,7 @@ def dev_predictions(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 SEED = "cnc-000001"
-WIKINEWS_TEST_ROW = "held-out: Wikinews `test`, adjudicated gold so far"
+WIKINEWS_TEST_ROW = "held-out: Wikinews `test`, adjudicated gold"
 
 
 @pytest.fixture(scope="module")
