@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -118,16 +119,18 @@ def test_additions_need_a_minor_release_and_get_it(
 ) -> None:
     root = tmp_path / "repo"
     shutil.copytree(released, root)
-    # the first document whose annotation is still the pre-annotator's prediction (the gold grows)
-    predicted = [json.loads(p.read_text()) for p in sorted((root / "annotations").glob("cnc-*.json"))]
-    doc_id = next(a["doc_id"] for a in predicted if a["provenance"]["kind"] == "prediction" and a["events"])
+    # an entity added to a gold document, on a word that no mention covers yet: an added annotation
+    doc_id = "cnc-000002"
+    annotation = json.loads((root / "annotations" / f"{doc_id}.json").read_text())
+    text = (root / "corpus" / f"{doc_id}.txt").read_text()
+    taken = [(m["start"], m["end"]) for e in annotation["entities"] for m in e["mentions"]]
+    word = next(
+        m for m in re.finditer(r"[A-Z][a-z]{4,}", text) if not any(s < m.end() and m.start() < e for s, e in taken)
+    )
+    entity = {"id": "ent-added", "name": word.group(), "type": "organization", "wikidata": None, "affiliation": None,
+              "mentions": [{"start": word.start(), "end": word.end(), "text": word.group()}]}  # fmt: skip
     ann = f"annotations/{doc_id}.json#"
-    events = json.loads((root / "annotations" / f"{doc_id}.json").read_text())["events"]
-    # A second reading of a predicted trigger, as another run of an extractor may add: predictions are
-    # not held to the guidelines' rules, and every gold event of the seed has its trigger already.
-    other = "military.aid" if events[0]["type"] != "military.aid" else "humanitarian.aid"
-    extra = events[0] | {"id": f"ev{len(events) + 1}", "type": other, "arguments": [], "relations": []}
-    _apply({"set": {f"{ann}/events/{len(events)}": extra}, "build": True, "commit": True}, root)
+    _apply({"set": {f"{ann}/entities/{len(annotation['entities'])}": entity}, "build": True, "commit": True}, root)
     issues, _ = cut_release(root, "0.1.1", "2027-01-01")
     assert [i.code for i in issues] == ["release-version"]
     assert "next version is 0.2.0" in issues[0].message
@@ -162,6 +165,8 @@ def test_refusal_is_reported_on_the_command_line(released: Path, capsys: pytest.
 
 def test_semver_helpers() -> None:
     assert [bump("1.4.2", level) for level in ("major", "minor", "patch")] == ["2.0.0", "1.5.0", "1.4.3"]
+    # before 1.0.0 a change that breaks readers takes the minor step (SemVer item 4, as Cargo reads 0.y.z)
+    assert [bump("0.2.0", level) for level in ("major", "minor", "patch")] == ["0.3.0", "0.3.0", "0.2.1"]
     with pytest.raises(UsageError, match="not a version"):
         parse_version("v1.0")
 

@@ -1,8 +1,9 @@
 """`conflict-news release X.Y.Z`: refuse anything invalid, stale or unversioned, then write the release files.
 
 SemVer for data, checked against the previous release (the last one in releases.json):
-MAJOR when a schema's or the taxonomy's major version changed (readers break), MINOR when documents
-or annotations were added or a schema/taxonomy minor version changed, PATCH for corrections only.
+MAJOR when a schema's or the taxonomy's major version changed (readers break; before 1.0.0 the minor
+step), MINOR when documents or annotations were added or a schema/taxonomy minor version changed, PATCH
+for corrections only.
 Released ids never disappear silently: each removal needs a tombstone (tombstones.json), and a
 released document never changes split unless split-moves.json records that one move and its reason.
 """
@@ -61,7 +62,11 @@ def parse_version(text: str) -> tuple[int, int, int]:
 
 
 def bump(version: str, level: str) -> str:
+    """The next version for changes of `level`. Before 1.0.0 (SemVer's initial development, item 4), changes that
+    break readers take the minor step, as Cargo reads 0.y.z: 0.2.0 with a new taxonomy major is followed by 0.3.0."""
     major, minor, patch = parse_version(version)
+    if major == 0 and level == "major":
+        level = "minor"
     return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
         level
     ]
