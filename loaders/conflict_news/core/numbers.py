@@ -137,10 +137,10 @@ def stated_numbers(surface: str) -> list[float]:
     return [first * scale, numbers[1]] if numbers[0] == first and first * scale <= numbers[1] else numbers
 
 
-def split_scale(words: str) -> tuple[str, float]:
+def split_scale(words: str) -> tuple[str, int]:
     """The words before trailing scale words, and the scales' product: "several hundred thousand" -> ("several",
     100 000), for a vague numeral's bounds."""
-    head, factor = words.split(), 1.0
+    head, factor = words.split(), 1
     while len(head) > 1 and head[-1] in _SCALES:
         factor *= _SCALES[head.pop()]
     return " ".join(head), factor
