@@ -121,6 +121,10 @@ def test_hand_made_prediction_exact(tmp_path: Path) -> None:
     assert _prf(types["violent.shelling_missile_attack"]) == (None, 0.0, 0.0)
     assert _prf(types["violent.attack"]) == (0.0, 0.0, 0.0)
     assert layers["events"]["attributes"]["type"] == {"correct": 0, "total": 1, "accuracy": 0.0}
+    # trigger and type together: "fired" is matched but typed wrongly, so no typed match; figures: one of one
+    # with its bound right
+    assert _prf(layers["events"]["typed"]) == (0.0, 0.0, 0.0)
+    assert _prf(layers["figures"]["typed"]) == (1.0, 1.0, 1.0)
     assert layers["events"]["attributes"]["modality"]["accuracy"] == 1.0
     # quotes: the direct quote of two; its speaker shares the mention "Ilka Varn" with the gold speaker
     assert _prf(layers["quotes"]) == (1.0, 0.5, 0.6667)
@@ -319,6 +323,8 @@ def test_scores_get_intervals_from_resampling_the_documents(tmp_path: Path, caps
     assert events["precision"] == {"value": 1.0, "low": 1.0, "high": 1.0}
     assert events["recall"] == {"value": pytest.approx(13 / (13 + n2)), "low": 0.0, "high": 1.0}
     assert result["exact"]["layers"]["events"]["f1"] == events["f1"]["value"]  # the same pooled number
+    typed = result["intervals"]["exact"]["typed"]["events"]["f1"]  # dev-001 right in trigger and type
+    assert typed == {"value": pytest.approx(26 / (26 + n2)), "low": 0.0, "high": 1.0}
     assert result["intervals"]["overlap"]["links"]["quote.speaker"]["f1"]["high"] == 1.0
     assert evaluate(pred, gold, dev, resamples=1000, seed=5) == result
     assert main(["evaluate", str(pred), str(gold), "--root", str(dev), "--bootstrap", "200", "--seed", "5"]) == 0

@@ -245,10 +245,19 @@ class ModeScore:
         for name, t in other.links.items():
             self.tally(self.links, name).add(t.pred, t.gold, t.tp)
 
+    def typed(self) -> dict[str, Tally]:
+        """Per layer, items matched with their type as well (an event's trigger and type): the layer's predicted
+        and gold counts, and the typed matches of all its types."""
+        out = {}
+        for layer, tally in self.layers.items():
+            out[layer] = Tally(tally.pred, tally.gold, sum(t.tp for t in self.types.get(layer, {}).values()))
+        return out
+
     def counts(self) -> dict[Hashable, float]:
-        """The layer and link tallies as counts keyed (mode, "layers"|"links", name, "pred"|"gold"|"tp")."""
+        """The layer, typed-layer and link tallies as counts keyed (mode, "layers"|"typed"|"links", name,
+        "pred"|"gold"|"tp")."""
         out: dict[Hashable, float] = {}
-        for group, table in (("layers", self.layers), ("links", self.links)):
+        for group, table in (("layers", self.layers), ("typed", self.typed()), ("links", self.links)):
             for name, t in table.items():
                 for part in ("pred", "gold", "tp"):
                     out[self.mode, group, name, part] = getattr(t, part)
@@ -260,6 +269,7 @@ class ModeScore:
                 layer: {
                     # no document scored (none with gold in the split) is zero counts, not a KeyError
                     **self.layers.get(layer, Tally()).to_dict(),
+                    "typed": self.typed().get(layer, Tally()).to_dict(),
                     "types": {name: t.to_dict() for name, t in sorted(self.types.get(layer, {}).items())},
                     "attributes": {
                         name: {"correct": c, "total": n, "accuracy": c / n if n else None}
@@ -494,7 +504,7 @@ def score_intervals(
     measures: dict[str, Measure] = {}
     where: list[tuple[str, str, str, str]] = []
     for mode, score in scores.items():
-        for group, names in (("layers", LAYERS), ("links", sorted(score.links))):
+        for group, names in (("layers", LAYERS), ("typed", LAYERS), ("links", sorted(score.links))):
             for name in names:
                 for which in ("precision", "recall", "f1"):
                     label = f"{mode} {group} {name} {which}"
