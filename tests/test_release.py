@@ -38,7 +38,8 @@ def _break_manifest(case: dict[str, Any], dest: Path) -> Path:
     if "manifest_append" in case:
         manifest.write_text(manifest.read_text(encoding="utf-8") + case["manifest_append"] + "\n", encoding="utf-8")
     if "manifest_replace" in case:
-        old, new = case["manifest_replace"]
+        # "{version}" stands for the package's version, so the case outlives a release.
+        old, new = (part.replace("{version}", __version__) for part in case["manifest_replace"])
         manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     return root
 
