@@ -11,6 +11,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 from datasets import Features
+from datasets.info import DatasetInfosDict
+from huggingface_hub import DatasetCard
 
 import conflict_news
 from conflict_news import load_corpus
@@ -113,8 +115,6 @@ def test_card_parquet_schemas_and_features_agree() -> None:
     assert set(infos) == set(HF_CONFIGS)
     for config in HF_CONFIGS:
         features = flavor_features(config)
-        # The shards carry the features; the card only counts rows (see hf.card's docstring).
-        assert "features" not in infos[config]
         assert sum(s["num_examples"] for s in infos[config]["splits"]) == sum(
             pq.read_metadata(shard).num_rows for shard in (REPO / "data" / config).glob("*.parquet")
         )
@@ -125,6 +125,14 @@ def test_card_parquet_schemas_and_features_agree() -> None:
             assert Features.from_arrow_schema(schema) == features
             assert schema.remove_metadata() == features.arrow_schema.remove_metadata()
     assert "sequence" not in (REPO / "README.md").read_text(encoding="utf-8").split("\n---\n", 1)[0]
+
+
+def test_huggingface_hub_reads_the_features_of_every_config_from_the_card() -> None:
+    """Issue 29: the Hub reads a config's features from the card; they are the shards' own (test above)."""
+    card = DatasetCard.load(REPO / "README.md")
+    infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    assert sorted(infos) == sorted(HF_CONFIGS)
+    assert all(infos[config].features == flavor_features(config) for config in HF_CONFIGS)
 
 
 def test_package_load_dataset_reads_the_shipped_data(tmp_path: Path) -> None:

@@ -3,10 +3,10 @@
 Only the front matter is rewritten; its other keys (licence, language, task categories...) and the
 Markdown body stay as they are. Split sizes are read from the Parquet shards under data/.
 
-The Features are not in the card: every shard carries them in its schema metadata (the `huggingface`
-key, written by hf.build), where `datasets`, the Hub and pyarrow find them. In the card they would
-be ~17 KB of YAML, which `datasets` parses with pure-Python PyYAML on every load_dataset: a fixed
-cost of ~0.05 s per call, a third of the whole load of a 1 000-document corpus (issue 6).
+Each config's Features are in the card too (`dataset_info.features`), as the Hub reads them there:
+they come from hf.features, the same source as the shards' schema metadata. They cost every
+load_dataset a fixed ~0.09 s, as `datasets` parses the card with pure-Python PyYAML (issue 29 over
+issue 6's earlier choice of leaving them out).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..core.options import CONFIGS, FLAVORS, SPLITS, Flavor, check_choice
 from ..core.store import read_regular, write_atomic
 from ..core.txn import locked
 from .attribution import ATTRIBUTION, render_attribution
-from .features import DEFAULT_CONFIG
+from .features import DEFAULT_CONFIG, flavor_features
 
 with require_extra("hf"):
     import pyarrow.parquet as pq
@@ -92,13 +92,14 @@ def read_card(path: Path) -> tuple[dict[str, Any], str]:
     return split_front_matter(text, path.name)
 
 
-def render_card_metadata(data: Path) -> dict[str, Any]:
-    """`configs` and `dataset_info` (split sizes; no features) for the shards in the folder `data`."""
-    return card_metadata({config: _split_sizes(data / config) for config in CONFIGS})
+def render_card_metadata(data: Path, flavor: Flavor = "full") -> dict[str, Any]:
+    """`configs` and `dataset_info` (features and split sizes) for the shards of `flavor` in the folder `data`."""
+    return card_metadata({config: _split_sizes(data / config) for config in CONFIGS}, flavor)
 
 
-def card_metadata(split_sizes: dict[str, dict[str, tuple[int, int]]]) -> dict[str, Any]:
-    """`configs` and `dataset_info` from config -> split -> (rows, in-memory Arrow bytes), in CONFIGS order.
+def card_metadata(split_sizes: dict[str, dict[str, tuple[int, int]]], flavor: Flavor = "full") -> dict[str, Any]:
+    """`configs` and `dataset_info` from config -> split -> (rows, in-memory Arrow bytes), in CONFIGS order,
+    with the Features of the flavour's shards.
 
     A config missing from `split_sizes` is left out (a silver run whose configs have no rows at all).
     """
@@ -115,6 +116,7 @@ def card_metadata(split_sizes: dict[str, dict[str, tuple[int, int]]]) -> dict[st
         for name, (rows, nbytes) in sizes.items():
             splits.add(SplitInfo(name=name, num_examples=rows, num_bytes=nbytes))
         infos[config] = DatasetInfo(
+            features=flavor_features(config, flavor=flavor),
             splits=splits,
             dataset_size=sum(nbytes for _, nbytes in sizes.values()),
         )
@@ -218,7 +220,7 @@ def render_card_text(root: Path, flavor: Flavor, template: str, citation: Path) 
 
 
 def _render(front: dict[str, Any], body: str, flavor: Flavor, citation: Path, data: Path) -> str:
-    front.update(render_card_metadata(data))
+    front.update(render_card_metadata(data, flavor))
     if flavor == "standoff":
         for key in ("license_name", "license_link"):
             front.pop(key, None)
