@@ -93,6 +93,8 @@ def _describe(parser: argparse.ArgumentParser, verb: str = "") -> None:
                 sub.description = textwrap.fill(sub.description or helps.get(name) or "", width=100)
                 sub.epilog = f"example:\n  {EXAMPLES[path]}"
                 sub.formatter_class = argparse.RawDescriptionHelpFormatter
+                # The deepest verb's parser reports arguments it does not know (main), under its own usage.
+                sub.set_defaults(verb_parser=sub)
                 _describe(sub, path)
 
 
@@ -168,7 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the whole process)
     verb = "conflict-news"
     try:
-        args = build_parser().parse_args(argv)
+        args, unknown = build_parser().parse_known_args(argv)
+        if unknown:
+            args.verb_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         verb = f"conflict-news {args.verb}"
         code: int = args.run(args)
         sys.stdout.flush()  # a closed pipe or a full disk shows here, inside the handler, not at interpreter exit
