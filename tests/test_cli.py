@@ -145,6 +145,20 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"conflict-news {__version__}\n"
 
 
+def test_version_is_answered_before_any_verb_module_loads(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 30: `--version` under 0.05 s, so the entry point answers it without the parser (same line)."""
+    from conflict_news.cli.entry import main as entry
+
+    assert entry(["--version"]) == 0
+    assert capsys.readouterr().out == f"conflict-news {__version__}\n"
+    probe = (
+        "import sys\nfrom conflict_news.cli.entry import main\nmain(['--version'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('conflict_news.') and m.count('.') > 1 and m != 'conflict_news.cli.entry'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [f"conflict-news {__version__}", "[]"]
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["validate", "--help"]])
 def test_version_and_help_import_neither_the_loaders_nor_datasets(argv: list[str]) -> None:
     """What the CLI imports before it runs a verb (issue 30: --version cost a whole load of the package)."""
@@ -204,3 +218,23 @@ def test_a_usage_error_names_the_verb_not_the_top_level_usage(capsys: pytest.Cap
     assert stop.value.code == 1
     err = capsys.readouterr().err
     assert "conflict-news synth: [option-invalid]" in err and "VERB ..." not in err
+
+
+@pytest.mark.parametrize(
+    ("verb", "argv"),
+    [
+        ("show", ["show", "--nope"]),
+        ("labelstudio pull", ["labelstudio", "pull", "--url", "http://127.0.0.1:1", "--project", "1", "--nope"]),
+        ("stats", ["stats", "--x", "1"]),
+    ],
+)
+def test_an_unknown_argument_is_refused_by_its_verb(
+    verb: str, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse reports leftovers from the top-level parser; here the verb that was given them does."""
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: conflict-news {verb} [-h]") and "VERB ..." not in err
+    assert f"\nconflict-news {verb}: [option-invalid] unrecognized arguments: --" in err

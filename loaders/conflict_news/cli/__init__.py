@@ -4,7 +4,3 @@ Verbs parse their options, call the library, print diagnostics on stderr and ret
 heavy modules a verb needs are imported when it runs. The CLI may import every subpackage, and no
 module of the library imports it.
 """
-
-from .main import main
-
-__all__ = ["main"]
