@@ -94,6 +94,7 @@ def read_card(path: Path) -> tuple[dict[str, Any], str]:
 
 def render_card_metadata(data: Path, flavor: Flavor = "full") -> dict[str, Any]:
     """`configs` and `dataset_info` (features and split sizes) for the shards of `flavor` in the folder `data`."""
+    flavor = check_choice("flavor", flavor, FLAVORS)
     return card_metadata({config: _split_sizes(data / config) for config in CONFIGS}, flavor)
 
 
@@ -103,6 +104,7 @@ def card_metadata(split_sizes: dict[str, dict[str, tuple[int, int]]], flavor: Fl
 
     A config missing from `split_sizes` is left out (a silver run whose configs have no rows at all).
     """
+    flavor = check_choice("flavor", flavor, FLAVORS)
     configs: list[dict[str, Any]] = []
     infos = DatasetInfosDict()
     for config in (config for config in CONFIGS if config in split_sizes):
