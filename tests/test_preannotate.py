@@ -259,3 +259,83 @@ def test_one_counts_unless_it_is_a_pronoun_and_clock_times_are_no_figures() -> N
     spans = [f["span"]["text"] for f in ann["figures"]]
     assert "At least one" in spans
     assert "05" not in spans and "16" not in spans and "one" not in spans  # `no one`
+
+
+# Rules 2.0.2 (annotations/GUIDELINES.md §8): counts of the event records. Sentences invented for the test.
+def _figures(text: str) -> dict[str, dict[str, Any]]:
+    return {f["span"]["text"]: f for f in preannotate("toy-0011", text, load_taxonomy())["figures"]}
+
+
+def _victims(text: str) -> dict[str, list[str]]:
+    ann = preannotate("toy-0011", text, load_taxonomy())
+    return {ev["trigger"]["text"]: [a["span"]["text"] for a in ev["arguments"]] for ev in ann["events"]}
+
+
+def test_the_governing_verb_gives_the_figure_its_property() -> None:
+    text = (
+        "Soldiers wounded two armed insurgents near Verin, and three men were taken into custody. "
+        "Police detained one suspected smuggler. Four other villagers, reported to be farmers, were kidnapped. "
+        "Last week, 57 people in an aid convoy were massacred."
+    )
+    figures = _figures(text)
+    assert figures["two"]["property"] == "wounded"
+    assert figures["three"]["property"] == "arrested"  # `taken into custody`
+    assert figures["one"]["property"] == "arrested"
+    assert figures["Four"]["property"] == "abducted"  # past the apposition
+    massacre = figures["57"]
+    assert massacre["property"] == "killed"  # the verb, not the nearer `convoy`
+    ann = preannotate("toy-0011", text, load_taxonomy())
+    (event,) = [ev for ev in ann["events"] if ev["id"] == massacre["event"]]
+    assert event["trigger"]["text"] == "massacred"
+
+
+def test_a_figure_is_not_the_subject_of_a_verb_past_another_figure_or_another_verb() -> None:
+    figures = _figures(
+        "Five gunmen attacked the post and killed 3 guards. "
+        "Rebels searched several houses and said that at least one guard was killed."
+    )
+    assert figures["Five"]["property"] != "killed"
+    assert figures["3"]["property"] == "killed"
+    assert figures["several"]["property"] != "killed"
+    assert figures["at least one"]["property"] == "killed"
+
+
+def test_tolls_named_by_nouns_count_the_dead_and_times_count_nothing() -> None:
+    figures = _figures(
+        "Officials reported 80 deaths and 120 injuries. Marten Oyl was detained five times before the trial."
+    )
+    assert figures["80"]["property"] == "killed" and figures["120"]["property"] == "wounded"
+    assert figures["five"]["property"] == "other"
+
+
+def test_a_year_after_an_apostrophe_is_no_figure() -> None:
+    assert "08" not in _figures("He signed the petition 'Charter '08' last year.")
+
+
+def test_passive_subjects_after_a_clause_and_coordinated_names_are_victims() -> None:
+    victims = _victims(
+        "Two weeks before the attack, Oskarrin was arrested in Verin. Maldek and Tovaric were detained on Monday. "
+        "The ministry said that a 17-year-old student was killed. She has been under house arrest since 2005."
+    )
+    assert victims["arrested"] == ["Oskarrin"]  # a word no dictionary knows: a name, alone
+    assert victims["detained"] == ["Maldek", "Tovaric"]
+    assert victims["killed"] == ["a 17-year-old student"]
+    assert _victims("Yesterday, a man from Verin was arrested.")["arrested"] == []  # `Yesterday` is a word
+    assert victims["arrest"] == ["She"]
+
+
+def test_a_subject_a_figure_counts_is_no_victim_of_its_own() -> None:
+    assert _victims("One suspect, Oskar Verlaine, was arrested on Monday.")["arrested"] == []
+
+
+def test_names_with_letters_beyond_ascii_are_whole_words() -> None:
+    assert _victims("Íngrid Martínez was kidnapped in June.")["kidnapped"] == ["Íngrid Martínez"]
+
+
+def test_a_death_is_caused_by_the_event_it_names() -> None:
+    ann = preannotate(
+        "toy-0011", "After the shelling ended, 8 people were killed in a grenade attack.", load_taxonomy()
+    )
+    events = _by_trigger(ann)
+    assert {"type": "causes", "target": events["killed"]["id"]} in events["attack"]["relations"]
+    assert not any(r["type"] == "causes" for r in events["shelling"]["relations"])

@@ -72,6 +72,8 @@ def _is_time_or_identifier(text: str, start: int, end: int) -> bool:
         return not re.match(r"\s+(?:[a-z]+s\b|people|men|women|children|percent|per cent|%)", after)  # "after ten"
     if re.fullmatch(r"(?:1[89]|20)\d\d", text[start:end]):
         return True  # a year
+    if re.fullmatch(r"\d\d", text[start:end]) and text[start - 1 : start] in ("'", "\u2019"):
+        return True  # a year's last two digits (`Charter '08`; rules 2.0.2)
     previous = re.findall(r"[\w.]+", before.lower())
     return bool(previous) and previous[-1].rstrip(".") in IDENTIFIER_WORDS
 

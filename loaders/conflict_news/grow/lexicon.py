@@ -34,7 +34,7 @@ AID_HEADS = {
     "organization",
     "flight",
 }
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[\u2019'-][A-Za-z0-9]+)*")
+_WORD = re.compile(r"[^\W_]+(?:[\u2019'-][^\W_]+)*")
 # British endings and their American counterparts, tried longest first; a variant is taken only when
 # simplemma knows it, so "prise" or "hour" are left alone.
 _SPELLINGS = (("isation", "ization"), ("ise", "ize"), ("yse", "yze"), ("ence", "ense"), ("our", "or"), ("tre", "ter"))

@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import simplemma
+
 from ..__about__ import __version__
 from ..core.checks import split_offsets
 from ..core.errors import CorpusError, Issue, UsageError
@@ -65,12 +67,12 @@ REFINED = {"violent.remote_strike", "violent.attack", "violent.shelling_missile_
 BLASTS = {"explosion", "blast", "bomb", "bombing", "explode"}
 SUICIDE = {"suicide"}
 PROPERTY_CUES = {
-    "killed": {"kill", "die", "dead", "death", "fatality", "toll"},
+    "killed": {"kill", "die", "dead", "death", "fatality", "toll", "execute", "execution"},
     "wounded": {"wound", "injure", "injury", "treat"},
     "displaced": {"flee", "displace", "displacement", "uproot", "exodus", "leave"},
     "evacuated": {"evacuate", "evacuation"},
-    "arrested": {"arrest", "detain", "detention"},
-    "abducted": {"kidnap", "hostage", "abduction"},
+    "arrested": {"arrest", "detain", "detention", "custody"},
+    "abducted": {"kidnap", "hostage", "abduction", "abduct"},
     "missing": {"missing"},
     "intercepted": {"intercept", "shot", "downed", "interception", "shoot"},
     "captured": {"capture"},
@@ -81,6 +83,27 @@ PROPERTY_CUES = {
     "destroyed": {"destroy", "damage", "hit", "raze"},
     "affected": {"need", "affect", "remain", "sleep", "shelter"},
 }
+# The verb whose object or subject a figure is says what happened to the people it counts (guidelines FIG-5,
+# the property from the governing word), before any other cue of its clause: `detained one suspected
+# insurgent`, `three males were taken into custody`, `57 people in a convoy were massacred` (rules 2.0.2).
+GOVERNING = {
+    "killed": {"kill", "die", "execute", "massacre", "martyr", "slay", "murder", "behead"},
+    "wounded": {"wound", "injure", "hospitalize"},
+    "arrested": {"arrest", "detain", "jail", "imprison"},
+    "abducted": {"kidnap", "abduct"},
+    "captured": {"capture"},
+    "displaced": {"displace", "flee", "uproot"},
+    "evacuated": {"evacuate"},
+    "released": {"release", "free"},
+}
+# `taken into custody`, `taken hostage`: the word after `take` says what happened.
+TAKEN = {"custody": "arrested", "hostage": "abducted", "captive": "abducted", "prisoner": "captured"}
+AUXILIARIES = {"was", "were", "is", "are", "has", "have", "had", "been"}
+# Words between an auxiliary and its participle: `were also taken hostage`, `were reported killed`.
+HEDGES = {"also", "reportedly", "reported", "allegedly", "believed", "feared", "confirmed", "later", "all", "since"}
+# A figure after one of these is no subject (`the attack on 5 villages was condemned`).
+PREPOSITIONS = {"in", "on", "at", "of", "to", "from", "for", "by", "with", "about", "among", "than", "over", "into",
+                "under", "between", "per", "against"}  # fmt: skip
 WEAPONS = {"drone", "missile", "rocket", "shell", "bomb", "munition", "grenade", "mortar"}
 PARTIES = {"side", "party", "country", "nation", "delegation", "member", "participant"}
 DELIVERIES = {"truck", "convoy", "tonne", "ton", "bus", "load", "parcel", "kit"}
@@ -103,7 +126,12 @@ PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing", "w
 VICTIM_EVENTS = {"coercion.arrest", "coercion.abduction", "casualty.death"}
 OBJECT_PRONOUNS = {"him", "her"}
 SUBJECT_PRONOUNS = {"he", "she"}
-PASSIVE = {"was", "been", "is"}
+PASSIVE = {"was", "been", "is", "were"}
+# What joins a death, injury or capture to the event it names as its cause: `killed in a grenade attack`.
+CAUSE_LINK = re.compile(r"\s+(?:[a-z]+\s+){0,2}(?:in|during|by)\s+(?:[\w\u2019'-]+\s+){0,3}", re.IGNORECASE)
+# Words that open a clause: its subject comes after them (`after an Army sergeant was killed`).
+CLAUSE_WORDS = {"that", "after", "when", "where", "while", "because", "since", "before", "until", "and", "but", "as",
+                "although", "though", "if", "whether", "said", "says", "reported"}  # fmt: skip
 # Where a described victim (`a man`, `an individual`) ends: a preposition, a conjunction or a verb after it.
 # Capitalised words that open no name: days and months (`arrested Thursday`).
 NOT_NAMES = {
@@ -234,21 +262,17 @@ class Preannotator:
         return "actual", "positive"
 
     def find_victims(self) -> None:
-        """The singular victim of each asserted arrest, abduction or death (VICTIM_EVENTS): `arrested a man`,
-        `arrested John Smith`, `arrested him`, `John Smith was arrested`, `He was detained`. A name becomes a
-        person entity; a described or pronoun victim has none."""
+        """The singular victims of each asserted arrest, abduction or death (VICTIM_EVENTS): `arrested a man`,
+        `arrested John Smith`, `arrested him`, `John Smith was arrested`, `He was detained`, `Kadir and Ibrahim
+        were arrested`. A name becomes a person entity; a described or pronoun victim has none."""
         for ev in self.events:
             if ev["type"] not in VICTIM_EVENTS or ev["modality"] not in ASSERTED:
                 continue
             s_start, s_end = self.sentences.bounds(ev["trigger"]["start"])
-            found = self.object_of(ev["trigger"]["end"], s_end) or self.passive_subject_of(
-                ev["trigger"]["start"], s_start
-            )
-            if found is None:
-                continue
-            start, end, named = found
-            entity = self.add_person(start, end) if named else None
-            ev["arguments"].append({"role": "victim", "span": self.span(start, end), "entity": entity})
+            found = self.object_of(ev["trigger"]["end"], s_end)
+            for start, end, named in [found] if found else self.passive_subjects_of(ev["trigger"]["start"], s_start):
+                entity = self.add_person(start, end) if named else None
+                ev["arguments"].append({"role": "victim", "span": self.span(start, end), "entity": entity})
 
     def object_of(self, end: int, s_end: int) -> tuple[int, int, bool] | None:
         """(start, end, is a name) of the singular object right after a trigger ending at `end`."""
@@ -283,23 +307,75 @@ class Preannotator:
             return None
         return run[0].start, run[-1].end, True
 
-    def passive_subject_of(self, start: int, s_start: int) -> tuple[int, int, bool] | None:
-        """(start, end, is a name) of the singular subject of `X was [arrested]`."""
+    def passive_subjects_of(self, start: int, s_start: int) -> list[tuple[int, int, bool]]:
+        """(start, end, is a name) of the singular subjects of `X was [arrested]`, `X has been in [detention]`,
+        `X, who was [jailed]`: the subject of its clause, after the last comma or clause word (rules 2.0.2)."""
         before = self.tokens_in(s_start, start)
+        if before and before[-1].lower == "house":  # `under house arrest`
+            before = before[:-1]
+        if before and before[-1].lower in ("in", "under"):  # `in detention`, `in custody`
+            before = before[:-1]
         if len(before) < 2 or before[-1].lower not in PASSIVE:
-            return None
+            return []
+        plural = before[-1].lower == "were"
         head = before[:-1]
         while head and head[-1].lower in ("has", "had", "have"):
             head = head[:-1]
-        if len(head) == 1 and head[0].lower in SUBJECT_PRONOUNS:
-            return head[0].start, head[0].end, False
-        if head and head[0].lower in ("a", "an") and len(head) <= 6 and not {t.lower for t in head} & NP_STOPS:
-            return head[0].start, head[-1].end, False
-        # The whole subject a name, or a name and its apposition: `Abdelmajid Bouchar, a ... suspect, was`.
-        named = self.name_run(head)
-        if named and (named[1] == head[-1].end or self.text[named[1] : named[1] + 1] == ","):
-            return named
-        return None
+        if len(head) > 1 and head[-1].lower == "who" and "," in self.text[head[-2].end : head[-1].start]:
+            named = self.name_before(head[:-1])  # `Yulia V. Tymoshenko, who was jailed`
+            return [named] if named and not plural else []
+        if plural:
+            return self.coordinated_names(self.clause_subject(head, CLAUSE_WORDS - {"and"}))
+        subject = self.clause_subject(head)
+        if any(t.start in self.figure_starts for t in self.clause_subject(head, commas=False)):
+            return []  # `One suspect, Vinod Mistri, was arrested`: a figure counts the subject already
+        if len(subject) == 1 and subject[0].lower in SUBJECT_PRONOUNS:
+            return [(subject[0].start, subject[0].end, False)]
+        if _described(subject):
+            return [(subject[0].start, subject[-1].end, False)]
+        named = self.name_run(subject, 1 if subject and _unknown_word(subject[0]) else 2)
+        if named and named[1] == subject[-1].end:
+            return [named]
+        # The whole subject a name and its apposition: `Abdelmajid Bouchar, a ... suspect, was`.
+        named = self.name_run(head, 1 if head and _unknown_word(head[0]) else 2)
+        if named and self.text[named[1] : named[1] + 1] == ",":
+            return [named]
+        return []
+
+    def clause_subject(self, head: list[Token], openers: set[str] = CLAUSE_WORDS, commas: bool = True) -> list[Token]:
+        """The words of `head` after its last comma, semicolon or clause word (`after`, `that`, `where`)."""
+        cut = 0
+        for i, tok in enumerate(head):
+            punctuated = commas and i and re.search(r"[,;:(\u2014]", self.text[head[i - 1].end : tok.start])
+            if tok.lower in openers or punctuated:
+                cut = i + 1 if tok.lower in openers else i
+        return head[cut:]
+
+    def coordinated_names(self, subject: list[Token]) -> list[tuple[int, int, bool]]:
+        """`Kadir and Ibrahim`: each name of a subject of names joined by `and` (CNT-1: two people)."""
+        text = self.text[subject[0].start : subject[-1].end] if subject else ""
+        parts = re.split(r",\s+(?:and\s+)?|\s+and\s+", text)
+        if len(parts) < 2:
+            return []
+        found, offset = [], subject[0].start
+        for part in parts:
+            at = self.text.index(part, offset)
+            words = self.tokens_in(at, at + len(part))
+            named = self.name_run(words, 1 if words and _unknown_word(words[0]) else 2)
+            if not named or named[1] != at + len(part):
+                return []
+            found.append(named)
+            offset = at + len(part)
+        return found
+
+    def name_before(self, tokens: list[Token]) -> tuple[int, int, bool] | None:
+        """The capitalised words that end `tokens`: a name, two words at least unless it is no English word."""
+        run: list[Token] = []
+        for tok in reversed(tokens):
+            if not tok.text[0].isupper() or (run and self.text[tok.end : run[0].start] not in (" ", ". ")):
+                break
+            run.insert(0, tok)
+        return self.name_run(run, 1 if run and _unknown_word(run[0]) else 2) if run else None
 
     def add_person(self, start: int, end: int) -> str:
         key = "ent-" + _slug(self.text[start:end].split()[-1])
@@ -335,9 +411,17 @@ class Preannotator:
             after = [c for c in causes if at < c["trigger"]["start"] < s_end]
             p_start = self.sentences.bounds(max(0, s_start - 2))[0] if s_start > 0 else s_start
             previous = [c for c in causes if p_start <= c["trigger"]["start"] < s_start]
-            found = (before or [])[-1:] or after[:1] or previous[-1:]
+            found = self.named_cause(ev, after) or (before or [])[-1:] or after[:1] or previous[-1:]
             if found:
                 found[0]["relations"].append({"type": "causes", "target": ev["id"]})
+
+    def named_cause(self, ev: dict[str, Any], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The event that a death, injury or capture names as its cause right after it: `killed in a grenade
+        [attack]`, `died in the [bombing]`, `wounded during the [clashes]` (rules 2.0.2)."""
+        if not after:
+            return []
+        between = self.text[ev["trigger"]["end"] : after[0]["trigger"]["start"]]
+        return after[:1] if CAUSE_LINK.fullmatch(between) else []
 
     # quotes and speakers ------------------------------------------------------------------------
 
@@ -400,7 +484,10 @@ class Preannotator:
     # figures ------------------------------------------------------------------------------------
 
     def find_figures(self) -> None:
-        for reading in read_figures(self.text, self.tax):
+        readings = read_figures(self.text, self.tax)
+        self.figure_starts = {reading.start for reading in readings}
+        self.governors: dict[int, Token] = {}  # figure start -> the verb whose property it took
+        for reading in readings:
             counted = self.counted_noun(reading)
             quote = next(
                 (q for q in self.quotes if any(_inside(reading_span(reading), c) for c in q["contents"])), None
@@ -456,10 +543,18 @@ class Preannotator:
             return "intercepted" if downed and not total else "launched"
         if counted is not None and counted.lemma in DELIVERIES:
             return "delivered"
+        if counted is not None and counted.lower == "times":
+            return "other"  # `detained five times`, `attacked three times`: how often, not how many (rules 2.0.2)
+        counted_event = next((ev for ev in self.events if counted and ev["trigger"]["start"] == counted.start), None)
+        if counted_event is not None:
+            # `80 deaths`, `5 fatalities` count the dead, not events (rules 2.0.2); `two explosions` count events
+            tolls = {"casualty.death": "killed", "casualty.injury": "wounded"}
+            return tolls.get(counted_event["type"], "occurred")
+        governed = self.governing_property(reading, counted)
+        if governed is not None:
+            return governed
         if counted is not None and counted.lemma in PARTIES:
             return "participating"
-        if counted is not None and any(ev["trigger"]["start"] == counted.start for ev in self.events):
-            return "occurred"
         skip_until = counted.end if counted is not None else reading.end
         cues = [
             (t.start < reading.start, abs(t.start - reading.start), prop)
@@ -470,14 +565,60 @@ class Preannotator:
         ]
         return min(cues)[2] if cues else "other"
 
+    def governing_property(self, reading: Reading, counted: Token | None) -> str | None:
+        """The property of the verb the figure is the object of (`arrested two men`) or, when it opens a noun
+        phrase that is no preposition's, the subject of (`two men were arrested`, `12 troops have died`); None
+        when no such verb of GOVERNING is found (rules 2.0.2)."""
+        s_start, s_end = self.sentences.bounds(reading.start)
+        before = self.tokens_in(s_start, reading.start)
+        verb = before[-1] if before and not self.text[before[-1].end : reading.start].strip() else None
+        if verb is not None and verb.lower != verb.lemma and _governed(verb.lemma) is not None:
+            self.governors[reading.start] = verb
+            return _governed(verb.lemma)
+        if before and before[-1].lower in PREPOSITIONS:
+            return None
+        after = self.tokens_in(counted.end if counted is not None else reading.end, s_end)
+        found = self.subject_verb(after[:12])
+        if found is None:
+            return None
+        self.governors[reading.start] = found[1]
+        return found[0]
+
+    def subject_verb(self, after: list[Token]) -> tuple[str, Token] | None:
+        """The property and the verb of the verb group of a subject followed by `after`: the first auxiliary and
+        its participle (`were also taken hostage`), or a verb form of GOVERNING in the past (`died`)."""
+        for i, tok in enumerate(after):
+            if re.search(r"[;:()\u201c\u201d\"]", self.text[after[i - 1].end : tok.start] if i else ""):
+                return None
+            if tok.start in self.figure_starts:
+                return None  # another figure's noun phrase: the verb is that one's
+            if tok.lower in AUXILIARIES:
+                rest = [t for t in after[i:] if t.lower not in AUXILIARIES and t.lower not in HEDGES]
+                if not rest:
+                    return None
+                verb = rest[0]
+                if verb.lemma == "take" and len(rest) > 1:
+                    tail = rest[2] if rest[1].lower == "into" and len(rest) > 2 else rest[1]
+                    return (TAKEN[tail.lower], verb) if tail.lower in TAKEN else None
+                found = _governed(verb.lemma) if verb.lower != verb.lemma else None
+                return (found, verb) if found else None
+            if tok.lower != tok.lemma and tok.lower.endswith("ed") and tok.lower not in HEDGES:
+                found = _governed(tok.lemma)  # a verb in the past: its own, or another's (`5 soldiers attacked`)
+                return (found, tok) if found else None
+        return None
+
     def figure_event(self, reading: Reading, counted: Token | None, prop: str) -> str | None:
         """The event whose trigger is the counted noun, else one of the property's kind, else the nearest trigger."""
         s_start, s_end = self.sentences.bounds(reading.start)
         near = [ev for ev in self.events if s_start <= ev["trigger"]["start"] < s_end]
         if not near:
             return None
+        governor = self.governors.get(reading.start)
         for ev in near:
             if counted and ev["trigger"]["start"] == counted.start:
+                return str(ev["id"])
+        for ev in near:  # the verb the figure took its property from, when it is a trigger (`were massacred`)
+            if governor is not None and ev["trigger"]["start"] <= governor.start < ev["trigger"]["end"]:
                 return str(ev["id"])
         kinds = {"killed": "casualty.death", "wounded": "casualty.injury", "displaced": "humanitarian.displacement",
                  "evacuated": "humanitarian.evacuation", "arrested": "coercion.arrest", "abducted": "coercion.abduction",
@@ -485,6 +626,22 @@ class Preannotator:
         fitting = [ev for ev in near if ev["type"] == kinds.get(prop)]
         pool = fitting or near
         return str(min(pool, key=lambda ev: abs(ev["trigger"]["start"] - reading.start))["id"])
+
+
+def _governed(lemma: str) -> str | None:
+    return next((prop for prop, verbs in GOVERNING.items() if lemma in verbs), None)
+
+
+def _described(subject: list[Token]) -> bool:
+    """A short singular noun phrase opened by `a` or `an`: `a 17-year-old French girl`, not `a man in Kabul`."""
+    if not subject or subject[0].lower not in ("a", "an"):
+        return False
+    return len(subject) <= 6 and not {t.lower for t in subject} & NP_STOPS
+
+
+def _unknown_word(tok: Token) -> bool:
+    """A capitalised word that is no English word (`Moussaoui`, not `Yesterday`): alone, it is a name."""
+    return tok.text[0].isupper() and not simplemma.is_known(tok.lower, lang="en")
 
 
 def reading_span(reading: Reading) -> dict[str, int]:
