@@ -25,7 +25,7 @@ from conflict_news.labelstudio import importer
 from conflict_news.labelstudio.agreement import compute_agreement
 from conflict_news.labelstudio.config import build_config, list_relations, region_id, wire_id
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter, import_export, read_export
-from conflict_news.labelstudio.tasks import build_task
+from conflict_news.labelstudio.tasks import PRE_ANNOTATION, build_task, pre_annotation_name
 from conftest import BASE, REPO
 from ls_helpers import LS_CASES, NOISE, apply_case, load_ls_case, noisy_copy, offline_export
 
@@ -282,6 +282,8 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     assert by.pop("q2") == ["label-studio-user-1"]
     assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q2"}
     assert all(names == ["test suite"] for names in by.values())
+    # What the annotator started from is named by the task's provenance (every model_version is the same).
+    assert report["corrections"]["pre_annotations"] == ["gold:test suite"]
     assert report["corrections"]["overall"]["layers"]["quotes"] == {
         "accepted": 1,
         "changed": 1,
@@ -339,7 +341,9 @@ def test_validator_issues_of_the_rebuilt_file_block_the_import() -> None:
 def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["labelstudio", "tasks", "--root", str(BASE)]) == 0
     gold = json.loads(capsys.readouterr().out)
-    assert gold[0]["predictions"][0]["model_version"] == "gold:test suite"
+    # One model_version for every pre-annotation (the stream shows only the project's); gold or rules is in the data.
+    assert gold[0]["predictions"][0]["model_version"] == PRE_ANNOTATION
+    assert pre_annotation_name(gold[0]["data"]) == "gold:test suite"
     assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", "none"]) == 0
     assert "predictions" not in json.loads(capsys.readouterr().out)[0]
     pred = read_document(BASE, "toy-0001").annotation | {
@@ -351,7 +355,8 @@ def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys
     for given_path in (folder, folder / "toy-0001.json"):
         assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(given_path)]) == 0
         task = json.loads(capsys.readouterr().out)[0]
-        assert task["predictions"][0]["model_version"] == "prediction:toy-model 0.1"
+        assert task["predictions"][0]["model_version"] == PRE_ANNOTATION
+        assert pre_annotation_name(task["data"]) == "prediction:toy-model 0.1"
     (folder / "other.json").write_bytes(dump_json(pred | {"doc_id": "toy-0404"}))
     (folder / "toy-0001.json").write_bytes(dump_json(pred | {"events": pred["events"][:1]}))
     assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(folder)]) == 1
