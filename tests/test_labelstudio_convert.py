@@ -271,15 +271,15 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     assert report["written"] == ["toy-0001"]
     assert "not annotated yet: toy-0001" in captured.err
     quotes = next(d for d in report["diffs"] if d["layer"] == "quotes")
-    assert quotes == {"doc_id": "toy-0001", "annotator": "label-studio-user-1", "layer": "quotes",
+    assert quotes == {"doc_id": "toy-0001", "annotator": "ann1@example.org", "layer": "quotes",
                       "added": [], "removed": [], "changed": ["q2"]}  # fmt: skip
     written = read_document(root, "toy-0001").annotation
     assert written["quotes"][1]["type"] == "indirect"
     # Who made what, per item: the changed quote is the annotator's, every untouched item keeps the gold's name.
     prov = written["provenance"]
-    assert (prov["kind"], prov["annotators"]) == ("gold", ["label-studio-user-1", "test suite"])
+    assert (prov["kind"], prov["annotators"]) == ("gold", ["ann1@example.org", "test suite"])
     by = {r["id"]: r["annotators"] for r in prov["items"]}
-    assert by.pop("q2") == ["label-studio-user-1"]
+    assert by.pop("q2") == ["ann1@example.org"]
     assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q2"}
     assert all(names == ["test suite"] for names in by.values())
     # What the annotator started from is named by the task's provenance (every model_version is the same).
@@ -294,7 +294,7 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     # Importing the same export again changes nothing, so nothing is written.
     assert main(["labelstudio", "import", str(export), "--root", str(root)]) == 0
     captured = capsys.readouterr()
-    assert "toy-0001  label-studio-user-1  quotes    0      0        0" in captured.out
+    assert "toy-0001  ann1@example.org  quotes    0      0        0" in captured.out
     assert "nothing changed" in captured.err
 
 
@@ -315,6 +315,7 @@ def test_import_of_a_new_document_writes_it_and_lists_what_was_added(tmp_path: P
 def test_ground_truth_is_chosen_and_cancelled_and_drafts_are_ignored(tmp_path: Path) -> None:
     export = offline_export(BASE, "toy-0001")
     first = export[0]["annotations"][0]
+    first["completed_by"] = 1  # a user id, named by the user list; the other annotator comes expanded
     other = json.loads(json.dumps(first)) | {"id": 2, "completed_by": {"id": 2, "email": "b@example.org"}}
     skipped = {"id": 3, "completed_by": 3, "was_cancelled": True, "result": [{"type": "relation"}]}
     first["ground_truth"] = True

@@ -33,6 +33,11 @@ def _accept_predictions(ls: Any, project: int, **extra: Any) -> None:
         ls.annotations.create(id=task.id, result=prediction.result, parent_prediction=prediction.id, **extra)
 
 
+def _users(ls: Any) -> dict[int, str]:
+    """The server's user ids -> e-mails, which name the annotators of its exports (as `pull` asks them)."""
+    return {int(u.id): str(u.email) for u in ls.users.list()}
+
+
 def _push(label_studio: Server, root: Path, title: str) -> int:
     tasks, issues = collect_tasks(root, "gold")
     assert issues == []
@@ -43,7 +48,7 @@ def _push(label_studio: Server, root: Path, title: str) -> int:
 
 def _assert_export_equals_gold(ls: Any, root: Path, project: int) -> list[dict[str, Any]]:
     export: list[dict[str, Any]] = ls.projects.exports.as_json(project)
-    out = ExportImporter(root, "export.json").run(export)
+    out = ExportImporter(root, "export.json", _users(ls)).run(export)
     assert out.issues == [], [str(i) for i in out.issues]
     for doc_id in list_doc_ids(root):
         original = read_document(root, doc_id).annotation
@@ -177,7 +182,7 @@ def test_added_article_preannotated_round_trips(label_studio: Server, ls: Any, t
     assert issues == []
     project = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added").project
     _accept_predictions(ls, project)
-    out = ExportImporter(root, "export.json").run(ls.projects.exports.as_json(project))
+    out = ExportImporter(root, "export.json", _users(ls)).run(ls.projects.exports.as_json(project))
     assert out.issues == [], [str(i) for i in out.issues]
     assert {k: out.annotations[new_id][k] for k in LAYERS} == {k: predicted[k] for k in LAYERS}
 
@@ -275,3 +280,44 @@ def test_label_all_tasks_shows_every_tasks_pre_annotation(
                                   parent_prediction=task["predictions"][0]["id"])  # fmt: skip
             seen.append(doc_id)
         assert sorted(seen) == sorted(pushed)
+
+
+def test_one_identity_per_annotator_across_import_and_pull(
+    label_studio: Server, ls: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 27 (b): the server's export names annotators by user id; `pull` names them by e-mail from the
+    server's users, `import` from a users file (GET /api/users/ as it comes), and without one refuses
+    rather than invent a second name (it wrote label-studio-user-2)."""
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    assert main(["labelstudio", "push", "--url", label_studio.url, "--root", str(root), "--title", "identity"]) == 0
+    project = int(capsys.readouterr().out)
+    ann = ls.users.create(username="identity-ann1", email="identity-ann1@example.org")
+    task = next(iter(ls.tasks.list(project=project, fields="all")))
+    result = json.loads(json.dumps(task.predictions[0].result))
+    for r in result:
+        if r.get("id") == "q2" and r.get("from_name") == "quote_type":
+            r["value"]["choices"] = ["indirect"]
+    ls.annotations.create(id=task.id, result=result, parent_prediction=task.predictions[0].id, completed_by=ann.id)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(ls.projects.exports.as_json(project)), encoding="utf-8")
+    assert json.loads(export.read_text(encoding="utf-8"))[0]["annotations"][0]["completed_by"] == ann.id
+    report = ["--root", str(root), "--report-only", "--json"]
+
+    assert main(["labelstudio", "import", str(export), *report]) == 1
+    assert f"[ls-annotator-unknown] toy-0001: annotator {ann.id} has no e-mail" in capsys.readouterr().err
+    ask = urllib.request.Request(
+        f"{label_studio.url}/api/users/", headers={"Authorization": f"Token {label_studio.token}"}
+    )
+    with urllib.request.urlopen(ask, timeout=60) as response:
+        (tmp_path / "users.json").write_bytes(response.read())
+    assert main(["labelstudio", "import", str(export), *report, "--users", str(tmp_path / "users.json")]) == 0
+    imported = json.loads(capsys.readouterr().out)
+    pulled_to = tmp_path / "pulled.json"
+    assert main(["labelstudio", "pull", "--url", label_studio.url, "--project", str(project), *report,
+                 "--out", str(pulled_to)]) == 0  # fmt: skip
+    pulled = json.loads(capsys.readouterr().out)
+    for out in (imported, pulled):
+        assert {d["annotator"] for d in out["diffs"]} == {"identity-ann1@example.org"}
+        assert list(out["corrections"]["annotators"]) == ["identity-ann1@example.org"]
+    assert imported == pulled

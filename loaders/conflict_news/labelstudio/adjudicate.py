@@ -24,7 +24,8 @@ from ..core.items import Key
 from ..core.store import RawDocument, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.validate import check_document
-from .importer import convert_annotation, name_annotator
+from .importer import convert_annotation
+from .users import annotator_email
 
 Results = dict[str, list[dict[str, Any]]]  # annotator -> their Label Studio result
 
@@ -49,11 +50,19 @@ def _versions(
             continue
         result = annotation.get("result") or []
         layers, found = convert_annotation(result, text, tax, "export", f"{at}.annotations[{j}]")
+        who = annotator_email(annotation, users)
+        if who is None:
+            found.append(_unknown(annotation, f"{at}.annotations[{j}]", "export"))
         issues += found
         # One version per annotator: the latest they submitted.
-        versions[name_annotator(annotation, users)] = (layers, result)
+        versions[str(who)] = (layers, result)
     ordered = sorted(versions.items())
     return aligned({who: layers for who, (layers, _) in ordered}), {who: result for who, (_, result) in ordered}
+
+
+def _unknown(annotation: dict[str, Any], at: str, file: str) -> Issue:
+    return Issue(code="ls-annotator-unknown", file=file, path=f"{at}.completed_by",
+                 message=f"annotator {annotation.get('completed_by')!r} is not a user of the server")  # fmt: skip
 
 
 def _gold(doc: RawDocument, layers: dict[str, Any], items: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
@@ -83,8 +92,11 @@ def adjudicate(
             final = done[-1]
             layers, found = convert_annotation(final.get("result") or [], task["data"]["text"], tax, "review export",
                                                f"$[{i}].annotations[{len(done) - 1}]")  # fmt: skip
+            reviewer = annotator_email(final, users)
+            if reviewer is None:
+                found.append(_unknown(final, f"$[{i}].annotations[{len(done) - 1}]", "review export"))
             out.issues += found
-            reviewed[doc_id] = (layers, name_annotator(final, users))
+            reviewed[doc_id] = (layers, str(reviewer))
     for i, task in enumerate(export):
         doc_id = str(task["data"].get("doc_id"))
         issues: list[Issue] = []

@@ -50,6 +50,7 @@ from ..core.validate import check_document
 from .rebuild import LayerBuilder
 from .regions import ResultReader
 from .tasks import PRE_ANNOTATION, pre_annotation_name
+from .users import annotator_email
 
 # The task count is unknown until the stream ends, so the file size decides: ~150 KB per task of
 # ~350 regions, i.e. a pool from ~200 such tasks on, where it starts to pay for its start-up.
@@ -77,13 +78,6 @@ class ImportOutcome:
     unannotated: list[str] = field(default_factory=list)  # tasks with only drafts, skips or nothing
     corrections: list[Corrections] = field(default_factory=list)  # one per clean annotation
     changed: list[str] = field(default_factory=list)  # documents whose file the import would rewrite
-
-
-def name_annotator(annotation: dict[str, Any], users: dict[int, str]) -> str:
-    who = annotation.get("completed_by")
-    if isinstance(who, dict):  # some exports expand the user
-        return str(who.get("email") or who.get("id"))
-    return users.get(who, f"label-studio-user-{who}") if isinstance(who, int) else str(who)
 
 
 def convert_annotation(
@@ -225,7 +219,13 @@ class ExportImporter:
                 annotation["result"], text, self.tax, self.file, f"{at}.annotations[{j}]"
             )
             self.out.issues.extend(issues)
-            who = name_annotator(annotation, self.users)
+            who = annotator_email(annotation, self.users)
+            if who is None:  # counted (a second annotation still needs adjudication), never written
+                self.report("ls-annotator-unknown", f"{at}.annotations[{j}].completed_by",
+                            f"annotator {annotation.get('completed_by')!r} has no e-mail in the export or the user "
+                            "list: pull from the server, or import with --users", raw.doc_id)  # fmt: skip
+                converted.append((True, annotation, "", layers))
+                continue
             self.out.diffs.extend(diff_layers(raw.doc_id, who, current, layers))
             if not issues:
                 base, started = starting_point(annotation, layers, text, self.tax, task["data"])
