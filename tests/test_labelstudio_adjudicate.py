@@ -57,9 +57,11 @@ def test_a_conflict_goes_to_review_and_the_review_becomes_gold(tmp_path: Path) -
     assert out.gold == {} and out.conflicts == {"toy-0001": 1}
     (task,) = out.review
     assert [p["model_version"] for p in task["predictions"]] == ["a@example.org", "b@example.org"]
-    assert task["data"]["conflicts"].startswith("1 item(s) to decide: figure «12»")
-    assert "a@example.org: 12 launched" in task["data"]["conflicts"]
-    assert "b@example.org: 12 intercepted" in task["data"]["conflicts"]
+    # One line per item, each side's value of what differs.
+    assert task["data"]["conflicts"].splitlines() == [
+        "1 item(s) to decide:",
+        "• figure «12» differs in property (a@example.org: launched; b@example.org: intercepted)",
+    ]
     # Not sent twice; once reviewed (the reviewer keeps b's version), it is gold.
     assert adjudicate(BASE, export, [task], users).review == []
     reviewed = copy.deepcopy(task) | {

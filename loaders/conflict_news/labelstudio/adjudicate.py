@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.adjudication import Versions, aligned, describe_conflict, gold_file, settle, settled_provenance, split_items
+from ..core.adjudication import Versions, aligned, gold_file, settle, settled_provenance, split_items
+from ..core.conflicts import describe_conflict
 from ..core.errors import Issue
 from ..core.guidelines import guidelines_version
 from ..core.items import Key
@@ -130,7 +131,8 @@ def review_task(task: dict[str, Any], versions: Versions, results: Results, conf
     text = task["data"]["text"]
     described = [describe_conflict(k, versions, text) for k in sorted(conflicts, key=str)]
     data = {k: task["data"][k] for k in ("doc_id", "text", "text_sha256", "guidelines") if k in task["data"]}
-    data["conflicts"] = f"{len(conflicts)} item(s) to decide: " + " | ".join(described)
+    # One line per item: the review config shows them as lines, in a box of a few lines that scrolls.
+    data["conflicts"] = f"{len(conflicts)} item(s) to decide:\n" + "\n".join(f"• {line}" for line in described)
     data["annotators"] = ", ".join(versions)
     predictions = [
         {"model_version": who, "score": 1.0, "result": [{k: v for k, v in r.items() if k != "origin"} for r in result]}

@@ -243,8 +243,11 @@ def build_config(tax: Taxonomy, review: bool = False) -> str:
     lines = ["<View>", f"<Style>{_STYLE}</Style>", '<View style="display: flex; align-items: flex-start; gap: 16px;">',
              '<View style="flex: 0 0 60%; max-width: 60%;">', _h("Document $doc_id", 4)]  # fmt: skip
     if review:
+        # The conflicts one per line (pre-line keeps the task's line breaks), in a box of a few lines that
+        # scrolls, so that a long list does not push the text below the fold.
         lines += [_h("Review: the versions of $annotators are the tabs above; start from one, settle these, submit", 5),
-                  _h("$conflicts", 6)]  # fmt: skip
+                  '<View className="cnc-conflicts" style="white-space: pre-line; max-height: 10em; overflow-y: auto; '
+                  'border: 1px solid #ccc; padding: 0 8px; margin-bottom: 8px;">', _h("$conflicts", 6), "</View>"]  # fmt: skip
     lines += [
              _h("Region type (key shown on each button): press it, then select the words", 6),
              f'<Labels name="{SPAN}" toName="{TEXT}" choice="single" showInline="true">']  # fmt: skip
