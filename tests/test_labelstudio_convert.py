@@ -551,6 +551,22 @@ def test_instructions_say_which_link_to_draw() -> None:
     assert "<script" not in html
 
 
+def test_instructions_carry_the_guidelines_decision_trees_not_a_path_annotators_cannot_open() -> None:
+    from conflict_news.core.guidelines import decision_trees, guidelines_version
+    from conflict_news.labelstudio.config import build_instructions
+
+    html = build_instructions(load_taxonomy())
+    assert "GUIDELINES.md" not in html and "annotations/" not in html
+    trees = decision_trees()
+    assert [t.split("**")[1] for t in trees] == ["Entities.", "Events.", "Quotes.", "Figures."]
+    for tree in trees:
+        assert f"<b>{tree.split('**')[1]}</b>" in html
+    assert "<code>ENT-2</code>" in html and "<code>FIG-7</code>" in html and "No → not an entity" in html
+    assert f"version {guidelines_version()}" in html
+    for tag in ("p", "b", "code"):  # every tag the trees' Markdown became is closed
+        assert html.count(f"<{tag}>") == html.count(f"</{tag}>"), tag
+
+
 def test_each_field_shows_for_its_labels_only() -> None:
     root = ElementTree.fromstring(CONFIG)
     shown_for = {}
