@@ -18,6 +18,8 @@ from conflict_news.core.textnorm import hash_text
 from conflict_news.labelstudio.tasks import build_task
 from conftest import _delete, _set, _walk
 
+# The annotator of offline exports, expanded as an export with `annotations__completed_by` has it.
+ANN1 = {"id": 1, "email": "ann1@example.org", "first_name": "", "last_name": ""}
 LS_CASES_DIR = Path(__file__).parent / "cases" / "labelstudio"
 LS_CASES = sorted(p.stem for p in LS_CASES_DIR.glob("*.json"))
 
@@ -28,14 +30,14 @@ NOISE = (" ", "  ", "\t", "\r\n", "\r\n\r\n", " \U0001f1e6\U0001f1f6 ", " \U0001
 
 
 def offline_export(root: Path, doc_id: str) -> list[dict[str, Any]]:
-    """What Label Studio's full export holds after one annotator accepted the gold pre-annotation."""
+    """What Label Studio's full export holds after one annotator (ANN1) accepted the gold pre-annotation."""
     raw = read_document(root, doc_id)
     assert raw.text is not None
     task = build_task(doc_id, raw.text, raw.annotation)
     result = copy.deepcopy(task["predictions"][0]["result"])
     # As in the full export: the parent prediction rides along, whole, with the annotation made from it.
     prediction = {"id": 1, **copy.deepcopy(task["predictions"][0])}
-    annotation = {"id": 1, "completed_by": 1, "was_cancelled": False, "ground_truth": False, "result": result,
+    annotation = {"id": 1, "completed_by": ANN1, "was_cancelled": False, "ground_truth": False, "result": result,
                   "parent_prediction": 1, "prediction": prediction}  # fmt: skip
     return [{"id": 1, **task, "annotations": [annotation], "drafts": []}]
 

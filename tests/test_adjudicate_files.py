@@ -107,8 +107,7 @@ def test_conflicts_are_listed_until_the_adjudicator_settles_them(
     assert _run(root, *files) == 0
     out = capsys.readouterr()
     assert f"{DOC}  agreed " in out.out and "conflicting 1  to review" in out.out
-    assert "event «fired», differs in modality (ann-a: violent.shelling_missile_attack actual positive; " in out.out
-    assert "ann-b: violent.shelling_missile_attack reported positive)" in out.out
+    assert "  event «fired» differs in modality (ann-a: actual; ann-b: reported)\n" in out.out
     assert read_document(root, DOC).annotation == _toy()
 
     # The adjudicator starts from the first version, takes the second's modality and adds an event neither had.

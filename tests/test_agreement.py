@@ -12,7 +12,8 @@ import pytest
 
 from conflict_news import CorpusError
 from conflict_news.cli.main import main
-from conflict_news.core.agreement import agreement_interval_markdown, agreement_of
+from conflict_news.core.adjudication import aligned, split_items
+from conflict_news.core.agreement import ITEM_FIELDS, LINK_KINDS, MATCHED_BY, agreement_interval_markdown, agreement_of
 from conflict_news.core.versions import align_entities, entity_mapping
 from conflict_news.grow.agreement import agreement_table, file_agreement
 from conftest import REPO
@@ -234,3 +235,120 @@ def test_the_cards_interval_table_is_computed_from_published_folders() -> None:
     assert agreement_table([(batch / "a", batch / "b", REPO)], resamples=20) == table.replace(
         "batch 1", "all documents"
     )
+
+
+def _span(start: int, end: int) -> dict[str, Any]:
+    return {"start": start, "end": end, "text": "x" * (end - start)}
+
+
+def _every_link() -> dict[str, Any]:
+    """A hand-made version holding every link and field adjudication compares, each set (agreement does not
+    validate, so the text is not needed)."""
+    return {
+        "entities": [
+            {"id": "A", "name": "Ostria", "type": "country", "wikidata": "Q1", "affiliation": "B",
+             "mentions": [_span(0, 6), _span(50, 56)]},
+            {"id": "B", "name": "League", "type": "organization", "wikidata": None, "affiliation": None,
+             "mentions": [_span(10, 15)]},
+        ],
+        "events": [
+            {"id": "e1", "type": "violent.attack", "trigger": _span(20, 25), "modality": "actual", "polarity": "positive",
+             "arguments": [{"role": "attacker", "span": _span(0, 6), "entity": "A"},
+                           {"role": "target", "span": _span(30, 35), "entity": None}],
+             "location": {"span": _span(40, 45), "name": "Veln", "country": "Q2", "wikidata": "Q3", "precision": "point"},
+             "time": {"span": _span(60, 66), "start": "2020-01-01", "end": "2020-01-01", "precision": "day",
+                      "anchor": "event", "anchor_event": "e2"},
+             "relations": [{"type": "causes", "target": "e2"}]},
+            {"id": "e2", "type": "violent.attack", "trigger": _span(70, 75), "modality": "actual", "polarity": "positive",
+             "arguments": [], "location": None, "time": None, "relations": []},
+        ],
+        "quotes": [
+            {"id": "q1", "type": "direct", "cue": _span(80, 84), "source": _span(85, 90), "speaker": "A",
+             "contents": [_span(91, 99)], "events": ["e1"]},
+        ],
+        "figures": [
+            {"id": "f1", "span": _span(100, 102), "value": 12, "lower": 12, "upper": 12, "bound": "exact",
+             "approx_cue": _span(103, 105), "counted": "rockets", "counted_span": _span(106, 113),
+             "property": "launched", "claimant": "A", "quote": "q1", "event": "e1"},
+        ],
+    }  # fmt: skip
+
+
+# Each link kind of agreement, the edit of a version that changes that link alone, and the field it lives in.
+LINK_EDITS = {
+    "argument entity": (lambda v: v["events"][0]["arguments"][0].update(entity="B"), "events.arguments"),
+    "event relation": (lambda v: v["events"][0]["relations"][0].update(type="subevent_of"), "events.relations"),
+    "time anchor": (lambda v: v["events"][0]["time"].update(anchor_event=None), "events.time"),
+    "entity affiliation": (lambda v: v["entities"][0].update(affiliation=None), "entities.affiliation"),
+    "quote speaker": (lambda v: v["quotes"][0].update(speaker="B"), "quotes.speaker"),
+    "quote event": (lambda v: v["quotes"][0].update(events=["e2"]), "quotes.events"),
+    "figure event": (lambda v: v["figures"][0].update(event="e2"), "figures.event"),
+    "figure quote": (lambda v: v["figures"][0].update(quote=None), "figures.quote"),
+    "figure claimant": (lambda v: v["figures"][0].update(claimant="B"), "figures.claimant"),
+}
+
+
+def test_every_link_kind_is_scored_and_every_link_adjudication_compares_has_one() -> None:
+    assert set(LINK_EDITS) == set(LINK_KINDS)
+    same = agreement_of([[_every_link(), _every_link()]], resamples=0)
+    assert set(same.links) == set(LINK_KINDS) and all(row["f1"] == 1.0 for row in same.links.values())
+
+
+@pytest.mark.parametrize("kind", LINK_EDITS)
+def test_a_pair_that_differs_in_one_link_loses_that_link_only(kind: str) -> None:
+    first, second = _every_link(), _every_link()
+    edit, field = LINK_EDITS[kind]
+    edit(second)
+    _, conflicts = split_items(aligned({"a": first, "b": second}))
+    assert conflicts, "adjudication sees the difference"
+    result = agreement_of([[first, second]], resamples=0)
+    assert result.links[kind]["f1"] is not None and result.links[kind]["f1"] < 1, result.links[kind]
+    assert {k: row["f1"] for k, row in result.links.items() if k != kind and row["f1"] != 1.0} == {}
+    assert result.measures[f"link: {kind}"]["value"] == result.links[kind]["f1"]
+    assert {name for name, row in result.fields.items() if row["exact_match"] != 1.0} == {field}
+
+
+# The edit of a version that changes one field alone, for every field that is no link (LINK_EDITS) and not
+# the span an item is matched by (which the span measures score).
+FIELD_EDITS = {
+    "entities.name": lambda v: v["entities"][0].update(name="Ostrian Republic"),
+    "entities.type": lambda v: v["entities"][1].update(type="armed_group"),
+    "entities.wikidata": lambda v: v["entities"][0].update(wikidata="Q9"),
+    "entities.mentions": lambda v: v["entities"][0]["mentions"].pop(),
+    "events.type": lambda v: v["events"][1].update(type="violent.air_drone_strike"),
+    "events.location": lambda v: v["events"][0]["location"].update(country="Q8"),
+    "events.modality": lambda v: v["events"][1].update(modality="reported"),
+    "events.polarity": lambda v: v["events"][1].update(polarity="negative"),
+    "quotes.type": lambda v: v["quotes"][0].update(type="indirect"),
+    "quotes.source": lambda v: v["quotes"][0].update(source=None),
+    "quotes.contents": lambda v: v["quotes"][0]["contents"].append(_span(115, 120)),
+    "figures.value": lambda v: v["figures"][0].update(value=13),
+    "figures.lower": lambda v: v["figures"][0].update(lower=10),
+    "figures.upper": lambda v: v["figures"][0].update(upper=20),
+    "figures.bound": lambda v: v["figures"][0].update(bound="approximate"),
+    "figures.approx_cue": lambda v: v["figures"][0].update(approx_cue=None),
+    "figures.counted": lambda v: v["figures"][0].update(counted="missiles"),
+    "figures.counted_span": lambda v: v["figures"][0].update(counted_span=None),
+    "figures.property": lambda v: v["figures"][0].update(property="intercepted"),
+}
+
+
+def test_every_field_adjudication_compares_is_scored() -> None:
+    """ITEM_FIELDS is every field of the schema but the id, and each is an edit of the tests below or a link."""
+    schema = json.loads((REPO / "schema" / "annotation.schema.json").read_text(encoding="utf-8"))["$defs"]
+    for layer, names in ITEM_FIELDS.items():
+        assert set(names) == set(schema[layer.removesuffix("s").replace("entitie", "entity")]["properties"]) - {"id"}
+    scored = {f"{layer}.{MATCHED_BY[layer]}" for layer in MATCHED_BY} | set(FIELD_EDITS)
+    scored |= {field for _, field in LINK_EDITS.values()}
+    assert scored == {f"{layer}.{name}" for layer, names in ITEM_FIELDS.items() for name in names}
+
+
+@pytest.mark.parametrize("field", FIELD_EDITS)
+def test_a_pair_that_differs_in_one_field_loses_that_field_only(field: str) -> None:
+    first, second = _every_link(), _every_link()
+    FIELD_EDITS[field](second)
+    _, conflicts = split_items(aligned({"a": first, "b": second}))
+    assert conflicts, "adjudication sees the difference"
+    result = agreement_of([[first, second]], resamples=0)
+    assert {name for name, row in result.fields.items() if row["exact_match"] != 1.0} == {field}
+    assert result.fields[field]["n"] == 1 + (field.startswith("entities") or field.startswith("events"))

@@ -152,7 +152,7 @@ def _two_annotations(first_truth: bool, second_truth: bool) -> list[Any]:
     kept = [
         r for r in first["result"] if not any(str(r.get(k, "")).startswith("fig1") for k in ("id", "from_id", "to_id"))
     ]
-    second = {**first, "id": 2, "completed_by": 2, "result": kept}
+    second = {**first, "id": 2, "completed_by": {"id": 2, "email": "ann2@example.org"}, "result": kept}
     export[0]["annotations"] = [{**first, "ground_truth": first_truth}, {**second, "ground_truth": second_truth}]
     return export
 

@@ -23,7 +23,8 @@ from ls_helpers import offline_export
 
 def _double(annotators: dict[int, str], change: bool) -> tuple[list[dict[str, Any]], dict[int, str]]:
     export = offline_export(BASE, "toy-0001")
-    first = export[0]["annotations"][0]
+    first = export[0]["annotations"][0] | {"completed_by": 1}  # ids, as the server's export has them
+    export[0]["annotations"][0] = first
     second = copy.deepcopy(first) | {"id": 2, "completed_by": 2}
     if change:
         for r in second["result"]:
@@ -56,9 +57,11 @@ def test_a_conflict_goes_to_review_and_the_review_becomes_gold(tmp_path: Path) -
     assert out.gold == {} and out.conflicts == {"toy-0001": 1}
     (task,) = out.review
     assert [p["model_version"] for p in task["predictions"]] == ["a@example.org", "b@example.org"]
-    assert task["data"]["conflicts"].startswith("1 item(s) to decide: figure «12»")
-    assert "a@example.org: 12 launched" in task["data"]["conflicts"]
-    assert "b@example.org: 12 intercepted" in task["data"]["conflicts"]
+    # One line per item, each side's value of what differs.
+    assert task["data"]["conflicts"].splitlines() == [
+        "1 item(s) to decide:",
+        "• figure «12» differs in property (a@example.org: launched; b@example.org: intercepted)",
+    ]
     # Not sent twice; once reviewed (the reviewer keeps b's version), it is gold.
     assert adjudicate(BASE, export, [task], users).review == []
     reviewed = copy.deepcopy(task) | {
@@ -74,7 +77,7 @@ def test_a_conflict_goes_to_review_and_the_review_becomes_gold(tmp_path: Path) -
 def test_too_few_annotators_wait_and_broken_versions_are_reported() -> None:
     export = offline_export(BASE, "toy-0001")
     assert adjudicate(BASE, export, [], {}).waiting == ["toy-0001"]
-    export, users = _double({}, change=False)
+    export, users = _double({1: "a@example.org", 2: "b@example.org"}, change=False)
     export[0]["annotations"][1]["result"].append({"type": "relation", "from_id": "nowhere", "to_id": "ev1",
                                                   "direction": "right", "labels": ["causes"]})  # fmt: skip
     out = adjudicate(BASE, export, [], users)
@@ -123,6 +126,7 @@ def test_item_records_survive_a_round_trip_and_name_whoever_changes_an_item(tmp_
     adjudicated = read_document(root, "toy-0001").annotation["provenance"]["items"]
     # Pushed again as the pre-annotation, corrected by c@: only the quote c@ changed is c@'s.
     export = offline_export(root, "toy-0001")
+    export[0]["annotations"][0]["completed_by"] = 1
     for r in export[0]["annotations"][0]["result"]:
         if r.get("id") == "q2" and r.get("from_name") == "quote_type":
             r["value"]["choices"] = ["indirect"]

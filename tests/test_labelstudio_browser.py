@@ -294,6 +294,17 @@ class Editor:
                    timeout=OPEN_MS)  # fmt: skip
         self.until("the editor idle (no region selected, no label active)", _IDLE)
 
+    def open_stream(self, project: int, regions: Collection[str]) -> None:
+        """Enter the labeling stream as the docs send annotators (*Label All Tasks* in the Data Manager) and
+        wait until exactly `regions` are rendered on the task it opens."""
+        self.page.goto(f"{self.url}/projects/{project}/data", timeout=OPEN_MS)
+        button = self.page.get_by_role("button", name="Label All Tasks")
+        expect(button, "the Label All Tasks button").to_be_visible(timeout=OPEN_MS)
+        button.click()
+        ids = sorted(regions)
+        self.until(f"the first task's {len(ids)} regions to be rendered", _RENDERED_EXACTLY, ids, saw=_RENDERED_IDS,
+                   timeout=OPEN_MS)  # fmt: skip
+
     def rendered(self) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = self.page.evaluate(_RENDERED)
         return found
@@ -512,6 +523,12 @@ def test_pre_annotated_regions_light_up_exactly_their_spans(
 ) -> None:
     root = _root_with_seed_and_noisy_toy(tmp_path)
     project, tasks = _push(label_studio, ls, root, "browser: rendering")
+    # The stream shows the pre-annotation too (issue 27: it showed only predictions of the project's
+    # model_version, which was the first task's, so the seed's gold showed no region). The queue starts
+    # with the first task pushed, the seed.
+    assert min(tasks.values(), key=lambda t: t.id).data["doc_id"] == "cnc-000001"
+    with editor.step("stream-seed"):
+        editor.open_stream(project, [r["id"] for r in _pushed(root, "cnc-000001") if r.get("from_name") == "span"])
     for doc_id in ("cnc-000001", "toy-0001"):
         expected = {r["id"]: r["value"] for r in _pushed(root, doc_id) if r.get("from_name") == "span"}
         with editor.step(f"open-{doc_id}"):

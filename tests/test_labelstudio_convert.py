@@ -25,7 +25,7 @@ from conflict_news.labelstudio import importer
 from conflict_news.labelstudio.agreement import compute_agreement
 from conflict_news.labelstudio.config import build_config, list_relations, region_id, wire_id
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter, import_export, read_export
-from conflict_news.labelstudio.tasks import build_task
+from conflict_news.labelstudio.tasks import PRE_ANNOTATION, build_task, pre_annotation_name
 from conftest import BASE, REPO
 from ls_helpers import LS_CASES, NOISE, apply_case, load_ls_case, noisy_copy, offline_export
 
@@ -271,17 +271,19 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     assert report["written"] == ["toy-0001"]
     assert "not annotated yet: toy-0001" in captured.err
     quotes = next(d for d in report["diffs"] if d["layer"] == "quotes")
-    assert quotes == {"doc_id": "toy-0001", "annotator": "label-studio-user-1", "layer": "quotes",
+    assert quotes == {"doc_id": "toy-0001", "annotator": "ann1@example.org", "layer": "quotes",
                       "added": [], "removed": [], "changed": ["q2"]}  # fmt: skip
     written = read_document(root, "toy-0001").annotation
     assert written["quotes"][1]["type"] == "indirect"
     # Who made what, per item: the changed quote is the annotator's, every untouched item keeps the gold's name.
     prov = written["provenance"]
-    assert (prov["kind"], prov["annotators"]) == ("gold", ["label-studio-user-1", "test suite"])
+    assert (prov["kind"], prov["annotators"]) == ("gold", ["ann1@example.org", "test suite"])
     by = {r["id"]: r["annotators"] for r in prov["items"]}
-    assert by.pop("q2") == ["label-studio-user-1"]
+    assert by.pop("q2") == ["ann1@example.org"]
     assert set(by) == {i["id"] for layer in LAYERS for i in written[layer]} - {"q2"}
     assert all(names == ["test suite"] for names in by.values())
+    # What the annotator started from is named by the task's provenance (every model_version is the same).
+    assert report["corrections"]["pre_annotations"] == ["gold:test suite"]
     assert report["corrections"]["overall"]["layers"]["quotes"] == {
         "accepted": 1,
         "changed": 1,
@@ -292,7 +294,7 @@ def test_import_writes_changes_only_when_allowed_and_reports_them(
     # Importing the same export again changes nothing, so nothing is written.
     assert main(["labelstudio", "import", str(export), "--root", str(root)]) == 0
     captured = capsys.readouterr()
-    assert "toy-0001  label-studio-user-1  quotes    0      0        0" in captured.out
+    assert "toy-0001  ann1@example.org  quotes    0      0        0" in captured.out
     assert "nothing changed" in captured.err
 
 
@@ -313,6 +315,7 @@ def test_import_of_a_new_document_writes_it_and_lists_what_was_added(tmp_path: P
 def test_ground_truth_is_chosen_and_cancelled_and_drafts_are_ignored(tmp_path: Path) -> None:
     export = offline_export(BASE, "toy-0001")
     first = export[0]["annotations"][0]
+    first["completed_by"] = 1  # a user id, named by the user list; the other annotator comes expanded
     other = json.loads(json.dumps(first)) | {"id": 2, "completed_by": {"id": 2, "email": "b@example.org"}}
     skipped = {"id": 3, "completed_by": 3, "was_cancelled": True, "result": [{"type": "relation"}]}
     first["ground_truth"] = True
@@ -339,7 +342,9 @@ def test_validator_issues_of_the_rebuilt_file_block_the_import() -> None:
 def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["labelstudio", "tasks", "--root", str(BASE)]) == 0
     gold = json.loads(capsys.readouterr().out)
-    assert gold[0]["predictions"][0]["model_version"] == "gold:test suite"
+    # One model_version for every pre-annotation (the stream shows only the project's); gold or rules is in the data.
+    assert gold[0]["predictions"][0]["model_version"] == PRE_ANNOTATION
+    assert pre_annotation_name(gold[0]["data"]) == "gold:test suite"
     assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", "none"]) == 0
     assert "predictions" not in json.loads(capsys.readouterr().out)[0]
     pred = read_document(BASE, "toy-0001").annotation | {
@@ -351,7 +356,8 @@ def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys
     for given_path in (folder, folder / "toy-0001.json"):
         assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(given_path)]) == 0
         task = json.loads(capsys.readouterr().out)[0]
-        assert task["predictions"][0]["model_version"] == "prediction:toy-model 0.1"
+        assert task["predictions"][0]["model_version"] == PRE_ANNOTATION
+        assert pre_annotation_name(task["data"]) == "prediction:toy-model 0.1"
     (folder / "other.json").write_bytes(dump_json(pred | {"doc_id": "toy-0404"}))
     (folder / "toy-0001.json").write_bytes(dump_json(pred | {"events": pred["events"][:1]}))
     assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(folder)]) == 1
@@ -543,6 +549,22 @@ def test_instructions_say_which_link_to_draw() -> None:
                    "<b>claimant</b>: FIGURE &rarr; MENTION", "<b>attacker</b>: EVENT &rarr; ARGUMENT", "<b>first</b>"):  # fmt: skip
         assert needed in html, needed
     assert "<script" not in html
+
+
+def test_instructions_carry_the_guidelines_decision_trees_not_a_path_annotators_cannot_open() -> None:
+    from conflict_news.core.guidelines import decision_trees, guidelines_version
+    from conflict_news.labelstudio.config import build_instructions
+
+    html = build_instructions(load_taxonomy())
+    assert "GUIDELINES.md" not in html and "annotations/" not in html
+    trees = decision_trees()
+    assert [t.split("**")[1] for t in trees] == ["Entities.", "Events.", "Quotes.", "Figures."]
+    for tree in trees:
+        assert f"<b>{tree.split('**')[1]}</b>" in html
+    assert "<code>ENT-2</code>" in html and "<code>FIG-7</code>" in html and "No → not an entity" in html
+    assert f"version {guidelines_version()}" in html
+    for tag in ("p", "b", "code"):  # every tag the trees' Markdown became is closed
+        assert html.count(f"<{tag}>") == html.count(f"</{tag}>"), tag
 
 
 def test_each_field_shows_for_its_labels_only() -> None:

@@ -2,7 +2,8 @@
 `origin` on each result, attributes repeating the region's offsets, a textarea's list of texts, a
 number as 270.0, relations without ids drawn both ways, annotator-drawn regions with nanoid ids, a
 skipped annotation with a partial result, a draft), imported and compared with the annotation file
-worked out by hand (tests/exports/<name>.expected.json). Unlike the round-trip tests, nothing
+worked out by hand (tests/exports/<name>.expected.json). The export names annotators by user id, as the
+server's does, and <name>.users.json is the server's user list (GET /api/users/) that gives their e-mails. Unlike the round-trip tests, nothing
 here is made by our own task builder."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from conflict_news.core.store import annotation_path
 from conflict_news.core.textnorm import hash_text
 from conflict_news.grow.ingest import add_documents
 from conflict_news.labelstudio.importer import import_export
+from conflict_news.labelstudio.users import read_users
 from conftest import TESTS, materialize_case
 
 EXPORTS = TESTS / "exports"
@@ -31,7 +33,7 @@ def test_a_hand_written_export_imports_to_the_hand_derived_file(name: str, tmp_p
         article = tmp_path / f"{task['data']['doc_id']}.txt"
         article.write_text(task["data"]["text"], encoding="utf-8")
         assert add_documents(root, article, doc_id=task["data"]["doc_id"]) == [task["data"]["doc_id"]]
-    out = import_export(export, root)
+    out = import_export(export, root, users=read_users(EXPORTS / f"{name}.users.json"))
     assert out.issues == [], [str(i) for i in out.issues]
     expected = json.loads((EXPORTS / f"{name}.expected.json").read_text(encoding="utf-8"))
     written = json.loads(annotation_path(root, expected["doc_id"]).read_text(encoding="utf-8"))

@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
+from conflict_news.cli.main import main
 from conflict_news.core.store import dump_json
 from conflict_news.labelstudio.importer import TASKS_PER_BATCH, LayerDiff, format_diffs, import_export, read_tasks
+from conflict_news.labelstudio.users import annotator_email, read_users
 from conftest import BASE
 from ls_helpers import apply_case, offline_export
 
@@ -69,11 +71,47 @@ def test_annotators_are_named_from_the_user_list_and_nothing_is_shown_unasked(
     shutil.copytree(BASE, root)
     changed = copy.deepcopy(TASK)
     changed["annotations"][0]["result"] = []
+    changed["annotations"][0]["completed_by"] = 1  # a user id, as the server's export gives it
     out = import_export(_write(tmp_path / "export.json", [changed]), root, True, {1: "ann@example.org"}, workers=1)
     assert {d.annotator for d in out.diffs} == {"ann@example.org"}
     written = json.loads((root / "annotations" / "toy-0001.json").read_text(encoding="utf-8"))
     assert written["provenance"]["annotators"] == ["ann@example.org"]
     assert capsys.readouterr().err == ""  # no progress bar unless asked
+
+
+def test_annotators_are_named_by_email_from_the_export_or_a_users_file_and_else_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expanded = {"id": 2, "email": "ann2@example.org", "first_name": "", "last_name": ""}
+    assert annotator_email({"completed_by": expanded}, {}) == "ann2@example.org"
+    assert annotator_email({"completed_by": {"id": 2, "email": ""}}, {2: "two@example.org"}) == "two@example.org"
+    assert annotator_email({"completed_by": 2}, {2: "two@example.org"}) == "two@example.org"
+    for unnamed in (2, True, "ann2", None, {"id": 3}):
+        assert annotator_email({"completed_by": unnamed}, {2: "two@example.org"} if unnamed != 2 else {}) is None
+    # The server's user list as GET /api/users/ returns it, or a plain object of ids to e-mails.
+    listed = tmp_path / "listed.json"
+    listed.write_text(json.dumps([{"id": 2, "username": "a", "email": "ann2@example.org"}]), encoding="utf-8")
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps({"2": "ann2@example.org"}), encoding="utf-8")
+    assert read_users(listed) == read_users(plain) == {2: "ann2@example.org"}
+    export = copy.deepcopy(TASK)
+    export["annotations"][0]["completed_by"] = 2
+    path = _write(tmp_path / "export.json", [export])
+    verb = ["labelstudio", "import", str(path), "--root", str(BASE), "--report-only"]
+    assert main(verb) == 1
+    assert "export.json:$[0].annotations[0].completed_by: [ls-annotator-unknown] toy-0001: annotator 2" in (
+        capsys.readouterr().err
+    )
+    assert main([*verb, "--users", str(plain)]) == 0
+    assert "toy-0001  ann2@example.org" in capsys.readouterr().out
+    for content, code in (("{", "option-invalid"), ('{"x": "a@b"}', "option-invalid"), ("[]", "option-invalid"),
+                          ('{"2": ""}', "option-invalid"), (None, "input-missing")):  # fmt: skip
+        users = tmp_path / "users.json"
+        users.unlink(missing_ok=True)
+        if content is not None:
+            users.write_text(content, encoding="utf-8")
+        assert main([*verb, "--users", str(users)]) == 1
+        assert f"[{code}]" in capsys.readouterr().err, content
 
 
 def test_an_unreadable_export_is_named_by_its_file(tmp_path: Path) -> None:
@@ -139,7 +177,7 @@ def test_the_whole_issue_of_protected_gold_and_of_a_missing_adjudication(tmp_pat
     assert [str(i) for i in out.issues] == [
         "export.json:$[0]: [ls-gold-protected] toy-0001: annotations/toy-0001.json is gold and would change; pass --overwrite-gold"
     ]
-    second = {**copy.deepcopy(TASK["annotations"][0]), "id": 2, "completed_by": 2}
+    second = {**copy.deepcopy(TASK["annotations"][0]), "id": 2, "completed_by": {"id": 2, "email": "ann2@example.org"}}
     twice = {**copy.deepcopy(TASK), "annotations": [copy.deepcopy(TASK["annotations"][0]), second]}
     out = import_export(_write(tmp_path / "export.json", [twice]), BASE)
     assert [str(i) for i in out.issues] == [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from conflict_news.labelstudio.agreement import compute_agreement
 from conflict_news.labelstudio.config import build_config
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter
 from conflict_news.labelstudio.sync import push_tasks
-from conflict_news.labelstudio.tasks import collect_tasks
+from conflict_news.labelstudio.tasks import PRE_ANNOTATION, collect_tasks, pre_annotation_name
 from conftest import BASE, REPO
 from labelstudio_server import Server
 from ls_helpers import NOISE, noisy_copy
@@ -31,6 +33,11 @@ def _accept_predictions(ls: Any, project: int, **extra: Any) -> None:
         ls.annotations.create(id=task.id, result=prediction.result, parent_prediction=prediction.id, **extra)
 
 
+def _users(ls: Any) -> dict[int, str]:
+    """The server's user ids -> e-mails, which name the annotators of its exports (as `pull` asks them)."""
+    return {int(u.id): str(u.email) for u in ls.users.list()}
+
+
 def _push(label_studio: Server, root: Path, title: str) -> int:
     tasks, issues = collect_tasks(root, "gold")
     assert issues == []
@@ -41,7 +48,7 @@ def _push(label_studio: Server, root: Path, title: str) -> int:
 
 def _assert_export_equals_gold(ls: Any, root: Path, project: int) -> list[dict[str, Any]]:
     export: list[dict[str, Any]] = ls.projects.exports.as_json(project)
-    out = ExportImporter(root, "export.json").run(export)
+    out = ExportImporter(root, "export.json", _users(ls)).run(export)
     assert out.issues == [], [str(i) for i in out.issues]
     for doc_id in list_doc_ids(root):
         original = read_document(root, doc_id).annotation
@@ -175,7 +182,7 @@ def test_added_article_preannotated_round_trips(label_studio: Server, ls: Any, t
     assert issues == []
     project = push_tasks(label_studio.url, [t for t in tasks if t["data"]["doc_id"] == new_id], None, "added").project
     _accept_predictions(ls, project)
-    out = ExportImporter(root, "export.json").run(ls.projects.exports.as_json(project))
+    out = ExportImporter(root, "export.json", _users(ls)).run(ls.projects.exports.as_json(project))
     assert out.issues == [], [str(i) for i in out.issues]
     assert {k: out.annotations[new_id][k] for k in LAYERS} == {k: predicted[k] for k in LAYERS}
 
@@ -202,12 +209,115 @@ def test_push_serves_a_growing_corpus_and_updates_instead_of_duplicating(
     assert "1 task(s) added, 1 updated, 0 unchanged" in capsys.readouterr().err
     tasks = {t.data["doc_id"]: t for t in ls.tasks.list(project=project, fields="all")}
     assert sorted(tasks) == sorted([new_id, "toy-0001"])
-    assert [p.model_version for p in tasks["toy-0001"].predictions] == ["gold:test suite"]
+    assert [p.model_version for p in tasks["toy-0001"].predictions] == [PRE_ANNOTATION]
+    assert pre_annotation_name(tasks["toy-0001"].data) == "gold:test suite"
     quote_type = [r for r in tasks["toy-0001"].predictions[0].result if r.get("from_name") == "quote_type"]
     assert quote_type[1]["value"]["choices"] == ["indirect"]
-    assert [p.model_version for p in tasks[new_id].predictions] == [f"prediction:{RULES} (conflict-news {__version__})"]
+    assert [p.model_version for p in tasks[new_id].predictions] == [PRE_ANNOTATION]
+    assert pre_annotation_name(tasks[new_id].data) == f"prediction:{RULES} (conflict-news {__version__})"
     # A push without a pre-annotation for the new document (still pending) keeps the one its task has.
     assert main([*push, "--project", str(project)]) == 0
     assert "0 task(s) added, 0 updated, 2 unchanged" in capsys.readouterr().err
     tasks = {t.data["doc_id"]: t for t in ls.tasks.list(project=project, fields="all")}
     assert len(tasks) == 2 and len(tasks[new_id].predictions) == 1
+
+
+def _next_in_stream(label_studio: Server, project: int) -> dict[str, Any] | None:
+    """The task *Label All Tasks* opens next for the lead, as the editor gets it (GET /api/projects/ID/next:
+    its predictions are the ones the stream shows); None when the queue is empty."""
+    ask = urllib.request.Request(f"{label_studio.url}/api/projects/{project}/next",
+                                 headers={"Authorization": f"Token {label_studio.token}"})  # fmt: skip
+    try:
+        with urllib.request.urlopen(ask, timeout=60) as response:
+            task: dict[str, Any] = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:  # the queue is done
+            return None
+        raise
+    return task
+
+
+def test_label_all_tasks_shows_every_tasks_pre_annotation(
+    label_studio: Server, ls: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 27 (a): gold and rule pre-annotations alike reach the labeling stream, on a new project and
+    on one an older push left with another model_version (the first prediction's, as Label Studio sets it)."""
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    for name in ("corpus/cnc-000001.txt", "corpus/cnc-000001.json", "annotations/cnc-000001.json"):
+        shutil.copyfile(REPO / name, root / name)
+    article = tmp_path / "article.txt"
+    article.write_text("Ostrian drones struck the port of Veln on Sunday, officials said.\n", encoding="utf-8")
+    assert main(["add", str(article), "--root", str(root), "--publisher", "Fictional Wire"]) == 0
+    new_id = capsys.readouterr().out.strip()
+    predictions = tmp_path / "pred"
+    assert main(["preannotate", new_id, "--root", str(root), "--out", str(predictions)]) == 0
+    tasks, issues = collect_tasks(root, predictions)
+    assert issues == []
+    pushed = {t["data"]["doc_id"]: t["predictions"][0]["result"] for t in tasks}
+    names = {t["data"]["doc_id"]: pre_annotation_name(t["data"]) for t in tasks}
+    assert names["toy-0001"] == "gold:test suite" and str(names["cnc-000001"]).startswith("gold:")
+    assert names[new_id] == f"prediction:{RULES} (conflict-news {__version__})"
+    fresh = push_tasks(label_studio.url, tasks, None, "stream").project
+    older = push_tasks(label_studio.url, tasks, None, "stream, older push").project
+    for old in ls.tasks.list(project=older, fields="all"):  # what a push before this release left
+        ls.tasks.update(id=str(old.id), data=old.data | {"pushed_sha256": "of a push before this release"})
+        for prediction in old.predictions:
+            ls.predictions.update(id=int(prediction.id), model_version=pre_annotation_name(old.data))
+    ls.projects.update(id=older, model_version="gold:test suite")
+    assert push_tasks(label_studio.url, tasks, older, "").updated == len(tasks)
+    for project in (fresh, older):
+        assert ls.projects.get(id=project).model_version == PRE_ANNOTATION
+        for task in ls.tasks.list(project=project, fields="all"):
+            assert [p.model_version for p in task.predictions] == [PRE_ANNOTATION]
+        seen = []
+        # Through the stream as an annotator goes: each task it opens shows its pre-annotation; accepting
+        # it moves the queue on.
+        while (task := _next_in_stream(label_studio, project)) is not None:
+            doc_id = task["data"]["doc_id"]
+            assert [p["result"] for p in task["predictions"]] == [pushed[doc_id]], doc_id
+            ls.annotations.create(id=task["id"], result=task["predictions"][0]["result"],
+                                  parent_prediction=task["predictions"][0]["id"])  # fmt: skip
+            seen.append(doc_id)
+        assert sorted(seen) == sorted(pushed)
+
+
+def test_one_identity_per_annotator_across_import_and_pull(
+    label_studio: Server, ls: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 27 (b): the server's export names annotators by user id; `pull` names them by e-mail from the
+    server's users, `import` from a users file (GET /api/users/ as it comes), and without one refuses
+    rather than invent a second name (it wrote label-studio-user-2)."""
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    assert main(["labelstudio", "push", "--url", label_studio.url, "--root", str(root), "--title", "identity"]) == 0
+    project = int(capsys.readouterr().out)
+    ann = ls.users.create(username="identity-ann1", email="identity-ann1@example.org")
+    task = next(iter(ls.tasks.list(project=project, fields="all")))
+    result = json.loads(json.dumps(task.predictions[0].result))
+    for r in result:
+        if r.get("id") == "q2" and r.get("from_name") == "quote_type":
+            r["value"]["choices"] = ["indirect"]
+    ls.annotations.create(id=task.id, result=result, parent_prediction=task.predictions[0].id, completed_by=ann.id)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(ls.projects.exports.as_json(project)), encoding="utf-8")
+    assert json.loads(export.read_text(encoding="utf-8"))[0]["annotations"][0]["completed_by"] == ann.id
+    report = ["--root", str(root), "--report-only", "--json"]
+
+    assert main(["labelstudio", "import", str(export), *report]) == 1
+    assert f"[ls-annotator-unknown] toy-0001: annotator {ann.id} has no e-mail" in capsys.readouterr().err
+    ask = urllib.request.Request(
+        f"{label_studio.url}/api/users/", headers={"Authorization": f"Token {label_studio.token}"}
+    )
+    with urllib.request.urlopen(ask, timeout=60) as response:
+        (tmp_path / "users.json").write_bytes(response.read())
+    assert main(["labelstudio", "import", str(export), *report, "--users", str(tmp_path / "users.json")]) == 0
+    imported = json.loads(capsys.readouterr().out)
+    pulled_to = tmp_path / "pulled.json"
+    assert main(["labelstudio", "pull", "--url", label_studio.url, "--project", str(project), *report,
+                 "--out", str(pulled_to)]) == 0  # fmt: skip
+    pulled = json.loads(capsys.readouterr().out)
+    for out in (imported, pulled):
+        assert {d["annotator"] for d in out["diffs"]} == {"identity-ann1@example.org"}
+        assert list(out["corrections"]["annotators"]) == ["identity-ann1@example.org"]
+    assert imported == pulled

@@ -89,9 +89,11 @@ def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path)
 
 def _import(args: argparse.Namespace) -> int:
     from ..labelstudio.importer import import_export
+    from ..labelstudio.users import read_users
 
+    users = read_users(Path(args.users)) if args.users else None
     root = corpus_root(args, writes=not args.report_only)
-    out = import_export(Path(args.export), root, args.overwrite_gold, workers=args.workers,
+    out = import_export(Path(args.export), root, args.overwrite_gold, users, workers=args.workers,
                         progress=sys.stderr.isatty(), report_only=args.report_only)  # fmt: skip
     return _report(args, "labelstudio import", out, root)
 
@@ -282,6 +284,9 @@ def register(verbs: Any) -> None:
     p.set_defaults(run=_tasks)
     p = sub.add_parser("import", help="read a full JSON export back into annotations/ (checked, atomic)")
     p.add_argument("export", metavar="EXPORT.json", help="a full JSON export (Label Studio: Export -> JSON)")
+    p.add_argument("--users", metavar="USERS.json",
+                   help="the server's users, to name annotators by e-mail where the export gives user ids: GET "
+                   '/api/users/ saved as it comes, or {"ID": "EMAIL", ...}')  # fmt: skip
     common(p)
     importing(p)
     p.set_defaults(run=_import)

@@ -6,8 +6,8 @@ option values and their one check (options), the guard every optional import goe
 JSON Schemas, the taxonomy and the guidelines' version (schemas, taxonomy, guidelines), every validation check and its coded issues
 (validate, checks, errors), text normalisation and number reading (textnorm, numbers), split and
 distribution rules (splits, distribution), the ordered process pool (pool), the plain-text views of
-a corpus (render, stats), two annotators' versions of a document aligned (versions) and the
-agreement between them (agreement), and articles as received, text or HTML, with the metadata they
+a corpus (render, stats), two annotators' versions of a document aligned (versions), the
+agreement between them (agreement) and the line naming each item they differ on (conflicts), and articles as received, text or HTML, with the metadata they
 state (articles). May import no other subpackage: only the standard library, the base dependencies
 and `conflict_news.__about__`.
 """

@@ -5,7 +5,7 @@ every item (items) on which all versions agree is accepted; when every item agre
 gold. Otherwise an adjudicator settles the conflicts in a version of their own, and that becomes
 the gold. Provenance per item: an agreed item names every annotator and no adjudicator; an item the
 adjudicator settled names the annotators whose version of it was kept (or the adjudicator, when
-none was) and the adjudicator.
+none was) and the adjudicator. The line that names each conflict for the adjudicator is core.conflicts'.
 """
 
 from __future__ import annotations
@@ -36,25 +36,6 @@ def split_items(versions: Versions) -> tuple[set[Key], set[Key]]:
     every = set().union(*canon)
     agreed = {k for k in every if all(k in c for c in canon) and all(c[k][1] == canon[0][k][1] for c in canon)}
     return agreed, every - agreed
-
-
-def describe_conflict(key: Key, versions: Versions, text: str) -> str:
-    """One line for the adjudicator: the item, and what each annotator made of it."""
-    layer = key[0]
-    where = f"entity {key[1]}" if layer == "entities" else f"{layer[:-1]} «{text[key[1] : key[2]]}»"
-    said = []
-    for who, layers in versions.items():
-        body = canonical_items(layers).get(key)
-        if body is None:
-            said.append(f"{who}: absent")
-            continue
-        item = body[1]
-        fields = [str(item[f]) for f in ("type", "modality", "polarity", "name", "value", "property") if f in item]
-        said.append(f"{who}: {' '.join(fields) or 'present'}")
-    bodies = [c[key][1] for c in map(canonical_items, versions.values()) if key in c]
-    differ = sorted({f for b in bodies for f in b if any(f not in o or o[f] != b[f] for o in bodies)})
-    where += f", differs in {', '.join(differ)}" if len(bodies) == len(versions) and differ else ""
-    return f"{where} ({'; '.join(said)})"
 
 
 def settled_provenance(

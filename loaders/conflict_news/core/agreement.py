@@ -12,9 +12,12 @@ by one + marked by the other): exact counts spans with identical offsets, overla
 found when the other annotator has one sharing a character with it and the same labels (for an
 argument: of the same event, its trigger marked exactly). Categorical attributes are compared on
 spans both annotators marked exactly, with Cohen's kappa; a figure's value is a number, not a
-category, and gets its exact-match rate instead. Links (a quote's speaker, a figure's event, an
-event's relations and arguments' entities) are (source anchor, link, target anchor) triples,
-compared exactly. Coreference (core.coref) takes the first version's entities as key and the
+category, and gets its exact-match rate instead. Links are (source anchor, link, target anchor)
+triples, compared exactly: every link adjudication compares (LINK_KINDS: an argument's entity, an
+event's relations and its time's anchor event, an entity's affiliation, a quote's speaker and
+events, a figure's event, quote and claimant). Every field adjudication compares (ITEM_FIELDS) also
+gets its exact-match rate on the items both versions have (matched as adjudication matches them:
+core.items), so that no difference adjudication finds goes unscored. Coreference (core.coref) takes the first version's entities as key and the
 second's as response, mentions identified by their offsets. The definitions are in docs/scoring.md.
 
 `layers`, `attributes` and `links` are the original summary (no intervals; agreement_markdown's
@@ -45,7 +48,18 @@ Counts = Mapping[Hashable, float]
 KAPPA_ATTRIBUTES = ("event type", "modality", "polarity", "argument role", "entity type", "quote type",
                     "figure bound", "figure property")  # fmt: skip
 FIGURE_VALUE = "figure value"
-LINK_KINDS = ("argument entity", "event relation", "figure event", "quote speaker")
+LINK_KINDS = ("argument entity", "event relation", "figure event", "quote speaker", "entity affiliation",
+              "time anchor", "quote event", "figure quote", "figure claimant")  # fmt: skip
+# Every field of an item that adjudication compares (all but its id; core.items.canonical_items), by layer.
+ITEM_FIELDS = {
+    "entities": ("name", "type", "wikidata", "affiliation", "mentions"),
+    "events": ("type", "trigger", "arguments", "location", "time", "modality", "polarity", "relations"),
+    "quotes": ("type", "cue", "source", "speaker", "contents", "events"),
+    "figures": ("span", "value", "lower", "upper", "bound", "approx_cue", "counted", "counted_span", "property",
+                "claimant", "quote", "event"),
+}  # fmt: skip
+# The field an item is matched by: equal on every matched pair, so scored by the span measures instead.
+MATCHED_BY = {"events": "trigger", "quotes": "cue", "figures": "span"}
 COREF_METRICS = {"muc": "MUC", "b3": "B³", "ceafe": "CEAF-e", "lea": "LEA"}
 
 
@@ -140,15 +154,27 @@ def _links(layers: dict[str, Any]) -> set[tuple[Any, ...]]:
     """Every link as (kind, source anchor, label, target anchor), with anchors as offsets."""
     at = _at
     triggers = {e["id"]: at(e["trigger"]) for e in layers["events"]}
+    cues = {q["id"]: at(q["cue"]) for q in layers["quotes"]}
     first_mention = {e["id"]: min(at(m) for m in e["mentions"]) for e in layers["entities"] if e["mentions"]}
     found: set[tuple[Any, ...]] = set()
+    for ent in layers["entities"]:
+        if ent["affiliation"] is not None:
+            found.add(("entity affiliation", first_mention.get(ent["id"]), "affiliation",
+                       first_mention.get(ent["affiliation"])))  # fmt: skip
     for q in layers["quotes"]:
         if q["speaker"] is not None:
             found.add(("quote speaker", at(q["cue"]), "speaker", first_mention.get(q["speaker"])))
+        for ev in q["events"]:
+            found.add(("quote event", at(q["cue"]), "reports", triggers.get(ev)))
     for f in layers["figures"]:
-        if f["event"] is not None:
-            found.add(("figure event", at(f["span"]), "event", triggers.get(f["event"])))
+        for kind, target in (("figure event", triggers.get(f["event"])), ("figure quote", cues.get(f["quote"])),
+                             ("figure claimant", first_mention.get(f["claimant"]))):  # fmt: skip
+            if f[kind.removeprefix("figure ")] is not None:
+                found.add((kind, at(f["span"]), kind.removeprefix("figure "), target))
     for e in layers["events"]:
+        anchor = (e["time"] or {}).get("anchor_event")
+        if anchor is not None:
+            found.add(("time anchor", at(e["trigger"]), "anchor_event", triggers.get(anchor)))
         for r in e["relations"]:
             found.add(("event relation", at(e["trigger"]), r["type"], triggers.get(r["target"])))
         for a in e["arguments"]:
@@ -212,6 +238,14 @@ def pair_counts(first: dict[str, Any], second: dict[str, Any]) -> defaultdict[Ha
     # Coreference: the first version's entities are the key.
     for part, n in coref_counts(_clusters(first), _clusters(second)).items():
         counts["coref", part] += n
+    # Every other field adjudication compares, on the items both versions have (matched as it matches them).
+    canon_a, canon_b = canonical_items(first), canonical_items(second)
+    for key in canon_a.keys() & canon_b.keys():
+        body_a, body_b = canon_a[key][1], canon_b[key][1]
+        for name in ITEM_FIELDS[key[0]]:
+            if name != MATCHED_BY.get(key[0]):
+                counts["field", f"{key[0]}.{name}", "n"] += 1
+                counts["field", f"{key[0]}.{name}", "agreed"] += body_a.get(name) == body_b.get(name)
     # Whole items identical in every field but their id (as adjudication accepts them).
     agreed, _ = split_items({"first": first, "second": second})
     for version in (first, second):
@@ -319,6 +353,7 @@ class Agreement:
     attributes: dict[str, dict[str, float | int | None]]
     links: dict[str, dict[str, float | int | None]]
     values: dict[str, dict[str, float | int | None]]
+    fields: dict[str, dict[str, float | int | None]]  # "layer.field" -> items compared, exact-match rate
     coreference: dict[str, dict[str, float | None]]
     measures: dict[str, dict[str, Any]]
     resamples: int
@@ -326,7 +361,7 @@ class Agreement:
 
     def to_dict(self) -> dict[str, Any]:
         return {"tasks": self.tasks, "pairs": self.pairs, "layers": self.layers, "attributes": self.attributes,
-                "links": self.links, "values": self.values, "coreference": self.coreference,
+                "links": self.links, "values": self.values, "fields": self.fields, "coreference": self.coreference,
                 "bootstrap": {"resamples": self.resamples, "seed": self.seed, "confidence": CONFIDENCE,
                               "unit": "document"},
                 "measures": self.measures}  # fmt: skip
@@ -371,13 +406,16 @@ def agreement_of(
     kinds = sorted({k[1] for k in c if isinstance(k, tuple) and k[0] == "link"})
     links = {kind: {"links": n("link", kind, "links"), "f1": _ratio(n("link", kind, "agreed"), n("link", kind,
              "links"))} for kind in kinds}  # fmt: skip
+    fields = {name: {"n": n("field", name, "n"), "exact_match": _ratio(n("field", name, "agreed"), n("field", name, "n"))}
+              for name in (f"{layer}.{f}" for layer, names in ITEM_FIELDS.items() for f in names)
+              if n("field", name, "n")}  # fmt: skip
     coreference = {metric: prf(c, metric, "coref") for metric in COREF_METRICS}
     rows = measure_rows(c)
     intervals = bootstrap(per_document, {name: row.measure for name, row in rows.items()}, resamples, seed)
     measures = {name: {"kind": row.kind, "n": _whole(row.size(c)), **intervals[name].to_dict()}
                 for name, row in rows.items()}  # fmt: skip
     return Agreement(tasks=len(per_document), pairs=int(c.get("pairs", 0)), layers=layers, attributes=attributes, links=links,
-                     values=values, coreference=coreference, measures=measures, resamples=resamples, seed=seed)  # fmt: skip
+                     values=values, fields=fields, coreference=coreference, measures=measures, resamples=resamples, seed=seed)  # fmt: skip
 
 
 def _whole(x: float) -> int | float:
@@ -402,6 +440,9 @@ def format_agreement(result: Agreement) -> str:
     lines += ["", f"{'link':<18}{'links':>7}{'F1':>10}"]
     for kind, row in result.links.items():
         lines.append(f"{kind:<18}{show(row['links']):>7}{show(row['f1']):>10}")
+    lines += ["", f"{'field (matched items)':<28}{'n':>7}{'exact match':>13}"]
+    for name, row in result.fields.items():
+        lines.append(f"{name:<28}{show(row['n']):>7}{show(row['exact_match']):>13}")
     ci = f"95% CI ({result.resamples} resamples over documents, seed {result.seed})" if result.resamples else "no CI"
     lines += ["", f"{'measure':<42}{'n':>7}{'value':>8}  {ci}"]
     for name, row in result.measures.items():

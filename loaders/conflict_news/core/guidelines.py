@@ -1,4 +1,4 @@
-"""The version of the annotation guidelines in force: the one place it is read from.
+"""The version of the annotation guidelines in force, and their decision trees: the one place they are read from.
 
 annotations/GUIDELINES.md of the shipped corpus says it in its title ("# Annotation guidelines,
 version 1.2"); every annotation file this package starts (a new document's pending file, a
@@ -25,3 +25,19 @@ def guidelines_version() -> str:
     if match is None:  # a packaging mistake, not something a user can cause
         raise RuntimeError(f"{GUIDELINES_FILE} does not start with '# Annotation guidelines, version X.Y'")
     return match.group(1)
+
+
+_DECISION_TREES = "## 0. Decision trees"
+
+
+@cache
+def decision_trees() -> tuple[str, ...]:
+    """The paragraphs of the guidelines' §0 (one decision tree each, in Markdown), for the labeling
+    instructions: annotators in Label Studio see those, not the guidelines' file."""
+    with open(locate_root() / GUIDELINES_FILE, encoding="utf-8") as f:
+        text = f.read()
+    start = text.find(_DECISION_TREES)
+    if start < 0:  # a packaging mistake, not something a user can cause
+        raise RuntimeError(f"{GUIDELINES_FILE} has no section '{_DECISION_TREES}'")
+    body = text[start:].split("\n", 1)[1].split("\n## ", 1)[0]
+    return tuple(" ".join(p.split()) for p in body.split("\n\n") if p.strip())

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.adjudication import aligned, describe_conflict, gold_file, settle, settled_provenance, split_items
+from ..core.adjudication import aligned, gold_file, settle, settled_provenance, split_items
+from ..core.conflicts import describe_conflict
 from ..core.errors import Issue
 from ..core.model import LAYERS
 from ..core.store import RawDocument, read_document

@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.adjudication import Versions, aligned, describe_conflict, gold_file, settle, settled_provenance, split_items
+from ..core.adjudication import Versions, aligned, gold_file, settle, settled_provenance, split_items
+from ..core.conflicts import describe_conflict
 from ..core.errors import Issue
 from ..core.guidelines import guidelines_version
 from ..core.items import Key
 from ..core.store import RawDocument, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.validate import check_document
-from .importer import convert_annotation, name_annotator
+from .importer import convert_annotation
+from .users import annotator_email
 
 Results = dict[str, list[dict[str, Any]]]  # annotator -> their Label Studio result
 
@@ -49,11 +51,19 @@ def _versions(
             continue
         result = annotation.get("result") or []
         layers, found = convert_annotation(result, text, tax, "export", f"{at}.annotations[{j}]")
+        who = annotator_email(annotation, users)
+        if who is None:
+            found.append(_unknown(annotation, f"{at}.annotations[{j}]", "export"))
         issues += found
         # One version per annotator: the latest they submitted.
-        versions[name_annotator(annotation, users)] = (layers, result)
+        versions[str(who)] = (layers, result)
     ordered = sorted(versions.items())
     return aligned({who: layers for who, (layers, _) in ordered}), {who: result for who, (_, result) in ordered}
+
+
+def _unknown(annotation: dict[str, Any], at: str, file: str) -> Issue:
+    return Issue(code="ls-annotator-unknown", file=file, path=f"{at}.completed_by",
+                 message=f"annotator {annotation.get('completed_by')!r} is not a user of the server")  # fmt: skip
 
 
 def _gold(doc: RawDocument, layers: dict[str, Any], items: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
@@ -83,8 +93,11 @@ def adjudicate(
             final = done[-1]
             layers, found = convert_annotation(final.get("result") or [], task["data"]["text"], tax, "review export",
                                                f"$[{i}].annotations[{len(done) - 1}]")  # fmt: skip
+            reviewer = annotator_email(final, users)
+            if reviewer is None:
+                found.append(_unknown(final, f"$[{i}].annotations[{len(done) - 1}]", "review export"))
             out.issues += found
-            reviewed[doc_id] = (layers, name_annotator(final, users))
+            reviewed[doc_id] = (layers, str(reviewer))
     for i, task in enumerate(export):
         doc_id = str(task["data"].get("doc_id"))
         issues: list[Issue] = []
@@ -118,7 +131,8 @@ def review_task(task: dict[str, Any], versions: Versions, results: Results, conf
     text = task["data"]["text"]
     described = [describe_conflict(k, versions, text) for k in sorted(conflicts, key=str)]
     data = {k: task["data"][k] for k in ("doc_id", "text", "text_sha256", "guidelines") if k in task["data"]}
-    data["conflicts"] = f"{len(conflicts)} item(s) to decide: " + " | ".join(described)
+    # One line per item: the review config shows them as lines, in a box of a few lines that scrolls.
+    data["conflicts"] = f"{len(conflicts)} item(s) to decide:\n" + "\n".join(f"• {line}" for line in described)
     data["annotators"] = ", ".join(versions)
     predictions = [
         {"model_version": who, "score": 1.0, "result": [{k: v for k, v in r.items() if k != "origin"} for r in result]}

@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from ..core.errors import CorpusError, Issue
+from ..core.guidelines import decision_trees, guidelines_version
 from ..core.taxonomy import Taxonomy
 
 SPAN = "span"
@@ -243,8 +244,11 @@ def build_config(tax: Taxonomy, review: bool = False) -> str:
     lines = ["<View>", f"<Style>{_STYLE}</Style>", '<View style="display: flex; align-items: flex-start; gap: 16px;">',
              '<View style="flex: 0 0 60%; max-width: 60%;">', _h("Document $doc_id", 4)]  # fmt: skip
     if review:
+        # The conflicts one per line (pre-line keeps the task's line breaks), in a box of a few lines that
+        # scrolls, so that a long list does not push the text below the fold.
         lines += [_h("Review: the versions of $annotators are the tabs above; start from one, settle these, submit", 5),
-                  _h("$conflicts", 6)]  # fmt: skip
+                  '<View className="cnc-conflicts" style="white-space: pre-line; max-height: 10em; overflow-y: auto; '
+                  'border: 1px solid #ccc; padding: 0 8px; margin-bottom: 8px;">', _h("$conflicts", 6), "</View>"]  # fmt: skip
     lines += [
              _h("Region type (key shown on each button): press it, then select the words", 6),
              f'<Labels name="{SPAN}" toName="{TEXT}" choice="single" showInline="true">']  # fmt: skip
@@ -291,12 +295,26 @@ def list_hotkeys(config: str) -> list[tuple[str, str, str]]:
     return [(key, control, value) for key, (control, value) in zip(HOTKEY_SEQUENCE, keyed, strict=False)]
 
 
+def _markdown(paragraph: str) -> str:
+    """A paragraph of the guidelines as HTML: escaped, with its **bold** and `code` kept."""
+    html = escape(paragraph)
+    html = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
+
+
 def build_instructions(tax: Taxonomy) -> str:
-    """The project instructions (HTML) Label Studio shows to annotators entering the labelling stream."""
+    """The project instructions (HTML) Label Studio shows to annotators entering the labelling stream.
+
+    Annotators in Label Studio cannot open the guidelines' file, so the instructions carry its decision
+    trees (§0) and name the version whose numbered rules (the codes in them) decide."""
     parts = ["<h2>Conflict News Corpus: how to annotate</h2>",
-             "<p>Follow annotations/GUIDELINES.md. Pick a region type (its key is on its button), select the words, "
-             "then click the region to fill in its fields in the panel beside the text. Offsets are exact: do not "
-             "include spaces at a region's edges.</p>", "<h3>Region types</h3><ul>"]  # fmt: skip
+             "<p>Pick a region type (its key is on its button), select the words, then click the region to fill in "
+             "its fields in the panel beside the text. Offsets are exact: do not include spaces at a region's "
+             "edges.</p>",
+             f"<h3>Decision trees</h3><p>From the annotation guidelines, version {escape(guidelines_version())}; "
+             "their numbered rules (the codes such as <code>ENT-2</code>) decide, and your project "
+             "lead has them.</p>",
+             *(f"<p>{_markdown(p)}</p>" for p in decision_trees()), "<h3>Region types</h3><ul>"]  # fmt: skip
     parts += [f"<li><b>{escape(label)}</b>: {escape(hint)}</li>" for label, (_, hint) in LABELS.items()]
     parts += [
         "</ul><h3>Links</h3><p>Select the first region, press <b>Create relation</b> (Alt+R), click the "

@@ -49,6 +49,8 @@ from ..core.txn import Transaction, locked, writing
 from ..core.validate import check_document
 from .rebuild import LayerBuilder
 from .regions import ResultReader
+from .tasks import PRE_ANNOTATION, pre_annotation_name
+from .users import annotator_email
 
 # The task count is unknown until the stream ends, so the file size decides: ~150 KB per task of
 # ~350 regions, i.e. a pool from ~200 such tasks on, where it starts to pay for its start-up.
@@ -76,13 +78,6 @@ class ImportOutcome:
     unannotated: list[str] = field(default_factory=list)  # tasks with only drafts, skips or nothing
     corrections: list[Corrections] = field(default_factory=list)  # one per clean annotation
     changed: list[str] = field(default_factory=list)  # documents whose file the import would rewrite
-
-
-def name_annotator(annotation: dict[str, Any], users: dict[int, str]) -> str:
-    who = annotation.get("completed_by")
-    if isinstance(who, dict):  # some exports expand the user
-        return str(who.get("email") or who.get("id"))
-    return users.get(who, f"label-studio-user-{who}") if isinstance(who, int) else str(who)
 
 
 def convert_annotation(
@@ -224,10 +219,16 @@ class ExportImporter:
                 annotation["result"], text, self.tax, self.file, f"{at}.annotations[{j}]"
             )
             self.out.issues.extend(issues)
-            who = name_annotator(annotation, self.users)
+            who = annotator_email(annotation, self.users)
+            if who is None:  # counted (a second annotation still needs adjudication), never written
+                self.report("ls-annotator-unknown", f"{at}.annotations[{j}].completed_by",
+                            f"annotator {annotation.get('completed_by')!r} has no e-mail in the export or the user "
+                            "list: pull from the server, or import with --users", raw.doc_id)  # fmt: skip
+                converted.append((True, annotation, "", layers))
+                continue
             self.out.diffs.extend(diff_layers(raw.doc_id, who, current, layers))
             if not issues:
-                base, started = starting_point(annotation, layers, text, self.tax)
+                base, started = starting_point(annotation, layers, text, self.tax, task["data"])
                 counts = compare(base or {}, layers)
                 self.out.corrections.append(
                     Corrections(doc_id=raw.doc_id, annotator=who, started_from=started, counts=counts)
@@ -254,7 +255,7 @@ class ExportImporter:
             return
         old_prov = current["provenance"] if current else {}
         guidelines = task["data"].get("guidelines") or old_prov.get("guidelines") or guidelines_version()
-        base, started = starting_point(annotation, layers, text, self.tax)
+        base, started = starting_point(annotation, layers, text, self.tax, task["data"])
         # Started from the pushed pre-annotation: its provenance came along in the task's data; else the
         # annotation was made beside the stored file, whose provenance is the one to keep.
         if started and isinstance(task["data"].get("provenance"), dict):
@@ -291,14 +292,20 @@ def _without_origin(result: Any) -> Any:
 
 
 def starting_point(
-    annotation: dict[str, Any], layers: dict[str, Any], text: str, tax: Taxonomy
+    annotation: dict[str, Any], layers: dict[str, Any], text: str, tax: Taxonomy, data: dict[str, Any]
 ) -> tuple[dict[str, Any] | None, str]:
-    """The layers of the pre-annotation an annotation started from, and its model_version; (None, "")
-    when it started from nothing, or from a prediction that no longer reads cleanly."""
+    """The layers of the pre-annotation an annotation started from, and its name; (None, "") when it
+    started from nothing, or from a prediction that no longer reads cleanly.
+
+    Every prediction we push has one model_version (tasks.PRE_ANNOTATION), so the name (gold or which
+    rules) comes from the provenance in the task's `data`; a prediction pushed before that (or by
+    someone else) is named by its own model_version."""
     prediction = annotation.get("prediction")
     if not isinstance(prediction, dict) or not isinstance(prediction.get("result"), list):
         return None, ""
-    started = str(prediction.get("model_version") or f"prediction {prediction.get('id')}")
+    version = prediction.get("model_version")
+    named = pre_annotation_name(data) if version == PRE_ANNOTATION else None
+    started = named or str(version or f"prediction {prediction.get('id')}")
     if _without_origin(prediction["result"]) == _without_origin(annotation.get("result") or []):
         return layers, started  # accepted as it came: no second conversion
     base, issues = convert_annotation(prediction["result"], text, tax, "prediction", "$")

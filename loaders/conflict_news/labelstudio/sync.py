@@ -18,6 +18,7 @@ from ..core.extras import require_extra
 from ..core.store import dump_json, write_atomic
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from .config import build_config, build_instructions
+from .tasks import PRE_ANNOTATION
 
 
 def connect(url: str) -> Any:
@@ -41,7 +42,9 @@ class PushReport:
 
 def project_settings(tax: Taxonomy, overlap: int | None, review: bool = False) -> dict[str, Any]:
     """The labeling config, the instructions shown on entering the stream, and the overlap: Label Studio's
-    own queue gives each task to `overlap` annotators (all tasks, overlap_cohort_percentage 100)."""
+    own queue gives each task to `overlap` annotators (all tasks, overlap_cohort_percentage 100).
+
+    """
     settings: dict[str, Any] = {
         "label_config": build_config(tax, review),
         "expert_instruction": build_instructions(tax),
@@ -92,6 +95,12 @@ def push_tasks(
         for prediction in task.get("predictions", []):
             ls.predictions.create(task=int(old.id), **prediction)
         updated += 1
+    if not review and any("predictions" in t for t in tasks):
+        # The stream (*Label All Tasks*) shows a task's prediction only when its model_version is the
+        # project's, which Label Studio otherwise takes from the first prediction imported. Set last: the
+        # server refuses a model_version no prediction of the project has yet. A review project's
+        # predictions are the annotators' versions, named by their annotators, for the reviewer to pick.
+        ls.projects.update(id=project, model_version=PRE_ANNOTATION)
     return PushReport(project=project, added=len(missing), updated=updated,
                       unchanged=len(tasks) - len(missing) - updated)  # fmt: skip
 

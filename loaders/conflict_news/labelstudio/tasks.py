@@ -165,9 +165,25 @@ def build_result(ann: dict[str, Any]) -> list[Result]:
     return w.finish()
 
 
+# The model_version of every prediction pushed for annotators. Label Studio's labeling stream (*Label All
+# Tasks*) shows only predictions whose model_version is the project's, so one name for all keeps gold and
+# rule pre-annotations alike in view; which one a task got is in its data's provenance (pre_annotation_name).
+PRE_ANNOTATION = "conflict-news pre-annotation"
+
+
 def model_version(ann: dict[str, Any]) -> str:
+    """The name of a pre-annotation by its provenance ("gold:ann1+ann2", "prediction:rules 1.0"), as the
+    corrections report names what an annotator started from."""
     prov = ann["provenance"]
-    return f"{prov['kind']}:{'+'.join(prov['annotators'])}"
+    return f"{prov['kind']}:{'+'.join(map(str, prov['annotators']))}"
+
+
+def pre_annotation_name(data: dict[str, Any]) -> str | None:
+    """The name of the pre-annotation pushed with a task (see model_version), from the provenance its data keeps."""
+    prov = data.get("provenance")
+    if isinstance(prov, dict) and isinstance(prov.get("kind"), str) and isinstance(prov.get("annotators"), list):
+        return model_version({"provenance": prov})
+    return None
 
 
 def build_task(doc_id: str, text: str, prediction: dict[str, Any] | None) -> dict[str, Any]:
@@ -177,9 +193,7 @@ def build_task(doc_id: str, text: str, prediction: dict[str, Any] | None) -> dic
     if prediction is not None:
         task["data"]["guidelines"] = prediction["provenance"]["guidelines"]
         task["data"]["provenance"] = prediction["provenance"]
-        task["predictions"] = [
-            {"model_version": model_version(prediction), "score": 1.0, "result": build_result(prediction)}
-        ]
+        task["predictions"] = [{"model_version": PRE_ANNOTATION, "score": 1.0, "result": build_result(prediction)}]
     return task
 
 
