@@ -189,8 +189,15 @@ def parse_json(raw: bytes | None, file: str, issues: list[Issue]) -> Any:
     return value
 
 
-def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) -> RawDocument:
-    """Text and metadata of `doc_id` in `root`, with its annotation from `annotation_file` if given."""
+def read_document(
+    root: Path, doc_id: str, annotation_file: Path | None = None, *, parse_annotation: bool = True
+) -> RawDocument:
+    """Text and metadata of `doc_id` in `root`, with its annotation from `annotation_file` if given.
+
+    With parse_annotation=False, `annotation` holds the annotation file's bytes (None if it could not be
+    read): the validator's fast path decodes them its own way, and parses them with parse_json, whose
+    issue comes last as it would here, when it steps aside.
+    """
     # Reading each file once and treating FileNotFoundError as absence saves a stat per file on the bulk path.
     doc = RawDocument(doc_id=doc_id, annotation_file=annotation_file)
     ann_name = relative(root, annotation_file) if annotation_file is not None else annotation_name(doc_id)
@@ -247,7 +254,7 @@ def read_document(root: Path, doc_id: str, annotation_file: Path | None = None) 
         doc.metadata = parse_json(blobs["meta"], where["meta"], doc.issues)
     doc.issues.extend(read_issues["ann"])
     if exists["ann"]:
-        doc.annotation = parse_json(blobs["ann"], where["ann"], doc.issues)
+        doc.annotation = parse_json(blobs["ann"], where["ann"], doc.issues) if parse_annotation else blobs["ann"]
     return doc
 
 
