@@ -203,7 +203,7 @@ class Labels:
     tax: Taxonomy
     entity_types: frozenset[str]
     event_types: frozenset[str]
-    roles_of: frozenset[tuple[str, str]]  # (event type, role) pairs the reference accepts
+    roles_of: dict[str, frozenset[str]]  # event type -> the roles the reference accepts for it
     modalities: frozenset[str]
     event_relations: frozenset[str]
     quote_types: frozenset[str]
@@ -218,7 +218,7 @@ class Labels:
         roles = set(tax.roles)
         return cls(
             tax, frozenset(tax.entity_types), frozenset(tax.event_types),
-            frozenset((name, role) for name, etype in tax.event_types.items() for role in etype.roles if role in roles),
+            {name: frozenset(etype.roles).intersection(roles) for name, etype in tax.event_types.items()},
             *(frozenset(getattr(tax, key)) for key in (
                 "modalities", "event_relations", "quote_types", "figure_bounds", "figure_properties",
                 "location_precision", "time_precision", "time_anchors",
@@ -289,7 +289,10 @@ def _sound(ann: Any, text: str, lab: Labels) -> bool:
         and {*map(_QUOTE, figs)} - {None} <= set(q_ids)
         and lab.entity_types.issuperset(map(_TYPE, ents))
         and lab.event_types.issuperset(map(_TYPE, evs))
-        and lab.roles_of.issuperset((ev.type, role) for ev in evs for role in map(_ROLE, ev.arguments))
+        and all(
+            lab.roles_of.get(etype, frozenset()).issuperset(map(_ROLE, arguments))
+            for etype, arguments in zip(map(_TYPE, evs), map(_ARGUMENTS, evs), strict=True)
+        )
         and lab.location_precision.issuperset(map(_PRECISION, locations))
         and lab.time_precision.issuperset(map(_PRECISION, times))
         and lab.time_anchors.issuperset(map(_ANCHOR, times))

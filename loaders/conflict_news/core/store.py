@@ -142,7 +142,9 @@ def read_regular(path: Path | str, file: str, limit: int = MAX_FILE_BYTES, *, fo
         while got <= limit and (chunk := os.read(fd, want)):
             chunks.append(chunk)
             got += len(chunk)
-            want = min(limit + 1 - got, 1 << 16)  # the read that finds the end asks for little: it is allocated
+            # The read that finds the end asks for one byte, as os.read allocates what it asks for; a file
+            # that grew since fstat (or a short read) is read on in bounded chunks.
+            want = 1 if got == size else min(limit + 1 - got, 1 << 16)
     except OSError as exc:
         raise CorpusError([Issue(code="file-unreadable", file=file, path="$", message=str(exc))]) from None
     finally:
@@ -164,7 +166,7 @@ def relative(root: Path, path: Path) -> str:
 _MISSING = object()
 
 
-def _read_bytes(path: Path, file: str, issues: list[Issue]) -> Any:
+def _read_bytes(path: Path | str, file: str, issues: list[Issue]) -> Any:
     """The file's bytes; _MISSING when it does not exist; None, with an issue, when it cannot be read."""
     try:
         return read_regular(path, file)
@@ -206,7 +208,11 @@ def read_document(
         doc.issues.append(Issue(code="document-missing", file=where["ann"], path="$.doc_id",
                                 message=f"{doc_id!r} is no document id: it is not a file name in corpus/"))  # fmt: skip
         return doc
-    places = {"text": root / where["text"], "meta": root / where["meta"], "ann": annotation_file or root / ann_name}
+    # Joined as strings: three Path objects a document cost more than opening its files.
+    base = os.fspath(root)
+    places: dict[str, Path | str] = {key: f"{base}/{name}" for key, name in where.items()}
+    if annotation_file is not None:
+        places["ann"] = annotation_file
     read_issues: dict[str, list[Issue]] = {"text": [], "meta": [], "ann": []}
     blobs = {key: _read_bytes(places[key], where[key], read_issues[key]) for key in ("text", "meta")}
     exists = {key: blob is not _MISSING for key, blob in blobs.items()}
