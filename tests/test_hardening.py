@@ -520,3 +520,19 @@ def test_a_release_refuses_tombstones_that_do_not_parse(tmp_path: Path) -> None:
     (root / "tombstones.json").unlink()
     issues, plan = plan_release(root, "0.1.0", "2026-01-01")
     assert plan is None and ("file-unreadable", "tombstones.json") in [(i.code, i.file) for i in issues]
+
+
+def test_read_regular_reads_past_the_size_fstat_gave(tmp_path: Path) -> None:
+    """read_regular asks for the size fstat gives, not the limit: a file that reports no size (/proc) or
+    grows is still read whole, and one past the limit is still refused."""
+    from conflict_news.core.store import read_regular
+
+    status = Path("/proc/self/status")
+    if status.exists():  # a regular file whose st_size is 0
+        assert os.stat(status).st_size == 0 and b"Name:" in read_regular(status, "status", follow=True)
+    exact = tmp_path / "exact.txt"
+    exact.write_bytes(b"x" * 40)
+    assert read_regular(exact, "exact.txt", limit=40) == b"x" * 40
+    with pytest.raises(CorpusError) as info:
+        read_regular(exact, "exact.txt", limit=39)
+    assert [i.code for i in info.value.issues] == ["limit-exceeded"]

@@ -9,9 +9,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .checks import AnnotationChecker
+from .checks import AnnotationChecker, split_offsets
 from .distribution import policy_for_licence
 from .errors import CorpusError, Issue, UsageError, line_column
+from .fastcheck import Labels, annotation_issues, decoder
 from .paths import as_path, check_root
 from .pool import check_scheduler, count_workers, map_in_order, paused_gc
 from .schemas import iter_schema_errors
@@ -32,11 +33,35 @@ from .txn import TXN, pending
 
 
 def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Issue]:
-    """All issues of one document (text, metadata, annotations); raw.issues holds those found while reading."""
+    """All issues of one document (text, metadata, annotations); raw.issues holds those found while reading.
+
+    The reference path: every issue's code, message and place is decided here.
+    """
+    issues, text_hash = _check_text_and_metadata(raw)
+    issues.extend(_check_annotation(root, raw, taxonomy, text_hash))
+    return issues
+
+
+def check_stored_document(root: Path, doc_id: str, taxonomy: Taxonomy, labels: Labels) -> list[Issue]:
+    """check_document(root, read_document(root, doc_id), taxonomy), by the fast path where it can vouch for
+    the annotation file (core/fastcheck.py; `labels` is Labels.of(taxonomy)), else by that very call."""
+    raw = read_document(root, doc_id, parse_annotation=False)
+    blob, raw.annotation = raw.annotation, None
+    if blob is not None and raw.text is not None:
+        issues, text_hash = _check_text_and_metadata(raw)
+        found = annotation_issues(blob, doc_id, raw.text, text_hash or "", labels, annotation_name(doc_id))
+        if found is not None:
+            return issues + found
+    if blob is not None:  # parsed as read_document would have, its issue last as there
+        raw.annotation = parse_json(blob, annotation_name(doc_id), raw.issues)
+    return check_document(root, raw, taxonomy)
+
+
+def _check_text_and_metadata(raw: RawDocument) -> tuple[list[Issue], str | None]:
+    """The issues found while reading, then the text's and the metadata's; and the text's hash."""
     issues = list(raw.issues)
     doc_id, text = raw.doc_id, raw.text
     meta_file = metadata_name(doc_id)
-    ann_file = relative(root, raw.annotation_file) if raw.annotation_file else annotation_name(doc_id)
     if text is not None and not is_normalized(text):
         issues.append(
             Issue(code="text-not-normalized", file=text_name(doc_id), path="$",
@@ -74,6 +99,13 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
                               f"stored text is {text_hash[:12] if text_hash else ''}…/{len(text)}")
             )  # fmt: skip
         issues.extend(_check_distribution(raw.metadata, meta_file))
+    return issues, text_hash
+
+
+def _check_annotation(root: Path, raw: RawDocument, taxonomy: Taxonomy, text_hash: str | None) -> list[Issue]:
+    issues: list[Issue] = []
+    doc_id, text = raw.doc_id, raw.text
+    ann_file = relative(root, raw.annotation_file) if raw.annotation_file else annotation_name(doc_id)
     ann = raw.annotation
     if ann is None or not _schema_ok("annotation", ann, ann_file, issues):
         return issues
@@ -171,8 +203,19 @@ _BATCH = 200
 
 
 def _check_batch(root: Path, taxonomy: Taxonomy, doc_ids: list[str]) -> list[Issue]:
+    labels = Labels.of(taxonomy)
     with paused_gc():
-        return [issue for doc_id in doc_ids for issue in check_document(root, read_document(root, doc_id), taxonomy)]
+        return [issue for doc_id in doc_ids for issue in check_stored_document(root, doc_id, taxonomy, labels)]
+
+
+def _prepare() -> None:
+    """Build what checking any document builds once per process (the decoder, the character tables, the
+    compiled schemas) here, before the pool forks its workers: they inherit it instead of each building it."""
+    decoder()
+    is_normalized("e\u0301 ")
+    split_offsets("e\u0301")
+    for name in ("document", "annotation"):
+        any(iter_schema_errors(name, {}))
 
 
 def iter_errors(
@@ -204,6 +247,8 @@ def iter_errors(
         batches = [doc_ids[i : i + _BATCH] for i in range(0, len(doc_ids), _BATCH)]
         # More processes than batches would only be started to wait.
         count = min(count_workers(workers, len(doc_ids), POOL_THRESHOLD), max(1, len(batches)))
+        if count > 1 and scheduler is None:
+            _prepare()
         work = partial(_check_batch, root.absolute(), taxonomy)
         for batch, issues in zip(batches, map_in_order(work, batches, count, scheduler), strict=True):
             yield from issues
