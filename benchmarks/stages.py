@@ -106,9 +106,12 @@ def prepare_ls(root: Path, folder: Path) -> None:
 
 
 def export_task(number: int, task: dict[str, Any]) -> dict[str, Any]:
-    """A task of a full Label Studio JSON export in which one annotator accepted the prediction as it was."""
+    """A task of a full Label Studio JSON export in which one annotator accepted the prediction as it was.
+
+    The author is the expanded user object, with the e-mail `import` names them by (labelstudio.users)."""
     (prediction,) = task["predictions"]
-    annotation = {"id": number, "completed_by": 1, "result": prediction["result"], "was_cancelled": False,
+    author = {"id": 1, "email": "annotator@example.org"}
+    annotation = {"id": number, "completed_by": author, "result": prediction["result"], "was_cancelled": False,
                   "ground_truth": False, "lead_time": 12.5, "parent_prediction": number}  # fmt: skip
     return {"id": number, "data": task["data"], "annotations": [annotation], "predictions": [number]}
 
