@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import io
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from conflict_news.core.store import dump_json, list_doc_ids
 from conflict_news.grow.synthetic import write_synthetic
 from conflict_news.hf.build import build_data
 from conflict_news.labelstudio.importer import import_export
+from conflict_news.labelstudio.tasks import write_tasks
 from ls_helpers import offline_export
 
 # The package exports a function named validate, which hides the module of the same name.
@@ -106,6 +108,7 @@ def test_bulk_work_leaves_no_cyclic_garbage(tmp_path: Path) -> None:
         assert list(validate.iter_errors([root], workers=1)) == []
         build_data(root, out=tmp_path / "release", workers=1)
         assert len(import_export(export, root, workers=1).imported) == 12
+        assert write_tasks(root, "stored", io.BytesIO()) == []
 
     work()  # once, for the caches filled on first use (the recursive label encoders make a few cycles, once)
     gc.collect()

@@ -22,7 +22,7 @@ from conflict_news.core.fastcheck import Labels, annotation_issues, build_decode
 from conflict_news.core.store import annotation_path, list_doc_ids, read_document
 from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.core.textnorm import hash_text
-from conflict_news.core.validate import check_document, check_stored_document
+from conflict_news.core.validate import check_document, check_stored_document, read_checked_document
 from conftest import BASE, INVALID, REPO, TESTS, materialize_case
 
 TAX = load_taxonomy()
@@ -46,11 +46,16 @@ CASE_FILES = [p for p in sorted((TESTS / "cases").rglob("*.json")) if BASE not i
 
 
 def both_paths(root: Path) -> tuple[list[str], list[str]]:
-    """Every issue of every document of `root`, as text with its related places, by each path."""
+    """Every issue of every document of `root`, as text with its related places, by each path (and the
+    fast path's reader hands on the very document the reference reads)."""
     reference, fast = [], []
     for doc_id in list_doc_ids(root):
-        reference += [repr(i) for i in check_document(root, read_document(root, doc_id), TAX)]
+        raw = read_document(root, doc_id)
+        reference += [repr(i) for i in check_document(root, raw, TAX)]
         fast += [repr(i) for i in check_stored_document(root, doc_id, TAX, LABELS)]
+        checked, issues = read_checked_document(root, doc_id, TAX, LABELS)
+        assert [repr(i) for i in issues] == [repr(i) for i in check_stored_document(root, doc_id, TAX, LABELS)]
+        assert (checked.text, checked.metadata, checked.annotation) == (raw.text, raw.metadata, raw.annotation)
     return reference, fast
 
 

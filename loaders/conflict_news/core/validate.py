@@ -9,6 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .checks import AnnotationChecker, split_offsets
 from .distribution import policy_for_licence
 from .errors import CorpusError, Issue, UsageError, line_column
@@ -45,16 +47,26 @@ def check_document(root: Path, raw: RawDocument, taxonomy: Taxonomy) -> list[Iss
 def check_stored_document(root: Path, doc_id: str, taxonomy: Taxonomy, labels: Labels) -> list[Issue]:
     """check_document(root, read_document(root, doc_id), taxonomy), by the fast path where it can vouch for
     the annotation file (core/fastcheck.py; `labels` is Labels.of(taxonomy)), else by that very call."""
+    return read_checked_document(root, doc_id, taxonomy, labels, parsed=False)[1]
+
+
+def read_checked_document(
+    root: Path, doc_id: str, taxonomy: Taxonomy, labels: Labels, *, parsed: bool = True
+) -> tuple[RawDocument, list[Issue]]:
+    """read_document(root, doc_id) and its check_stored_document issues. With `parsed` False, an annotation
+    file the fast path vouched for is left out of the document (raw.annotation None) instead of parsed."""
     raw = read_document(root, doc_id, parse_annotation=False)
     blob, raw.annotation = raw.annotation, None
     if blob is not None and raw.text is not None:
         issues, text_hash = _check_text_and_metadata(raw)
         found = annotation_issues(blob, doc_id, raw.text, text_hash or "", labels, annotation_name(doc_id))
         if found is not None:
-            return issues + found
+            if parsed:  # the fast path's decoder took it, and orjson takes all that msgspec does
+                raw.annotation = orjson.loads(blob)
+            return raw, issues + found
     if blob is not None:  # parsed as read_document would have, its issue last as there
         raw.annotation = parse_json(blob, annotation_name(doc_id), raw.issues)
-    return check_document(root, raw, taxonomy)
+    return raw, check_document(root, raw, taxonomy)
 
 
 def _check_text_and_metadata(raw: RawDocument) -> tuple[list[Issue], str | None]:

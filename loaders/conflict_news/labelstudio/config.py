@@ -38,13 +38,13 @@ _OUR_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _ID_CHARACTERS = re.compile(r"[A-Za-z0-9_.-]+")
 # A dot never occurs in an editor-made id, so `ls.` + such an id cannot be another region's id.
 DRAWN_PREFIX = "ls."
-_TO_WIRE = str.maketrans({":": "\u00b7", ".": "\u2024"})
 _FROM_WIRE = str.maketrans({"\u00b7": ":", "\u2024": "."})
 
 
 def wire_id(rid: str) -> str:
     """The id a region is pushed with: `q2:src` -> `q2\u00b7src`, `ls.x` -> `ls\u2024x` (see above)."""
-    return rid.translate(_TO_WIRE)
+    # Two replace() calls: str.translate into non-ASCII characters costs several times more, once per region.
+    return rid.replace(":", "\u00b7").replace(".", "\u2024")
 
 
 def region_id(raw: object) -> str:

@@ -14,11 +14,13 @@ import orjson
 from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
+from ..core.fastcheck import Labels
 from ..core.options import PREDICTION_SOURCES, PredictionSource, check_choice
-from ..core.store import RawDocument, list_doc_ids, read_document, read_regular
+from ..core.pool import paused_gc
+from ..core.store import RawDocument, list_doc_ids, read_regular
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
-from ..core.validate import check_document
+from ..core.validate import check_document, read_checked_document
 from .config import SEP, SPAN, TEXT, wire_id
 
 Result = dict[str, Any]
@@ -29,39 +31,37 @@ class RegionWriter:
 
     def __init__(self) -> None:
         self.results: list[Result] = []
-        self.spans: dict[str, dict[str, Any]] = {}
+        # Per region: its wire id and its span's start, end and text, which each of its attributes repeats.
+        self.spans: dict[str, tuple[str, int, int, str]] = {}
         self.links: dict[tuple[str, str], list[str]] = {}
 
     def region(self, region_id: str, label: str, span: dict[str, Any]) -> None:
-        self.spans[region_id] = span
-        value = {"start": span["start"], "end": span["end"], "text": span["text"], "labels": [label]}
-        self.results.append(
-            {"id": wire_id(region_id), "from_name": SPAN, "to_name": TEXT, "type": "labels", "value": value}
-        )
+        wid, start, end, text = self.spans[region_id] = (wire_id(region_id), span["start"], span["end"], span["text"])
+        value = {"start": start, "end": end, "text": text, "labels": [label]}
+        self.results.append({"id": wid, "from_name": SPAN, "to_name": TEXT, "type": "labels", "value": value})
 
     def attribute(self, region_id: str, name: str, kind: str, value: Any) -> None:
         if value is None:
             return
-        span = self.spans[region_id]
-        payload: dict[str, Any] = {"start": span["start"], "end": span["end"], "text": span["text"]}
+        wid, start, end, text = self.spans[region_id]
         if kind == "choices":
-            payload["choices"] = [value]
+            payload = {"start": start, "end": end, "text": text, "choices": [value]}
         elif kind == "number":
-            payload["number"] = value
-        else:
-            payload["text"] = [value]
-        self.results.append(
-            {"id": wire_id(region_id), "from_name": name, "to_name": TEXT, "type": kind, "value": payload}
-        )
+            payload = {"start": start, "end": end, "text": text, "number": value}
+        else:  # a textarea's value is its "text", in the span's text's place
+            payload = {"start": start, "end": end, "text": [value]}
+        self.results.append({"id": wid, "from_name": name, "to_name": TEXT, "type": kind, "value": payload})
 
     def link(self, from_id: str, to_id: str, label: str) -> None:
         self.links.setdefault((from_id, to_id), []).append(label)
 
     def finish(self) -> list[Result]:
+        spans = self.spans
         relations = [
-            {"from_id": wire_id(a), "to_id": wire_id(b), "type": "relation", "direction": "right", "labels": labels}
+            {"from_id": spans[a][0] if a in spans else wire_id(a), "to_id": spans[b][0] if b in spans else wire_id(b),
+             "type": "relation", "direction": "right", "labels": labels}
             for (a, b), labels in self.links.items()
-        ]
+        ]  # fmt: skip
         return self.results + relations
 
 
@@ -80,14 +80,17 @@ def _write_entities(w: RegionWriter, ann: dict[str, Any]) -> None:
             w.link(f"{ent['id']}{SEP}m0", f"{ent['affiliation']}{SEP}m0", "affiliation")
 
 
+# Per place/time field of an event: its region label, the region id's part, its textarea and choices fields.
+_PLACE_AND_TIME = {
+    "location": ("LOCATION", "loc", {"loc_name": "name", "loc_country": "country", "loc_wikidata": "wikidata"},
+                 {"loc_precision": "precision"}),
+    "time": ("TIME", "time", {"time_start": "start", "time_end": "end", "time_anchor_event": "anchor_event"},
+             {"time_precision": "precision", "time_anchor": "anchor"}),
+}  # fmt: skip
+
+
 def _write_place_and_time(w: RegionWriter, ev: dict[str, Any]) -> None:
-    fields = {
-        "location": ("LOCATION", "loc", {"loc_name": "name", "loc_country": "country", "loc_wikidata": "wikidata"},
-                     {"loc_precision": "precision"}),
-        "time": ("TIME", "time", {"time_start": "start", "time_end": "end", "time_anchor_event": "anchor_event"},
-                 {"time_precision": "precision", "time_anchor": "anchor"}),
-    }  # fmt: skip
-    for key, (label, part, texts, choices) in fields.items():
+    for key, (label, part, texts, choices) in _PLACE_AND_TIME.items():
         item = ev[key]
         if item is None:
             continue
@@ -257,9 +260,10 @@ def _iter_tasks(root: Path, predictions: PredictionSource | Path, issues: list[I
                 )  # fmt: skip
                 continue
             chosen[doc_id] = ann
+    labels = Labels.of(tax)
     for doc_id in doc_ids:
-        raw = read_document(root, doc_id)
-        found = [i for i in check_document(root, raw, tax) if i.code != "annotation-missing"]
+        raw, found = read_checked_document(root, doc_id, tax, labels)
+        found = [i for i in found if i.code != "annotation-missing"]
         stored = raw.annotation if isinstance(raw.annotation, dict) and predictions != "none" else None
         if stored is not None and stored.get("provenance", {}).get("kind") == "pending":
             stored = None
@@ -284,7 +288,8 @@ def write_tasks(root: Path, predictions: PredictionSource | Path, out: BinaryIO,
     issues: list[Issue] = []
     tasks = iter_tasks(root, predictions, issues)  # checks `predictions` before anything is written
     out.write(b"[")
-    for number, task in enumerate(tqdm(tasks, unit="doc", desc="tasks", disable=not progress)):
-        out.write((b",\n" if number else b"\n") + orjson.dumps(task, option=orjson.OPT_INDENT_2))
+    with paused_gc():  # a task is ~10^4 short-lived containers and no cycles (tests/test_bulk.py)
+        for number, task in enumerate(tqdm(tasks, unit="doc", desc="tasks", disable=not progress)):
+            out.write((b",\n" if number else b"\n") + orjson.dumps(task, option=orjson.OPT_INDENT_2))
     out.write(b"\n]\n")
     return issues
