@@ -19,6 +19,7 @@ their counts add up.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,16 +113,15 @@ def merge_in_sentences(clusters: list[Cluster], text: str) -> list[Cluster]:
     """Clusters of one type whose first mentions share a sentence, merged when compatible (see the module)."""
     ends = [m.end() for m in SENTENCE_END.finditer(text)]
 
-    def sentence(cluster: Cluster) -> int:
-        start = cluster.mentions[0]["trigger"]["start"]
-        return sum(end <= start for end in ends)
+    def sentence(cluster: Cluster) -> int:  # how many sentence ends come at or before its first trigger
+        return bisect_right(ends, cluster.mentions[0]["trigger"]["start"])
 
     merged: list[Cluster] = []
     for c in clusters:
+        kind, place = c.type, sentence(c)
         partner = next(
-            (i for i, m in enumerate(merged)
-             if m.type == c.type and sentence(m) == sentence(c) and _compatible(m, c)), None,
-        )  # fmt: skip
+            (i for i, m in enumerate(merged) if m.type == kind and sentence(m) == place and _compatible(m, c)), None
+        )
         if partner is None:
             merged.append(c)
         else:
