@@ -28,13 +28,14 @@ from tqdm import tqdm
 
 from ..core.errors import CorpusError, Issue
 from ..core.extras import require_extra
+from ..core.fastcheck import Labels
 from ..core.options import CONFIGS, FLAVORS, Config, Flavor, check_choice
 from ..core.paths import check_root
 from ..core.pool import count_workers, map_in_order, paused_gc
-from ..core.store import list_doc_ids, read_document, read_regular
+from ..core.store import list_doc_ids, read_regular
 from ..core.taxonomy import load_taxonomy
 from ..core.txn import Transaction, locked, step, writing
-from ..core.validate import check_document
+from ..core.validate import read_checked_document
 from ..standoff.flavor import standoff_rows
 from .card import ARROW_BYTES
 from .features import flavor_features
@@ -95,11 +96,13 @@ def encode_batch(root: Path, doc_ids: list[str], flavor: Flavor, publish: bool =
     flavor = check_choice("flavor", flavor, FLAVORS)
     with paused_gc():  # see pool.paused_gc
         taxonomy = load_taxonomy()
+        labels = Labels.of(taxonomy)
         issues: list[Issue] = []
         batch = RowBatch()
         for doc_id in doc_ids:
-            raw = read_document(root, doc_id)  # each document is read once, and validated
-            issues += check_document(root, raw, taxonomy)
+            # each document is read once, and validated (by the validator's fast path where it can vouch)
+            raw, found = read_checked_document(root, doc_id, taxonomy, labels)
+            issues += found
             if issues:  # from the first issue on, only validation goes on
                 continue
             assert raw.text is not None  # a document without text has issues

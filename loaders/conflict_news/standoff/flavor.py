@@ -101,7 +101,9 @@ def standoff_rows(
     for config, config_rows in rows.items():
         out[config] = []
         for row in config_rows:
-            new = {"doc_id": row["doc_id"], "text_status": status, **_withhold(row, canon, canonical)}
+            # An included text in the full flavour changes no span: the row goes as it is (no copy of its tree).
+            shipped = row if canon is None and not canonical else _withhold(row, canon, canonical)
+            new = {"doc_id": row["doc_id"], "text_status": status, **shipped}
             if config == "documents" and canon is not None:
                 new["text"] = None
                 new["fingerprint"] = {**fingerprint(canon), "evidence": _evidence(text, new, canon)}
