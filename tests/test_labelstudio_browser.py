@@ -32,7 +32,7 @@ from conflict_news import iter_errors
 from conflict_news.cli.main import main
 from conflict_news.core.store import read_document
 from conflict_news.core.taxonomy import load_taxonomy
-from conflict_news.labelstudio.config import build_config, list_attributes, list_hotkeys, region_id, wire_id
+from conflict_news.labelstudio.config import FOLDS, build_config, list_attributes, list_hotkeys, region_id, wire_id
 from conflict_news.labelstudio.sync import push_tasks
 from conflict_news.labelstudio.tasks import build_task, collect_tasks
 from conftest import BASE, REPO
@@ -433,6 +433,31 @@ class Editor:
         choice.first.get_by_text(value).first.click()
         expect(box, f"{value} ticked").to_be_checked()
 
+    def pick_type(self, value: str) -> None:
+        """Pick an event type in the type picker: click it, type part of the type's name, click the type."""
+        picker = self.page.locator(".taxonomy").filter(visible=True)
+        expect(picker, "one type picker shown").to_have_count(1)
+        picker.click()
+        leaf = value.partition(".")[2]
+        self.page.keyboard.type(leaf)
+        option = self.page.locator(".ant-select-tree-treenode").filter(has_text=re.compile(rf"^{re.escape(leaf)}$"))
+        expect(option, f"the type {leaf} listed once under the search").to_have_count(1)
+        option.click()
+        expect(picker, f"the picker showing {value}").to_contain_text(value)
+        self.page.keyboard.press("Escape")
+
+    def open_fold(self, title: str) -> None:
+        """Open a folded set of fields (a Collapse panel) by its title."""
+        header = self.page.locator(".ant-collapse-header").filter(visible=True).filter(has_text=title)
+        expect(header, f"one fold {title!r}").to_have_count(1)
+        header.click()
+        expect(header, f"fold {title!r} open").to_have_attribute("aria-expanded", "true")
+
+    def panel_height(self) -> int:
+        """The height of the side panel's content (what it would take on screen unscrolled)."""
+        height: int = self.page.evaluate("() => document.querySelector('.cnc-panel').scrollHeight")
+        return height
+
     def choice_keys(self) -> set[tuple[str, str]]:
         """(key, value) of every choice shown with a key hint, e.g. `actual[w]`."""
         texts = self.page.locator(".lsf-choice").filter(visible=True).all_inner_texts()
@@ -573,8 +598,15 @@ def test_pre_annotated_regions_light_up_exactly_their_spans(
         )
     with editor.step("event-selected"):
         editor.click_region("ev2")
-        editor.expect_shown("Event type", "Modality", *_fields_of("EVENT"))
-        editor.expect_hidden("Bound")
+        editor.expect_shown("Event type", "Modality", "Polarity", *(title for title, _ in FOLDS.values()))
+        editor.expect_hidden("Bound", "Location name", "Time start (YYYY, YYYY-MM or YYYY-MM-DD)")
+        # Issue 27: the EVENT's panel was four screens tall (59 type boxes, then place and time fields).
+        assert editor.panel_height() <= 1000
+        expect(editor.page.locator(".taxonomy").filter(visible=True), "ev2's type").to_contain_text("violent.attack")
+    with editor.step("event-folds-open"):
+        for title, _ in FOLDS.values():
+            editor.open_fold(title)
+        editor.expect_shown(*_fields_of("EVENT"))
     shown |= editor.choice_keys()
     with editor.step("quote-selected"):
         editor.click_region("q2")
@@ -608,7 +640,8 @@ def test_annotator_edits_come_back_as_exactly_those_edits(
     with editor.step("event-fields"):
         editor.pick_in_list("EVENT", "told", drawn_event)
         editor.expect_shown("Event type")
-        for value in ("diplomatic.commitment", "actual", "positive"):
+        editor.pick_type("diplomatic.commitment")
+        for value in ("actual", "positive"):
             editor.choose(value)
     # 3. Change a figure's property.
     with editor.step("figure-property"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -42,7 +43,12 @@ def test_config_is_valid_for_the_sdk_and_lists_the_taxonomy() -> None:
     li = LabelInterface(CONFIG)
     li.validate()
     tax = load_taxonomy()
-    assert set(li.get_control("event_type").labels) == set(tax.event_types)
+    # The type picker is a two-level tree: every event type is one path group -> type, and nothing more.
+    picker = next(ElementTree.fromstring(CONFIG).iter("Taxonomy"))
+    assert picker.get("name") == "event_type"
+    paths = [f"{group.get('value')}.{leaf.get('value')}" for group in picker for leaf in group]
+    assert sorted(paths) == sorted(tax.event_types)
+    assert all(len(leaf) == 0 for group in picker for leaf in group)
     assert set(li.get_control("fig_property").labels) == set(tax.figure_properties)
     for relation in list_relations(tax):
         assert f'<Relation value="{relation}"/>' in CONFIG
@@ -334,7 +340,7 @@ def test_validator_issues_of_the_rebuilt_file_block_the_import() -> None:
     export = offline_export(BASE, "toy-0001")
     for r in export[0]["annotations"][0]["result"]:
         if r.get("id") == "ev1" and r.get("from_name") == "event_type":
-            r["value"]["choices"] = ["diplomatic.talks"]  # attacker is not a role of talks
+            r["value"]["taxonomy"] = [["diplomatic", "talks"]]  # attacker is not a role of talks
     out = ExportImporter(BASE, "export.json").run(export)
     assert {i.code for i in out.issues} == {"role-not-allowed"}
 
@@ -376,7 +382,7 @@ def _two_annotators(changed_type: str) -> list[dict[str, object]]:
     result = second["result"]
     for r in result:
         if r.get("id") == "ev1" and r.get("from_name") == "event_type":
-            r["value"]["choices"] = [changed_type]
+            r["value"]["taxonomy"] = [changed_type.split(".")]
         if r.get("id") == wire_id("q2:c0") and r["type"] == "labels":
             r["value"]["end"] -= 1  # "We will answer" without the comma: overlaps, not exact
             r["value"]["text"] = r["value"]["text"][:-1]
@@ -422,7 +428,7 @@ RELATION = {"type": "relation", "from_id": "q1", "to_id": "ev2", "direction": "r
     [
         ({"set": {R + "15/from_name": "event_kind"}}, "ls-unknown-label"),
         ({"set": {R + "15/type": "textarea"}}, "ls-unknown-label"),
-        ({"set": {R + "15/value/choices": ["violent.duel"]}}, "ls-unknown-label"),
+        ({"set": {R + "15/value/taxonomy": [["violent", "duel"]]}}, "ls-unknown-label"),
         ({"set": {R + "68": RELATION | {"labels": ["mentions"]}}}, "ls-unknown-label"),
         ({"set": {R + "68": RELATION | {"direction": "bi"}}}, "ls-relation-role"),
         ({"set": {R + "68": RELATION | {"labels": []}}}, "ls-relation-role"),
@@ -571,15 +577,24 @@ def test_each_field_shows_for_its_labels_only() -> None:
     root = ElementTree.fromstring(CONFIG)
     shown_for = {}
     for view in root.iter("View"):
-        for control in view:
+        if view.get("visibleWhen") != "region-selected":
+            continue
+        for control in view.iter():  # place and time fields sit in a fold inside their view
             if control.get("perRegion") == "true":
                 shown_for[control.get("name")] = view.get("whenLabelValue")
     assert shown_for["event_type"] == "EVENT" and shown_for["fig_value"] == "FIGURE"
     assert shown_for["entity"] == "MENTION" and shown_for["loc_precision"] == "LOCATION,EVENT"
     assert shown_for["time_anchor"] == "TIME,EVENT" and shown_for["quote_type"] == "CUE"
     assert all(shown_for.values()) and len(shown_for) == 23
-    headed = [v for v in root.iter("View") if any(c.get("perRegion") for c in v)]
-    assert all(v[0].tag == "Header" for v in headed)  # every field under a visible heading
+    # Every field under a visible heading: the element before it is a Header.
+    for parent in root.iter():
+        for before, control in itertools.pairwise([None, *parent]):
+            if control is not None and control.get("perRegion") == "true":
+                assert before is not None and before.tag == "Header", control.get("name")
+    # Only an EVENT's first needs are open: the place and time fields (rare on an EVENT) are folded.
+    folded = {c.get("name") for panel in root.iter("Panel") for c in panel.iter() if c.get("perRegion")}
+    on_events = {name for name, labels in shown_for.items() if "EVENT" in str(labels).split(",")}
+    assert folded == on_events - {"modality", "polarity", "event_type"}
 
 
 def test_a_field_set_on_a_region_of_another_label_is_refused() -> None:

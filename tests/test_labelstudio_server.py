@@ -115,7 +115,7 @@ def test_two_annotators_ground_truth_skip_and_agreement(label_studio: Server, ls
     changed = json.loads(json.dumps(task.predictions[0].result))
     for r in changed:
         if r.get("id") == "ev1" and r.get("from_name") == "event_type":
-            r["value"]["choices"] = ["violent.air_drone_strike"]
+            r["value"]["taxonomy"] = [["violent", "air_drone_strike"]]
     ls.annotations.create(id=task.id, result=changed, completed_by=other.id)
     ls.annotations.create(id=task.id, result=[], was_cancelled=True)
     export = ls.projects.exports.as_json(project)

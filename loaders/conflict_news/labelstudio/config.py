@@ -97,7 +97,7 @@ FIXED_RELATIONS: dict[str, tuple[str, str]] = {
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Attribute:
     name: str  # the control's name, i.e. the result's from_name
-    kind: str  # the result type: choices, number or textarea
+    kind: str  # the result type: choices, taxonomy, number or textarea
     labels: tuple[str, ...]  # the region labels it belongs to
     heading: str  # what the side panel calls it
     choices: tuple[str, ...] = ()
@@ -126,7 +126,10 @@ def list_attributes(tax: Taxonomy) -> tuple[Attribute, ...]:
         choices("quote_type", ("CUE",), "Quote type", tax.quote_types),
         choices("fig_bound", figure, "Bound", tax.figure_bounds),
         choices("loc_precision", place, "Location precision", tax.location_precision),
-        choices("event_type", event, "Event type", tuple(tax.event_types)),
+        # The one two-level list (`group.type`): a searchable tree (see _control), whose values never got keys.
+        Attribute(
+            name="event_type", kind="taxonomy", labels=event, heading="Event type", choices=tuple(tax.event_types)
+        ),
         textarea("entity", mention, "Entity id (the same id on every mention of one entity)"),
         textarea("entity_name", mention, "Entity name (once per entity)"),
         choices("entity_type", mention, "Entity type (once per entity)", tax.entity_types),
@@ -211,6 +214,17 @@ def _control(attr: Attribute) -> list[str]:
     if attr.kind == "choices":
         return [f'<Choices {common} choice="single" showInline="true">',
                 *(f"  <Choice value={quoteattr(v)}/>" for v in attr.choices), "</Choices>"]  # fmt: skip
+    if attr.kind == "taxonomy":
+        # A tree with search: the group (the part before the dot) opens to its types, only a type can be
+        # picked, and the picked one reads `group.type`. Values are paths (taxonomy_path).
+        groups: dict[str, list[str]] = {}
+        for value in attr.choices:
+            group, leaf = taxonomy_path(value)
+            groups.setdefault(group, []).append(leaf)
+        body = [f"  <Choice value={quoteattr(group)}>{''.join(f'<Choice value={quoteattr(leaf)}/>' for leaf in leaves)}"
+                "</Choice>" for group, leaves in groups.items()]  # fmt: skip
+        return [f'<Taxonomy {common} leafsOnly="true" showFullPath="true" pathSeparator="." maxUsages="1" '
+                f'placeholder="Type to search, e.g. attack">', *body, "</Taxonomy>"]  # fmt: skip
     if attr.kind == "number":
         # No step: the editor rounds to multiples of step when one is set.
         return [f"<Number {common}/>"]
@@ -224,12 +238,42 @@ def _block(labels: tuple[str, ...], order: int, body: list[str]) -> list[str]:
             f'style="order: {order}; margin-bottom: 6px;">', *("  " + line for line in body), "</View>"]  # fmt: skip
 
 
-# Panel order of each attribute's block.
-_ORDER = {"event_type": 1, "modality": 2, "polarity": 2, "quote_type": 3, "entity": 4, "entity_name": 4,
+# Panel order of each attribute's block: what every EVENT needs first, the type next.
+_ORDER = {"modality": 1, "polarity": 1, "event_type": 2, "quote_type": 3, "entity": 4, "entity_name": 4,
           "entity_type": 4, "entity_wikidata": 4, "fig_value": 5, "fig_lower": 5, "fig_upper": 5, "fig_bound": 6,
-          "fig_property": 7, "fig_counted": 7, "loc_name": 8, "loc_country": 8, "loc_wikidata": 8,
-          "loc_precision": 9, "time_start": 10, "time_end": 10, "time_precision": 11, "time_anchor": 11,
-          "time_anchor_event": 11}  # fmt: skip
+          "fig_property": 7, "fig_counted": 7}  # fmt: skip
+
+# Place and time fields, each set folded under one title: they belong to the LOCATION or TIME region, and
+# sit on an EVENT only for a place or time the text does not name, so folded they keep the EVENT's panel
+# to one screen. The fold opens with one click; the XML keeps each set where its first field was, so
+# the keys stay where they were.
+FOLDS = {
+    "LOCATION": ("Place: name, country, Wikidata, precision (on an EVENT only for a place the text does not name)", 8),
+    "TIME": ("Time: start, end, precision, anchor (on an EVENT only for a time the text does not name)", 9),
+}
+
+
+def taxonomy_path(value: str) -> list[str]:
+    """The path of an event type in the type picker: `violent.attack` -> ["violent", "attack"]."""
+    group, _, leaf = value.partition(".")
+    return [group, leaf]
+
+
+def _panel_blocks(tax: Taxonomy) -> list[str]:
+    blocks: dict[str, tuple[tuple[str, ...], list[str]]] = {}
+    for attr in list_attributes(tax):
+        fold = next((label for label in attr.labels if label in FOLDS), attr.name)
+        blocks.setdefault(fold, (attr.labels, []))[1].extend([_h(attr.heading), *_control(attr)])
+    lines = []
+    for key, (labels, body) in blocks.items():
+        if key in FOLDS:
+            title, order = FOLDS[key]
+            body = ["<Collapse>", f"  <Panel value={quoteattr(title)}>", *("    " + line for line in body), "  </Panel>",
+                    "</Collapse>"]  # fmt: skip
+        else:
+            order = _ORDER[key]
+        lines += _block(labels, order, body)
+    return lines
 
 
 def links_from(tax: Taxonomy, label: str) -> list[tuple[str, str]]:
@@ -260,12 +304,18 @@ def build_config(tax: Taxonomy, review: bool = False) -> str:
               '<View className="cnc-panel" style="flex: 1 1 auto; min-width: 0; display: flex; flex-direction: column; '
               'border-left: 2px solid #ccc; padding-left: 12px;">',
               '<View visibleWhen="no-region-selected" style="order: 0;">', "  " + _h(_PANEL_NOTE, 6), "</View>"]  # fmt: skip
-    for attr in list_attributes(tax):
-        lines += _block(attr.labels, _ORDER[attr.name], [_h(attr.heading), *_control(attr)])
+    lines += _panel_blocks(tax)
     for label in LABELS:
         links = links_from(tax, label)
-        body = [_h(f"Links from this {label} (relation tool, then the label)", 6)]
-        body += [_h(f"{name} -> {target}: {describe_link(tax, name)}", 6) for name, target in links]
+        # One line naming every link, and what each means folded under it: an EVENT has 13 links, whose
+        # meanings took a screen.
+        targets: dict[str, list[str]] = {}
+        for name, target in links:
+            targets.setdefault(target, []).append(name)
+        summary = "; ".join(f"{', '.join(names)} -> {target}" for target, names in targets.items())
+        body = ["<Collapse>", f"  <Panel value={quoteattr(f'Links from this {label}: {summary}')}>",
+                *(f"    {_h(f'{name} -> {target}: {describe_link(tax, name)}', 6)}" for name, target in links),
+                "  </Panel>", "</Collapse>"]  # fmt: skip
         if not links:
             owners = sorted({f"{ends[0]} ({name})" for name, ends in list_relations(tax).items() if ends[1] == label})
             body = [_h(f"{label}: no fields; it is linked from its " + " or ".join(owners), 6)]

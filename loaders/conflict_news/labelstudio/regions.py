@@ -6,6 +6,7 @@ undoing the editor's escaping of line breaks (a literal backslash-n) and collaps
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,7 @@ _VALUE_TYPES = {
     "text": lambda v: isinstance(v, str) or _strings(v),  # a span's text; a textarea's list of texts
     "labels": _strings,
     "choices": _strings,
+    "taxonomy": lambda v: isinstance(v, list) and all(_strings(path) for path in v),
     "number": _number,
 }
 
@@ -105,6 +107,8 @@ def _plainly_typed(res: Any) -> bool:
         return False
     if "choices" in value and not _text_list(value["choices"]):
         return False
+    if "taxonomy" in value:
+        return False  # only event types have paths: the full check is cheap enough for them
     return "number" not in value or _number(value["number"])
 
 
@@ -224,7 +228,11 @@ class ResultReader:
     def read_attribute(self, i: int, res: dict[str, Any]) -> None:
         rid, name = region_id(res.get("id")), res.get("from_name")
         attr = self.attrs.get(str(name))
-        if attr is None or res.get("type") != attr.kind:
+        kind = res.get("type")
+        if attr is not None and attr.kind == "taxonomy" and kind == "choices":
+            # Projects made before the type picker held the event type as one choice: their exports still import.
+            attr = dataclasses.replace(attr, kind="choices")
+        if attr is None or kind != attr.kind:
             self.report(
                 "ls-unknown-label",
                 f"{self.path(i)}.from_name",
@@ -262,6 +270,18 @@ class ResultReader:
                 )
                 return
             found: Any = chosen[0]
+        elif attr.kind == "taxonomy":
+            paths = value.get("taxonomy") or []
+            found = ".".join(paths[0]) if len(paths) == 1 else None
+            if found not in attr.choices:
+                self.report(
+                    "ls-unknown-label",
+                    f"{self.path(i)}.value.taxonomy",
+                    rid,
+                    f"{name} {paths!r} is not one type of the config",
+                    rid,
+                )
+                return
         elif attr.kind == "number":
             found = _plain_number(value.get("number"))
         else:

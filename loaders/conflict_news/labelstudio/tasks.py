@@ -21,7 +21,7 @@ from ..core.store import RawDocument, list_doc_ids, read_regular
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document, read_checked_document
-from .config import SEP, SPAN, TEXT, wire_id
+from .config import SEP, SPAN, TEXT, taxonomy_path, wire_id
 
 Result = dict[str, Any]
 
@@ -46,6 +46,8 @@ class RegionWriter:
         wid, start, end, text = self.spans[region_id]
         if kind == "choices":
             payload = {"start": start, "end": end, "text": text, "choices": [value]}
+        elif kind == "taxonomy":
+            payload = {"start": start, "end": end, "text": text, "taxonomy": [taxonomy_path(value)]}
         elif kind == "number":
             payload = {"start": start, "end": end, "text": text, "number": value}
         else:  # a textarea's value is its "text", in the span's text's place
@@ -108,8 +110,9 @@ def _write_place_and_time(w: RegionWriter, ev: dict[str, Any]) -> None:
 def _write_events(w: RegionWriter, ann: dict[str, Any]) -> None:
     for ev in ann["events"]:
         w.region(ev["id"], "EVENT", ev["trigger"])
-        for name in ("type", "modality", "polarity"):
-            w.attribute(ev["id"], "event_type" if name == "type" else name, "choices", ev[name])
+        w.attribute(ev["id"], "event_type", "taxonomy", ev["type"])
+        for name in ("modality", "polarity"):
+            w.attribute(ev["id"], name, "choices", ev[name])
         for j, arg in enumerate(ev["arguments"]):
             rid = f"{ev['id']}{SEP}arg{j}"
             w.region(rid, "ARGUMENT", arg["span"])
