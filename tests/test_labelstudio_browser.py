@@ -172,6 +172,16 @@ _SHOW_PIECE = f"""(rid) => {{
 }}"""
 
 # A point on words no region holds, inside the text, where nothing else lies on top (null while there is none).
+# Every relation label drawn over the text: its words, font size and the opacity it is painted with (the
+# product of its own and its ancestors').
+_ARROW_LABELS = """() => {
+  const found = [...document.querySelectorAll('.relations-overlay text')].filter((t) => t.textContent.trim());
+  return found.length && found.map((t) => {
+    let opacity = 1;
+    for (let e = t; e && e.nodeType === 1; e = e.parentElement) opacity *= parseFloat(getComputedStyle(e).opacity);
+    return [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize), opacity];
+  });
+}"""
 _PLAIN_POINT = """() => {
   const root = document.querySelector('.lsf-htx-richtext');
   if (!root) return null;
@@ -571,6 +581,13 @@ def test_pre_annotated_regions_light_up_exactly_their_spans(
                 background, colour = editor.paint(rid)
                 assert background not in TRANSPARENT, (rid, background)
                 assert colour != WHITE, (rid, colour)
+    # Arrow labels only on roles and event relations (issue 27: all 24 labels, 9 px and faint), readable.
+    labelled = [
+        ", ".join(r["labels"]) for r in _pushed(root, "toy-0001") if r.get("type") == "relation" and r["labels"]
+    ]
+    arrows = editor.until("the relation labels drawn over the text", _ARROW_LABELS)
+    assert sorted(text for text, _, _ in arrows) == sorted(labelled)
+    assert all(size >= 12 and opacity == 1 for _, size, opacity in arrows), arrows
 
     # Every label and keyed choice shows the key the editor gave it, as docs/labelstudio.md lists them.
     hotkeys = list_hotkeys(build_config(load_taxonomy()))

@@ -24,7 +24,15 @@ from conflict_news.core.taxonomy import load_taxonomy, parse_taxonomy
 from conflict_news.grow.synthetic import write_synthetic
 from conflict_news.labelstudio import importer
 from conflict_news.labelstudio.agreement import compute_agreement
-from conflict_news.labelstudio.config import build_config, list_relations, region_id, wire_id
+from conflict_news.labelstudio.config import (
+    FIXED_BY_ENDS,
+    FIXED_RELATIONS,
+    LABELLED_ENDS,
+    build_config,
+    list_relations,
+    region_id,
+    wire_id,
+)
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter, import_export, read_export
 from conflict_news.labelstudio.tasks import PRE_ANNOTATION, build_task, pre_annotation_name
 from conftest import BASE, REPO
@@ -50,8 +58,12 @@ def test_config_is_valid_for_the_sdk_and_lists_the_taxonomy() -> None:
     assert sorted(paths) == sorted(tax.event_types)
     assert all(len(leaf) == 0 for group in picker for leaf in group)
     assert set(li.get_control("fig_property").labels) == set(tax.figure_properties)
-    for relation in list_relations(tax):
-        assert f'<Relation value="{relation}"/>' in CONFIG
+    # Labels only where the pair of region kinds does not say which link it is: roles and event relations.
+    offered = [r.get("value") for r in ElementTree.fromstring(CONFIG).iter("Relation")]
+    assert offered == [*tax.roles, *tax.event_relations]
+    assert len(FIXED_BY_ENDS) == len(FIXED_RELATIONS)  # one fixed link per pair of kinds
+    assert not FIXED_BY_ENDS.keys() & set(LABELLED_ENDS)
+    assert {list_relations(tax)[name] for name in offered} == set(LABELLED_ENDS)
 
 
 def test_config_refuses_a_taxonomy_whose_names_clash_with_link_labels() -> None:
@@ -431,7 +443,9 @@ RELATION = {"type": "relation", "from_id": "q1", "to_id": "ev2", "direction": "r
         ({"set": {R + "15/value/taxonomy": [["violent", "duel"]]}}, "ls-unknown-label"),
         ({"set": {R + "68": RELATION | {"labels": ["mentions"]}}}, "ls-unknown-label"),
         ({"set": {R + "68": RELATION | {"direction": "bi"}}}, "ls-relation-role"),
-        ({"set": {R + "68": RELATION | {"labels": []}}}, "ls-relation-role"),
+        ({"set": {R + "68": RELATION | {"from_id": "ev1", "labels": []}}}, "ls-relation-unlabelled"),
+        ({"set": {R + "68": RELATION | {"from_id": "ev2", "to_id": "ent-varn:m1", "labels": []}}}, "ls-relation-role"),
+        ({"set": {R + "68": RELATION | {"to_id": "q1", "labels": []}}}, "ls-self-link"),
         ({"set": {R + "68": {"type": "relation", "from_id": "q1", "to_id": "ent-ministry:m0", "direction": "left",
                              "labels": ["speaker"]}}}, "ls-relation-role"),
         ({"set": {R + "68": RELATION | {"from_id": "fig1", "to_id": "ev2", "labels": ["quantifies"]}}}, "ls-relation-role"),

@@ -93,6 +93,11 @@ FIXED_RELATIONS: dict[str, tuple[str, str]] = {
     "in_quote": ("FIGURE", "CUE"),
 }
 
+# Every fixed link joins a pair of region kinds no other link joins, so the pair says which link it is and
+# the editor's relation needs no label (and offers only roles and event relations, LABELLED_ENDS).
+FIXED_BY_ENDS = {ends: name for name, ends in FIXED_RELATIONS.items()}
+LABELLED_ENDS = (("EVENT", "ARGUMENT"), ("EVENT", "EVENT"))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Attribute:
@@ -182,6 +187,12 @@ def list_relations(tax: Taxonomy) -> dict[str, tuple[str, str]]:
     return relations | FIXED_RELATIONS
 
 
+def labelled_relations(tax: Taxonomy) -> list[str]:
+    """The relation labels the editor offers: argument roles and event relations, the links whose pair of
+    region kinds does not say what they are."""
+    return [name for name in list_relations(tax) if name not in FIXED_RELATIONS]
+
+
 def describe_link(tax: Taxonomy, label: str) -> str:
     if label in tax.roles:
         return f"argument role: {tax.raw['roles'][label]}"
@@ -191,15 +202,13 @@ def describe_link(tax: Taxonomy, label: str) -> str:
 
 
 # Relation labels are drawn over the text and no setting of 1.23.2 moves or hides them (only the
-# Relations tab's eye button hides all arrows): keep them small and faint unless the relation is
-# highlighted (hovering its row in the Relations tab), and leave room between lines. The editor passes
-# this CSS through an HTML sanitiser that cuts it at the first `>` or quote, so the selectors use neither.
+# Relations tab's eye button hides all arrows). Only roles and event relations carry one, so they can be
+# read: 12 px, bold, opaque; the lines leave room for them. The editor passes this CSS through an HTML
+# sanitiser that cuts it at the first `>` or quote, so the selectors use neither.
 # pre-wrap keeps runs of spaces visible, so what annotators select is what the offsets say.
 _STYLE = """
     .lsf-htx-richtext { white-space: pre-wrap; line-height: 2.6; }
-    .relations-overlay g[transform] { opacity: 0.3; }
-    .relations-overlay g[transform] text { font-size: 9px !important; }
-    .relations-overlay [class*=highlighted] g[transform] { opacity: 1; }
+    .relations-overlay g[transform] text { font-size: 12px !important; font-weight: 600; }
     .cnc-panel { position: sticky; top: 0; max-height: 92vh; overflow-y: auto; }
 """
 _PANEL_NOTE = "Select a region to see its fields here; draw links with the relation tool (see Instructions)."
@@ -312,7 +321,10 @@ def build_config(tax: Taxonomy, review: bool = False) -> str:
         targets: dict[str, list[str]] = {}
         for name, target in links:
             targets.setdefault(target, []).append(name)
-        summary = "; ".join(f"{', '.join(names)} -> {target}" for target, names in targets.items())
+        summary = "; ".join(
+            f"{', '.join(names)} -> {target}" + ("" if (label, target) in LABELLED_ENDS else " (no label)")
+            for target, names in targets.items()
+        )
         body = ["<Collapse>", f"  <Panel value={quoteattr(f'Links from this {label}: {summary}')}>",
                 *(f"    {_h(f'{name} -> {target}: {describe_link(tax, name)}', 6)}" for name, target in links),
                 "  </Panel>", "</Collapse>"]  # fmt: skip
@@ -322,7 +334,7 @@ def build_config(tax: Taxonomy, review: bool = False) -> str:
         lines += _block((label,), 20, body)
     # choice="multiple": the editor keeps one relation per region pair, so two links become two labels.
     lines += ["</View>", "</View>", '<Relations choice="multiple">']
-    lines += [f"  <Relation value={quoteattr(name)}/>" for name in list_relations(tax)]
+    lines += [f"  <Relation value={quoteattr(name)}/>" for name in labelled_relations(tax)]
     lines += ["</Relations>", "</View>"]
     return "\n".join(lines) + "\n"
 
@@ -368,14 +380,22 @@ def build_instructions(tax: Taxonomy) -> str:
     parts += [f"<li><b>{escape(label)}</b>: {escape(hint)}</li>" for label, (_, hint) in LABELS.items()]
     parts += [
         "</ul><h3>Links</h3><p>Select the first region, press <b>Create relation</b> (Alt+R), click the "
-        "second region, then give the relation its label in the Relations tab. A link always goes from the "
-        "owner to the part; a link to an entity always goes to the entity's <b>first</b> mention.</p><ul>"
+        "second region. A link always goes from the owner to the part; a link to an entity always goes to the "
+        "entity's <b>first</b> mention. Most links need nothing more: the two kinds of region say which link it "
+        "is. Only a link from an EVENT to an ARGUMENT (the role) or to another EVENT (the relation) needs its "
+        "label: open the row in the Relations tab and pick it.</p><h4>Labelled links</h4><ul>"
     ]
-    parts += [f"<li><b>{escape(name)}</b>: {escape(a)} &rarr; {escape(b)}, {escape(describe_link(tax, name))}</li>"
-              for name, (a, b) in list_relations(tax).items()]  # fmt: skip
-    parts += ["</ul><p>Speaker: CUE &rarr; MENTION (<i>speaker</i>). Argument roles: EVENT &rarr; ARGUMENT, the role "
-              "is the label; then ARGUMENT &rarr; MENTION (<i>refers_to</i>). Figure to event: FIGURE &rarr; EVENT "
-              "(<i>quantifies</i>). Claimant: FIGURE &rarr; MENTION (<i>claimant</i>).</p>",
+    relations = list_relations(tax)
+
+    def item(name: str) -> str:
+        a, b = relations[name]
+        return f"<li><b>{escape(name)}</b>: {escape(a)} &rarr; {escape(b)}, {escape(describe_link(tax, name))}</li>"
+
+    parts += [item(name) for name in labelled_relations(tax)]
+    parts += ["</ul><h4>Links without a label</h4><ul>", *(item(name) for name in FIXED_RELATIONS)]
+    parts += ["</ul><p>Speaker: CUE &rarr; MENTION. Argument roles: EVENT &rarr; ARGUMENT, the role is the label; "
+              "then ARGUMENT &rarr; MENTION for the entity. Figure to event: FIGURE &rarr; EVENT. Claimant: "
+              "FIGURE &rarr; MENTION.</p>",
               "<h3>Keys</h3><p>Keys of fields that are not shown still act on the selected region: press a field's "
               "key only while its field is in the panel.</p><ul>"]  # fmt: skip
     parts += [f"<li><b>{key}</b>: {escape(control)} = {escape(value)}</li>" for key, control, value in

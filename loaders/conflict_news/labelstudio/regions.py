@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.errors import Issue
 from ..core.taxonomy import Taxonomy
-from .config import LABELS, SPAN, Attribute, list_attributes, list_relations, region_id
+from .config import FIXED_BY_ENDS, LABELLED_ENDS, LABELS, SPAN, Attribute, list_attributes, list_relations, region_id
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -313,18 +313,29 @@ class ResultReader:
                 target,
             )
             return
-        labels = res.get("labels") or []
-        if direction not in ("left", "right") or not labels:
+        if source == target:
+            # Clicking words under two regions can link a region to itself; no link of ours does.
+            self.report("ls-self-link", self.path(i), source, f"relation from {source} to itself", source)
+            return
+        if direction not in ("left", "right"):
             self.report(
                 "ls-relation-role",
                 self.path(i),
                 source,
-                f"relation {source} -> {target} needs a direction and a label",
+                f"relation {source} -> {target} needs a direction, not {direction!r}",
                 source,
                 target,
             )
             return
         ends = (regions[source].label, regions[target].label)
+        labels = res.get("labels") or []
+        if not labels:
+            # Only roles and event relations carry a label: every other pair of kinds has one link.
+            implied = FIXED_BY_ENDS.get(ends)
+            if implied is None:
+                self.unlabelled(i, source, target, ends)
+                return
+            labels = [implied]
         for label in labels:
             if label not in self.relations:
                 self.report(
@@ -347,3 +358,14 @@ class ResultReader:
                 )
             else:
                 self.out.links.append(Link(source=source, target=target, label=label, order=i))
+
+    def unlabelled(self, i: int, source: str, target: str, ends: tuple[str, str]) -> None:
+        if ends in LABELLED_ENDS:
+            kind = "an argument role" if ends[1] == "ARGUMENT" else "an event relation"
+            code, message = (
+                "ls-relation-unlabelled",
+                f"relation {source} -> {target} ({ends[0]} -> {ends[1]}) needs {kind}",
+            )
+        else:
+            code, message = "ls-relation-role", f"no link joins {ends[0]} -> {ends[1]} ({source} -> {target})"
+        self.report(code, self.path(i), source, message, source, target)

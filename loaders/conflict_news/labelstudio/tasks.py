@@ -21,7 +21,7 @@ from ..core.store import RawDocument, list_doc_ids, read_regular
 from ..core.taxonomy import load_taxonomy
 from ..core.textnorm import hash_text
 from ..core.validate import check_document, read_checked_document
-from .config import SEP, SPAN, TEXT, taxonomy_path, wire_id
+from .config import FIXED_RELATIONS, SEP, SPAN, TEXT, taxonomy_path, wire_id
 
 Result = dict[str, Any]
 
@@ -59,9 +59,11 @@ class RegionWriter:
 
     def finish(self) -> list[Result]:
         spans = self.spans
+        # A fixed link goes without its label (the config offers none): its two regions' kinds say which it is.
         relations = [
             {"from_id": spans[a][0] if a in spans else wire_id(a), "to_id": spans[b][0] if b in spans else wire_id(b),
-             "type": "relation", "direction": "right", "labels": labels}
+             "type": "relation", "direction": "right",
+             "labels": [label for label in labels if label not in FIXED_RELATIONS]}
             for (a, b), labels in self.links.items()
         ]  # fmt: skip
         return self.results + relations
