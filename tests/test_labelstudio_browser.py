@@ -449,7 +449,12 @@ class Editor:
         expect(picker, "one type picker shown").to_have_count(1)
         picker.click()
         leaf = value.partition(".")[2]
+        # The tree's search box takes the keys only once the dropdown has focused it (typed earlier, they
+        # were lost in one run).
+        search = self.page.locator(".ant-select-dropdown input").filter(visible=True)
+        expect(search, "the type search box focused").to_be_focused()
         self.page.keyboard.type(leaf)
+        expect(search, f"the search box holding {leaf!r}").to_have_value(leaf)
         option = self.page.locator(".ant-select-tree-treenode").filter(has_text=re.compile(rf"^{re.escape(leaf)}$"))
         expect(option, f"the type {leaf} listed once under the search").to_have_count(1)
         option.click()
