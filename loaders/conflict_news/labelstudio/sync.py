@@ -17,6 +17,7 @@ from ..core.errors import UsageError
 from ..core.extras import require_extra
 from ..core.store import dump_json, write_atomic
 from ..core.taxonomy import Taxonomy, load_taxonomy
+from .adjudicate import MERGED
 from .config import build_config, build_instructions
 from .tasks import PRE_ANNOTATION
 
@@ -95,12 +96,12 @@ def push_tasks(
         for prediction in task.get("predictions", []):
             ls.predictions.create(task=int(old.id), **prediction)
         updated += 1
-    if not review and any("predictions" in t for t in tasks):
+    if any("predictions" in t for t in tasks):
         # The stream (*Label All Tasks*) shows a task's prediction only when its model_version is the
         # project's, which Label Studio otherwise takes from the first prediction imported. Set last: the
-        # server refuses a model_version no prediction of the project has yet. A review project's
-        # predictions are the annotators' versions, named by their annotators, for the reviewer to pick.
-        ls.projects.update(id=project, model_version=PRE_ANNOTATION)
+        # server refuses a model_version no prediction of the project has yet. A review task starts from
+        # its merged prediction; the annotators' own versions are there to compare.
+        ls.projects.update(id=project, model_version=MERGED if review else PRE_ANNOTATION)
     return PushReport(project=project, added=len(missing), updated=updated,
                       unchanged=len(tasks) - len(missing) - updated)  # fmt: skip
 
