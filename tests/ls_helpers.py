@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from conflict_news.labelstudio.adjudicate import SIDE
 from conflict_news.labelstudio.config import region_id
 from conflict_news.labelstudio.tasks import build_result, build_task
 from conftest import _delete, _set, _walk
+from labelstudio_server import Server
 
 # The annotator of offline exports, expanded as an export with `annotations__completed_by` has it.
 ANN1 = {"id": 1, "email": "ann1@example.org", "first_name": "", "last_name": ""}
@@ -131,3 +134,18 @@ def delete_sides(result: list[dict[str, Any]], items: set[str], side: int) -> li
         return bool(mark) and n == str(side) and region_id(base).split(":")[0] in items
 
     return [r for r in result if not any(gone(r.get(k)) for k in ("id", "from_id", "to_id"))]
+
+
+def next_in_stream(label_studio: Server, project: int) -> dict[str, Any] | None:
+    """The task *Label All Tasks* opens next for the lead, as the editor gets it (GET /api/projects/ID/next:
+    its predictions are the ones the stream shows); None when the queue is empty."""
+    ask = urllib.request.Request(f"{label_studio.url}/api/projects/{project}/next",
+                                 headers={"Authorization": f"Token {label_studio.token}"})  # fmt: skip
+    try:
+        with urllib.request.urlopen(ask, timeout=60) as response:
+            task: dict[str, Any] = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:  # the queue is done
+            return None
+        raise
+    return task
