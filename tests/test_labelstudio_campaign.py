@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,21 @@ def test_campaign_double_annotation_corrections_agreement_and_adjudication(
     assert read_document(root, docs[0]).annotation == gold
 
 
+def visible_data_columns(label_studio: Any, ls: Any, project: int) -> dict[str, list[str]]:
+    """The task data columns the project's (only) Data Manager view shows, in the table and in the
+    editor's task list, out of those the server offers (GET /api/dm/columns)."""
+    ask = urllib.request.Request(f"{label_studio.url}/api/dm/columns?project={project}",
+                                 headers={"Authorization": f"Token {label_studio.token}"})  # fmt: skip
+    with urllib.request.urlopen(ask, timeout=60) as response:
+        columns = json.loads(response.read())["columns"]
+    offered = {f"tasks:data.{c['id']}": c["id"] for c in columns if c.get("parent") == "data"}
+    (view,) = ls.views.list(project=project)
+    hidden = view.data["hiddenColumns"]
+    return {
+        part: sorted(name for c, name in offered.items() if c not in hidden[part]) for part in ("explore", "labeling")
+    }
+
+
 def test_a_review_with_conflicts_in_entities_links_and_figures_keeps_what_the_reviewer_kept_of_each(
     label_studio: Any, ls: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -171,3 +187,10 @@ def test_a_review_with_conflicts_in_entities_links_and_figures_keeps_what_the_re
     assert records["ent-reporters"]["annotators"] == ["rev1@example.org"]
     assert records["ev1"] == {"id": "ev1", "annotators": ["rev2@example.org"], "adjudicator": "lead@example.org"}
     assert list(iter_errors([root])) == []
+    # Annotators and the reviewer see two data columns, the document's id and its text, in the task list
+    # and beside the editor: every other column the Data Manager offers is hidden in its view.
+    for shown in (project, review_project):
+        assert visible_data_columns(label_studio, ls, shown) == {
+            "explore": ["doc_id", "text"],
+            "labeling": ["doc_id", "text"],
+        }

@@ -37,7 +37,7 @@ from ..core.items import Key, item_keys
 from ..core.store import RawDocument, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.validate import check_document
-from .config import SEP, region_id, wire_id
+from .config import SEP, SIDE_MARK, region_id, wire_id
 from .importer import convert_annotation
 from .tasks import build_result
 from .users import annotator_email
@@ -47,8 +47,9 @@ Results = dict[str, list[dict[str, Any]]]  # annotator -> their Label Studio res
 # The model_version of a review task's merged prediction, and the review project's.
 MERGED = "conflict-news review: every version"
 # Between a region's id and the number of the annotator whose side of a conflicting item it is: a
-# character that is not ASCII, as Label Studio's CSS class from the region id needs (config.wire_id).
-SIDE = "\u2016"
+# character that is not ASCII, as Label Studio's CSS class from the region id needs (config.wire_id);
+# the review config underlines each side by it.
+SIDE = SIDE_MARK
 
 
 @dataclass(slots=True, kw_only=True)
