@@ -151,7 +151,9 @@ def _review(
 ) -> tuple[dict[str, Any], str] | None:
     """The reviewer's settled layers and name, from the final annotation of a review task (at `at`, with
     the task's data), or None with the issues that stop it."""
-    result, found = unmark(final.get("result") or [], versions, str(final["data"]["doc_id"]), f"{at}.result")
+    # "1 ann1@example.org, 2 ann2@example.org"; a review task of an earlier release names no numbers.
+    names = [part.split(" ")[-1] for part in str(final["data"].get("annotators", "")).split(", ")]
+    result, found = unmark(final.get("result") or [], versions, names, str(final["data"]["doc_id"]), f"{at}.result")
     layers: dict[str, Any] = {}
     if not found:
         layers, found = convert_annotation(result, final["data"]["text"], tax, "review export", at)
@@ -216,12 +218,12 @@ def merged_result(versions: Versions, conflicts: set[Key]) -> list[dict[str, Any
 
 
 def unmark(
-    result: list[dict[str, Any]], versions: Versions, doc_id: str, at: str
+    result: list[dict[str, Any]], versions: Versions, names: list[str], doc_id: str, at: str
 ) -> tuple[list[dict[str, Any]], list[Issue]]:
     """The reviewer's result with the side marks taken off its region ids (see the module), or the issues
-    of conflicting items left with more than one side."""
-    names = list(versions)
-    keys = {who: item_keys(layers) for who, layers in versions.items()}
+    of conflicting items left with more than one side; side n is names[n - 1]'s (the review task's
+    `annotators`, as they were when it was made)."""
+    keys = {who: item_keys(versions.get(who, {})) for who in names}
 
     def split(raw: Any) -> tuple[str, int | None]:
         base, mark, n = str(raw).rpartition(SIDE)
