@@ -1,15 +1,16 @@
 """Adjudication of a double-annotated Label Studio project (the rules are core.adjudication's).
 
 Per task annotated by two or more annotators (cancelled annotations and drafts do not count): every
-item on which all their versions agree is accepted; when every item agrees, that is the gold. When some differ, the task goes to a review project as a review task: the same text, a line
-per conflicting item, and predictions. Label Studio cannot copy a region from one prediction to
-another, so the reviewer starts from one merged prediction (model_version MERGED, the review
-project's, so that *Label All Tasks* opens it): every agreed item once, and every conflicting item
-once per annotator who has it, each of its regions marked with that annotator (region id
-`<id>‖<n>`, n the annotator's place in the task's `annotators`, and the annotator's name in the
-region's meta). Reviewing is deleting the wrong sides. A link to a conflicting item goes to every
-side of it, so that whichever side stays keeps the link. Each annotator's own version
-is there too, as a prediction named by the annotator, to compare.
+item on which all their versions agree is accepted; when every item agrees, that is the gold. When
+some differ, the task goes to a review project as a review task: the same text, a line per
+conflicting item, and predictions. Label Studio cannot copy a region from one prediction to another,
+so the reviewer starts from one merged prediction (model_version MERGED, the review project's, so
+that *Label All Tasks* opens it): every agreed item once, and every conflicting item once per
+annotator who has it, each of its regions marked with that annotator (region id `<id>‖<n>`, n the
+annotator's place in the task's `annotators`, which the review config underlines by, and the
+annotator's name in the region's meta). Reviewing is deleting the wrong sides. A link to a
+conflicting item goes to every side of it, so that whichever side stays keeps the link. Each
+annotator's own version is there too, as a prediction named by the annotator, to compare.
 
 The reviewer's result is read back with the marks taken off (unmark). Both sides of one item left
 in it are refused (`ls-review-both-sides`): after the marks are gone they would be one item twice
