@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import copy
 import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 from conflict_news.core.store import annotation_path, dump_json, metadata_path, read_document, text_path
 from conflict_news.core.textnorm import hash_text
-from conflict_news.labelstudio.tasks import build_task
+from conflict_news.labelstudio.adjudicate import SIDE
+from conflict_news.labelstudio.config import region_id
+from conflict_news.labelstudio.tasks import build_result, build_task
 from conftest import _delete, _set, _walk
+from labelstudio_server import Server
 
 # The annotator of offline exports, expanded as an export with `annotations__completed_by` has it.
 ANN1 = {"id": 1, "email": "ann1@example.org", "first_name": "", "last_name": ""}
@@ -89,3 +94,58 @@ def noisy_copy(root: Path, doc_id: str, choices: list[int]) -> None:
     text_path(root, doc_id).write_bytes(text.encode("utf-8"))
     metadata_path(root, doc_id).write_bytes(dump_json(meta))
     annotation_path(root, doc_id).write_bytes(dump_json(ann))
+
+
+def conflicting_versions(root: Path, doc_id: str = "toy-0001") -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two annotators' versions of the toy document that differ in entities, links and figures, each
+    with an addition of its own: a adds an entity (the reporters); b adds a target to ev1, changes
+    fig1's property, drops q1's speaker and deletes Ilka Varn's mention "We", which in the editor takes
+    ev2's link to her along."""
+    a = copy.deepcopy(read_document(root, doc_id).annotation)
+    b = copy.deepcopy(a)
+    a["entities"].append({"id": "ent-reporters", "name": "reporters", "type": "group", "wikidata": None,
+                          "affiliation": None, "mentions": [{"start": 137, "end": 146, "text": "reporters"}]})  # fmt: skip
+    b["events"][0]["arguments"].append(
+        {"role": "target", "span": {"start": 37, "end": 47, "text": "Port Meren"}, "entity": None}
+    )
+    b["figures"][0]["property"] = "intercepted"
+    b["quotes"][0]["speaker"] = None
+    b["entities"][2]["mentions"].pop()
+    b["events"][1]["arguments"][0]["entity"] = None
+    return a, b
+
+
+def export_of(root: Path, doc_id: str, versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An export of one task annotated by users 1, 2, ... with `versions`."""
+    export = offline_export(root, doc_id)
+    export[0]["annotations"] = [
+        {"id": n, "completed_by": n, "was_cancelled": False, "ground_truth": False, "result": build_result(v)}
+        for n, v in enumerate(versions, 1)
+    ]
+    return export
+
+
+def delete_sides(result: list[dict[str, Any]], items: set[str], side: int) -> list[dict[str, Any]]:
+    """What the editor leaves of a merged review result when the reviewer deletes side `side` of the
+    items `items` (every region of theirs, and with them every link from or to one)."""
+
+    def gone(raw: Any) -> bool:
+        base, mark, n = str(raw).rpartition(SIDE)
+        return bool(mark) and n == str(side) and region_id(base).split(":")[0] in items
+
+    return [r for r in result if not any(gone(r.get(k)) for k in ("id", "from_id", "to_id"))]
+
+
+def next_in_stream(label_studio: Server, project: int) -> dict[str, Any] | None:
+    """The task *Label All Tasks* opens next for the lead, as the editor gets it (GET /api/projects/ID/next:
+    its predictions are the ones the stream shows); None when the queue is empty."""
+    ask = urllib.request.Request(f"{label_studio.url}/api/projects/{project}/next",
+                                 headers={"Authorization": f"Token {label_studio.token}"})  # fmt: skip
+    try:
+        with urllib.request.urlopen(ask, timeout=60) as response:
+            task: dict[str, Any] = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:  # the queue is done
+            return None
+        raise
+    return task

@@ -62,7 +62,8 @@ def test_links_a_deleted_mention_took_along_are_conflicts_that_say_so() -> None:
     _by_id(second, "events", "ev2")["arguments"][0]["entity"] = None
     assert _lines(_toy(), second) == [
         "entity ent-varn differs in mentions (ann1: [«Ilka Varn»; «We»]; ann2: [«We»])",
-        "event «answer» differs in arguments (ann1: [attacker «We» → Ilka Varn (ent-varn)]; ann2: [attacker «We»])",
+        "event «answer» differs in arguments (ann1: [attacker «We» → Ilka Varn (ent-varn)]; ann2: [attacker «We»] "
+        "(dropped: a mention of ent-varn is deleted))",
         "quote «told» differs in speaker (ann1: Ilka Varn (ent-varn); ann2: none (dropped: a mention of ent-varn is "
         "deleted))",
     ]

@@ -9,16 +9,18 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conflict_news import iter_errors
 from conflict_news.core.adjudication import write_gold
 from conflict_news.core.items import compare, precision_recall
 from conflict_news.core.store import annotation_path, dump_json, read_document
 from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.core.validate import check_document
-from conflict_news.labelstudio.adjudicate import adjudicate
+from conflict_news.labelstudio.adjudicate import MERGED, SIDE, adjudicate
 from conflict_news.labelstudio.importer import ExportImporter
 from conftest import BASE
-from ls_helpers import offline_export
+from ls_helpers import conflicting_versions, delete_sides, export_of, offline_export
 
 
 def _double(annotators: dict[int, str], change: bool) -> tuple[list[dict[str, Any]], dict[int, str]]:
@@ -56,7 +58,7 @@ def test_a_conflict_goes_to_review_and_the_review_becomes_gold(tmp_path: Path) -
     out = adjudicate(BASE, export, [], users)
     assert out.gold == {} and out.conflicts == {"toy-0001": 1}
     (task,) = out.review
-    assert [p["model_version"] for p in task["predictions"]] == ["a@example.org", "b@example.org"]
+    assert [p["model_version"] for p in task["predictions"]] == [MERGED, "a@example.org", "b@example.org"]
     # One line per item, each side's value of what differs.
     assert task["data"]["conflicts"].splitlines() == [
         "1 item(s) to decide:",
@@ -65,7 +67,7 @@ def test_a_conflict_goes_to_review_and_the_review_becomes_gold(tmp_path: Path) -
     # Not sent twice; once reviewed (the reviewer keeps b's version), it is gold.
     assert adjudicate(BASE, export, [task], users).review == []
     reviewed = copy.deepcopy(task) | {
-        "annotations": [{"id": 9, "completed_by": 3, "result": task["predictions"][1]["result"]}]
+        "annotations": [{"id": 9, "completed_by": 3, "result": task["predictions"][2]["result"]}]
     }
     out = adjudicate(BASE, export, [reviewed], users)
     records = {r["id"]: r for r in out.gold["toy-0001"]["provenance"]["items"]}
@@ -119,7 +121,7 @@ def test_item_records_survive_a_round_trip_and_name_whoever_changes_an_item(tmp_
     export, users = _double({1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}, change=True)
     task = adjudicate(root, export, [], users).review[0]
     reviewed = copy.deepcopy(task) | {
-        "annotations": [{"id": 9, "completed_by": 3, "result": task["predictions"][1]["result"]}]
+        "annotations": [{"id": 9, "completed_by": 3, "result": task["predictions"][2]["result"]}]
     }
     gold = adjudicate(root, export, [reviewed], users).gold
     assert write_gold(root, gold, overwrite_gold=True)[0] == ["toy-0001"]
@@ -140,3 +142,106 @@ def test_item_records_survive_a_round_trip_and_name_whoever_changes_an_item(tmp_
         "adjudicator": None,
     }
     assert next(r for r in records if r["id"] == "fig1")["adjudicator"] == "lead@example.org"
+
+
+def test_the_review_starts_from_every_version_and_gold_keeps_what_the_reviewer_kept_of_each() -> None:
+    a, b = conflicting_versions(BASE)
+    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
+    export = export_of(BASE, "toy-0001", [a, b])
+    out = adjudicate(BASE, export, [], users)
+    (task,) = out.review
+    assert [p["model_version"] for p in task["predictions"]] == [MERGED, "a@example.org", "b@example.org"]
+    assert task["data"]["annotators"] == "1 a@example.org, 2 b@example.org"
+    lines = task["data"]["conflicts"].splitlines()
+    assert lines[0] == f"{out.conflicts['toy-0001']} item(s) to decide:"
+    assert "• entity ent-reporters: a@example.org: group reporters; b@example.org: absent" in lines
+    assert any("(dropped: a mention of ent-varn is deleted)" in line for line in lines)
+    merged = task["predictions"][0]["result"]
+    regions = [r for r in merged if r.get("type") == "labels"]
+    # Agreed items once, unmarked; each conflicting item once per side, marked with its annotator.
+    assert sum(r["id"] == "ev2" for r in regions) == 0 and sum(r["id"] == "q2" for r in regions) == 1
+    assert {r["id"]: r["meta"]["text"] for r in regions if r["id"].startswith("fig1")} == {
+        f"fig1{SIDE}1": ["a@example.org"], f"fig1·counted{SIDE}1": ["a@example.org"],
+        f"fig1{SIDE}2": ["b@example.org"], f"fig1·counted{SIDE}2": ["b@example.org"],
+    }  # fmt: skip
+    assert [r["id"] for r in regions if r["id"].startswith("ent-reporters")] == [f"ent-reporters·m0{SIDE}1"]
+    # The agreed quote q2 reports ev2, which is in conflict: the link goes to both sides.
+    assert {r["to_id"] for r in merged if r.get("from_id") == "q2" and r["labels"] == ["reports"]} == {
+        f"ev2{SIDE}1", f"ev2{SIDE}2"
+    }  # fmt: skip
+    # The reviewer keeps b's ev1 and fig1, a's q1, ev2 and Ilka Varn, and a's reporters (a's alone).
+    result = delete_sides(merged, {"ev1", "fig1"}, 1)
+    result = delete_sides(result, {"q1", "ev2", "ent-varn"}, 2)
+    reviewed = copy.deepcopy(task) | {"annotations": [{"id": 9, "completed_by": 3, "result": result}]}
+    out = adjudicate(BASE, export, [reviewed], users)
+    assert out.issues == []
+    gold = out.gold["toy-0001"]
+    entities = {e["id"]: e for e in gold["entities"]}
+    assert len(entities["ent-varn"]["mentions"]) == 2 and "ent-reporters" in entities
+    ev1, ev2 = sorted(gold["events"], key=lambda e: str(e["id"]))
+    assert sorted(arg["role"] for arg in ev1["arguments"]) == ["attacker", "instrument", "target"]
+    assert ev2["arguments"][0]["entity"] == "ent-varn"
+    assert ev1["relations"] == [{"type": "causes", "target": "ev2"}]
+    assert gold["quotes"][0]["speaker"] == "ent-ministry"
+    (fig,) = gold["figures"]
+    assert (fig["property"], fig["event"], fig["quote"], fig["claimant"]) == (
+        "intercepted",
+        "ev1",
+        "q1",
+        "ent-ministry",
+    )
+    records = {r["id"]: r for r in gold["provenance"]["items"]}
+    assert records["fig1"]["annotators"] == ["b@example.org"] and records["ent-reporters"]["annotators"] == [
+        "a@example.org"
+    ]
+    assert records["q2"] == {"id": "q2", "annotators": ["a@example.org", "b@example.org"], "adjudicator": None}
+
+
+REVIEW_CASES = sorted((Path(__file__).parent / "cases" / "labelstudio-review").glob("*.json"))
+
+
+@pytest.mark.parametrize("case", REVIEW_CASES, ids=[p.stem for p in REVIEW_CASES])
+def test_a_damaged_review_gives_exactly_its_code_and_no_gold(case: Path) -> None:
+    """A case (tests/cases/labelstudio-review/<code>.json) names the sides the reviewer of
+    conflicting_versions deletes; adjudicating the review must give exactly <code>."""
+    spec = json.loads(case.read_text(encoding="utf-8"))
+    a, b = conflicting_versions(BASE)
+    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
+    export = export_of(BASE, "toy-0001", [a, b])
+    (task,) = adjudicate(BASE, export, [], users).review
+    result = task["predictions"][0]["result"]
+    for side, items in spec["delete"].items():
+        result = delete_sides(result, set(items), int(side))
+    reviewed = copy.deepcopy(task) | {"annotations": [{"id": 9, "completed_by": 3, "result": result}]}
+    out = adjudicate(BASE, export, [reviewed], users)
+    assert out.gold == {} and [i.code for i in out.issues] == [case.stem]
+    assert str(out.issues[0]).startswith(spec["expect"]), str(out.issues[0])
+    # The regions are named as the editor shows their ids.
+    assert f"(regions fig1{SIDE}1, fig1·counted{SIDE}1, fig1{SIDE}2, fig1·counted{SIDE}2)" in str(out.issues[0])
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_two_kept_sides_that_are_different_items_under_one_id_are_both_kept(late: bool) -> None:
+    """b moves ev2's trigger from "answer" to "will": two events named ev2, one per side, each an item a
+    side lacks; the reviewer keeps both, with a's quote q2 reporting both, so the second is renamed. The
+    sides stay the review task's when a third annotator (`late`, whose name sorts first) submits after it."""
+    a = read_document(BASE, "toy-0001").annotation
+    b = copy.deepcopy(a)
+    b["events"][1]["trigger"] = {"start": 99, "end": 103, "text": "will"}
+    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
+    export = export_of(BASE, "toy-0001", [a, b])
+    (task,) = adjudicate(BASE, export, [], users).review
+    if late:
+        users[4] = "0@example.org"
+        export[0]["annotations"].append(export_of(BASE, "toy-0001", [a])[0]["annotations"][0] | {"completed_by": 4})
+    result = delete_sides(task["predictions"][0]["result"], {"ev1", "q2"}, 2)
+    result.append({"from_id": f"q2{SIDE}1", "to_id": f"ev2{SIDE}2", "type": "relation", "direction": "right",
+                   "labels": ["reports"]})  # fmt: skip
+    reviewed = copy.deepcopy(task) | {"annotations": [{"id": 9, "completed_by": 3, "result": result}]}
+    out = adjudicate(BASE, export, [reviewed], users)
+    assert out.issues == []
+    events = {e["id"]: e["trigger"]["text"] for e in out.gold["toy-0001"]["events"]}
+    assert events == {"ev1": "fired", "ev2": "answer", "ev2-2": "will"}
+    records = {r["id"]: r["annotators"] for r in out.gold["toy-0001"]["provenance"]["items"]}
+    assert records["ev2-2"] == ["b@example.org"]
+    assert records["ev2"] == (["0@example.org", "a@example.org"] if late else ["a@example.org"])

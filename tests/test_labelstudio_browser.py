@@ -32,11 +32,12 @@ from conflict_news import iter_errors
 from conflict_news.cli.main import main
 from conflict_news.core.store import read_document
 from conflict_news.core.taxonomy import load_taxonomy
+from conflict_news.labelstudio.adjudicate import SIDE, adjudicate
 from conflict_news.labelstudio.config import FOLDS, build_config, list_attributes, list_hotkeys, region_id, wire_id
 from conflict_news.labelstudio.sync import push_tasks
 from conflict_news.labelstudio.tasks import build_task, collect_tasks
 from conftest import BASE, REPO
-from ls_helpers import NOISE, noisy_copy
+from ls_helpers import NOISE, conflicting_versions, export_of, noisy_copy
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -495,6 +496,23 @@ class Editor:
         assert response.ok, f"saving the annotation: {response.status} {response.text()[:500]}"
 
 
+# Each rendered region's id (as _RENDERED_IDS reads it) and the style of the 3-pixel underline the review
+# paints on it ("none" for the editor's own 1-pixel transparent border).
+_UNDERLINES = """() => Object.fromEntries([...document.querySelectorAll('.htx-highlight')].map(el => {
+  const cls = [...el.classList].find(c => c.startsWith('htx-highlight-'));
+  const style = getComputedStyle(el);
+  return [cls.slice('htx-highlight-'.length).replace(/-[0-9]+$/, ''),
+          style.borderBottomWidth === '3px' ? style.borderBottomStyle : 'none'];
+}))"""
+# The headings of the Data Manager's table: the smallest element around the "Inner ID" heading that holds
+# "Annotated by" too, read line by line.
+_HEADINGS = """() => {
+  let el = [...document.querySelectorAll('*')].find(e => e.childElementCount === 0 && e.textContent === 'Inner ID');
+  while (el && !el.innerText.includes('Annotated by')) el = el.parentElement;
+  return el ? el.innerText.split('\\n').map(s => s.trim()).filter(Boolean) : [];
+}"""
+
+
 def _saves_annotation(response: Any) -> bool:
     """The request Submit sends: the annotation to /api/tasks/<id>/annotations/ (drafts go elsewhere)."""
     return (
@@ -720,3 +738,28 @@ def test_annotator_edits_come_back_as_exactly_those_edits(
     assert list(iter_errors([root])) == []
     made_by = {r["id"]: r["annotators"] for r in after["provenance"]["items"]}
     assert {i for i, who in made_by.items() if who == [label_studio.email]} == {"ev1", new_event, "fig1", "ent-varn"}
+
+
+def test_review_opens_on_every_version_with_each_side_underlined_and_two_data_columns(
+    editor: Editor, label_studio: Any, ls: Any, tmp_path: Path
+) -> None:
+    """Issue 27 (4, 5): the review project's stream opens on the merged version, each side of a conflicting
+    item painted with its annotator's underline and agreed items with none; the Data Manager shows the
+    document's id and text and no other data column."""
+    a, b = conflicting_versions(BASE)
+    users = {1: "a@example.org", 2: "b@example.org"}
+    (task,) = adjudicate(BASE, export_of(BASE, "toy-0001", [a, b]), [], users).review
+    project = push_tasks(label_studio.url, [task], None, "review in the browser", overlap=1, review=True).project
+    with editor.step("data-manager-columns"):
+        editor.page.goto(f"{editor.url}/projects/{project}/data", timeout=OPEN_MS)
+        expect(editor.page.locator(".lsf-table-row"), "the review task's row").to_have_count(1, timeout=OPEN_MS)
+        headings = set(editor.page.evaluate(_HEADINGS))
+    assert {"Inner ID", "doc_id", "text"} <= headings, headings  # the built-in columns, and the two data ones
+    assert not headings & (set(task["data"]) - {"doc_id", "text"}), headings
+    merged = {r["id"] for r in task["predictions"][0]["result"] if r.get("type") == "labels"}
+    with editor.step("review-stream-opened"):
+        editor.open_stream(project, merged)
+    painted = editor.page.evaluate(_UNDERLINES)
+    # 1 and 2 are the annotators' numbers in the task's `annotators`, the end of a side's region id.
+    expected = {rid: {"1": "solid", "2": "dotted"}[rid[-1]] if SIDE in rid else "none" for rid in merged}
+    assert painted == expected

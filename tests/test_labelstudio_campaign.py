@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,10 @@ from conflict_news import iter_errors
 from conflict_news.cli.main import main
 from conflict_news.core.store import list_doc_ids, read_document
 from conflict_news.grow.synthetic import write_synthetic
+from conflict_news.labelstudio.adjudicate import MERGED
+from conflict_news.labelstudio.tasks import build_result
+from conftest import BASE
+from ls_helpers import conflicting_versions, delete_sides, next_in_stream
 
 
 def _result(task: Any) -> list[dict[str, Any]]:
@@ -93,7 +99,7 @@ def test_campaign_double_annotation_corrections_agreement_and_adjudication(
     # The review task shows each annotator's version, named by annotator, and the conflict.
     (review,) = ls.tasks.list(project=review_project, fields="all")
     versions = {p.model_version: p for p in review.predictions}
-    assert sorted(versions) == ["ann1@example.org", "ann2@example.org"]
+    assert sorted(versions) == ["ann1@example.org", "ann2@example.org", MERGED]
     assert "1 item(s) to decide" in review.data["conflicts"] and "ann2@example.org" in review.data["conflicts"]
     # The reviewer (the lead) takes the second annotator's version.
     chosen = versions["ann2@example.org"]
@@ -111,3 +117,80 @@ def test_campaign_double_annotation_corrections_agreement_and_adjudication(
     # Adjudicating again finds nothing left to do and changes nothing.
     assert main(["adjudicate", "--url", url, "--project", str(project), "--review-project", str(review_project)]) == 0
     assert read_document(root, docs[0]).annotation == gold
+
+
+def visible_data_columns(label_studio: Any, ls: Any, project: int) -> dict[str, list[str]]:
+    """The task data columns the project's (only) Data Manager view shows, in the table and in the
+    editor's task list, out of those the server offers (GET /api/dm/columns)."""
+    ask = urllib.request.Request(f"{label_studio.url}/api/dm/columns?project={project}",
+                                 headers={"Authorization": f"Token {label_studio.token}"})  # fmt: skip
+    with urllib.request.urlopen(ask, timeout=60) as response:
+        columns = json.loads(response.read())["columns"]
+    offered = {f"tasks:data.{c['id']}": c["id"] for c in columns if c.get("parent") == "data"}
+    (view,) = ls.views.list(project=project)
+    hidden = view.data["hiddenColumns"]
+    return {
+        part: sorted(name for c, name in offered.items() if c not in hidden[part]) for part in ("explore", "labeling")
+    }
+
+
+def test_a_review_with_conflicts_in_entities_links_and_figures_keeps_what_the_reviewer_kept_of_each(
+    label_studio: Any, ls: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 27 (4): each annotator adds what the other lacks (a an entity, b an argument) and they differ in
+    links and a figure; the reviewer deletes the wrong sides of the merged version and nothing is lost."""
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    monkeypatch.chdir(root / "corpus")
+    url = label_studio.url
+    assert main(["labelstudio", "push", "--url", url, "--overlap", "2", "--title", "review"]) == 0
+    project = int(capsys.readouterr().out)
+    (task,) = ls.tasks.list(project=project, fields="all")
+    users = [ls.users.create(username=f"rev{i}", email=f"rev{i}@example.org") for i in (1, 2)]
+    for user, version in zip(users, conflicting_versions(root), strict=True):
+        ls.annotations.create(id=task.id, result=build_result(version), completed_by=user.id)
+    assert main(["adjudicate", "--url", url, "--project", str(project), "--json"]) == 0
+    review_project = json.loads(capsys.readouterr().out)["review_project"]
+    # Label All Tasks opens the review on the merged version; the annotators' own are there to compare.
+    assert ls.projects.get(id=review_project).model_version == MERGED
+    opened = next_in_stream(label_studio, review_project)
+    assert opened is not None and [p["model_version"] for p in opened["predictions"]] == [MERGED]
+    (review,) = ls.tasks.list(project=review_project, fields="all")
+    assert sorted(p.model_version for p in review.predictions) == sorted(
+        [MERGED, "rev1@example.org", "rev2@example.org"]
+    )
+    merged = opened["predictions"][0]
+    assert any(r.get("meta") == {"text": ["rev2@example.org"]} for r in merged["result"])  # the server keeps the mark
+    # The lead keeps rev2's ev1 and fig1, rev1's q1, ev2 and Ilka Varn, and rev1's reporters (rev1's alone).
+    result = delete_sides(delete_sides(merged["result"], {"ev1", "fig1"}, 1), {"q1", "ev2", "ent-varn"}, 2)
+    ls.annotations.create(id=review.id, result=result, parent_prediction=merged["id"])
+    args = ["adjudicate", "--url", url, "--project", str(project), "--review-project", str(review_project)]
+    assert main([*args, "--overwrite-gold"]) == 0
+    assert "1 document(s) adjudicated, 1 written, 0 sent to review" in capsys.readouterr().err
+    gold = read_document(root, "toy-0001").annotation
+    entities = {e["id"]: e for e in gold["entities"]}
+    assert entities["ent-reporters"]["mentions"] == [{"start": 137, "end": 146, "text": "reporters"}]
+    assert len(entities["ent-varn"]["mentions"]) == 2
+    events = {e["id"]: e for e in gold["events"]}
+    assert sorted(a["role"] for a in events["ev1"]["arguments"]) == ["attacker", "instrument", "target"]
+    assert events["ev1"]["relations"] == [{"type": "causes", "target": "ev2"}]
+    assert events["ev2"]["arguments"][0]["entity"] == "ent-varn"
+    assert {q["id"]: q["speaker"] for q in gold["quotes"]} == {"q1": "ent-ministry", "q2": "ent-varn"}
+    (fig,) = gold["figures"]
+    assert (fig["property"], fig["event"], fig["quote"], fig["claimant"]) == (
+        "intercepted",
+        "ev1",
+        "q1",
+        "ent-ministry",
+    )
+    records = {r["id"]: r for r in gold["provenance"]["items"]}
+    assert records["ent-reporters"]["annotators"] == ["rev1@example.org"]
+    assert records["ev1"] == {"id": "ev1", "annotators": ["rev2@example.org"], "adjudicator": "lead@example.org"}
+    assert list(iter_errors([root])) == []
+    # Annotators and the reviewer see two data columns, the document's id and its text, in the task list
+    # and beside the editor: every other column the Data Manager offers is hidden in its view.
+    for shown in (project, review_project):
+        assert visible_data_columns(label_studio, ls, shown) == {
+            "explore": ["doc_id", "text"],
+            "labeling": ["doc_id", "text"],
+        }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from conflict_news.labelstudio.sync import push_tasks
 from conflict_news.labelstudio.tasks import PRE_ANNOTATION, collect_tasks, pre_annotation_name
 from conftest import BASE, REPO
 from labelstudio_server import Server
-from ls_helpers import NOISE, noisy_copy
+from ls_helpers import NOISE, next_in_stream, noisy_copy
 
 
 def _accept_predictions(ls: Any, project: int, **extra: Any) -> None:
@@ -222,21 +221,6 @@ def test_push_serves_a_growing_corpus_and_updates_instead_of_duplicating(
     assert len(tasks) == 2 and len(tasks[new_id].predictions) == 1
 
 
-def _next_in_stream(label_studio: Server, project: int) -> dict[str, Any] | None:
-    """The task *Label All Tasks* opens next for the lead, as the editor gets it (GET /api/projects/ID/next:
-    its predictions are the ones the stream shows); None when the queue is empty."""
-    ask = urllib.request.Request(f"{label_studio.url}/api/projects/{project}/next",
-                                 headers={"Authorization": f"Token {label_studio.token}"})  # fmt: skip
-    try:
-        with urllib.request.urlopen(ask, timeout=60) as response:
-            task: dict[str, Any] = json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:  # the queue is done
-            return None
-        raise
-    return task
-
-
 def test_label_all_tasks_shows_every_tasks_pre_annotation(
     label_studio: Server, ls: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -273,7 +257,7 @@ def test_label_all_tasks_shows_every_tasks_pre_annotation(
         seen = []
         # Through the stream as an annotator goes: each task it opens shows its pre-annotation; accepting
         # it moves the queue on.
-        while (task := _next_in_stream(label_studio, project)) is not None:
+        while (task := next_in_stream(label_studio, project)) is not None:
             doc_id = task["data"]["doc_id"]
             assert [p["result"] for p in task["predictions"]] == [pushed[doc_id]], doc_id
             ls.annotations.create(id=task["id"], result=task["predictions"][0]["result"],

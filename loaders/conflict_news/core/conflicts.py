@@ -61,18 +61,26 @@ def _mentions(entity_id: str, layers: dict[str, Any]) -> int | None:
     return next((len(e["mentions"]) for e in layers["entities"] if e["id"] == entity_id), None)
 
 
+def _lost_links(field: str, who: str, values: dict[str, Any]) -> list[str]:
+    """The entities other annotators link in `field` where `who` links none: the field itself, or an
+    argument of the same role and words."""
+    if field in _ENTITY_LINKS:
+        return [] if values[who] is not None else [v for v in values.values() if v is not None]
+    if field != "arguments":
+        return []
+    mine = {(a["role"], a["span"]["start"], a["span"]["end"]) for a in values[who] or [] if a["entity"] is None}
+    return [a["entity"] for other in values.values() for a in other or []
+            if a["entity"] is not None and (a["role"], a["span"]["start"], a["span"]["end"]) in mine]  # fmt: skip
+
+
 def _dropped(field: str, who: str, values: dict[str, Any], versions: Versions) -> str:
     """Why `who` has no link to an entity where another annotator has one, when the entity, or one of its
     mentions, is gone from `who`'s version; "" when `who` has the link or nothing says why not."""
-    if values[who] is not None or field not in _ENTITY_LINKS:
-        return ""
-    for other, target in values.items():
-        if target is None:
-            continue
-        mine, theirs = _mentions(target, versions[who]), _mentions(target, versions[other])
+    for target in _lost_links(field, who, values):
+        mine = _mentions(target, versions[who])
         if mine is None:
             return f" (dropped: {target} is deleted)"
-        if theirs is not None and mine < theirs:
+        if any(mine < (_mentions(target, v) or 0) for v in versions.values()):
             return f" (dropped: a mention of {target} is deleted)"
     return ""
 

@@ -1,10 +1,23 @@
 """Adjudication of a double-annotated Label Studio project (the rules are core.adjudication's).
 
 Per task annotated by two or more annotators (cancelled annotations and drafts do not count): every
-item on which all their versions agree is accepted; when every item agrees, that is the gold. When some differ, the task goes to a review project as a review task: the same text, one
-prediction per annotator holding that annotator's whole version (its model_version is the
-annotator's name, so the editor names each version), and a line naming each conflict. The reviewer
-starts from one version, settles the conflicts and submits; that result becomes the gold.
+item on which all their versions agree is accepted; when every item agrees, that is the gold. When
+some differ, the task goes to a review project as a review task: the same text, a line per
+conflicting item, and predictions. Label Studio cannot copy a region from one prediction to another,
+so the reviewer starts from one merged prediction (model_version MERGED, the review project's, so
+that *Label All Tasks* opens it): every agreed item once, and every conflicting item once per
+annotator who has it, each of its regions marked with that annotator (region id `<id>‖<n>`, n the
+annotator's place in the task's `annotators`, which the review config underlines by, and the
+annotator's name in the region's meta). Reviewing is deleting the wrong sides. A link to a
+conflicting item goes to every side of it, so that whichever side stays keeps the link. Each
+annotator's own version is there too, as a prediction named by the annotator, to compare.
+
+The reviewer's result is read back with the marks taken off (unmark). Both sides of one item left
+in it are refused (`ls-review-both-sides`): after the marks are gone they would be one item twice
+(an entity with every mention doubled, two events on one trigger), which is a side left by
+mistake far more often than a wanted duplicate; to keep a second item on one anchor the reviewer
+draws it. Two kept sides that are different items which happen to carry one id (an id is only
+unique within one annotator's version) are both kept, the later one renamed `<id>-<n>`.
 
 Provenance per item: an agreed item names every annotator and no adjudicator; an item the reviewer
 settled names the annotators whose version of it the reviewer kept (or the reviewer, when none did)
@@ -21,14 +34,23 @@ from ..core.adjudication import Versions, aligned, gold_file, settle, settled_pr
 from ..core.conflicts import describe_conflict
 from ..core.errors import Issue
 from ..core.guidelines import guidelines_version
-from ..core.items import Key
+from ..core.items import Key, item_keys
 from ..core.store import RawDocument, read_document
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.validate import check_document
+from .config import SEP, SIDE_MARK, region_id, wire_id
 from .importer import convert_annotation
+from .tasks import build_result
 from .users import annotator_email
 
 Results = dict[str, list[dict[str, Any]]]  # annotator -> their Label Studio result
+
+# The model_version of a review task's merged prediction, and the review project's.
+MERGED = "conflict-news review: every version"
+# Between a region's id and the number of the annotator whose side of a conflicting item it is: a
+# character that is not ASCII, as Label Studio's CSS class from the region id needs (config.wire_id);
+# the review config underlines each side by it.
+SIDE = SIDE_MARK
 
 
 @dataclass(slots=True, kw_only=True)
@@ -83,21 +105,17 @@ def adjudicate(
     (those already in `reviews`, the review project's export, are not sent again)."""
     tax = tax or load_taxonomy()
     out = Adjudication()
-    reviewed: dict[str, tuple[dict[str, Any], str]] = {}
+    reviewed: dict[str, tuple[dict[str, Any], str]] = {}  # doc_id -> its final review annotation and where it is
     pending_review: set[str] = set()
     for i, task in enumerate(reviews):
         doc_id = str(task["data"].get("doc_id"))
         pending_review.add(doc_id)
-        done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        done = [j for j, a in enumerate(task.get("annotations") or []) if not a.get("was_cancelled")]
         if done:
-            final = done[-1]
-            layers, found = convert_annotation(final.get("result") or [], task["data"]["text"], tax, "review export",
-                                               f"$[{i}].annotations[{len(done) - 1}]")  # fmt: skip
-            reviewer = annotator_email(final, users)
-            if reviewer is None:
-                found.append(_unknown(final, f"$[{i}].annotations[{len(done) - 1}]", "review export"))
-            out.issues += found
-            reviewed[doc_id] = (layers, str(reviewer))
+            reviewed[doc_id] = (
+                task["annotations"][done[-1]] | {"data": task["data"]},
+                f"$[{i}].annotations[{done[-1]}]",
+            )
     for i, task in enumerate(export):
         doc_id = str(task["data"].get("doc_id"))
         issues: list[Issue] = []
@@ -116,8 +134,10 @@ def adjudicate(
             items = settled_provenance(layers, versions, agreed, None)
             out.gold[doc_id] = _gold(doc, layers, items, next(iter(versions)))
         elif doc_id in reviewed:
-            layers, items = settle(versions, *reviewed[doc_id])
-            out.gold[doc_id] = _gold(doc, layers, items, reviewed[doc_id][1])
+            settled = _review(*reviewed[doc_id], versions, tax, users, out.issues)
+            if settled is not None:
+                layers, items = settle(versions, *settled)
+                out.gold[doc_id] = _gold(doc, layers, items, settled[1])
         elif doc_id not in pending_review:
             out.review.append(review_task(task, versions, results, conflicts))
     for doc_id, ann in out.gold.items():
@@ -127,14 +147,137 @@ def adjudicate(
     return out
 
 
+def _review(
+    final: dict[str, Any], at: str, versions: Versions, tax: Taxonomy, users: dict[int, str], issues: list[Issue]
+) -> tuple[dict[str, Any], str] | None:
+    """The reviewer's settled layers and name, from the final annotation of a review task (at `at`, with
+    the task's data), or None with the issues that stop it."""
+    # "1 ann1@example.org, 2 ann2@example.org"; a review task of an earlier release names no numbers.
+    names = [part.split(" ")[-1] for part in str(final["data"].get("annotators", "")).split(", ")]
+    result, found = unmark(final.get("result") or [], versions, names, str(final["data"]["doc_id"]), f"{at}.result")
+    layers: dict[str, Any] = {}
+    if not found:
+        layers, found = convert_annotation(result, final["data"]["text"], tax, "review export", at)
+    reviewer = annotator_email(final, users)
+    if reviewer is None:
+        found.append(_unknown(final, at, "review export"))
+    issues += found
+    return None if found else (layers, str(reviewer))
+
+
+def _owner(rid: str) -> tuple[str, str]:
+    """A region id's item id and the rest: `ev1:arg0` -> (`ev1`, `:arg0`), `ev1` -> (`ev1`, ``)."""
+    item, sep, part = rid.partition(SEP)
+    return item, sep + part
+
+
+def merged_result(versions: Versions, conflicts: set[Key]) -> list[dict[str, Any]]:
+    """The review's merged prediction (see the module): agreed items as the first version has them,
+    every side of each conflicting item marked with its annotator's number."""
+    names = list(versions)
+    keys = {who: item_keys(layers) for who, layers in versions.items()}
+    ids = {who: {key: item for item, key in keys[who].items()} for who in names}
+
+    def sides(who: str, rid: str, only: int | None) -> list[str]:
+        """Where region `rid` of `who`'s version is in the merged one: the agreed region, or the sides of
+        its item (side `only`, or every side that has it)."""
+        item, part = _owner(rid)
+        key = keys[who][item]
+        if key not in conflicts:
+            return [wire_id(ids[names[0]][key] + part)]
+        return [f"{wire_id(ids[w][key] + part)}{SIDE}{n}" for n, w in enumerate(names, 1)
+                if key in ids[w] and only in (None, n)]  # fmt: skip
+
+    regions: list[dict[str, Any]] = []
+    links: dict[tuple[str, str], list[str]] = {}
+    for n, who in enumerate(names, 1):
+        for r in build_result(versions[who]):
+            if r["type"] == "relation":
+                source, target = region_id(r["from_id"]), region_id(r["to_id"])
+                owner = keys[who][_owner(source)[0]]
+                if owner not in conflicts and n > 1:
+                    continue  # an agreed item's links, as the first version has them
+                # A link to a part stays within its side; a link to another item goes to every side of
+                # it, so that it stays whichever side the reviewer keeps.
+                inside = n if keys[who][_owner(target)[0]] == owner else None
+                pairs = [(a, b) for a in sides(who, source, n) for b in sides(who, target, inside)]
+                for pair in pairs:
+                    links.setdefault(pair, []).extend(lb for lb in r["labels"] if lb not in links.get(pair, []))
+                continue
+            rid = region_id(r["id"])
+            if keys[who][_owner(rid)[0]] not in conflicts:
+                if n == 1:
+                    regions.append(r)
+                continue
+            marked = {**r, "id": sides(who, rid, n)[0]}
+            if r["type"] == "labels":
+                marked["meta"] = {"text": [who]}  # shown in the region's details
+            regions.append(marked)
+    relations = [{"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": labels}
+                 for (a, b), labels in links.items()]  # fmt: skip
+    return regions + relations
+
+
+def unmark(
+    result: list[dict[str, Any]], versions: Versions, names: list[str], doc_id: str, at: str
+) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """The reviewer's result with the side marks taken off its region ids (see the module), or the issues
+    of conflicting items left with more than one side; side n is names[n - 1]'s (the review task's
+    `annotators`, as they were when it was made)."""
+    keys = {who: item_keys(versions.get(who, {})) for who in names}
+
+    def split(raw: Any) -> tuple[str, int | None]:
+        base, mark, n = str(raw).rpartition(SIDE)
+        return (region_id(base), int(n)) if mark and n.isdigit() and 0 < int(n) <= len(names) else (str(raw), None)
+
+    # Which sides of each item the reviewer kept, by the regions they kept.
+    kept: dict[Key, dict[int, list[str]]] = {}
+    owners: dict[tuple[int, str], str] = {}  # (side, item id in its version) -> the item id it gets
+    taken = {_owner(region_id(r["id"]))[0] for r in result if "id" in r and split(r["id"])[1] is None}
+    for r in result:
+        rid, n = split(r.get("id"))
+        if n is None or r.get("type") != "labels":
+            continue
+        item = _owner(rid)[0]
+        key = keys[names[n - 1]].get(item)
+        if key is not None:
+            kept.setdefault(key, {}).setdefault(n, []).append(str(r["id"]))
+        if (n, item) not in owners:
+            new, k = item, 1
+            while new in taken:  # another item of that id kept: an id is unique only within one version
+                new, k = f"{item}-{n}" + (f"-{k}" if k > 1 else ""), k + 1
+            owners[n, item] = new
+            taken.add(new)
+    issues = [
+        Issue(code="ls-review-both-sides", file="review export", path=at, ann_id=doc_id,
+              message=f"{_owner(region_id(next(iter(by_side.values()))[0].rpartition(SIDE)[0]))[0]} is kept "
+                      f"as {' and as '.join(names[n - 1] for n in by_side)} has it (regions "
+                      f"{', '.join(r for rs in by_side.values() for r in rs)}): delete every side of it but one")
+        for by_side in kept.values() if len(by_side) > 1
+    ]  # fmt: skip
+    if issues:
+        return result, issues
+
+    def plain(raw: Any) -> Any:
+        rid, n = split(raw)
+        if n is None:
+            return raw
+        item, part = _owner(rid)
+        return wire_id(owners.get((n, item), item) + part)
+
+    # The meta naming a side stays: the import reads no meta.
+    return [r | {name: plain(r[name]) for name in ("id", "from_id", "to_id") if name in r} for r in result], []
+
+
 def review_task(task: dict[str, Any], versions: Versions, results: Results, conflicts: set[Key]) -> dict[str, Any]:
     text = task["data"]["text"]
     described = [describe_conflict(k, versions, text) for k in sorted(conflicts, key=str)]
     data = {k: task["data"][k] for k in ("doc_id", "text", "text_sha256", "guidelines") if k in task["data"]}
     # One line per item: the review config shows them as lines, in a box of a few lines that scrolls.
     data["conflicts"] = f"{len(conflicts)} item(s) to decide:\n" + "\n".join(f"• {line}" for line in described)
-    data["annotators"] = ", ".join(versions)
-    predictions = [
+    data["annotators"] = ", ".join(f"{n} {who}" for n, who in enumerate(versions, 1))
+    predictions = [{"model_version": MERGED, "score": 1.0, "result": merged_result(versions, conflicts)}]
+    predictions += [
         {"model_version": who, "score": 1.0, "result": [{k: v for k, v in r.items() if k != "origin"} for r in result]}
         for who, result in results.items()
     ]

@@ -211,6 +211,13 @@ _STYLE = """
     .relations-overlay g[transform] text { font-size: 12px !important; font-weight: 600; }
     .cnc-panel { position: sticky; top: 0; max-height: 92vh; overflow-y: auto; }
 """
+# The underline of each annotator's side in a review, by their number (the editor's own border of every
+# region is 1px dashed transparent); SIDE_MARK is adjudicate.SIDE (which imports this module).
+SIDE_MARK = "\u2016"
+_SIDE_STYLE = "".join(
+    f"\n    .htx-highlight[class*={SIDE_MARK}{n}-] {{ border-bottom: 3px {line} #222; }}"
+    for n, line in enumerate(("solid", "dotted", "double"), 1)
+)
 _PANEL_NOTE = "Select a region to see its fields here; draw links with the relation tool (see Instructions)."
 
 
@@ -294,12 +301,15 @@ def build_config(tax: Taxonomy, review: bool = False) -> str:
     """The labeling config XML: the text with the region labels on the left, a side panel on the right
     showing the selected region's fields (only those of its label, each under a heading) and the links
     to draw from it. A review project's config also names the versions and the conflicts to settle."""
-    lines = ["<View>", f"<Style>{_STYLE}</Style>", '<View style="display: flex; align-items: flex-start; gap: 16px;">',
+    # A review underlines each side of a conflicting item in its own way, by the class the editor builds
+    # from the region id (`htx-highlight-<id>-<n>`, the id ending in its side's mark; adjudicate.SIDE).
+    lines = ["<View>", f"<Style>{_STYLE}{_SIDE_STYLE if review else ''}</Style>", '<View style="display: flex; align-items: flex-start; gap: 16px;">',
              '<View style="flex: 0 0 60%; max-width: 60%;">', _h("Document $doc_id", 4)]  # fmt: skip
     if review:
         # The conflicts one per line (pre-line keeps the task's line breaks), in a box of a few lines that
         # scrolls, so that a long list does not push the text below the fold.
-        lines += [_h("Review: the versions of $annotators are the tabs above; start from one, settle these, submit", 5),
+        lines += [_h("Review: every version at once. A conflicting item is here once per annotator ($annotators), "
+                     "underlined for annotator 1 solid, 2 dotted, 3 double. Delete the wrong sides and submit.", 5),
                   '<View className="cnc-conflicts" style="white-space: pre-line; max-height: 10em; overflow-y: auto; '
                   'border: 1px solid #ccc; padding: 0 8px; margin-bottom: 8px;">', _h("$conflicts", 6), "</View>"]  # fmt: skip
     lines += [

@@ -17,6 +17,7 @@ from ..core.errors import UsageError
 from ..core.extras import require_extra
 from ..core.store import dump_json, write_atomic
 from ..core.taxonomy import Taxonomy, load_taxonomy
+from .adjudicate import MERGED
 from .config import build_config, build_instructions
 from .tasks import PRE_ANNOTATION
 
@@ -53,6 +54,27 @@ def project_settings(tax: Taxonomy, overlap: int | None, review: bool = False) -
     if overlap is not None:
         settings |= {"maximum_annotations": overlap, "overlap_cohort_percentage": 100}
     return settings
+
+
+# The task data columns people see in the project's task list (the Data Manager) and beside the editor:
+# the document's id, which names it, and its text. Hashes, provenance and the review's notes stay in the data.
+SHOWN_COLUMNS = ("doc_id", "text")
+
+
+def hide_columns(ls: Any, project: int, keys: set[str]) -> None:
+    """Hide the data columns `keys` but SHOWN_COLUMNS in every view (tab) of the project's Data Manager,
+    in the table and in the editor's task list alike, creating the first view when there is none (the
+    Data Manager opens on it). Columns a view hides already stay hidden."""
+    ours = {f"tasks:data.{k}" for k in keys - set(SHOWN_COLUMNS)}
+    views = ls.views.list(project=project) or [None]
+    for view in views:
+        data: dict[str, Any] = dict(view.data or {}) if view is not None else {"title": "Tasks"}
+        hidden: dict[str, Any] = data.get("hiddenColumns") or {}
+        data["hiddenColumns"] = {part: sorted(set(hidden.get(part) or []) | ours) for part in ("explore", "labeling")}
+        if view is None:
+            ls.views.create(project=project, data=data)
+        else:
+            ls.views.update(id=str(view.id), project=project, data=data)
 
 
 def push_tasks(
@@ -95,12 +117,13 @@ def push_tasks(
         for prediction in task.get("predictions", []):
             ls.predictions.create(task=int(old.id), **prediction)
         updated += 1
-    if not review and any("predictions" in t for t in tasks):
+    hide_columns(ls, project, {k for t in tasks for k in t["data"]} | {k for t in present.values() for k in t.data})
+    if any("predictions" in t for t in tasks):
         # The stream (*Label All Tasks*) shows a task's prediction only when its model_version is the
         # project's, which Label Studio otherwise takes from the first prediction imported. Set last: the
-        # server refuses a model_version no prediction of the project has yet. A review project's
-        # predictions are the annotators' versions, named by their annotators, for the reviewer to pick.
-        ls.projects.update(id=project, model_version=PRE_ANNOTATION)
+        # server refuses a model_version no prediction of the project has yet. A review task starts from
+        # its merged prediction; the annotators' own versions are there to compare.
+        ls.projects.update(id=project, model_version=MERGED if review else PRE_ANNOTATION)
     return PushReport(project=project, added=len(missing), updated=updated,
                       unchanged=len(tasks) - len(missing) - updated)  # fmt: skip
 
