@@ -9,6 +9,7 @@ import io
 import json
 import re
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -294,12 +295,12 @@ def test_every_new_type_has_a_guideline_section_with_an_example(name: str) -> No
     assert all("[" in ex and "]" in ex for ex in examples), "each example marks its trigger in brackets"
 
 
-def test_every_type_is_a_label_studio_choice_and_a_class_label() -> None:
-    config = build_config(TAX)
+def test_every_type_is_a_leaf_of_the_label_studio_type_picker_and_a_class_label() -> None:
     names = build_features("events")["type"].names
     assert names == list(TAX.event_types)
-    for name in TAX.event_types:
-        assert f'<Choice value="{name}"/>' in config
+    (picker,) = ElementTree.fromstring(build_config(TAX)).iter("Taxonomy")
+    leaves = {f"{group.get('value')}.{leaf.get('value')}" for group in picker for leaf in group}
+    assert leaves == set(names) and all(len(group) for group in picker)  # no group without a type
 
 
 def test_no_guideline_example_merges_coordinated_fillers_into_one_argument() -> None:
