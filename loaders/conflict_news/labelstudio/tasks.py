@@ -55,15 +55,15 @@ class RegionWriter:
         self.results.append({"id": wid, "from_name": name, "to_name": TEXT, "type": kind, "value": payload})
 
     def link(self, from_id: str, to_id: str, label: str) -> None:
-        self.links.setdefault((from_id, to_id), []).append(label)
+        labels = self.links.setdefault((from_id, to_id), [])
+        if label not in FIXED_RELATIONS:  # a fixed link goes without its label: its two regions' kinds say it
+            labels.append(label)
 
     def finish(self) -> list[Result]:
         spans = self.spans
-        # A fixed link goes without its label (the config offers none): its two regions' kinds say which it is.
         relations = [
             {"from_id": spans[a][0] if a in spans else wire_id(a), "to_id": spans[b][0] if b in spans else wire_id(b),
-             "type": "relation", "direction": "right",
-             "labels": [label for label in labels if label not in FIXED_RELATIONS]}
+             "type": "relation", "direction": "right", "labels": labels}
             for (a, b), labels in self.links.items()
         ]  # fmt: skip
         return self.results + relations
