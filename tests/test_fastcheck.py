@@ -1,7 +1,8 @@
 """The validator's fast path (core/fastcheck.py) gives what the reference path gives, issue for issue.
 
 The reference path is check_document on read_document; the fast path is check_stored_document, which
-vouches for sound annotation files and hands everything else to the reference path. Both run on every
+vouches for sound annotation files and hands everything else to the reference path (and
+check_built_document, the same for an annotation in memory, as an import's candidate). Both run on every
 case file, the shipped corpus, the dev set and files edited where a msgspec decoder and the JSON
 Schema validator could part ways (JSON that orjson reads differently, patterns and their `$`, the
 schema's uniqueItems and if/then).
@@ -19,10 +20,15 @@ import pytest
 
 from conflict_news.core.errors import CorpusError
 from conflict_news.core.fastcheck import Labels, annotation_issues, build_decoder, decoder
-from conflict_news.core.store import annotation_path, list_doc_ids, read_document
+from conflict_news.core.store import RawDocument, annotation_path, list_doc_ids, read_document
 from conflict_news.core.taxonomy import load_taxonomy
 from conflict_news.core.textnorm import hash_text
-from conflict_news.core.validate import check_document, check_stored_document, read_checked_document
+from conflict_news.core.validate import (
+    check_built_document,
+    check_document,
+    check_stored_document,
+    read_checked_document,
+)
 from conftest import BASE, INVALID, REPO, TESTS, materialize_case
 
 TAX = load_taxonomy()
@@ -56,6 +62,10 @@ def both_paths(root: Path) -> tuple[list[str], list[str]]:
         checked, issues = read_checked_document(root, doc_id, TAX, LABELS)
         assert [repr(i) for i in issues] == [repr(i) for i in check_stored_document(root, doc_id, TAX, LABELS)]
         assert (checked.text, checked.metadata, checked.annotation) == (raw.text, raw.metadata, raw.annotation)
+        # an import's candidate: the annotation in memory, checked as it would be written
+        built = RawDocument(doc_id=doc_id, text=raw.text, metadata=raw.metadata, annotation=raw.annotation)
+        in_memory = [repr(i) for i in check_document(root, built, TAX)]
+        assert [repr(i) for i in check_built_document(root, built, TAX, LABELS)] == in_memory
     return reference, fast
 
 

@@ -13,10 +13,20 @@ from typing import Any
 import pytest
 
 from conflict_news.cli.main import main
-from conflict_news.core.store import dump_json
-from conflict_news.labelstudio.importer import TASKS_PER_BATCH, LayerDiff, format_diffs, import_export, read_tasks
+from conflict_news.core.store import dump_json, list_doc_ids
+from conflict_news.grow.synthetic import write_synthetic
+from conflict_news.labelstudio import importer
+from conflict_news.labelstudio.importer import (
+    TASKS_PER_BATCH,
+    ExportImporter,
+    LayerDiff,
+    convert_annotation,
+    format_diffs,
+    import_export,
+    read_tasks,
+)
 from conflict_news.labelstudio.users import annotator_email, read_users
-from conftest import BASE
+from conftest import BASE, REPO
 from ls_helpers import apply_case, offline_export
 
 TASK = offline_export(BASE, "toy-0001")[0]
@@ -214,3 +224,74 @@ def test_an_in_memory_import_protects_gold_unless_told() -> None:
     changed["annotations"][0]["result"] = []
     assert [i.code for i in ExportImporter(BASE, "e.json").run([changed]).issues] == ["ls-gold-protected"]
     assert ExportImporter(BASE, "e.json").run([changed], overwrite_gold=True).issues == []
+
+
+# --- the re-import fast path: a result that is the stored file's own is not converted again -------------
+
+
+def _outcome(root: Path, export: list[dict[str, Any]]) -> list[Any]:
+    out = ExportImporter(root, "export.json").run(export)
+    return [[repr(i) for i in out.issues], out.diffs, [c.to_dict() for c in out.corrections], out.annotations,
+            out.imported, out.changed]  # fmt: skip
+
+
+def _exports(root: Path) -> list[list[dict[str, Any]]]:
+    """Per document: the pre-annotation accepted (its parent prediction in the export), and the same result
+    submitted with no parent prediction (made beside the stored file)."""
+    exports = []
+    for doc_id in list_doc_ids(root):
+        accepted = offline_export(root, doc_id)
+        beside = copy.deepcopy(accepted)
+        del beside[0]["annotations"][0]["prediction"]
+        exports += [accepted, beside]
+    return exports
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic")
+    write_synthetic(root, 12, seed=3)
+    return root
+
+
+@pytest.mark.parametrize("which", ["shipped", "dev", "toy", "synthetic"])
+def test_reusing_the_stored_layers_gives_what_converting_gives(
+    which: str, synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = {"shipped": REPO, "dev": REPO / "dev", "toy": BASE, "synthetic": synthetic}[which]
+    exports = _exports(root)
+    converted: list[str] = []
+
+    def counted(result: list[Any], *args: Any) -> Any:
+        converted.append(args[-1])
+        return convert_annotation(result, *args)
+
+    monkeypatch.setattr(importer, "convert_annotation", counted)
+    fast = [_outcome(root, export) for export in exports]
+    assert converted == []  # every stored file is clean here, so nothing was converted: the fast path ran
+    monkeypatch.setattr(importer._Stored, "layers_of", lambda self, result: None)  # the reference: convert all
+    reference = [_outcome(root, export) for export in exports]
+    assert len(converted) == len(exports)
+    assert fast == reference
+
+
+def test_a_result_that_differs_from_the_stored_files_is_converted(monkeypatch: pytest.MonkeyPatch) -> None:
+    export = offline_export(BASE, "toy-0001")
+    result = export[0]["annotations"][0]["result"]
+    modality = next(r for r in result if r.get("id") == "ev1" and r.get("from_name") == "modality")
+    modality["value"]["choices"] = ["reported"]
+    for r in result:  # what the editor adds to regions it copied from a prediction; no change of content
+        r["origin"] = "prediction"
+    converted: list[str] = []
+    monkeypatch.setattr(importer, "convert_annotation", lambda *a: converted.append(a[-1]) or convert_annotation(*a))
+    out = ExportImporter(BASE, "export.json").run(export)
+    # ("$" is the parent prediction, converted to tell what the annotator changed)
+    assert (converted[0], [i.code for i in out.issues], out.changed) == (
+        "$[0].annotations[0]",
+        ["ls-gold-protected"],
+        ["toy-0001"],
+    )
+    modality["value"]["choices"] = ["actual"]  # the stored file's result again, origin marks and all
+    converted.clear()
+    out = ExportImporter(BASE, "export.json").run(export)
+    assert (converted, out.issues, out.changed, out.imported) == ([], [], [], ["toy-0001"])

@@ -69,6 +69,18 @@ def read_checked_document(
     return raw, check_document(root, raw, taxonomy)
 
 
+def check_built_document(root: Path, raw: RawDocument, taxonomy: Taxonomy, labels: Labels) -> list[Issue]:
+    """check_document(root, raw, taxonomy) for a document whose annotation was built in memory (an import's
+    candidate), by the fast path where it can vouch for the annotation as it would be written."""
+    if raw.annotation is not None and raw.text is not None and raw.annotation_file is None:
+        issues, text_hash = _check_text_and_metadata(raw)
+        blob = orjson.dumps(raw.annotation)
+        found = annotation_issues(blob, raw.doc_id, raw.text, text_hash or "", labels, annotation_name(raw.doc_id))
+        if found is not None:
+            return issues + found
+    return check_document(root, raw, taxonomy)
+
+
 def _check_text_and_metadata(raw: RawDocument) -> tuple[list[Issue], str | None]:
     """The issues found while reading, then the text's and the metadata's; and the text's hash."""
     issues = list(raw.issues)
