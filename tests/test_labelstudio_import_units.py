@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import ijson
 import pytest
 
 from conflict_news.cli.main import main
@@ -22,7 +23,9 @@ from conflict_news.labelstudio.importer import (
     LayerDiff,
     convert_annotation,
     format_diffs,
+    framed_export,
     import_export,
+    read_export,
     read_tasks,
 )
 from conflict_news.labelstudio.users import annotator_email, read_users
@@ -295,3 +298,58 @@ def test_a_result_that_differs_from_the_stored_files_is_converted(monkeypatch: p
     converted.clear()
     out = ExportImporter(BASE, "export.json").run(export)
     assert (converted, out.issues, out.changed, out.imported) == ([], [], [], ["toy-0001"])
+
+
+# --- reading an export: one task per line by orjson, anything else by ijson, the same items either way -----
+
+
+def _by_ijson(path: Path) -> list[Any]:
+    with path.open("rb") as f:
+        return list(ijson.items(f, "item", use_float=True))
+
+
+FRAMED = framed_export([TASK, {**TASK, "id": 2}, {**TASK, "id": 3}])
+FRAMED_VARIANTS = {
+    "framed": FRAMED,
+    "crlf": FRAMED.replace(b"\n", b"\r\n"),
+    "first task beside the bracket": FRAMED.replace(b"[\n", b"[", 1),
+    "indented": dump_json([TASK, {**TASK, "id": 2}]),
+    "framed, then indented": FRAMED[: FRAMED.rindex(b"\n]")] + b",\n" + dump_json({**TASK, "id": 4}) + b"]",
+    "two tasks on a line": FRAMED.replace(b",\n", b", ", 1),
+    "empty": b"[]",
+    "digits of a hash": FRAMED.replace(b'"id":2', b'"id":2,"sha":"a' + b"1" * 40 + b'"'),
+    "a number among the tasks": FRAMED.replace(b"\n]", b",\n7\n]"),
+}
+
+
+@pytest.mark.parametrize("name", FRAMED_VARIANTS)
+def test_an_export_read_line_by_line_gives_what_ijson_gives(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_bytes(FRAMED_VARIANTS[name])
+    assert list(read_export(path)) == _by_ijson(path)
+
+
+FRAMED_BROKEN = {
+    "no comma": FRAMED.replace(b",\n", b"\n", 1),
+    "no closing bracket": FRAMED[: FRAMED.rindex(b"]")],
+    "text after the array": FRAMED + b"{}",
+    "a comma before the bracket": FRAMED.replace(b"\n]", b",\n]"),
+    "a broken task": FRAMED.replace(b'"id":3', b'"id":', 1),
+    "two tasks on a line, one with a hash": FRAMED.replace(b'"id":2', b'"sha":"' + b"1" * 40 + b'","id":2').replace(
+        b",\n", b" ", 1
+    ),
+    "a big integer": FRAMED.replace(b'"id":2', b'"id":' + b"9" * 30),
+}
+
+
+@pytest.mark.parametrize("name", FRAMED_BROKEN)
+def test_a_broken_export_fails_as_ijson_fails_after_the_same_items(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_bytes(FRAMED_BROKEN[name])
+    given: list[Any] = []
+    with pytest.raises(ijson.JSONError) as framed:
+        given.extend(read_export(path))
+    expected: list[Any] = []
+    with path.open("rb") as f, pytest.raises(ijson.JSONError) as reference:
+        expected.extend(ijson.items(f, "item", use_float=True))
+    assert (given, str(framed.value)) == (expected, str(reference.value))

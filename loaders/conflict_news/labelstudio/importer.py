@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -401,6 +401,8 @@ _UNREADABLE = (OSError, ijson.JSONError, orjson.JSONEncodeError, NestingTooDeep,
 _NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'"[]{}')
 _BRACKETS = bytes.maketrans(b"[]{}", b"()()")
 _STRING = re.compile(rb'"[^"]*"')
+# Digits to 0, all else to a dot: a run of 19 digits (a number beyond 64 bits, for ijson) is then a plain find.
+_DIGITS = bytes.maketrans(bytes(range(256)), bytes(48 if 48 <= c <= 57 else 46 for c in range(256)))
 
 
 def read_export(path: Path) -> Iterator[Any]:
@@ -408,6 +410,9 @@ def read_export(path: Path) -> Iterator[Any]:
 
     The export must be a regular file (CorpusError otherwise: a FIFO would block for ever), may be
     a link (the user names it), and may nest at most MAX_JSON_DEPTH levels (NestingTooDeep).
+    An array written one task per line (as `pull` and `framed_export` write it) is read line by
+    line with orjson, several times faster than ijson; at the first line that is not one task of
+    such an array, ijson reads the file from the start and the items already given are skipped.
     """
     with open_regular(path, path.name, follow=True) as f:
         first = f.read(1)
@@ -416,7 +421,66 @@ def read_export(path: Path) -> Iterator[Any]:
         if first != b"[":
             raise ijson.JSONError("expected a JSON array of tasks (Label Studio's JSON export)")
         f.seek(0)
-        yield from ijson.items(_DepthGuard(f), "item", use_float=True, buf_size=1 << 20)
+        given = 0
+        try:
+            for item in _framed_items(_DepthGuard(f)):
+                yield item
+                given += 1
+            return
+        except _NotFramed:
+            f.seek(0)
+        yield from islice(ijson.items(_DepthGuard(f), "item", use_float=True, buf_size=1 << 20), given, None)
+
+
+class _NotFramed(Exception):
+    """A line of the export is not one task of an array written one task per line."""
+
+
+def _framed_items(guard: _DepthGuard) -> Iterator[Any]:
+    """The items of an array written as `[`, one item per line each but the last followed by a comma, `]`;
+    _NotFramed at the first line that breaks that form (a chunk is scanned by the guard before any
+    item of it is given, as ijson reads it)."""
+    lines = _lines(guard)
+    opening = next(lines, b"").strip()
+    if not opening.startswith(b"["):
+        raise _NotFramed
+    pending = opening[1:].strip()  # the first item may share the bracket's line
+    more = True  # an item must follow: after `[` or an item's comma
+    for line in chain([pending] if pending else [], lines):
+        line = line.strip()
+        if line == b"]" and not more:
+            if any(rest.strip() for rest in lines):
+                raise _NotFramed
+            return
+        if not more or not line.startswith(b"{"):
+            raise _NotFramed
+        more = line.endswith(b",")
+        item = line[:-1] if more else line
+        try:
+            # ijson refuses integers beyond 64 bits, which orjson reads as floats: a line with a run of 19
+            # digits (most often inside a hash) is ijson's to read, and a line it refuses the whole file's
+            if b"0" * 19 in item.translate(_DIGITS):
+                (value,) = ijson.items(io.BytesIO(item), "", use_float=True)  # read to its end: trailing text fails
+                yield value
+            else:
+                yield orjson.loads(item)
+        except (orjson.JSONDecodeError, ijson.JSONError):
+            raise _NotFramed from None
+    raise _NotFramed  # no closing bracket
+
+
+def _lines(guard: _DepthGuard) -> Iterator[bytes]:
+    tail = b""
+    while chunk := guard.read(1 << 20):
+        *whole, tail = (tail + chunk).split(b"\n")
+        yield from whole
+    if tail:
+        yield tail
+
+
+def framed_export(tasks: Iterable[Any]) -> bytes:
+    """A JSON array with one task per line, which read_export reads fastest."""
+    return b"[\n" + b",\n".join(map(orjson.dumps, tasks)) + b"\n]\n"
 
 
 def _batches(tasks: Iterable[Any], encode: bool) -> Iterator[list[tuple[int, Any]]]:
