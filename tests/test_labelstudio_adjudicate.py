@@ -21,7 +21,7 @@ from conflict_news.core.validate import check_document
 from conflict_news.labelstudio.adjudicate import MERGED, SIDE, adjudicate
 from conflict_news.labelstudio.importer import ExportImporter
 from conftest import BASE
-from ls_helpers import conflicting_versions, delete_sides, export_of, offline_export
+from ls_helpers import assert_review_outcome, conflicting_versions, delete_sides, export_of, offline_export
 
 
 def _double(annotators: dict[int, str], change: bool) -> tuple[list[dict[str, Any]], dict[int, str]]:
@@ -179,20 +179,7 @@ def test_the_review_starts_from_every_version_and_gold_keeps_what_the_reviewer_k
     out = adjudicate(BASE, export, [reviewed], users)
     assert out.issues == []
     gold = out.gold["toy-0001"]
-    entities = {e["id"]: e for e in gold["entities"]}
-    assert len(entities["ent-varn"]["mentions"]) == 2 and "ent-reporters" in entities
-    ev1, ev2 = sorted(gold["events"], key=lambda e: str(e["id"]))
-    assert sorted(arg["role"] for arg in ev1["arguments"]) == ["attacker", "instrument", "target"]
-    assert ev2["arguments"][0]["entity"] == "ent-varn"
-    assert ev1["relations"] == [{"type": "causes", "target": "ev2"}]
-    assert gold["quotes"][0]["speaker"] == "ent-ministry"
-    (fig,) = gold["figures"]
-    assert (fig["property"], fig["event"], fig["quote"], fig["claimant"]) == (
-        "intercepted",
-        "ev1",
-        "q1",
-        "ent-ministry",
-    )
+    assert_review_outcome(gold)
     records = {r["id"]: r for r in gold["provenance"]["items"]}
     assert records["fig1"]["annotators"] == ["b@example.org"] and records["ent-reporters"]["annotators"] == [
         "a@example.org"
