@@ -312,3 +312,21 @@ def test_two_kept_sides_that_overlap_are_kept_with_a_warning() -> None:
         "(b@example.org, [80, 93)) are both kept and overlap: two items, or one drawn two ways of which one side "
         "is left by mistake"
     ]
+
+
+def test_a_review_that_is_not_read_is_reported() -> None:
+    """A review whose annotators agree now (an annotation changed after the review task was made), or of a
+    document not in the export, is not read: each is a warning naming the review's annotation, never silence."""
+    export, users = _double({1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}, change=True)
+    (task,) = adjudicate(BASE, export, [], users).review
+    damaged = copy.deepcopy(task) | {"annotations": [{"id": 9, "completed_by": 3, "result": [{"id": "nowhere"}]}]}
+    elsewhere = copy.deepcopy(damaged)
+    elsewhere["data"]["doc_id"] = "toy-0002"
+    agreed, _ = _double(users, change=False)
+    out = adjudicate(BASE, agreed, [damaged, elsewhere], users)
+    assert (out.issues, list(out.gold)) == ([], ["toy-0001"])
+    assert out.warnings == [
+        "review export:$[0].annotations[0]: toy-0001: the review is not used: its annotators agree now (an "
+        "annotation changed after the review task was made)",
+        "review export:$[1].annotations[0]: toy-0002: the review is not used: its document is not in the export",
+    ]

@@ -124,8 +124,10 @@ def adjudicate(
                 task["annotations"][done[-1]] | {"data": task["data"]},
                 f"$[{i}].annotations[{done[-1]}]",
             )
+    unused = dict.fromkeys(reviewed, "its document is not in the export")  # doc_id -> why its review is not read
     for i, task in enumerate(export):
         doc_id = str(task["data"].get("doc_id"))
+        unused.pop(doc_id, None)
         issues: list[Issue] = []
         versions, results = _versions(task, users, tax, f"$[{i}]", issues)
         if issues:
@@ -138,6 +140,8 @@ def adjudicate(
         agreed, conflicts = split_items(versions)
         out.agreed[doc_id], out.conflicts[doc_id] = len(agreed), len(conflicts)
         if not conflicts:
+            if doc_id in reviewed:
+                unused[doc_id] = "its annotators agree now (an annotation changed after the review task was made)"
             layers = next(iter(versions.values()))
             items = settled_provenance(layers, versions, agreed, None)
             out.gold[doc_id] = _gold(doc, layers, items, next(iter(versions)))
@@ -148,6 +152,9 @@ def adjudicate(
                 out.gold[doc_id] = _gold(doc, layers, items, settled[1])
         elif doc_id not in pending_review:
             out.review.append(review_task(task, versions, results, conflicts))
+    # Not read, so not checked either: said, lest a damaged or a needed review go unnoticed.
+    out.warnings += [f"review export:{reviewed[doc_id][1]}: {doc_id}: the review is not used: {why}"
+                     for doc_id, why in sorted(unused.items())]  # fmt: skip
     for doc_id, ann in out.gold.items():
         doc = read_document(root, doc_id)
         candidate = RawDocument(doc_id=doc_id, text=doc.text, metadata=doc.metadata, annotation=ann)
