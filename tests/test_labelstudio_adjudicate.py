@@ -330,3 +330,18 @@ def test_a_review_that_is_not_read_is_reported() -> None:
         "annotation changed after the review task was made)",
         "review export:$[1].annotations[0]: toy-0002: the review is not used: its document is not in the export",
     ]
+
+
+def test_both_sides_kept_are_refused_when_an_annotation_changed_after_the_review_task() -> None:
+    """The reviewer keeps both sides of fig1; b meanwhile redrew fig1 as "12 rockets". The sides are the
+    items the review task was made with, so they are still one item's two sides, not two items."""
+    export, users = _double({1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}, change=True)
+    (task,) = adjudicate(BASE, export, [], users).review
+    for r in export[0]["annotations"][1]["result"]:
+        if r.get("id") == "fig1" and r["type"] == "labels":
+            r["value"] |= {"end": 33, "text": "12 rockets"}
+    reviewed = copy.deepcopy(task) | {
+        "annotations": [{"id": 9, "completed_by": 3, "result": task["predictions"][0]["result"]}]
+    }
+    out = adjudicate(BASE, export, [reviewed], users)
+    assert out.gold == {} and [i.code for i in out.issues] == ["ls-review-both-sides"]

@@ -12,16 +12,18 @@ annotator's name in the region's meta). Reviewing is deleting the wrong sides. A
 conflicting item goes to every side of it, so that whichever side stays keeps the link. Each
 annotator's own version is there too, as a prediction named by the annotator, to compare.
 
-The reviewer's result is read back with the marks taken off (unmark). Both sides of one item left
-in it are refused (`ls-review-both-sides`): after the marks are gone they would be one item twice
-(an entity with every mention doubled, two events on one trigger), which is a side left by
-mistake far more often than a wanted duplicate; to keep a second item on one anchor the reviewer
-draws it. Two kept sides that are different items which happen to carry one id (an id is only
-unique within one annotator's version) are both kept, the side of the higher number renamed
-`<id>-<n>`; two kept sides that overlap are kept with a warning (often one item drawn two ways). A time's
-anchor event is a text, not a link: the merged prediction names an agreed event by the first
-version's id and a conflicting one by the side's mark (`ev2‖1`), and unmark names the side of that
-event the reviewer kept, or refuses an anchor whose event has no side left (`ls-review-anchor-lost`).
+The reviewer's result is read back with the marks taken off (unmark), each side's items known by the
+keys the review task was made with (its data's `sides`), not by the versions as the export has them
+later, which an annotator may have edited since. Both sides of one item left in it are refused
+(`ls-review-both-sides`): after the marks are gone they would be one item twice (an entity with
+every mention doubled, two events on one trigger), which is a side left by mistake far more often
+than a wanted duplicate; to keep a second item on one anchor the reviewer draws it. Two kept sides
+that are different items which happen to carry one id (an id is only unique within one annotator's
+version) are both kept, the side of the higher number renamed `<id>-<n>`; two kept sides that
+overlap are kept with a warning (often one item drawn two ways). A time's anchor event is a text,
+not a link: the merged prediction names an agreed event by the first version's id and a conflicting
+one by the side's mark (`ev2‖1`), and unmark names the side of that event the reviewer kept, or
+refuses an anchor whose event has no side left (`ls-review-anchor-lost`).
 
 Provenance per item: an agreed item names every annotator and no adjudicator; an item the reviewer
 settled names the annotators whose version of it the reviewer kept (or the reviewer, when none did)
@@ -169,8 +171,9 @@ def _review(
     the task's data), or None with the issues (added to `out`'s) that stop it."""
     # "1 ann1@example.org, 2 ann2@example.org"; a review task of an earlier release names no numbers.
     names = [part.split(" ")[-1] for part in str(final["data"].get("annotators", "")).split(", ")]
+    sides = _sides(final["data"], versions, names)
     result, found, warnings = unmark(
-        final.get("result") or [], versions, names, str(final["data"]["doc_id"]), f"{at}.result"
+        final.get("result") or [], sides, names, str(final["data"]["doc_id"]), f"{at}.result"
     )
     out.warnings += warnings
     layers: dict[str, Any] = {}
@@ -249,14 +252,23 @@ def merged_result(versions: Versions, conflicts: set[Key]) -> list[dict[str, Any
     return regions + relations
 
 
+def _sides(data: dict[str, Any], versions: Versions, names: list[str]) -> dict[tuple[int, str], Key]:
+    """(side, item id in its version) -> the item's key, as the review task was made with them (its
+    `sides`): an annotation edited since then moves no side out of the both-sides check."""
+    made = data.get("sides")
+    if isinstance(made, dict):
+        return {(int(n), item): tuple(key) for side, key in made.items() for n, _, item in [side.partition(" ")]}
+    # A review task of an earlier release: the versions as the export has them now.
+    return {(n, item): key for n, who in enumerate(names, 1) for item, key in item_keys(versions.get(who, {})).items()}
+
+
 def unmark(
-    result: list[dict[str, Any]], versions: Versions, names: list[str], doc_id: str, at: str
+    result: list[dict[str, Any]], sides: dict[tuple[int, str], Key], names: list[str], doc_id: str, at: str
 ) -> tuple[list[dict[str, Any]], list[Issue], list[str]]:
     """The reviewer's result with the side marks taken off its region ids and anchor events (see the
     module), or the issues of conflicting items left with more than one side and of anchors left on no
     side; and warnings of kept sides that overlap. Side n is names[n - 1]'s (the review task's
-    `annotators`, as they were when it was made)."""
-    keys = {who: item_keys(versions.get(who, {})) for who in names}
+    `annotators`, as they were when it was made), `sides` the key of each side's items (_sides)."""
 
     def split(raw: Any) -> tuple[str, int | None]:
         base, mark, n = str(raw).rpartition(SIDE)
@@ -271,7 +283,7 @@ def unmark(
             continue
         item = _owner(rid)[0]
         marked.add((n, item))
-        key = keys[names[n - 1]].get(item)
+        key = sides.get((n, item))
         if key is not None:
             kept.setdefault(key, {}).setdefault(n, []).append(str(r["id"]))
     issues = [
@@ -312,7 +324,7 @@ def unmark(
         target, n = split(texts[0])
         if n is None:
             return r  # an agreed event's id, or one the reviewer typed
-        key = keys[names[n - 1]].get(target)
+        key = sides.get((n, target))
         if key not in side_of:
             issues.append(Issue(code="ls-review-anchor-lost", file="review export", path=f"{at}[{i}].value.text",
                                 ann_id=doc_id, message=f"the time of {r.get('id')} is anchored to {texts[0]}, of "
@@ -371,6 +383,9 @@ def review_task(task: dict[str, Any], versions: Versions, results: Results, conf
     # One line per item: the review config shows them as lines, in a box of a few lines that scrolls.
     data["conflicts"] = f"{len(conflicts)} item(s) to decide:\n" + "\n".join(f"• {line}" for line in described)
     data["annotators"] = ", ".join(f"{n} {who}" for n, who in enumerate(versions, 1))
+    # Each side's conflicting items by key ("2 fig1": ["figures", 23, 25, 0]), for unmark (see _sides).
+    data["sides"] = {f"{n} {item}": list(key) for n, who in enumerate(versions, 1)
+                     for item, key in item_keys(versions[who]).items() if key in conflicts}  # fmt: skip
     predictions = [{"model_version": MERGED, "score": 1.0, "result": merged_result(versions, conflicts)}]
     predictions += [
         {"model_version": who, "score": 1.0, "result": [{k: v for k, v in r.items() if k != "origin"} for r in result]}
