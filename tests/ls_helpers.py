@@ -136,6 +136,26 @@ def delete_sides(result: list[dict[str, Any]], items: set[str], side: int) -> li
     return [r for r in result if not any(gone(r.get(k)) for k in ("id", "from_id", "to_id"))]
 
 
+def assert_review_outcome(gold: dict[str, Any]) -> None:
+    """Gold after the reviewer of conflicting_versions kept b's ev1 and fig1, a's q1, ev2 and Ilka Varn,
+    and a's reporters (a's alone): every addition either annotator made that the reviewer kept is there."""
+    entities = {e["id"]: e for e in gold["entities"]}
+    assert entities["ent-reporters"]["mentions"] == [{"start": 137, "end": 146, "text": "reporters"}]
+    assert len(entities["ent-varn"]["mentions"]) == 2
+    events = {e["id"]: e for e in gold["events"]}
+    assert sorted(a["role"] for a in events["ev1"]["arguments"]) == ["attacker", "instrument", "target"]
+    assert events["ev1"]["relations"] == [{"type": "causes", "target": "ev2"}]
+    assert events["ev2"]["arguments"][0]["entity"] == "ent-varn"
+    assert {q["id"]: q["speaker"] for q in gold["quotes"]} == {"q1": "ent-ministry", "q2": "ent-varn"}
+    (fig,) = gold["figures"]
+    assert (fig["property"], fig["event"], fig["quote"], fig["claimant"]) == (
+        "intercepted",
+        "ev1",
+        "q1",
+        "ent-ministry",
+    )
+
+
 def next_in_stream(label_studio: Server, project: int) -> dict[str, Any] | None:
     """The task *Label All Tasks* opens next for the lead, as the editor gets it (GET /api/projects/ID/next:
     its predictions are the ones the stream shows); None when the queue is empty."""

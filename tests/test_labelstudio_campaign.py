@@ -19,7 +19,7 @@ from conflict_news.grow.synthetic import write_synthetic
 from conflict_news.labelstudio.adjudicate import MERGED
 from conflict_news.labelstudio.tasks import build_result
 from conftest import BASE
-from ls_helpers import conflicting_versions, delete_sides, next_in_stream
+from ls_helpers import assert_review_outcome, conflicting_versions, delete_sides, next_in_stream
 
 
 def _result(task: Any) -> list[dict[str, Any]]:
@@ -168,21 +168,7 @@ def test_a_review_with_conflicts_in_entities_links_and_figures_keeps_what_the_re
     assert main([*args, "--overwrite-gold"]) == 0
     assert "1 document(s) adjudicated, 1 written, 0 sent to review" in capsys.readouterr().err
     gold = read_document(root, "toy-0001").annotation
-    entities = {e["id"]: e for e in gold["entities"]}
-    assert entities["ent-reporters"]["mentions"] == [{"start": 137, "end": 146, "text": "reporters"}]
-    assert len(entities["ent-varn"]["mentions"]) == 2
-    events = {e["id"]: e for e in gold["events"]}
-    assert sorted(a["role"] for a in events["ev1"]["arguments"]) == ["attacker", "instrument", "target"]
-    assert events["ev1"]["relations"] == [{"type": "causes", "target": "ev2"}]
-    assert events["ev2"]["arguments"][0]["entity"] == "ent-varn"
-    assert {q["id"]: q["speaker"] for q in gold["quotes"]} == {"q1": "ent-ministry", "q2": "ent-varn"}
-    (fig,) = gold["figures"]
-    assert (fig["property"], fig["event"], fig["quote"], fig["claimant"]) == (
-        "intercepted",
-        "ev1",
-        "q1",
-        "ent-ministry",
-    )
+    assert_review_outcome(gold)
     records = {r["id"]: r for r in gold["provenance"]["items"]}
     assert records["ent-reporters"]["annotators"] == ["rev1@example.org"]
     assert records["ev1"] == {"id": "ev1", "annotators": ["rev2@example.org"], "adjudicator": "lead@example.org"}

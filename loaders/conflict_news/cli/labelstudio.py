@@ -237,7 +237,9 @@ def _adjudicate_project(args: argparse.Namespace) -> int:
         review_project = push_tasks(args.url, out.review, review_project, title, overlap=1, review=True).project
     report = {"gold": sorted(out.gold), "written": written, "agreed_items": out.agreed, "conflicting_items": out.conflicts,
               "sent_to_review": [t["data"]["doc_id"] for t in out.review], "review_project": review_project,
-              "waiting_for_annotators": out.waiting}  # fmt: skip
+              "waiting_for_annotators": out.waiting, "warnings": out.warnings}  # fmt: skip
+    for warning in out.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -96,6 +96,7 @@ _CODES: dict[str, str] = {
     "ls-no-adjudication": "A Label Studio task has several annotations and not exactly one marked ground truth.",
     "ls-gold-protected": "Importing would change a gold annotation file and --overwrite-gold was not given.",
     "ls-review-both-sides": "A Label Studio review keeps more than one annotator's side of one conflicting item of the merged version.",
+    "ls-review-anchor-lost": "A time in a Label Studio review counts from a conflicting event of which the reviewer kept no side.",
     "ls-annotator-unknown": "A Label Studio annotation names its annotator by a user id that neither the export nor the user list (the server's, or --users) gives an e-mail for.",
     "root-locked": "Another command was writing the corpus root and still held its lock when the wait ran out.",
     "write-interrupted": "A write into the root was interrupted (the process was killed); the next writing command, or `conflict-news recover`, completes or removes it.",
