@@ -157,6 +157,13 @@ def test_version_is_answered_before_any_verb_module_loads(capsys: pytest.Capture
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == [f"conflict-news {__version__}", "[]"]
+    # nor typing (with the re and collections it imports, most of the cost), unless the interpreter's
+    # start-up (a .pth file) loads it anyway
+    loaded = "import sys\n{}print(sorted({{'typing', 're', 'collections'}} & set(sys.modules)))"
+    bare = subprocess.run([sys.executable, "-c", loaded.format("")], capture_output=True, text=True, check=True)
+    answered = loaded.format("from conflict_news.cli.entry import main\nmain(['--version'])\n")
+    done = subprocess.run([sys.executable, "-c", answered], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == bare.stdout.strip()
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["validate", "--help"]])

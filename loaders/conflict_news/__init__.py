@@ -9,12 +9,18 @@ The names load on first use (PEP 562), so that `conflict-news --version` and the
 import the loaders and `datasets` (issue 30): `import conflict_news` alone costs almost nothing.
 """
 
+from __future__ import annotations
+
 import importlib
-import typing
 
 from .__about__ import __version__
 
-if typing.TYPE_CHECKING:
+# Not `typing.TYPE_CHECKING`: importing typing (and the re and collections it pulls in) is most of
+# what `--version` would cost. Type checkers treat a constant of this name as the typing one.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
     from .core.errors import CODES, CorpusError, Issue, Related, UsageError
     from .core.load import iter_documents, load_corpus, load_document
     from .core.model import (
@@ -51,7 +57,7 @@ _MODULES = {
 _HOMES = {name: module for module, names in _MODULES.items() for name in names}
 
 
-def __getattr__(name: str) -> typing.Any:
+def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,9 +7,12 @@ verbs (0.07 s), so this module imports nothing of the package but its version un
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 
 from ..__about__ import __version__
+
+TYPE_CHECKING = False  # not typing's: see the package's __init__
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
