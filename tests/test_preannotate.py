@@ -339,3 +339,35 @@ def test_a_death_is_caused_by_the_event_it_names() -> None:
     events = _by_trigger(ann)
     assert {"type": "causes", "target": events["killed"]["id"]} in events["attack"]["relations"]
     assert not any(r["type"] == "causes" for r in events["shelling"]["relations"])
+
+
+# Rules 2.0.3 (annotations/GUIDELINES.md §8): counts of the event records. Sentences invented for the test.
+def test_may_the_month_leaves_an_event_actual_and_a_bomb_in_its_clause_types_an_attack() -> None:
+    text = "More than 80 people were killed in another attack in May when a truck bomb exploded."
+    events = _by_trigger(preannotate("toy-0012", text, load_taxonomy()))
+    assert events["killed"]["modality"] == events["attack"]["modality"] == "actual"
+    assert events["attack"]["type"] == "violent.remote_explosive"
+
+
+def test_the_whole_of_a_partitive_and_the_doer_of_an_active_verb_count_no_victims() -> None:
+    figures = _figures(
+        "Two of the five sailors were killed in the battle. Of the 40 passengers, 12 were killed. "
+        "Arno Belk, 22, killed two guards. About fifteen gunmen from the hills abducted some villagers."
+    )
+    assert figures["Two"]["property"] == "killed" and figures["five"]["property"] == "other"
+    assert figures["12"]["property"] == "killed" and figures["40"]["property"] == "other"
+    assert figures["two"]["property"] == "killed" and figures["22"]["property"] == "other"
+    assert figures["About fifteen"]["property"] == "other"
+
+
+def test_a_hundred_is_a_number_and_from_one_number_to_another_is_an_update() -> None:
+    figures = _figures("At least a hundred people were arrested. The toll was revised from seven to eight.")
+    hundred = figures["At least a hundred"]
+    assert (hundred["value"], hundred["lower"], hundred["bound"]) == (100, 100, "at_least")
+    assert hundred["property"] == "arrested"
+    assert (figures["seven"]["value"], figures["eight"]["value"]) == (7, 8)
+    assert figures["eight"]["bound"] == "exact" and "seven to eight" not in figures
+
+
+def test_held_captive_says_the_people_were_abducted() -> None:
+    assert _figures("Nineteen people were held captive near Verin.")["Nineteen"]["property"] == "abducted"

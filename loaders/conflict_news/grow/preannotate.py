@@ -96,7 +96,7 @@ GOVERNING = {
     "evacuated": {"evacuate"},
     "released": {"release", "free"},
 }
-# `taken into custody`, `taken hostage`: the word after `take` says what happened.
+# `taken into custody`, `taken hostage`, `held captive`: the word after `take` or `hold` says what happened.
 TAKEN = {"custody": "arrested", "hostage": "abducted", "captive": "abducted", "prisoner": "captured"}
 AUXILIARIES = {"was", "were", "is", "are", "has", "have", "had", "been"}
 # Words between an auxiliary and its participle: `were also taken hostage`, `were reported killed`.
@@ -127,6 +127,8 @@ VICTIM_EVENTS = {"coercion.arrest", "coercion.abduction", "casualty.death"}
 OBJECT_PRONOUNS = {"him", "her"}
 SUBJECT_PRONOUNS = {"he", "she"}
 PASSIVE = {"was", "been", "is", "were"}
+# Words that open the object of an active verb: its subject is the doer (`gunmen abducted some of the residents`).
+OBJECT_OPENERS = {"a", "an", "the", "some", "his", "her", "their", "its", "him", "them", "several", "many"}
 # What joins a death, injury or capture to the event it names as its cause: `killed in a grenade attack`.
 CAUSE_LINK = re.compile(r"\s+(?:[a-z]+\s+){0,2}(?:in|during|by)\s+(?:[\w\u2019'-]+\s+){0,3}", re.IGNORECASE)
 # Words that open a clause: its subject comes after them (`after an Army sergeant was killed`).
@@ -214,7 +216,8 @@ class Preannotator:
         if heavy and aerial:
             return "violent.remote_strike"
         lemma = {t.lemma for t in self.tokens_in(start, end)}
-        if lemma & BLASTS:
+        # an attack whose clause names the bomb is that bomb's: `another attack when a truck bomb detonated`
+        if lemma & BLASTS or (etype in GENERIC and near & BLASTS):
             if {t.lemma for t in self.tokens_in(s_start, s_end)} & SUICIDE:
                 return "violent.suicide_bombing"
             return "violent.remote_explosive"
@@ -231,8 +234,9 @@ class Preannotator:
         clause_start = max([s_start, *(m.end() + s_start for m in re.finditer(r"[;,—]", self.text[s_start:start]))])
         brk = re.search(r"[;,—]", self.text[end:s_end])
         clause_end = end + brk.start() if brk else s_end
-        before = self.tokens_in(max(clause_start, start - 60), start)[-6:]
-        after = self.tokens_in(end, clause_end)[:10]
+        # `in May` is the month, not the modal verb: `killed in another attack in May` happened (rules 2.0.3)
+        before = [t for t in self.tokens_in(max(clause_start, start - 60), start) if t.text != "May"][-6:]
+        after = [t for t in self.tokens_in(end, clause_end) if t.text != "May"][:10]
         lemmas = {t.lemma for t in before} | {t.lower for t in before}
         ahead = {t.lemma for t in after} | {t.lower for t in after}
         joined = " " + " ".join(t.lower for t in before) + " "
@@ -545,6 +549,8 @@ class Preannotator:
             return "delivered"
         if counted is not None and counted.lower == "times":
             return "other"  # `detained five times`, `attacked three times`: how often, not how many (rules 2.0.2)
+        if self.partitive_whole(reading.start, s_start):
+            return "other"
         counted_event = next((ev for ev in self.events if counted and ev["trigger"]["start"] == counted.start), None)
         if counted_event is not None:
             # `80 deaths`, `5 fatalities` count the dead, not events (rules 2.0.2); `two explosions` count events
@@ -564,6 +570,15 @@ class Preannotator:
             if t.lemma in lemmas or t.lower in lemmas
         ]
         return min(cues)[2] if cues else "other"
+
+    def partitive_whole(self, start: int, s_start: int) -> bool:
+        """The figure is the whole a part is taken from, not a count of what happened to it: `three of the four
+        pirates were killed` (the three were), `Of the 104 aboard, 46 went down` (rules 2.0.3)."""
+        head = self.text[s_start:start]
+        if re.fullmatch(r"\W*of\s+the\s+", head, re.IGNORECASE):
+            return True
+        part = re.search(r"(\S+)\s+of\s+the\s+$", head)
+        return bool(part and self.figures and self.figures[-1]["span"]["end"] == s_start + part.end(1))
 
     def governing_property(self, reading: Reading, counted: Token | None) -> str | None:
         """The property of the verb the figure is the object of (`arrested two men`) or, when it opens a noun
@@ -597,15 +612,23 @@ class Preannotator:
                 if not rest:
                     return None
                 verb = rest[0]
-                if verb.lemma == "take" and len(rest) > 1:
+                if verb.lemma in ("take", "hold") and len(rest) > 1:
                     tail = rest[2] if rest[1].lower == "into" and len(rest) > 2 else rest[1]
                     return (TAKEN[tail.lower], verb) if tail.lower in TAKEN else None
                 found = _governed(verb.lemma) if verb.lower != verb.lemma else None
                 return (found, verb) if found else None
             if tok.lower != tok.lemma and tok.lower.endswith("ed") and tok.lower not in HEDGES:
                 found = _governed(tok.lemma)  # a verb in the past: its own, or another's (`5 soldiers attacked`)
+                if found and self.has_object(tok, after[i + 1 : i + 2]):
+                    return "other", tok  # the doer of an active verb: `fifteen gunmen abducted some` (rules 2.0.3)
                 return (found, tok) if found else None
         return None
+
+    def has_object(self, verb: Token, following: list[Token]) -> bool:
+        """An object opens right after the verb: a determiner, a pronoun or a figure (OBJECT_OPENERS)."""
+        if not following or self.text[verb.end : following[0].start].strip():
+            return False
+        return following[0].lower in OBJECT_OPENERS or following[0].start in self.figure_starts
 
     def figure_event(self, reading: Reading, counted: Token | None, prop: str) -> str | None:
         """The event whose trigger is the counted noun, else one of the property's kind, else the nearest trigger."""
