@@ -371,3 +371,13 @@ def test_a_hundred_is_a_number_and_from_one_number_to_another_is_an_update() -> 
 
 def test_held_captive_says_the_people_were_abducted() -> None:
     assert _figures("Nineteen people were held captive near Verin.")["Nineteen"]["property"] == "abducted"
+
+
+def test_a_name_taken_up_by_one_word_and_a_name_after_its_description_are_victims() -> None:
+    assert _victims("Liam Cross spoke on Monday. Cross was arrested on Tuesday.")["arrested"] == ["Cross"]
+    assert _victims("Police arrested 30-year-old bus driver Tomas Brell.")["arrested"] == ["Tomas Brell"]
+    assert _victims("Soldiers killed the Verin Front commander Arno Belk.")["killed"] == ["Arno Belk"]
+    assert _victims("On May 8, The Daily Verin editor Arno Belk was arrested.")["arrested"] == ["Arno Belk"]
+    # a place after a preposition is no apposition, nor is a name past a comma
+    assert _victims("A former aide in the Valdorian Foreign Office was kidnapped.")["kidnapped"] == []
+    assert _victims("Gunmen kidnapped yesterday, Tomas Brell said.")["kidnapped"] == []

@@ -295,7 +295,31 @@ class Preannotator:
                     break
                 words.append(tok)
             return (first.start, words[-1].end, False) if len(words) > 1 else None
-        return self.name_run(after, 1)
+        return self.name_run(after, 1) or self.described_name(after)
+
+    def described_name(self, tokens: list[Token]) -> tuple[int, int, bool] | None:
+        """The name that ends a short description opening `tokens`: `arrested 26-year-old taxi driver Muhammad
+        Farid`, `killed the Hizbul Mujahideen leader Burhan Wani` (rules 2.0.3). The description is words in one
+        run, none a figure, a plural, a preposition or a conjunction (`killed outside Tak Bai` has none)."""
+        i = 0
+        while i < min(len(tokens), 8):
+            tok = tokens[i]
+            if i and self.text[tokens[i - 1].end : tok.start].strip():
+                return None
+            if tok.text[0].isupper():
+                named = self.name_run(tokens[i:], 2)
+                if named is None:
+                    return None
+                i += len(self.tokens_in(named[0], named[1]))
+                if i == len(tokens) or self.text[named[1] : tokens[i].start].strip() or tokens[i].lower in NP_STOPS:
+                    return named if i > len(self.tokens_in(named[0], named[1])) else None
+                continue
+            if tok.lower in NP_STOPS or tok.lower in PREPOSITIONS or tok.start in self.figure_starts:
+                return None
+            if tok.lemma != tok.lower:
+                return None
+            i += 1
+        return None
 
     def name_run(self, tokens: list[Token], least: int = 2) -> tuple[int, int, bool] | None:
         """The capitalised words that open `tokens`, `least` of them at least (where a sentence opens, one
@@ -337,11 +361,16 @@ class Preannotator:
             return [(subject[0].start, subject[0].end, False)]
         if _described(subject):
             return [(subject[0].start, subject[-1].end, False)]
-        named = self.name_run(subject, 1 if subject and _unknown_word(subject[0]) else 2)
+        named = self.name_run(subject, self.least_words(subject))
         if named and named[1] == subject[-1].end:
             return [named]
+        # A description before the name: `The Standard editor Davison Maruziva was arrested` (rules 2.0.3).
+        named = self.name_before(subject)
+        described = [t for t in subject if named and t.end <= named[0]]
+        if named and described and described[-1].text.islower() and not self.ends_phrase(described):
+            return [named]
         # The whole subject a name and its apposition: `Abdelmajid Bouchar, a ... suspect, was`.
-        named = self.name_run(head, 1 if head and _unknown_word(head[0]) else 2)
+        named = self.name_run(head, self.least_words(head))
         if named and self.text[named[1] : named[1] + 1] == ",":
             return [named]
         return []
@@ -365,12 +394,27 @@ class Preannotator:
         for part in parts:
             at = self.text.index(part, offset)
             words = self.tokens_in(at, at + len(part))
-            named = self.name_run(words, 1 if words and _unknown_word(words[0]) else 2)
+            named = self.name_run(words, self.least_words(words))
             if not named or named[1] != at + len(part):
                 return []
             found.append(named)
             offset = at + len(part)
         return found
+
+    def ends_phrase(self, described: list[Token]) -> bool:
+        """A description that cannot run on into a name: one with a preposition or a conjunction, or one that
+        ends in a determiner (`in the German Foreign Office` is a place, not an apposition)."""
+        return any(t.lower in NP_STOPS for t in described) or described[-1].lower in DEFINITE | {"a", "an"}
+
+    def least_words(self, tokens: list[Token]) -> int:
+        """How many capitalised words make a name at the start of `tokens`: one when the first is no English
+        word (`Moussaoui`) or takes up a name of two words before it, by its first or its last word (`Liu
+        Xiaobo ... Liu was detained`, `Yusuf Nur ... Nur was arrested`; rules 2.0.3), else two."""
+        if not tokens:
+            return 2
+        first, word = tokens[0], re.escape(tokens[0].text)
+        taken_up = re.search(rf"\b[A-Z][\w\u2019'.-]*\s+{word}\b|\b{word}\s+[A-Z]", self.text[: first.start])
+        return 1 if _unknown_word(first) or (first.text[0].isupper() and taken_up) else 2
 
     def name_before(self, tokens: list[Token]) -> tuple[int, int, bool] | None:
         """The capitalised words that end `tokens`: a name, two words at least unless it is no English word."""
@@ -379,7 +423,7 @@ class Preannotator:
             if not tok.text[0].isupper() or (run and self.text[tok.end : run[0].start] not in (" ", ". ")):
                 break
             run.insert(0, tok)
-        return self.name_run(run, 1 if run and _unknown_word(run[0]) else 2) if run else None
+        return self.name_run(run, self.least_words(run)) if run else None
 
     def add_person(self, start: int, end: int) -> str:
         key = "ent-" + _slug(self.text[start:end].split()[-1])
