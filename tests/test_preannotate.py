@@ -381,3 +381,27 @@ def test_a_name_taken_up_by_one_word_and_a_name_after_its_description_are_victim
     # a place after a preposition is no apposition, nor is a name past a comma
     assert _victims("A former aide in the Valdorian Foreign Office was kidnapped.")["kidnapped"] == []
     assert _victims("Gunmen kidnapped yesterday, Tomas Brell said.")["kidnapped"] == []
+
+
+def test_a_relative_clause_names_no_cause_before_the_subject_that_does() -> None:
+    events = _by_trigger(
+        preannotate(
+            "toy-0013", "The attacks, which involved shelling of two villages, left 40 people dead.", load_taxonomy()
+        )
+    )
+    assert {"type": "causes", "target": events["dead"]["id"]} in events["attacks"]["relations"]
+    assert not any(r["type"] == "causes" for r in events["shelling"]["relations"])
+    # with no event outside it, the relative clause's own event is the cause
+    events = _by_trigger(
+        preannotate("toy-0013", "In Verin, which was attacked twice, 26 civilians were killed.", load_taxonomy())
+    )
+    assert {"type": "causes", "target": events["killed"]["id"]} in events["attacked"]["relations"]
+
+
+def test_a_toll_stated_as_a_figure_counts_the_dead_and_an_airlift_evacuates() -> None:
+    figures = _figures(
+        "Officials put the death toll at 78 with over 200 injured. "
+        "Nine aid workers were arrested after trying to airlift 40 children out of the country."
+    )
+    assert figures["78"]["property"] == "killed" and figures["200"]["property"] == "wounded"
+    assert figures["40"]["property"] == "evacuated"

@@ -70,7 +70,7 @@ PROPERTY_CUES = {
     "killed": {"kill", "die", "dead", "death", "fatality", "toll", "execute", "execution"},
     "wounded": {"wound", "injure", "injury", "treat"},
     "displaced": {"flee", "displace", "displacement", "uproot", "exodus", "leave"},
-    "evacuated": {"evacuate", "evacuation"},
+    "evacuated": {"evacuate", "evacuation", "airlift"},
     "arrested": {"arrest", "detain", "detention", "custody"},
     "abducted": {"kidnap", "hostage", "abduction", "abduct"},
     "missing": {"missing"},
@@ -129,6 +129,10 @@ SUBJECT_PRONOUNS = {"he", "she"}
 PASSIVE = {"was", "been", "is", "were"}
 # Words that open the object of an active verb: its subject is the doer (`gunmen abducted some of the residents`).
 OBJECT_OPENERS = {"a", "an", "the", "some", "his", "her", "their", "its", "him", "them", "several", "many"}
+# A figure a toll is stated as: `place the death toll at 78`, `cited the toll as nineteen` (rules 2.0.3).
+TOLL_OF = re.compile(r"\btoll\s+(?:[a-z]+\s+){0,3}?(?:at|of|to|as|is|was)\s+$", re.IGNORECASE)
+# A relative clause between commas (`, which involved aerial bombardment in two villages,`).
+RELATIVE_ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;.]*,")
 # What joins a death, injury or capture to the event it names as its cause: `killed in a grenade attack`.
 CAUSE_LINK = re.compile(r"\s+(?:[a-z]+\s+){0,2}(?:in|during|by)\s+(?:[\w\u2019'-]+\s+){0,3}", re.IGNORECASE)
 # Words that open a clause: its subject comes after them (`after an Army sergeant was killed`).
@@ -456,12 +460,21 @@ class Preannotator:
             at = ev["trigger"]["start"]
             s_start, s_end = self.sentences.bounds(at)
             before = [c for c in causes if s_start <= c["trigger"]["start"] < at]
+            asides = self.relative_clauses(s_start, at)
+            said = [c for c in before if not any(a <= c["trigger"]["start"] < b for a, b in asides)]
+            before = said or before
             after = [c for c in causes if at < c["trigger"]["start"] < s_end]
             p_start = self.sentences.bounds(max(0, s_start - 2))[0] if s_start > 0 else s_start
             previous = [c for c in causes if p_start <= c["trigger"]["start"] < s_start]
             found = self.named_cause(ev, after) or (before or [])[-1:] or after[:1] or previous[-1:]
             if found:
                 found[0]["relations"].append({"type": "causes", "target": ev["id"]})
+
+    def relative_clauses(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The relative clauses set off by commas between `start` and `end`: what they name is said in passing,
+        and an event the clause names outside them causes first (`The attacks, which involved aerial
+        bombardment, left 115 people dead`; rules 2.0.3)."""
+        return [m.span() for m in RELATIVE_ASIDE.finditer(self.text, start, end)]
 
     def named_cause(self, ev: dict[str, Any], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The event that a death, injury or capture names as its cause right after it: `killed in a grenade
@@ -595,6 +608,8 @@ class Preannotator:
             return "other"  # `detained five times`, `attacked three times`: how often, not how many (rules 2.0.2)
         if self.partitive_whole(reading.start, s_start):
             return "other"
+        if TOLL_OF.search(self.text, max(s_start, reading.start - 60), reading.start):
+            return "killed"  # `the death toll at 78 with over 200 injured`: the toll's, not the nearer cue's
         counted_event = next((ev for ev in self.events if counted and ev["trigger"]["start"] == counted.start), None)
         if counted_event is not None:
             # `80 deaths`, `5 fatalities` count the dead, not events (rules 2.0.2); `two explosions` count events
