@@ -405,3 +405,19 @@ def test_a_toll_stated_as_a_figure_counts_the_dead_and_an_airlift_evacuates() ->
     )
     assert figures["78"]["property"] == "killed" and figures["200"]["property"] == "wounded"
     assert figures["40"]["property"] == "evacuated"
+
+
+def test_a_capitalised_reporting_word_inside_a_sentence_is_no_cue_and_companions_share_the_verb() -> None:
+    text = (
+        "Former Secretary of State Arno Belk was abducted in Verin, along with his wife and three guards. "
+        "A driver was kidnapped along with his colleague, by six gunmen. The United States denies that it paid."
+    )
+    ann = preannotate("toy-0014", text, load_taxonomy())
+    assert [ann_text(text, q["cue"]) for q in ann["quotes"]] == ["denies"]
+    figures = {f["span"]["text"]: f for f in ann["figures"]}
+    assert figures["three"]["property"] == "abducted"
+    assert figures["six"]["property"] != "abducted"
+
+
+def ann_text(text: str, span: dict[str, Any]) -> str:
+    return text[span["start"] : span["end"]]

@@ -615,7 +615,7 @@ class Preannotator:
             # `80 deaths`, `5 fatalities` count the dead, not events (rules 2.0.2); `two explosions` count events
             tolls = {"casualty.death": "killed", "casualty.injury": "wounded"}
             return tolls.get(counted_event["type"], "occurred")
-        governed = self.governing_property(reading, counted)
+        governed = self.governing_property(reading, counted) or self.companion_property(reading, s_start)
         if governed is not None:
             return governed
         if counted is not None and counted.lemma in PARTIES:
@@ -657,6 +657,23 @@ class Preannotator:
             return None
         self.governors[reading.start] = found[1]
         return found[0]
+
+    def companion_property(self, reading: Reading, s_start: int) -> str | None:
+        """The property of the verb whose victim the figure goes `along with`: `was abducted today, along with
+        his wife, their three children and three locals` (rules 2.0.3)."""
+        before = self.tokens_in(s_start, reading.start)
+        if before and before[-1].lower in PREPOSITIONS:
+            return None  # `abducted along with his colleague by six militiamen`: the doers
+        head = self.text[s_start : reading.start]
+        along = list(re.finditer(r"\balong\s+with\b", head, re.IGNORECASE))
+        if not along or re.search(r"[.;:]", head[along[-1].end() :]):
+            return None
+        verbs = [t for t in self.tokens_in(s_start, s_start + along[-1].start()) if t.lower != t.lemma]
+        verb = next((t for t in reversed(verbs) if _governed(t.lemma)), None)
+        if verb is None:
+            return None
+        self.governors[reading.start] = verb
+        return _governed(verb.lemma)
 
     def subject_verb(self, after: list[Token]) -> tuple[str, Token] | None:
         """The property and the verb of the verb group of a subject followed by `after`: the first auxiliary and
