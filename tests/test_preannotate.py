@@ -421,3 +421,9 @@ def test_a_capitalised_reporting_word_inside_a_sentence_is_no_cue_and_companions
 
 def ann_text(text: str, span: dict[str, Any]) -> str:
     return text[span["start"] : span["end"]]
+
+
+def test_a_figure_that_says_that_counts_a_speaker() -> None:
+    figures = _figures("Three men were arrested in Verin, and one official said that the army had killed a man.")
+    assert figures["Three"]["property"] == "arrested"
+    assert figures["one"]["property"] == "other"

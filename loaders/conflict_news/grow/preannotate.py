@@ -35,7 +35,7 @@ from ..core.validate import check_document
 from ..records.clusters import ASSERTED, FEEDING, qualifies
 from .figures import Reading, read_figures
 from .lexicon import Token, find_triggers, tokenize, within
-from .quotes import Found, QuoteFinder, Sentences
+from .quotes import REPORTING, Found, QuoteFinder, Sentences
 
 Extractor = Callable[[str, Taxonomy], Mapping[str, Any]]
 RULES = "conflict_news.grow.preannotate:extract"
@@ -683,6 +683,12 @@ class Preannotator:
                 return None
             if tok.start in self.figure_starts:
                 return None  # another figure's noun phrase: the verb is that one's
+            if (
+                tok.lemma in REPORTING
+                and tok.lower != tok.lemma
+                and [t.lower for t in after[i + 1 : i + 2]] == ["that"]
+            ):
+                return "other", tok  # a speaker: `one official said that three were arrested` (rules 2.0.3)
             if tok.lower in AUXILIARIES:
                 rest = [t for t in after[i:] if t.lower not in AUXILIARIES and t.lower not in HEDGES]
                 if not rest:
