@@ -427,3 +427,12 @@ def test_a_figure_that_says_that_counts_a_speaker() -> None:
     figures = _figures("Three men were arrested in Verin, and one official said that the army had killed a man.")
     assert figures["Three"]["property"] == "arrested"
     assert figures["one"]["property"] == "other"
+
+
+def test_the_whole_of_a_partitive_that_takes_up_an_earlier_figure_keeps_its_reading() -> None:
+    figures = _figures(
+        "A bomb exploded in Verin, injuring about forty-six people. "
+        "Officials said that four of the forty-six people were critically injured."
+    )
+    assert figures["about forty-six"]["property"] == figures["forty-six"]["property"] == "wounded"
+    assert figures["four"]["property"] == "wounded"

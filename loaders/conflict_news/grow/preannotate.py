@@ -606,7 +606,7 @@ class Preannotator:
             return "delivered"
         if counted is not None and counted.lower == "times":
             return "other"  # `detained five times`, `attacked three times`: how often, not how many (rules 2.0.2)
-        if self.partitive_whole(reading.start, s_start):
+        if self.partitive_whole(reading, s_start):
             return "other"
         if TOLL_OF.search(self.text, max(s_start, reading.start - 60), reading.start):
             return "killed"  # `the death toll at 78 with over 200 injured`: the toll's, not the nearer cue's
@@ -630,10 +630,14 @@ class Preannotator:
         ]
         return min(cues)[2] if cues else "other"
 
-    def partitive_whole(self, start: int, s_start: int) -> bool:
+    def partitive_whole(self, reading: Reading, s_start: int) -> bool:
         """The figure is the whole a part is taken from, not a count of what happened to it: `three of the four
-        pirates were killed` (the three were), `Of the 104 aboard, 46 went down` (rules 2.0.3)."""
-        head = self.text[s_start:start]
+        pirates were killed` (the three were), `Of the 104 aboard, 46 went down` (rules 2.0.3). A whole that
+        takes up a figure stated before (`injuring about forty-six people ... four of the forty-six people`)
+        is that group again, read as the figure is read elsewhere."""
+        if any(f["value"] == _plain(reading.value) for f in self.figures if reading.value is not None):
+            return False
+        head = self.text[s_start : reading.start]
         if re.fullmatch(r"\W*of\s+the\s+", head, re.IGNORECASE):
             return True
         part = re.search(r"(\S+)\s+of\s+the\s+$", head)
