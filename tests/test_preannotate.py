@@ -339,3 +339,100 @@ def test_a_death_is_caused_by_the_event_it_names() -> None:
     events = _by_trigger(ann)
     assert {"type": "causes", "target": events["killed"]["id"]} in events["attack"]["relations"]
     assert not any(r["type"] == "causes" for r in events["shelling"]["relations"])
+
+
+# Rules 2.0.3 (annotations/GUIDELINES.md §8): counts of the event records. Sentences invented for the test.
+def test_may_the_month_leaves_an_event_actual_and_a_bomb_in_its_clause_types_an_attack() -> None:
+    text = "More than 80 people were killed in another attack in May when a truck bomb exploded."
+    events = _by_trigger(preannotate("toy-0012", text, load_taxonomy()))
+    assert events["killed"]["modality"] == events["attack"]["modality"] == "actual"
+    assert events["attack"]["type"] == "violent.remote_explosive"
+
+
+def test_the_whole_of_a_partitive_and_the_doer_of_an_active_verb_count_no_victims() -> None:
+    figures = _figures(
+        "Two of the five sailors were killed in the battle. Of the 40 passengers, 12 were killed. "
+        "Arno Belk, 22, killed two guards. About fifteen gunmen from the hills abducted some villagers."
+    )
+    assert figures["Two"]["property"] == "killed" and figures["five"]["property"] == "other"
+    assert figures["12"]["property"] == "killed" and figures["40"]["property"] == "other"
+    assert figures["two"]["property"] == "killed" and figures["22"]["property"] == "other"
+    assert figures["About fifteen"]["property"] == "other"
+
+
+def test_a_hundred_is_a_number_and_from_one_number_to_another_is_an_update() -> None:
+    figures = _figures("At least a hundred people were arrested. The toll was revised from seven to eight.")
+    hundred = figures["At least a hundred"]
+    assert (hundred["value"], hundred["lower"], hundred["bound"]) == (100, 100, "at_least")
+    assert hundred["property"] == "arrested"
+    assert (figures["seven"]["value"], figures["eight"]["value"]) == (7, 8)
+    assert figures["eight"]["bound"] == "exact" and "seven to eight" not in figures
+
+
+def test_held_captive_says_the_people_were_abducted() -> None:
+    assert _figures("Nineteen people were held captive near Verin.")["Nineteen"]["property"] == "abducted"
+
+
+def test_a_name_taken_up_by_one_word_and_a_name_after_its_description_are_victims() -> None:
+    assert _victims("Liam Cross spoke on Monday. Cross was arrested on Tuesday.")["arrested"] == ["Cross"]
+    assert _victims("Police arrested 30-year-old bus driver Tomas Brell.")["arrested"] == ["Tomas Brell"]
+    assert _victims("Soldiers killed the Verin Front commander Arno Belk.")["killed"] == ["Arno Belk"]
+    assert _victims("On May 8, The Daily Verin editor Arno Belk was arrested.")["arrested"] == ["Arno Belk"]
+    # a place after a preposition is no apposition, nor is a name past a comma
+    assert _victims("A former aide in the Valdorian Foreign Office was kidnapped.")["kidnapped"] == []
+    assert _victims("Gunmen kidnapped yesterday, Tomas Brell said.")["kidnapped"] == []
+
+
+def test_a_relative_clause_names_no_cause_before_the_subject_that_does() -> None:
+    events = _by_trigger(
+        preannotate(
+            "toy-0013", "The attacks, which involved shelling of two villages, left 40 people dead.", load_taxonomy()
+        )
+    )
+    assert {"type": "causes", "target": events["dead"]["id"]} in events["attacks"]["relations"]
+    assert not any(r["type"] == "causes" for r in events["shelling"]["relations"])
+    # with no event outside it, the relative clause's own event is the cause
+    events = _by_trigger(
+        preannotate("toy-0013", "In Verin, which was attacked twice, 26 civilians were killed.", load_taxonomy())
+    )
+    assert {"type": "causes", "target": events["killed"]["id"]} in events["attacked"]["relations"]
+
+
+def test_a_toll_stated_as_a_figure_counts_the_dead_and_an_airlift_evacuates() -> None:
+    figures = _figures(
+        "Officials put the death toll at 78 with over 200 injured. "
+        "Nine aid workers were arrested after trying to airlift 40 children out of the country."
+    )
+    assert figures["78"]["property"] == "killed" and figures["200"]["property"] == "wounded"
+    assert figures["40"]["property"] == "evacuated"
+
+
+def test_a_capitalised_reporting_word_inside_a_sentence_is_no_cue_and_companions_share_the_verb() -> None:
+    text = (
+        "Former Secretary of State Arno Belk was abducted in Verin, along with his wife and three guards. "
+        "A driver was kidnapped along with his colleague, by six gunmen. The United States denies that it paid."
+    )
+    ann = preannotate("toy-0014", text, load_taxonomy())
+    assert [ann_text(text, q["cue"]) for q in ann["quotes"]] == ["denies"]
+    figures = {f["span"]["text"]: f for f in ann["figures"]}
+    assert figures["three"]["property"] == "abducted"
+    assert figures["six"]["property"] != "abducted"
+
+
+def ann_text(text: str, span: dict[str, Any]) -> str:
+    return text[span["start"] : span["end"]]
+
+
+def test_a_figure_that_says_that_counts_a_speaker() -> None:
+    figures = _figures("Three men were arrested in Verin, and one official said that the army had killed a man.")
+    assert figures["Three"]["property"] == "arrested"
+    assert figures["one"]["property"] == "other"
+
+
+def test_the_whole_of_a_partitive_that_takes_up_an_earlier_figure_keeps_its_reading() -> None:
+    figures = _figures(
+        "A bomb exploded in Verin, injuring about forty-six people. "
+        "Officials said that four of the forty-six people were critically injured."
+    )
+    assert figures["about forty-six"]["property"] == figures["forty-six"]["property"] == "wounded"
+    assert figures["four"]["property"] == "wounded"

@@ -34,7 +34,11 @@ _WORDS = "|".join(NUMBER_WORDS)
 _FIRST_WORD = rf"(?:{_WORDS}|one)"
 ONE_NOT_BEFORE = ("no", "any", "every", "each", "the", "that", "this", "which", "someone", "anyone")
 ONE_NOT_AFTER = ("another", "day", "side", "way", "hand")
-_NUMBER = rf"(?:{_DIGITS})(?:[\s\u00a0]+(?:million|billion|thousand))?|{_FIRST_WORD}(?:[\s-]+(?:{_WORDS}|and))*(?<!and)|a dozen"
+# `a hundred`, `a thousand` are numbers as `one hundred` is (`at least a hundred people`; rules 2.0.3).
+_NUMBER = (
+    rf"(?:{_DIGITS})(?:[\s\u00a0]+(?:million|billion|thousand))?|{_FIRST_WORD}(?:[\s-]+(?:{_WORDS}|and))*(?<!and)"
+    r"|a\s+(?:hundred|thousand|million|billion)\b|a dozen"
+)
 _PERCENT = r"(?:\s?%|[\s\u00a0]+per\s?cent\b|[\s\u00a0]+percent\b)"
 
 
@@ -101,6 +105,22 @@ def _pronoun_one(text: str, m: re.Match[str]) -> bool:
     return bool(before and before[-1] in ONE_NOT_BEFORE) or bool(after and after[0] in ONE_NOT_AFTER)
 
 
+def _update(text: str, m: re.Match[str]) -> list[Reading]:
+    """`revised from seven to eight`: a count that changed, two figures (the earlier one and the new one), not a
+    range of one uncertain count (rules 2.0.3)."""
+    if not re.search(r"\bfrom\s+$", text[max(0, m.start() - 6) : m.start()], re.IGNORECASE):
+        return []
+    parts = re.fullmatch(r"(.+?)\s+to\s+(.+)", m.group("range"), re.IGNORECASE)
+    if parts is None:
+        return []
+    readings = []
+    for k in (1, 2):
+        value = read_numbers(parts.group(k))[0]
+        start, end = m.start() + parts.start(k), m.start() + parts.end(k)
+        readings.append(Reading(start, end, value, value, value, "exact", None, bool(m.group("percent"))))
+    return readings
+
+
 def read_figures(text: str, taxonomy: Taxonomy) -> list[Reading]:
     """Every figure of the text, in order, read into value, bounds and bound type."""
     found = []
@@ -116,6 +136,10 @@ def read_figures(text: str, taxonomy: Taxonomy) -> list[Reading]:
             continue
         numbers = read_numbers(m.group("range") or m.group("number"))
         if m.group("range"):
+            update = _update(text, m)
+            if update:
+                found.extend(update)
+                continue
             low, high = min(numbers), max(numbers)
             if low < high:
                 found.append(Reading(m.start(), end, None, low, high, "range", None, percent))

@@ -35,7 +35,7 @@ from ..core.validate import check_document
 from ..records.clusters import ASSERTED, FEEDING, qualifies
 from .figures import Reading, read_figures
 from .lexicon import Token, find_triggers, tokenize, within
-from .quotes import Found, QuoteFinder, Sentences
+from .quotes import REPORTING, Found, QuoteFinder, Sentences
 
 Extractor = Callable[[str, Taxonomy], Mapping[str, Any]]
 RULES = "conflict_news.grow.preannotate:extract"
@@ -70,7 +70,7 @@ PROPERTY_CUES = {
     "killed": {"kill", "die", "dead", "death", "fatality", "toll", "execute", "execution"},
     "wounded": {"wound", "injure", "injury", "treat"},
     "displaced": {"flee", "displace", "displacement", "uproot", "exodus", "leave"},
-    "evacuated": {"evacuate", "evacuation"},
+    "evacuated": {"evacuate", "evacuation", "airlift"},
     "arrested": {"arrest", "detain", "detention", "custody"},
     "abducted": {"kidnap", "hostage", "abduction", "abduct"},
     "missing": {"missing"},
@@ -96,7 +96,7 @@ GOVERNING = {
     "evacuated": {"evacuate"},
     "released": {"release", "free"},
 }
-# `taken into custody`, `taken hostage`: the word after `take` says what happened.
+# `taken into custody`, `taken hostage`, `held captive`: the word after `take` or `hold` says what happened.
 TAKEN = {"custody": "arrested", "hostage": "abducted", "captive": "abducted", "prisoner": "captured"}
 AUXILIARIES = {"was", "were", "is", "are", "has", "have", "had", "been"}
 # Words between an auxiliary and its participle: `were also taken hostage`, `were reported killed`.
@@ -127,6 +127,12 @@ VICTIM_EVENTS = {"coercion.arrest", "coercion.abduction", "casualty.death"}
 OBJECT_PRONOUNS = {"him", "her"}
 SUBJECT_PRONOUNS = {"he", "she"}
 PASSIVE = {"was", "been", "is", "were"}
+# Words that open the object of an active verb: its subject is the doer (`gunmen abducted some of the residents`).
+OBJECT_OPENERS = {"a", "an", "the", "some", "his", "her", "their", "its", "him", "them", "several", "many"}
+# A figure a toll is stated as: `place the death toll at 78`, `cited the toll as nineteen` (rules 2.0.3).
+TOLL_OF = re.compile(r"\btoll\s+(?:[a-z]+\s+){0,3}?(?:at|of|to|as|is|was)\s+$", re.IGNORECASE)
+# A relative clause between commas (`, which involved aerial bombardment in two villages,`).
+RELATIVE_ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;.]*,")
 # What joins a death, injury or capture to the event it names as its cause: `killed in a grenade attack`.
 CAUSE_LINK = re.compile(r"\s+(?:[a-z]+\s+){0,2}(?:in|during|by)\s+(?:[\w\u2019'-]+\s+){0,3}", re.IGNORECASE)
 # Words that open a clause: its subject comes after them (`after an Army sergeant was killed`).
@@ -214,7 +220,8 @@ class Preannotator:
         if heavy and aerial:
             return "violent.remote_strike"
         lemma = {t.lemma for t in self.tokens_in(start, end)}
-        if lemma & BLASTS:
+        # an attack whose clause names the bomb is that bomb's: `another attack when a truck bomb detonated`
+        if lemma & BLASTS or (etype in GENERIC and near & BLASTS):
             if {t.lemma for t in self.tokens_in(s_start, s_end)} & SUICIDE:
                 return "violent.suicide_bombing"
             return "violent.remote_explosive"
@@ -231,8 +238,9 @@ class Preannotator:
         clause_start = max([s_start, *(m.end() + s_start for m in re.finditer(r"[;,—]", self.text[s_start:start]))])
         brk = re.search(r"[;,—]", self.text[end:s_end])
         clause_end = end + brk.start() if brk else s_end
-        before = self.tokens_in(max(clause_start, start - 60), start)[-6:]
-        after = self.tokens_in(end, clause_end)[:10]
+        # `in May` is the month, not the modal verb: `killed in another attack in May` happened (rules 2.0.3)
+        before = [t for t in self.tokens_in(max(clause_start, start - 60), start) if t.text != "May"][-6:]
+        after = [t for t in self.tokens_in(end, clause_end) if t.text != "May"][:10]
         lemmas = {t.lemma for t in before} | {t.lower for t in before}
         ahead = {t.lemma for t in after} | {t.lower for t in after}
         joined = " " + " ".join(t.lower for t in before) + " "
@@ -291,7 +299,31 @@ class Preannotator:
                     break
                 words.append(tok)
             return (first.start, words[-1].end, False) if len(words) > 1 else None
-        return self.name_run(after, 1)
+        return self.name_run(after, 1) or self.described_name(after)
+
+    def described_name(self, tokens: list[Token]) -> tuple[int, int, bool] | None:
+        """The name that ends a short description opening `tokens`: `arrested 26-year-old taxi driver Muhammad
+        Farid`, `killed the Hizbul Mujahideen leader Burhan Wani` (rules 2.0.3). The description is words in one
+        run, none a figure, a plural, a preposition or a conjunction (`killed outside Tak Bai` has none)."""
+        i = 0
+        while i < min(len(tokens), 8):
+            tok = tokens[i]
+            if i and self.text[tokens[i - 1].end : tok.start].strip():
+                return None
+            if tok.text[0].isupper():
+                named = self.name_run(tokens[i:], 2)
+                if named is None:
+                    return None
+                i += len(self.tokens_in(named[0], named[1]))
+                if i == len(tokens) or self.text[named[1] : tokens[i].start].strip() or tokens[i].lower in NP_STOPS:
+                    return named if i > len(self.tokens_in(named[0], named[1])) else None
+                continue
+            if tok.lower in NP_STOPS or tok.lower in PREPOSITIONS or tok.start in self.figure_starts:
+                return None
+            if tok.lemma != tok.lower:
+                return None
+            i += 1
+        return None
 
     def name_run(self, tokens: list[Token], least: int = 2) -> tuple[int, int, bool] | None:
         """The capitalised words that open `tokens`, `least` of them at least (where a sentence opens, one
@@ -333,11 +365,16 @@ class Preannotator:
             return [(subject[0].start, subject[0].end, False)]
         if _described(subject):
             return [(subject[0].start, subject[-1].end, False)]
-        named = self.name_run(subject, 1 if subject and _unknown_word(subject[0]) else 2)
+        named = self.name_run(subject, self.least_words(subject))
         if named and named[1] == subject[-1].end:
             return [named]
+        # A description before the name: `The Standard editor Davison Maruziva was arrested` (rules 2.0.3).
+        named = self.name_before(subject)
+        described = [t for t in subject if named and t.end <= named[0]]
+        if named and described and described[-1].text.islower() and not self.ends_phrase(described):
+            return [named]
         # The whole subject a name and its apposition: `Abdelmajid Bouchar, a ... suspect, was`.
-        named = self.name_run(head, 1 if head and _unknown_word(head[0]) else 2)
+        named = self.name_run(head, self.least_words(head))
         if named and self.text[named[1] : named[1] + 1] == ",":
             return [named]
         return []
@@ -361,12 +398,27 @@ class Preannotator:
         for part in parts:
             at = self.text.index(part, offset)
             words = self.tokens_in(at, at + len(part))
-            named = self.name_run(words, 1 if words and _unknown_word(words[0]) else 2)
+            named = self.name_run(words, self.least_words(words))
             if not named or named[1] != at + len(part):
                 return []
             found.append(named)
             offset = at + len(part)
         return found
+
+    def ends_phrase(self, described: list[Token]) -> bool:
+        """A description that cannot run on into a name: one with a preposition or a conjunction, or one that
+        ends in a determiner (`in the German Foreign Office` is a place, not an apposition)."""
+        return any(t.lower in NP_STOPS for t in described) or described[-1].lower in DEFINITE | {"a", "an"}
+
+    def least_words(self, tokens: list[Token]) -> int:
+        """How many capitalised words make a name at the start of `tokens`: one when the first is no English
+        word (`Moussaoui`) or takes up a name of two words before it, by its first or its last word (`Liu
+        Xiaobo ... Liu was detained`, `Yusuf Nur ... Nur was arrested`; rules 2.0.3), else two."""
+        if not tokens:
+            return 2
+        first, word = tokens[0], re.escape(tokens[0].text)
+        taken_up = re.search(rf"\b[A-Z][\w\u2019'.-]*\s+{word}\b|\b{word}\s+[A-Z]", self.text[: first.start])
+        return 1 if _unknown_word(first) or (first.text[0].isupper() and taken_up) else 2
 
     def name_before(self, tokens: list[Token]) -> tuple[int, int, bool] | None:
         """The capitalised words that end `tokens`: a name, two words at least unless it is no English word."""
@@ -375,7 +427,7 @@ class Preannotator:
             if not tok.text[0].isupper() or (run and self.text[tok.end : run[0].start] not in (" ", ". ")):
                 break
             run.insert(0, tok)
-        return self.name_run(run, 1 if run and _unknown_word(run[0]) else 2) if run else None
+        return self.name_run(run, self.least_words(run)) if run else None
 
     def add_person(self, start: int, end: int) -> str:
         key = "ent-" + _slug(self.text[start:end].split()[-1])
@@ -408,12 +460,21 @@ class Preannotator:
             at = ev["trigger"]["start"]
             s_start, s_end = self.sentences.bounds(at)
             before = [c for c in causes if s_start <= c["trigger"]["start"] < at]
+            asides = self.relative_clauses(s_start, at)
+            said = [c for c in before if not any(a <= c["trigger"]["start"] < b for a, b in asides)]
+            before = said or before
             after = [c for c in causes if at < c["trigger"]["start"] < s_end]
             p_start = self.sentences.bounds(max(0, s_start - 2))[0] if s_start > 0 else s_start
             previous = [c for c in causes if p_start <= c["trigger"]["start"] < s_start]
             found = self.named_cause(ev, after) or (before or [])[-1:] or after[:1] or previous[-1:]
             if found:
                 found[0]["relations"].append({"type": "causes", "target": ev["id"]})
+
+    def relative_clauses(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The relative clauses set off by commas between `start` and `end`: what they name is said in passing,
+        and an event the clause names outside them causes first (`The attacks, which involved aerial
+        bombardment, left 115 people dead`; rules 2.0.3)."""
+        return [m.span() for m in RELATIVE_ASIDE.finditer(self.text, start, end)]
 
     def named_cause(self, ev: dict[str, Any], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The event that a death, injury or capture names as its cause right after it: `killed in a grenade
@@ -545,12 +606,16 @@ class Preannotator:
             return "delivered"
         if counted is not None and counted.lower == "times":
             return "other"  # `detained five times`, `attacked three times`: how often, not how many (rules 2.0.2)
+        if self.partitive_whole(reading, s_start):
+            return "other"
+        if TOLL_OF.search(self.text, max(s_start, reading.start - 60), reading.start):
+            return "killed"  # `the death toll at 78 with over 200 injured`: the toll's, not the nearer cue's
         counted_event = next((ev for ev in self.events if counted and ev["trigger"]["start"] == counted.start), None)
         if counted_event is not None:
             # `80 deaths`, `5 fatalities` count the dead, not events (rules 2.0.2); `two explosions` count events
             tolls = {"casualty.death": "killed", "casualty.injury": "wounded"}
             return tolls.get(counted_event["type"], "occurred")
-        governed = self.governing_property(reading, counted)
+        governed = self.governing_property(reading, counted) or self.companion_property(reading, s_start)
         if governed is not None:
             return governed
         if counted is not None and counted.lemma in PARTIES:
@@ -564,6 +629,19 @@ class Preannotator:
             if t.lemma in lemmas or t.lower in lemmas
         ]
         return min(cues)[2] if cues else "other"
+
+    def partitive_whole(self, reading: Reading, s_start: int) -> bool:
+        """The figure is the whole a part is taken from, not a count of what happened to it: `three of the four
+        pirates were killed` (the three were), `Of the 104 aboard, 46 went down` (rules 2.0.3). A whole that
+        takes up a figure stated before (`injuring about forty-six people ... four of the forty-six people`)
+        is that group again, read as the figure is read elsewhere."""
+        if any(f["value"] == _plain(reading.value) for f in self.figures if reading.value is not None):
+            return False
+        head = self.text[s_start : reading.start]
+        if re.fullmatch(r"\W*of\s+the\s+", head, re.IGNORECASE):
+            return True
+        part = re.search(r"(\S+)\s+of\s+the\s+$", head)
+        return bool(part and self.figures and self.figures[-1]["span"]["end"] == s_start + part.end(1))
 
     def governing_property(self, reading: Reading, counted: Token | None) -> str | None:
         """The property of the verb the figure is the object of (`arrested two men`) or, when it opens a noun
@@ -584,6 +662,23 @@ class Preannotator:
         self.governors[reading.start] = found[1]
         return found[0]
 
+    def companion_property(self, reading: Reading, s_start: int) -> str | None:
+        """The property of the verb whose victim the figure goes `along with`: `was abducted today, along with
+        his wife, their three children and three locals` (rules 2.0.3)."""
+        before = self.tokens_in(s_start, reading.start)
+        if before and before[-1].lower in PREPOSITIONS:
+            return None  # `abducted along with his colleague by six militiamen`: the doers
+        head = self.text[s_start : reading.start]
+        along = list(re.finditer(r"\balong\s+with\b", head, re.IGNORECASE))
+        if not along or re.search(r"[.;:]", head[along[-1].end() :]):
+            return None
+        verbs = [t for t in self.tokens_in(s_start, s_start + along[-1].start()) if t.lower != t.lemma]
+        verb = next((t for t in reversed(verbs) if _governed(t.lemma)), None)
+        if verb is None:
+            return None
+        self.governors[reading.start] = verb
+        return _governed(verb.lemma)
+
     def subject_verb(self, after: list[Token]) -> tuple[str, Token] | None:
         """The property and the verb of the verb group of a subject followed by `after`: the first auxiliary and
         its participle (`were also taken hostage`), or a verb form of GOVERNING in the past (`died`)."""
@@ -592,20 +687,34 @@ class Preannotator:
                 return None
             if tok.start in self.figure_starts:
                 return None  # another figure's noun phrase: the verb is that one's
+            if (
+                tok.lemma in REPORTING
+                and tok.lower != tok.lemma
+                and [t.lower for t in after[i + 1 : i + 2]] == ["that"]
+            ):
+                return "other", tok  # a speaker: `one official said that three were arrested` (rules 2.0.3)
             if tok.lower in AUXILIARIES:
                 rest = [t for t in after[i:] if t.lower not in AUXILIARIES and t.lower not in HEDGES]
                 if not rest:
                     return None
                 verb = rest[0]
-                if verb.lemma == "take" and len(rest) > 1:
+                if verb.lemma in ("take", "hold") and len(rest) > 1:
                     tail = rest[2] if rest[1].lower == "into" and len(rest) > 2 else rest[1]
                     return (TAKEN[tail.lower], verb) if tail.lower in TAKEN else None
                 found = _governed(verb.lemma) if verb.lower != verb.lemma else None
                 return (found, verb) if found else None
             if tok.lower != tok.lemma and tok.lower.endswith("ed") and tok.lower not in HEDGES:
                 found = _governed(tok.lemma)  # a verb in the past: its own, or another's (`5 soldiers attacked`)
+                if found and self.has_object(tok, after[i + 1 : i + 2]):
+                    return "other", tok  # the doer of an active verb: `fifteen gunmen abducted some` (rules 2.0.3)
                 return (found, tok) if found else None
         return None
+
+    def has_object(self, verb: Token, following: list[Token]) -> bool:
+        """An object opens right after the verb: a determiner, a pronoun or a figure (OBJECT_OPENERS)."""
+        if not following or self.text[verb.end : following[0].start].strip():
+            return False
+        return following[0].lower in OBJECT_OPENERS or following[0].start in self.figure_starts
 
     def figure_event(self, reading: Reading, counted: Token | None, prop: str) -> str | None:
         """The event whose trigger is the counted noun, else one of the property's kind, else the nearest trigger."""

@@ -209,6 +209,8 @@ class QuoteFinder:
             elif (
                 tok.lemma in REPORTING
                 and not (k and toks[k - 1].lower in NOUN_MARKERS)
+                # capitalised inside a sentence, a name's word: `Secretary of State` (rules 2.0.3)
+                and not (tok.text[0].isupper() and self.sentences.bounds(tok.start)[0] != tok.start)
                 and not (
                     k + 1 < len(toks) and toks[k + 1].lower == "of"  # "reports of attacks": a noun
                 )
