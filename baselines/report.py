@@ -21,7 +21,7 @@ HERE = Path(__file__).parent
 REPO = HERE.parent
 LAYERS = ("events", "quotes", "figures")
 SYSTEMS = {"words": "CRF, token features", "stacked": "CRF, token features and the rules' tags"}
-RULES = "rules 2.0.2 (tuned on `train` and `validation` only)"
+RULES = "rules 2.0.3 (tuned on `train` and `validation` only)"
 
 
 def _cell(interval: dict[str, Any]) -> str:
