@@ -205,3 +205,15 @@ def test_spans_on_a_text_with_marks_emoji_and_crlf(start: int, tmp_path: Path) -
     }
     reference, fast = both_paths(materialize_case(case, tmp_path))
     assert fast == reference
+
+
+def test_a_built_annotation_beyond_what_json_holds_is_left_to_the_reference_path() -> None:
+    """An import's candidate may hold a number no JSON encoder writes (Label Studio's 2e+19 read as an
+    integer): the reference path explains it, instead of the fast path failing to encode it."""
+    raw = read_document(BASE, "toy-0001")
+    ann = json.loads(json.dumps(raw.annotation))
+    ann["figures"][0]["value"] = 2**70
+    built = RawDocument(doc_id="toy-0001", text=raw.text, metadata=raw.metadata, annotation=ann)
+    expected = [repr(i) for i in check_document(BASE, built, TAX)]
+    assert expected  # the value is refused
+    assert [repr(i) for i in check_built_document(BASE, built, TAX, LABELS)] == expected

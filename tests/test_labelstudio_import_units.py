@@ -7,20 +7,26 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ijson
+import orjson
 import pytest
 
 from conflict_news.cli.main import main
 from conflict_news.core.store import dump_json, list_doc_ids
+from conflict_news.core.validate import iter_errors
 from conflict_news.grow.synthetic import write_synthetic
 from conflict_news.labelstudio import importer
 from conflict_news.labelstudio.importer import (
+    READ_BYTES,
     TASKS_PER_BATCH,
     ExportImporter,
     LayerDiff,
+    NestingTooDeep,
+    _DepthGuard,
     convert_annotation,
     format_diffs,
     framed_export,
@@ -232,10 +238,12 @@ def test_an_in_memory_import_protects_gold_unless_told() -> None:
 # --- the re-import fast path: a result that is the stored file's own is not converted again -------------
 
 
-def _outcome(root: Path, export: list[dict[str, Any]]) -> list[Any]:
+def _outcome(root: Path, export: list[dict[str, Any]]) -> bytes:
+    """Everything an import tells, as bytes: == would take 12.0 for 12 and 0 for False."""
     out = ExportImporter(root, "export.json").run(export)
-    return [[repr(i) for i in out.issues], out.diffs, [c.to_dict() for c in out.corrections], out.annotations,
+    told = [[repr(i) for i in out.issues], out.diffs, [c.to_dict() for c in out.corrections], out.annotations,
             out.imported, out.changed]  # fmt: skip
+    return orjson.dumps(told)
 
 
 def _exports(root: Path) -> list[list[dict[str, Any]]]:
@@ -278,6 +286,68 @@ def test_reusing_the_stored_layers_gives_what_converting_gives(
     assert fast == reference
 
 
+def _edited_root(tmp_path: Path, edit: Callable[[dict[str, Any], str], None]) -> Path:
+    root = tmp_path / "root"
+    shutil.copytree(BASE, root)
+    path = root / "annotations" / "toy-0001.json"
+    ann = json.loads(path.read_text(encoding="utf-8"))
+    edit(ann, (root / "corpus" / "toy-0001.txt").read_text(encoding="utf-8"))
+    path.write_bytes(dump_json(ann))
+    assert list(iter_errors([root])) == []  # clean, so the fast path is asked
+    return root
+
+
+TRIGGER_WORD = "told"  # a word of the toy text outside every quote's content and trigger
+
+
+def _null_anchor(ann: dict[str, Any], text: str) -> None:
+    ann["events"][0]["time"]["anchor_event"] = None
+
+
+def _relations_apart(ann: dict[str, Any], text: str) -> None:
+    """ev1 -> ev2, ev1 -> ev3, ev1 -> ev2 again: `tasks` sends the two links to ev2 as one, with two labels."""
+    ev2 = next(ev for ev in ann["events"] if ev["id"] == "ev2")
+    ev3 = {**copy.deepcopy(ev2), "id": "ev3", "relations": [], "arguments": [], "location": None, "time": None}
+    start = text.index(TRIGGER_WORD)
+    ev3["trigger"] = {"start": start, "end": start + len(TRIGGER_WORD), "text": TRIGGER_WORD}
+    ann["events"][0]["relations"] = [{"type": "causes", "target": "ev2"}, {"type": "causes", "target": "ev3"},
+                                     {"type": "subevent_of", "target": "ev2"}]  # fmt: skip
+    ann["events"].append(ev3)
+
+
+def _self_affiliated(ann: dict[str, Any], text: str) -> None:
+    ann["entities"][0]["affiliation"] = ann["entities"][0]["id"]
+
+
+def _float_value(ann: dict[str, Any], text: str) -> None:
+    ann["figures"][0]["value"] = float(ann["figures"][0]["value"])
+
+
+@pytest.mark.parametrize("edit", [_null_anchor, _relations_apart, _self_affiliated, _float_value])
+def test_a_clean_file_the_round_trip_does_not_keep_is_converted(
+    edit: Callable[[dict[str, Any], str], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _edited_root(tmp_path, edit)
+    exports = _exports(root)
+    fast = [_outcome(root, export) for export in exports]
+    monkeypatch.setattr(importer._Stored, "layers_of", lambda self, result: None)
+    assert fast == [_outcome(root, export) for export in exports]
+
+
+@pytest.mark.parametrize(("find", "value"), [("start", 0.0), ("start", False), ("number", True), ("number", 12.0)])
+def test_a_result_equal_only_by_python_equality_is_converted(
+    find: str, value: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0 == 0.0 == False and 1 == True: a result of the wrong type is the converter's to refuse or normalise."""
+    export = offline_export(BASE, "toy-0001")
+    result = export[0]["annotations"][0]["result"]
+    region = next(r for r in result if find in r.get("value", {}) and r["value"][find] in (0, 1, 12))
+    region["value"][find] = value if region["value"][find] == value else type(value)(region["value"][find])
+    fast = _outcome(BASE, export)
+    monkeypatch.setattr(importer._Stored, "layers_of", lambda self, result: None)
+    assert fast == _outcome(BASE, export)
+
+
 def test_a_result_that_differs_from_the_stored_files_is_converted(monkeypatch: pytest.MonkeyPatch) -> None:
     export = offline_export(BASE, "toy-0001")
     result = export[0]["annotations"][0]["result"]
@@ -304,8 +374,17 @@ def test_a_result_that_differs_from_the_stored_files_is_converted(monkeypatch: p
 
 
 def _by_ijson(path: Path) -> list[Any]:
+    """What read_export gave before it read lines: ijson through the depth guard, in 1 MiB buffers."""
     with path.open("rb") as f:
-        return list(ijson.items(f, "item", use_float=True))
+        return list(ijson.items(_DepthGuard(f), "item", use_float=True, buf_size=READ_BYTES))
+
+
+def _read_framed(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], bool]:
+    """read_export's items, and whether ijson was asked (the line reader gave up)."""
+    asked: list[bool] = []
+    real = ijson.items
+    monkeypatch.setattr(importer.ijson, "items", lambda *a, **k: asked.append(True) or real(*a, **k))
+    return list(read_export(path)), bool(asked)
 
 
 FRAMED = framed_export([TASK, {**TASK, "id": 2}, {**TASK, "id": 3}])
@@ -322,11 +401,59 @@ FRAMED_VARIANTS = {
 }
 
 
+LINE_BY_LINE = {"framed", "crlf", "first task beside the bracket", "digits of a hash"}
+
+
 @pytest.mark.parametrize("name", FRAMED_VARIANTS)
-def test_an_export_read_line_by_line_gives_what_ijson_gives(name: str, tmp_path: Path) -> None:
+def test_an_export_read_line_by_line_gives_what_ijson_gives(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "export.json"
     path.write_bytes(FRAMED_VARIANTS[name])
-    assert list(read_export(path)) == _by_ijson(path)
+    items, by_ijson = _read_framed(path, monkeypatch)
+    assert orjson.dumps(items) == orjson.dumps(_by_ijson(path))
+    # the layouts of `pull` are read line by line (a hash's digits by ijson, that line alone)
+    assert by_ijson == (name not in LINE_BY_LINE or name == "digits of a hash")
+    if name == "digits of a hash":
+        monkeypatch.undo()
+        calls: list[Any] = []
+        monkeypatch.setattr(importer, "_DepthGuard", lambda f: calls.append(f) or _DepthGuard(f))
+        list(read_export(path))
+        assert len(calls) == 1  # the file was not read a second time
+
+
+def test_an_export_on_one_line_is_left_to_ijson_after_at_most_max_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps([TASK] * 40))  # compact, no line break: jq -c, json.dumps
+    monkeypatch.setattr(importer, "MAX_LINE", 1 << 17)
+    monkeypatch.setattr(importer, "READ_BYTES", 1 << 16)
+    read: list[int] = []
+    real = importer._DepthGuard.read
+    monkeypatch.setattr(importer._DepthGuard, "read", lambda self, n=-1: read.append(n) or real(self, n))
+    items, by_ijson = _read_framed(path, monkeypatch)
+    assert by_ijson and len(items) == 40
+    assert len(read) < path.stat().st_size / (1 << 16) * 2  # gave up early, then one ijson pass
+
+
+def test_an_error_in_the_next_chunk_comes_after_the_items_ijson_gives(tmp_path: Path) -> None:
+    """A task whose closing brace ends a 1 MiB chunk, then a task nested too deep: ijson gives the first task
+    before the guard refuses the second chunk, and so must the line reader."""
+    first = orjson.dumps(TASK)
+    pad = READ_BYTES - len(b"[\n") - len(first) - 1
+    padded = {**TASK, "pad": "x" * (pad - len(b',"pad":""'))}
+    body = b"[\n" + orjson.dumps(padded)
+    assert len(body) == READ_BYTES - 1, len(body)
+    path = tmp_path / "export.json"
+    path.write_bytes(body + b",\n" + b'{"a":' * 200 + b"1" + b"}" * 200 + b"\n]\n")
+    given: list[Any] = []
+    with pytest.raises(NestingTooDeep):
+        given.extend(read_export(path))
+    expected: list[Any] = []
+    with path.open("rb") as f, pytest.raises(NestingTooDeep):
+        expected.extend(ijson.items(_DepthGuard(f), "item", use_float=True, buf_size=READ_BYTES))
+    assert [t.get("id") for t in given] == [t.get("id") for t in expected] == [TASK.get("id")]
 
 
 FRAMED_BROKEN = {
@@ -351,5 +478,5 @@ def test_a_broken_export_fails_as_ijson_fails_after_the_same_items(name: str, tm
         given.extend(read_export(path))
     expected: list[Any] = []
     with path.open("rb") as f, pytest.raises(ijson.JSONError) as reference:
-        expected.extend(ijson.items(f, "item", use_float=True))
+        expected.extend(ijson.items(_DepthGuard(f), "item", use_float=True, buf_size=READ_BYTES))
     assert (given, str(framed.value)) == (expected, str(reference.value))

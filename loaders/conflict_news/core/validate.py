@@ -73,8 +73,11 @@ def check_built_document(root: Path, raw: RawDocument, taxonomy: Taxonomy, label
     """check_document(root, raw, taxonomy) for a document whose annotation was built in memory (an import's
     candidate), by the fast path where it can vouch for the annotation as it would be written."""
     if raw.annotation is not None and raw.text is not None and raw.annotation_file is None:
+        try:
+            blob = orjson.dumps(raw.annotation)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits (a figure's 2e19): the reference explains it
+            return check_document(root, raw, taxonomy)
         issues, text_hash = _check_text_and_metadata(raw)
-        blob = orjson.dumps(raw.annotation)
         found = annotation_issues(blob, raw.doc_id, raw.text, text_hash or "", labels, annotation_name(raw.doc_id))
         if found is not None:
             return issues + found

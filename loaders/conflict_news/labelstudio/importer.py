@@ -50,8 +50,11 @@ from ..core.txn import Transaction, locked, writing
 from ..core.validate import check_built_document, read_checked_document
 from .rebuild import LayerBuilder
 from .regions import ResultReader
-from .tasks import PRE_ANNOTATION, Result, build_result, pre_annotation_name
+from .tasks import PRE_ANNOTATION, build_result, pre_annotation_name
 from .users import annotator_email
+
+READ_BYTES = 1 << 20
+MAX_LINE = 64 * 1024 * 1024  # a task of ~350 regions is ~150 KB: a longer line is no task of a framed export
 
 # The task count is unknown until the stream ends, so the file size decides: ~150 KB per task of
 # ~350 regions, i.e. a pool from ~200 such tasks on, where it starts to pay for its start-up.
@@ -295,25 +298,59 @@ class ExportImporter:
 
 class _Stored:
     """The stored file's layers, given out for an annotation whose result is the one `tasks` builds from
-    that file (built once per task, when first asked)."""
+    that file (built once per task, when first asked).
+
+    Results are compared as JSON bytes, not with ==, for which 0 == 0.0 == False: a number or flag of
+    another type is the converter's to refuse or normalise. First as `tasks` wrote them; then, for the
+    editor's copies (another key order, `origin` marks), with sorted keys and without the marks."""
 
     def __init__(self, clean: dict[str, Any] | None) -> None:
-        self.clean = clean
-        self.expected: list[Result] | None = None
+        self.clean = clean if clean is not None and _round_trips(clean) else None
+        self.built: list[dict[str, Any]] | None = None
+        self.plain = self.sorted = b""
         self.given: list[dict[str, Any]] = []
 
     def layers_of(self, result: list[Any]) -> tuple[dict[str, Any], list[Issue]] | None:
         if self.clean is None:
             return None
-        if self.expected is None:
-            self.expected = build_result(self.clean)
-        if result != self.expected and (len(result) != len(self.expected) or _without_origin(result) != self.expected):
-            return None
+        if self.built is None:
+            self.built = build_result(self.clean)
+            self.plain = _json(self.built)
+        if _json(result) != self.plain:
+            if not self.sorted:
+                self.sorted = _json(self.built, orjson.OPT_SORT_KEYS)
+            if _json(_without_origin(result), orjson.OPT_SORT_KEYS) != self.sorted:
+                return None
         self.given.append({layer: self.clean[layer] for layer in LAYERS})
         return self.given[-1], []
 
     def reused(self, layers: dict[str, Any]) -> bool:
         return any(layers is given for given in self.given)
+
+
+def _json(result: Any, option: int = 0) -> bytes:
+    try:
+        return orjson.dumps(result, option=option)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits: never the stored file's result
+        return b"?"
+
+
+def _round_trips(ann: dict[str, Any]) -> bool:
+    """Whether converting the result `tasks` makes of a clean file gives the file back: not for a time whose
+    anchor_event is written as null (converting leaves it out), an event whose relations to one target
+    are not together (`tasks` merges them per pair of ends), a figure number written as 12.0, or an
+    entity affiliated to itself (a self-link, which converting refuses)."""
+    for ev in ann["events"]:
+        if ev["time"] is not None and "anchor_event" in ev["time"] and ev["time"]["anchor_event"] is None:
+            return False
+        targets = [r["target"] for r in ev["relations"]]
+        runs = [t for i, t in enumerate(targets) if i == 0 or targets[i - 1] != t]
+        if len(set(runs)) != len(runs):
+            return False
+    numbers = (fig[k] for fig in ann["figures"] for k in ("value", "lower", "upper"))
+    if any(isinstance(n, float) and n.is_integer() for n in numbers):  # 12.0 comes back as 12
+        return False
+    return all(ent.get("affiliation") != ent["id"] for ent in ann["entities"])
 
 
 def _without_origin(result: Any) -> Any:
@@ -427,9 +464,11 @@ def read_export(path: Path) -> Iterator[Any]:
                 yield item
                 given += 1
             return
-        except _NotFramed:
+        except (_NotFramed, NestingTooDeep, OSError):
+            # ijson may give an item the line reader had not ended yet before it meets the same error,
+            # so it reads the file again from the start; it is never behind the items already given
             f.seek(0)
-        yield from islice(ijson.items(_DepthGuard(f), "item", use_float=True, buf_size=1 << 20), given, None)
+        yield from islice(ijson.items(_DepthGuard(f), "item", use_float=True, buf_size=READ_BYTES), given, None)
 
 
 class _NotFramed(Exception):
@@ -470,12 +509,21 @@ def _framed_items(guard: _DepthGuard) -> Iterator[Any]:
 
 
 def _lines(guard: _DepthGuard) -> Iterator[bytes]:
-    tail = b""
-    while chunk := guard.read(1 << 20):
-        *whole, tail = (tail + chunk).split(b"\n")
-        yield from whole
-    if tail:
-        yield tail
+    """The file's lines; _NotFramed at a line longer than MAX_LINE (an export on one line is ijson's)."""
+    parts: list[bytes] = []  # the pieces of the line not yet ended, joined once it ends
+    size = 0
+    while chunk := guard.read(READ_BYTES):
+        *ended, rest = chunk.split(b"\n")
+        if ended:
+            yield b"".join([*parts, ended[0]])
+            yield from ended[1:]
+            parts, size = [], 0
+        parts.append(rest)
+        size += len(rest)
+        if size > MAX_LINE:
+            raise _NotFramed
+    if size:
+        yield b"".join(parts)
 
 
 def framed_export(tasks: Iterable[Any]) -> bytes:
