@@ -199,9 +199,7 @@ def test_a_damaged_review_gives_exactly_its_code_and_no_gold(case: Path) -> None
     a, b = conflicting_versions(BASE)
     if "anchor" in spec:
         a, b = _anchored(a, spec["anchor"]), _anchored(b, spec["anchor"])
-    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
-    export = export_of(BASE, "toy-0001", [a, b])
-    (task,) = adjudicate(BASE, export, [], users).review
+    users, export, task = _review_of(a, b)
     result = task["predictions"][0]["result"]
     for side, items in spec["delete"].items():
         result = delete_sides(result, set(items), int(side))
@@ -212,6 +210,22 @@ def test_a_damaged_review_gives_exactly_its_code_and_no_gold(case: Path) -> None
     assert spec["names"] in str(out.issues[0])
 
 
+def _review_of(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[int, str], list[dict[str, Any]], dict[str, Any]]:
+    """toy-0001 annotated as `a` (user 1) and as `b` (user 2), with a lead (3): the users, the export and the
+    review task adjudicate makes of it."""
+    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
+    export = export_of(BASE, "toy-0001", [a, b])
+    (task,) = adjudicate(BASE, export, [], users).review
+    return users, export, task
+
+
+def _ev2_moved_to_will(a: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `a` whose ev2 is drawn on "will" instead of "answer": to the merge, two items with one id."""
+    b = copy.deepcopy(a)
+    b["events"][1]["trigger"] = {"start": 99, "end": 103, "text": "will"}
+    return b
+
+
 @pytest.mark.parametrize(("late", "shuffle"), [(False, None), (True, None), (False, 0), (False, 1), (False, 2)])
 def test_two_kept_sides_that_are_different_items_under_one_id_are_both_kept(late: bool, shuffle: int | None) -> None:
     """b moves ev2's trigger from "answer" to "will": two events named ev2, one per side, each an item a
@@ -219,11 +233,8 @@ def test_two_kept_sides_that_are_different_items_under_one_id_are_both_kept(late
     whatever the order of the regions in the export (`shuffle`: the seed that reorders them). The
     sides stay the review task's when a third annotator (`late`, whose name sorts first) submits after it."""
     a = read_document(BASE, "toy-0001").annotation
-    b = copy.deepcopy(a)
-    b["events"][1]["trigger"] = {"start": 99, "end": 103, "text": "will"}
-    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
-    export = export_of(BASE, "toy-0001", [a, b])
-    (task,) = adjudicate(BASE, export, [], users).review
+    b = _ev2_moved_to_will(a)
+    users, export, task = _review_of(a, b)
     if late:
         users[4] = "0@example.org"
         export[0]["annotations"].append(export_of(BASE, "toy-0001", [a])[0]["annotations"][0] | {"completed_by": 4})
@@ -253,11 +264,8 @@ def test_a_time_anchor_follows_its_event_when_two_items_share_its_id(side: int) 
     """Both annotators count ev1's time from ev2, which b moved to "will": the reviewer keeps both ev2 (b's
     renamed ev2-2) and one side's ev1, whose anchor is still that side's ev2, not whatever is now ev2."""
     a = _anchored(read_document(BASE, "toy-0001").annotation, "ev2")
-    b = copy.deepcopy(a)
-    b["events"][1]["trigger"] = {"start": 99, "end": 103, "text": "will"}
-    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
-    export = export_of(BASE, "toy-0001", [a, b])
-    (task,) = adjudicate(BASE, export, [], users).review
+    b = _ev2_moved_to_will(a)
+    users, export, task = _review_of(a, b)
     result = delete_sides(delete_sides(task["predictions"][0]["result"], {"q2"}, 2), {"ev1"}, 3 - side)
     result.append({"from_id": f"q2{SIDE}1", "to_id": f"ev2{SIDE}2", "type": "relation", "direction": "right",
                    "labels": ["reports"]})  # fmt: skip
@@ -277,9 +285,7 @@ def test_a_time_anchor_to_an_agreed_event_is_named_by_its_merged_id() -> None:
     b["events"][0]["arguments"].append(
         {"role": "target", "span": {"start": 37, "end": 47, "text": "Port Meren"}, "entity": None}
     )
-    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
-    export = export_of(BASE, "toy-0001", [a, b])
-    (task,) = adjudicate(BASE, export, [], users).review
+    users, export, task = _review_of(a, b)
     reviewed = copy.deepcopy(task) | {
         "annotations": [
             {"id": 9, "completed_by": 3, "result": delete_sides(task["predictions"][0]["result"], {"ev1"}, 1)}
@@ -298,9 +304,7 @@ def test_two_kept_sides_that_overlap_are_kept_with_a_warning() -> None:
     a = read_document(BASE, "toy-0001").annotation
     b = copy.deepcopy(a)
     b["quotes"][0]["cue"] = {"start": 80, "end": 93, "text": "ministry said"}
-    users = {1: "a@example.org", 2: "b@example.org", 3: "lead@example.org"}
-    export = export_of(BASE, "toy-0001", [a, b])
-    (task,) = adjudicate(BASE, export, [], users).review
+    users, export, task = _review_of(a, b)
     result = delete_sides(task["predictions"][0]["result"], {"fig1"}, 2)
     result = [r for r in result if (r.get("from_id"), r.get("to_id")) != (f"fig1{SIDE}1", f"q1{SIDE}2")]
     reviewed = copy.deepcopy(task) | {"annotations": [{"id": 9, "completed_by": 3, "result": result}]}
