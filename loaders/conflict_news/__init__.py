@@ -9,16 +9,15 @@ The names load on first use (PEP 562), so that `conflict-news --version` and the
 import the loaders and `datasets` (issue 30): `import conflict_news` alone costs almost nothing.
 """
 
-from __future__ import annotations
-
 import importlib
 
 from .__about__ import __version__
 
 # Not `typing.TYPE_CHECKING`: importing typing (and the re and collections it pulls in) is most of
-# what `--version` would cost. Type checkers treat a constant of this name as the typing one.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
+# what `--version` would cost. A private name (the module's public names are its API), and no
+# `from __future__ import annotations`, which would add the name `annotations`.
+_TYPE_CHECKING = False
+if _TYPE_CHECKING:
     from typing import Any
 
     from .core.errors import CODES, CorpusError, Issue, Related, UsageError
@@ -57,7 +56,7 @@ _MODULES = {
 _HOMES = {name: module for module, names in _MODULES.items() for name in names}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
