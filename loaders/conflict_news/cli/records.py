@@ -41,7 +41,9 @@ def _records(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(result, indent=2))
         else:
-            print(format_records_markdown({**result["splits"], "all": result["all"]}), end="")
+            tuned = set(args.in_sample or ())
+            in_sample = tuned | {"all"} if tuned else set()  # the all row holds the tuned splits' documents
+            print(format_records_markdown({**result["splits"], "all": result["all"]}, in_sample), end="")
         return 0
     rows: Any
     if path is not None and (path / "data" / "records").is_dir() and not (path / "annotations").is_dir():
@@ -81,5 +83,8 @@ def register(verbs: Any) -> None:
     p.add_argument("--csv", action="store_true", help="CSV with dotted columns instead of JSON lines")
     p.add_argument("--against", metavar="GOLD", help="score PATH's records against the records of this gold")
     p.add_argument("--json", action="store_true", help="with --against: print the scores as JSON")
+    p.add_argument("--in-sample", action="append", choices=SPLITS, metavar="SPLIT",
+                   help="with --against: a split PATH's rules or model were tuned on; its row and the all row "
+                        "are labelled in-sample (repeatable)")  # fmt: skip
     add_bootstrap_options(p)  # used with --against only
     p.set_defaults(run=_records)

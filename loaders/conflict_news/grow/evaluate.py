@@ -463,10 +463,11 @@ def records_at(
             yield {**head, **row}
 
 
-def format_records_markdown(parts: dict[str, dict[str, Any]]) -> str:
+def format_records_markdown(parts: dict[str, dict[str, Any]], in_sample: Collection[str] = ()) -> str:
     """One row per part (label -> a score_records result; evaluate_records gives one per split and one for all):
     record P/R/F1 and, on matched records with a gold count, the share of exact counts, each with its 95 %
-    bootstrap interval over documents."""
+    bootstrap interval over documents. Parts named in `in_sample` (those the rules were tuned on, and any
+    part holding them) say so in their label."""
     fields = ("fatalities", "injured", "arrested", "displaced", "fatalities or arrested")
     lines = [
         "| part | documents | pred | gold | precision | recall | F1 | "
@@ -479,7 +480,8 @@ def format_records_markdown(parts: dict[str, dict[str, Any]]) -> str:
         exact = " | ".join(
             f"{_with_interval(scores[f'{field} exact'])} ({part['matched_with_count'][field]})" for field in fields
         )
-        lines.append(f"| {name} | {part['documents']} | {part['pred']} | {part['gold']} | {prf} | {exact} |")
+        label = f"{name}, in-sample" if name in in_sample else name
+        lines.append(f"| {label} | {part['documents']} | {part['pred']} | {part['gold']} | {prf} | {exact} |")
     return "\n".join(lines) + "\n"
 
 
