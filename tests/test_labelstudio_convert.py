@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -34,7 +36,7 @@ from conflict_news.labelstudio.config import (
     wire_id,
 )
 from conflict_news.labelstudio.importer import LAYERS, ExportImporter, import_export, read_export
-from conflict_news.labelstudio.tasks import PRE_ANNOTATION, build_task, pre_annotation_name
+from conflict_news.labelstudio.tasks import PRE_ANNOTATION, build_task, pre_annotation_name, write_tasks
 from conftest import BASE, REPO
 from ls_helpers import LS_CASES, NOISE, apply_case, load_ls_case, noisy_copy, offline_export
 
@@ -381,6 +383,57 @@ def test_tasks_verb_prints_gold_none_or_given_predictions(tmp_path: Path, capsys
     assert main(["labelstudio", "tasks", "--root", str(BASE), "--predictions", str(folder)]) == 1
     err = capsys.readouterr().err
     assert "[document-missing]" in err and "[dangling-reference]" in err and "nothing written" in err
+
+
+def test_tasks_print_nothing_when_any_document_has_an_issue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "root"
+    write_synthetic(root, 3, seed=4)
+    _edit_annotation(root, "syn-000003", lambda ann: ann["events"][0]["trigger"].update(text="x"))  # the last one
+    assert main(["labelstudio", "tasks", "--root", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "[span-text-mismatch]" in err and "nothing written" in err
+
+
+class _ChangesWhenOpened(io.BytesIO):
+    """An output that rewrites a document's annotation file when the array opens: between the two passes
+    of write_tasks (the first checks every document, the second writes)."""
+
+    def __init__(self, path: Path, change: Callable[[dict[str, Any]], object]) -> None:
+        super().__init__()
+        self.path, self.change = path, change
+
+    def write(self, data: Any) -> int:
+        if self.tell() == 0:
+            ann = json.loads(self.path.read_bytes())
+            self.change(ann)
+            self.path.write_bytes(dump_json(ann))
+        return super().write(data)
+
+
+def _edit_annotation(root: Path, doc_id: str, change: Callable[[dict[str, Any]], object]) -> None:
+    path = annotation_path(root, doc_id)
+    ann = json.loads(path.read_bytes())
+    change(ann)
+    path.write_bytes(dump_json(ann))
+
+
+def test_a_document_changed_between_the_passes_is_checked_again(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    write_synthetic(root, 3, seed=4)
+    renamed = _ChangesWhenOpened(annotation_path(root, "syn-000002"), lambda a: a["entities"][0].update(name="Renamed"))
+    assert write_tasks(root, "stored", renamed) == []
+    tasks = json.loads(renamed.getvalue())  # whole: the change still checks, and is what was written
+    names = [r["value"]["text"] for r in tasks[1]["predictions"][0]["result"] if r.get("from_name") == "entity_name"]
+    assert names[0] == ["Renamed"]
+    broken = _ChangesWhenOpened(
+        annotation_path(root, "syn-000002"), lambda a: a["events"][0]["trigger"].update(text="x")
+    )
+    with pytest.raises(CorpusError) as info:
+        write_tasks(root, "stored", broken)
+    assert [(i.code, i.file) for i in info.value.issues] == [
+        ("span-text-mismatch", "annotations/syn-000002.json"), ("write-failed", "the output")
+    ]  # fmt: skip
+    assert broken.getvalue().startswith(b"[") and not broken.getvalue().rstrip().endswith(b"]")
 
 
 def test_config_verb_prints_the_config(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,18 +32,13 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _tasks(args: argparse.Namespace) -> int:
-    from ..core.txn import writing
     from ..labelstudio.tasks import write_tasks
 
-    # Spooled to a temporary file: nothing reaches stdout unless every document is clean.
-    with tempfile.TemporaryFile() as spool:
-        with writing(f"a temporary file in {tempfile.gettempdir()}"):
-            issues = write_tasks(corpus_root(args, writes=False), args.predictions, spool, progress=sys.stderr.isatty())
-        if issues:
-            return _fail("labelstudio tasks", issues)
-        spool.seek(0)
-        shutil.copyfileobj(spool, sys.stdout.buffer)
-    return 0
+    # Nothing reaches stdout unless every document is clean: write_tasks checks them all first.
+    issues = write_tasks(
+        corpus_root(args, writes=False), args.predictions, sys.stdout.buffer, progress=sys.stderr.isatty()
+    )
+    return _fail("labelstudio tasks", issues) if issues else 0
 
 
 def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path) -> int:

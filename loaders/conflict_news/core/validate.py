@@ -55,8 +55,17 @@ def read_checked_document(
 ) -> tuple[RawDocument, list[Issue]]:
     """read_document(root, doc_id) and its check_stored_document issues. With `parsed` False, an annotation
     file the fast path vouched for is left out of the document (raw.annotation None) instead of parsed."""
-    raw = read_document(root, doc_id, parse_annotation=False)
+    return check_read_document(
+        root, read_document(root, doc_id, parse_annotation=False), taxonomy, labels, parsed=parsed
+    )
+
+
+def check_read_document(
+    root: Path, raw: RawDocument, taxonomy: Taxonomy, labels: Labels, *, parsed: bool = True
+) -> tuple[RawDocument, list[Issue]]:
+    """read_checked_document for a document already read by read_document(..., parse_annotation=False)."""
     blob, raw.annotation = raw.annotation, None
+    doc_id = raw.doc_id
     if blob is not None and raw.text is not None:
         issues, text_hash = _check_text_and_metadata(raw)
         found = annotation_issues(blob, doc_id, raw.text, text_hash or "", labels, annotation_name(doc_id))
