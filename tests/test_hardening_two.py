@@ -589,6 +589,14 @@ def test_an_output_that_cannot_be_written_is_a_coded_refusal(verb: str, output: 
     assert "standard output" in done.stderr
 
 
+def test_tasks_report_a_corpus_with_issues_even_to_a_closed_output(tmp_path: Path) -> None:
+    # tasks checks every document before its first write: stdout is not needed to say what is wrong.
+    root = materialize_case({"remove": ["corpus/toy-0001.txt"]}, tmp_path)
+    done = cli(["labelstudio", "tasks", "--root", str(root)], close_stdout=True)
+    _refused(done, "text-missing")
+    assert "nothing written" in done.stderr
+
+
 def test_a_closed_pipe_stays_quiet(tmp_path: Path) -> None:
     root = materialize_case({}, tmp_path)
     reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)

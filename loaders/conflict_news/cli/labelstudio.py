@@ -34,11 +34,15 @@ def _config(args: argparse.Namespace) -> int:
 def _tasks(args: argparse.Namespace) -> int:
     from ..labelstudio.tasks import write_tasks
 
-    # Nothing reaches stdout unless every document is clean: write_tasks checks them all first.
-    issues = write_tasks(
-        corpus_root(args, writes=False), args.predictions, sys.stdout.buffer, progress=sys.stderr.isatty()
-    )
+    # Standard output is looked up at the first write, so that a corpus with issues is reported as such
+    # even when stdout is closed; write_tasks checks every document before it writes anything.
+    issues = write_tasks(corpus_root(args, writes=False), args.predictions, _Stdout(), progress=sys.stderr.isatty())
     return _fail("labelstudio tasks", issues) if issues else 0
+
+
+class _Stdout:
+    def write(self, data: bytes) -> int:
+        return sys.stdout.buffer.write(data)
 
 
 def _report(args: argparse.Namespace, verb: str, out: ImportOutcome, root: Path) -> int:

@@ -6,10 +6,10 @@ its first mention.
 
 from __future__ import annotations
 
-import zlib
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 import orjson
 from tqdm import tqdm
@@ -307,32 +307,41 @@ def collect_tasks(root: Path, predictions: PredictionSource | Path) -> tuple[lis
     return tasks, issues
 
 
-def write_tasks(root: Path, predictions: PredictionSource | Path, out: BinaryIO, progress: bool = False) -> list[Issue]:
+class Output(Protocol):
+    """Where write_tasks writes: a binary stream, or anything with its `write`."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+def write_tasks(root: Path, predictions: PredictionSource | Path, out: Output, progress: bool = False) -> list[Issue]:
     """The tasks as one JSON array written to `out` task by task, so memory stays flat; returns the issues.
 
-    Nothing is written unless every document is clean, and no copy of the output is kept on the way (a
-    temporary file of ~300 MB per 1 000 documents, which at 10 000 cost more CPU to write than a third of
-    the tasks' building, and at 100 000 would fill many a /tmp): a first pass checks every document and
-    keeps a digest of what it read; the second reads each again and writes its task, checking again only
-    a document whose digest changed in between. Such a document that no longer checks stops the output
-    half-way: CorpusError with its issues and a write-failed that says the output is incomplete.
+    Every document is checked before anything is written, so that a corpus with an issue writes nothing,
+    and no copy of the output is kept on the way (a temporary file would take ~300 MB per 1 000 documents;
+    at 10 000 its writing cost the kernel more CPU than a third of building the tasks, and at 100 000 it
+    would fill many a /tmp). The first pass checks every document and keeps a digest of the bytes it
+    read; the second reads each again and writes its task, checking again a document whose digest
+    changed in between (a writer ran meanwhile: readers take no lock). If such a document no longer
+    checks, the tasks before it have been written: CorpusError with its issues and a write-failed that
+    says the output is incomplete. A document added in between is not written.
     """
     issues: list[Issue] = []
     documents = _Documents(root, check_predictions(predictions), issues)
-    digests: dict[str, _Digest] = {}
-    for doc_id in tqdm(documents.doc_ids, unit="doc", desc="checking", disable=not progress):
-        raw = read_document(root, doc_id, parse_annotation=False)
-        digests[doc_id] = _digest(raw)
-        issues += documents.check(raw, parsed=False)[1]
-    if issues:
-        return issues
-    out.write(b"[")
+    digests = bytearray()  # DIGEST_BYTES per document, in documents.doc_ids's order: flat, ~1.6 MB at 100 000
     with paused_gc():  # a task is ~10^4 short-lived containers and no cycles (tests/test_bulk.py)
+        for doc_id in tqdm(documents.doc_ids, unit="doc", desc="checking", disable=not progress):
+            raw = read_document(root, doc_id, parse_annotation=False)
+            digests += _digest(raw) or bytes(DIGEST_BYTES)  # None comes with an issue: no second pass
+            issues += documents.check(raw, parsed=False)[1]
+        if issues:
+            return issues
+        out.write(b"[")
         for number, doc_id in enumerate(tqdm(documents.doc_ids, unit="doc", desc="tasks", disable=not progress)):
             raw = read_document(root, doc_id, parse_annotation=False)
+            at = number * DIGEST_BYTES
             digest = _digest(raw)
-            if digest is not None and digest == digests[doc_id] and raw.text is not None:
-                # The bytes the first pass checked: a clean file, which orjson parses as the validator did.
+            if digest is not None and digest == bytes(digests[at : at + DIGEST_BYTES]) and raw.text is not None:
+                # The very bytes the first pass found clean, which orjson parses as the validator did.
                 raw.annotation = orjson.loads(raw.annotation) if raw.annotation is not None else None
                 text = raw.text
             else:
@@ -340,30 +349,32 @@ def write_tasks(root: Path, predictions: PredictionSource | Path, out: BinaryIO,
                 if found or raw.text is None:
                     raise CorpusError([*found, Issue(code="write-failed", file="the output", path="$",
                                                      message=f"{doc_id} changed while the tasks were written and no "
-                                                             f"longer checks: the output is incomplete")])  # fmt: skip
+                                                             "longer checks: the output is incomplete")])  # fmt: skip
                 text = raw.text
             out.write(
                 (b",\n" if number else b"\n") + orjson.dumps(documents.task(raw, text), option=orjson.OPT_INDENT_2)
             )
-    out.write(b"\n]\n")
+        out.write(b"\n]\n")
     return issues
 
 
-# Per file of a document (text, metadata, annotation): its length and CRC-32 as read, or None when absent.
-_Digest = tuple[tuple[int, int] | None, ...] | None
+DIGEST_BYTES = 16
 
 
-def _digest(raw: RawDocument) -> _Digest:
-    """What a document read by read_document(..., parse_annotation=False) holds, in a few numbers: enough to
-    tell that one of its files changed between write_tasks's two passes (the files are the user's own, so
-    an accidental change is what there is to catch). None, never equal to a digest, for a document read
-    with issues other than a missing annotation file, or whose metadata orjson cannot write back (not
-    what a clean document reads as)."""
-    if any(issue.code != "annotation-missing" for issue in raw.issues):  # a file missing is (None) fine
+def _digest(raw: RawDocument) -> bytes | None:
+    """A BLAKE2b digest of what a document read by read_document(..., parse_annotation=False) holds (its text,
+    its metadata as orjson writes it back, its annotation file's bytes, each marked present or absent and
+    its length), so that a file changed between write_tasks's two passes is told apart, even on purpose.
+    None, never equal to a digest, for a document read with issues other than a missing annotation file,
+    or whose metadata orjson cannot write back (neither is what a clean document reads as)."""
+    if any(issue.code != "annotation-missing" for issue in raw.issues):
         return None
     try:
         meta = orjson.dumps(raw.metadata) if raw.metadata is not None else None
     except orjson.JSONEncodeError:
         return None
-    text = raw.text.encode("utf-8") if raw.text is not None else None
-    return tuple(None if b is None else (len(b), zlib.crc32(b)) for b in (text, meta, raw.annotation))
+    digest = hashlib.blake2b(digest_size=DIGEST_BYTES)
+    for part in (raw.text.encode("utf-8") if raw.text is not None else None, meta, raw.annotation):
+        digest.update(b"-" if part is None else b"+%d:" % len(part))
+        digest.update(part or b"")
+    return digest.digest()
