@@ -589,6 +589,21 @@ def test_an_output_that_cannot_be_written_is_a_coded_refusal(verb: str, output: 
     assert "standard output" in done.stderr
 
 
+def test_files_nested_past_the_schema_checkers_limit_are_schema_violations(tmp_path: Path) -> None:
+    # jsonschema-rs explains no error inside a value nested ~300 deep (ValueError: Recursion limit reached).
+    deep = json.loads("[" * 300 + "]" * 300)
+    meta = json.loads((BASE / "corpus" / "toy-0001.json").read_text(encoding="utf-8")) | {"extra": deep}
+    ann = read_document(BASE, "toy-0001").annotation | {"extra": {"a": deep}}
+    root = materialize_case({"write": {"corpus/toy-0001.json": json.dumps(meta),
+                                       "annotations/toy-0001.json": json.dumps(ann)}}, tmp_path)  # fmt: skip
+    found = [(i.code, i.file, i.path) for i in iter_errors([root])]
+    assert found == [
+        ("schema-violation", "corpus/toy-0001.json", "$.extra" + "[0]" * 64),
+        ("schema-violation", "annotations/toy-0001.json", "$.extra.a" + "[0]" * 63),
+    ]
+    _refused(cli(["validate", str(root)]), "schema-violation")
+
+
 def test_tasks_report_a_corpus_with_issues_even_to_a_closed_output(tmp_path: Path) -> None:
     # tasks checks every document before its first write: stdout is not needed to say what is wrong.
     root = materialize_case({"remove": ["corpus/toy-0001.txt"]}, tmp_path)

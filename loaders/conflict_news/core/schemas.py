@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from .limits import MAX_ID_LENGTH
+from .limits import MAX_ID_LENGTH, MAX_JSON_DEPTH
 from .paths import locate_schema_dir
 
 SCHEMA_FILES = (
@@ -43,8 +43,25 @@ def iter_schema_errors(name: str, instance: Any) -> Iterator[tuple[str, str]]:
     validator = _compiled(name)
     if validator.is_valid(instance):
         return
-    for error in validator.iter_errors(instance):
-        yield format_json_path(list(error.instance_path)), error.message
+    try:
+        found = [(format_json_path(list(e.instance_path)), e.message) for e in validator.iter_errors(instance)]
+    except ValueError:  # jsonschema-rs gives up explaining a value nested ~300 deep (its recursion limit)
+        found = [(format_json_path(_deep_path(instance)), f"nested more than {MAX_JSON_DEPTH} levels deep, "
+                  f"deeper than any {name} file")]  # fmt: skip
+    yield from found
+
+
+def _deep_path(instance: Any) -> list[str | int]:
+    """The path of a value nested deeper than MAX_JSON_DEPTH (the first in document order), walked without
+    recursion; [] (the root) when there is none."""
+    stack: list[tuple[Any, list[str | int]]] = [(instance, [])]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_JSON_DEPTH:
+            return path
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        stack.extend((child, [*path, key]) for key, child in reversed(list(items)))
+    return []
 
 
 @cache
