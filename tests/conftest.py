@@ -30,6 +30,9 @@ from hypothesis import HealthCheck, settings
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="cnc-hf-home-")
 atexit.register(shutil.rmtree, os.environ["HF_HOME"], ignore_errors=True)
+# One date for every command of the session (core.clock): runs compared with each other write the
+# same `added` whenever they run, also on either side of midnight (a kill test once failed there).
+os.environ["SOURCE_DATE_EPOCH"] = "1767225600"  # 2026-01-01
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

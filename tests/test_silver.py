@@ -357,6 +357,23 @@ def test_a_small_archive_declares_only_the_splits_it_has(given: int, tmp_path: P
     check_declared_splits_load(tmp_path / "out", WIRE_COUNTS[given], tmp_path / "cache")
 
 
+def test_a_run_that_refuses_every_record_reports_them_and_declares_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It once ended in a KeyError while writing the card (no config, so no dataset_info)."""
+    records = [{"text": "Two people were killed.", "published": "not-a-date"}, b"broken"]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out"
+    assert main(["silver", str(source), "--out", str(out), "--workers", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 0
+    assert sorted((i["line"], i["code"]) for i in report(out)["issues"]) == [
+        (1, "schema-violation"),
+        (2, "json-invalid"),
+    ]
+    assert declared_splits(out) == {}
+    assert not list((out / "data").glob("*/*.parquet"))
+
+
 def test_a_split_without_rows_in_one_config_is_left_out_of_that_config_alone(tmp_path: Path) -> None:
     """wire-07, the only test document, has nothing to annotate: test is a split of documents and spans_bio only."""
     source = wire_archive(tmp_path, 7, quiet=("wire-07",))

@@ -11,13 +11,13 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ..core.articles import FIELDS, Article, decode_article, read_inputs
+from ..core.clock import today
 from ..core.distribution import decide_distribution
 from ..core.errors import CorpusError, Issue, Related, UsageError
 from ..core.guidelines import guidelines_version
@@ -43,8 +43,8 @@ from ..core.validate import check_document
 ID_PREFIX = "cnc-"
 
 
-def metadata_template() -> dict[str, Any]:
-    """The record of a document nobody has said anything about: every unknown fact null."""
+def metadata_template(added: str) -> dict[str, Any]:
+    """The record of a document nobody has said anything about, added on `added`: every unknown fact null."""
     return {
         "schema_version": "1.0",
         "id": None,
@@ -53,7 +53,7 @@ def metadata_template() -> dict[str, Any]:
         "source": {"publisher": None, "url": None, "original_filename": None, "original_sha256": None},
         "published": {"date": None, "precision": "unknown", "inferred": False, "evidence": None},
         "retrieved": None,
-        "added": date.today().isoformat(),
+        "added": added,
         "license": {"text": "unknown", "annotations": "CC-BY-4.0"},
         "distribution": None,  # decided from the licence once the stated metadata is in
         "tags": {"conflicts": [], "topics": []},
@@ -80,9 +80,9 @@ def _is_utf8(value: str) -> bool:
     return True
 
 
-def build_metadata(article: Article, doc_id: str, text: str) -> dict[str, Any]:
+def build_metadata(article: Article, doc_id: str, text: str, added: str) -> dict[str, Any]:
     """The metadata record of a new document; ValueError(message, JSONPath) for a stated value that cannot be one."""
-    record = metadata_template()
+    record = metadata_template(added)
     for name, value in article.stated.items():
         pointer, convert = FIELDS[name]
         try:
@@ -171,6 +171,7 @@ def plan_additions(
     new_ids: list[str] = []
     issues: list[Issue] = []
     taxonomy = load_taxonomy()
+    added = today()
     for article in articles:
         text, problem = decode_article(article)
         if problem is not None or text is None:
@@ -211,7 +212,7 @@ def plan_additions(
         hashes[digest] = doc_id
         batch[doc_id] = article
         try:
-            meta = build_metadata(article, doc_id, text)
+            meta = build_metadata(article, doc_id, text, added)
         except ValueError as exc:
             issues.append(
                 Issue(

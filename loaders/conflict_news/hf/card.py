@@ -102,7 +102,8 @@ def card_metadata(split_sizes: dict[str, dict[str, tuple[int, int]]], flavor: Fl
     """`configs` and `dataset_info` from config -> split -> (rows, in-memory Arrow bytes), in CONFIGS order,
     with the Features of the flavour's shards.
 
-    A config missing from `split_sizes` is left out (a silver run whose configs have no rows at all).
+    A config missing from `split_sizes` is left out (a silver run whose configs have no rows at all); with
+    none left (a silver run that refused every record) there is no `dataset_info` either.
     """
     flavor = check_choice("flavor", flavor, FLAVORS)
     configs: list[dict[str, Any]] = []
@@ -123,8 +124,8 @@ def card_metadata(split_sizes: dict[str, dict[str, tuple[int, int]]], flavor: Fl
             dataset_size=sum(nbytes for _, nbytes in sizes.values()),
         )
     holder: dict[str, Any] = {}
-    infos.to_dataset_card_data(holder)  # any mapping will do as card data
-    return {"configs": configs, "dataset_info": holder["dataset_info"]}
+    infos.to_dataset_card_data(holder)  # any mapping will do; it stays empty without configs
+    return {"configs": configs, **holder}
 
 
 STANDOFF_INTRO = """

@@ -24,6 +24,7 @@ import orjson
 import yaml
 
 from ..core.citation import CITATION
+from ..core.clock import today
 from ..core.errors import CorpusError, Issue, UsageError
 from ..core.load import load_corpus
 from ..core.model import LAYERS
@@ -260,7 +261,7 @@ def plan_release(repo: Path, version: str, date: str) -> tuple[list[Issue], Plan
 def cut_release(repo: Path, version: str, date: str | None = None) -> tuple[list[Issue], Plan | None]:
     """Check, then write every release file at once (or none); the caller tags the commit."""
     with locked(repo):
-        issues, plan = plan_release(repo, version, date or dt.date.today().isoformat())
+        issues, plan = plan_release(repo, version, date or today())
         if plan is not None:
             with Transaction(repo) as txn:
                 for path, data in plan.files.items():

@@ -23,7 +23,6 @@ import dataclasses
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 import orjson
 from tqdm import tqdm
 
+from ..core.clock import today
 from ..core.errors import UsageError
 from ..core.extras import require_extra
 from ..core.options import CONFIGS, SPLITS
@@ -169,7 +169,7 @@ def _make_plan(request: dict[str, Any], workers: int | None, scheduler: str | No
                     seen_ids.add(id_key)
             planned.append({"unit": dataclasses.asdict(unit), "skips": skips})
             bar.update()
-    return {"request": request, "added": date.today().isoformat(), "units": planned}
+    return {"request": request, "added": today(), "units": planned}
 
 
 def _jobs(plan: dict[str, Any], out: str) -> Iterator[Job]:

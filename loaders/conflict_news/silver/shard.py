@@ -188,7 +188,7 @@ def _document(
         return refuse(skip, "$", "the same text as an earlier record of the input; left out")
     if skip == "id-taken":
         return refuse(skip, "$.id", f"id {doc_id!r} is already used by an earlier record of the input; left out")
-    metadata = {**build_metadata(article, doc_id, text), "added": job.added}
+    metadata = build_metadata(article, doc_id, text, job.added)
     try:
         predicted = extract(doc_id, text, taxonomy)
     except Exception as exc:  # one document's failure must not end a run over millions: it is reported
