@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -125,6 +126,36 @@ def test_a_bound_between_row_sizes_groups_rows(tmp_path: Path) -> None:
         assert sum(rows[: table.num_rows]) <= bound
         sizes[name.split("-", 1)[0]] = rows[table.num_rows :]
     assert all(rows == [] for rows in sizes.values())
+
+
+def test_the_rows_held_for_row_groups_stay_under_their_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 30: over all configs and splits, what a build holds for row groups stays under PENDING_BYTES
+    (the largest written first), so its memory is flat in N; the rows written are the same."""
+    from conflict_news.hf import build
+
+    roots = {"held": copy_sources(tmp_path / "held"), "free": copy_sources(tmp_path / "free")}
+    build_data(roots["free"])
+    limit, highest = 64 * 1024, []
+    real = build.limit_pending
+
+    def watched(writers: dict[str, build.ShardWriter], bound: int) -> None:
+        real(writers, bound)
+        highest.append(sum(n for w in writers.values() for n in w.pending_bytes.values()))
+
+    monkeypatch.setattr(build, "PENDING_BYTES", limit)
+    monkeypatch.setattr(build, "limit_pending", watched)
+    build_data(roots["held"])
+    assert len(highest) > 1 and 0 < max(highest) <= limit
+    (held, held_groups), (free, free_groups) = _written(roots["held"]), _written(roots["free"])
+    assert held.keys() == free.keys() and all(held[shard].equals(free[shard]) for shard in held)
+    assert held_groups > free_groups
+
+
+def _written(root: Path) -> tuple[dict[str, pa.Table], int]:
+    """The shards' tables by path, and their row groups in all."""
+    shards = sorted((root / "data").glob("*/*.parquet"))
+    tables = {shard.relative_to(root).as_posix(): pq.read_table(shard) for shard in shards}
+    return tables, sum(pq.read_metadata(shard).num_row_groups for shard in shards)
 
 
 def test_card_verb_creates_checks_and_rewrites_only_front_matter(tmp_path: Path) -> None:

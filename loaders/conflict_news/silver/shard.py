@@ -32,7 +32,7 @@ from ..core.store import RawDocument
 from ..core.taxonomy import Taxonomy, load_taxonomy
 from ..core.validate import check_document
 from ..grow.ingest import build_metadata
-from ..hf.build import BATCH_DOCUMENTS, RowBatch, ShardWriter, open_writers
+from ..hf.build import BATCH_DOCUMENTS, PENDING_BYTES, RowBatch, ShardWriter, limit_pending, open_writers
 from ..hf.card import ARROW_BYTES
 from ..hf.rows import make_rows
 from ..standoff.flavor import standoff_rows
@@ -170,6 +170,7 @@ def annotate(job: Job) -> dict[str, Any]:
 def _flush(batch: RowBatch, writers: dict[str, ShardWriter]) -> None:
     for config, split, table, row_sizes in batch.tables("full"):
         writers[config].add(split, table, row_sizes)
+    limit_pending(writers, PENDING_BYTES)
 
 
 def _document(
