@@ -378,6 +378,10 @@ def test_the_splits_tuned_on_and_all_are_labelled_in_sample(capsys: pytest.Captu
         "validation",
         "all",
     ]
+    # Scored on test alone, the all row holds no tuned document: nothing is in-sample.
+    argv = ["records", str(DEV), "--against", str(DEV), "--bootstrap", "20", "--split", "test"]
+    assert main([*argv, "--in-sample", "validation"]) == 0
+    assert [line.split("|")[1].strip() for line in capsys.readouterr().out.splitlines()[2:]] == ["test", "all"]
 
 
 def test_a_missing_path_is_refused_with_a_code(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

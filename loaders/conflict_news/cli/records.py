@@ -41,8 +41,8 @@ def _records(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(result, indent=2))
         else:
-            tuned = set(args.in_sample or ())
-            in_sample = tuned | {"all"} if tuned else set()  # the all row holds the tuned splits' documents
+            tuned = set(args.in_sample or ()) & set(result["splits"])
+            in_sample = tuned | {"all"} if tuned else set()  # the all row holds the rows above it
             print(format_records_markdown({**result["splits"], "all": result["all"]}, in_sample), end="")
         return 0
     rows: Any
@@ -85,6 +85,6 @@ def register(verbs: Any) -> None:
     p.add_argument("--json", action="store_true", help="with --against: print the scores as JSON")
     p.add_argument("--in-sample", action="append", choices=SPLITS, metavar="SPLIT",
                    help="with --against: a split PATH's rules or model were tuned on; its row and the all row "
-                        "are labelled in-sample (repeatable)")  # fmt: skip
+                        "(when scored) are labelled in-sample (repeatable)")  # fmt: skip
     add_bootstrap_options(p)  # used with --against only
     p.set_defaults(run=_records)
