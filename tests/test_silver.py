@@ -357,15 +357,17 @@ def test_a_small_archive_declares_only_the_splits_it_has(given: int, tmp_path: P
     check_declared_splits_load(tmp_path / "out", WIRE_COUNTS[given], tmp_path / "cache")
 
 
-def test_a_run_that_refuses_every_record_reports_them_and_declares_nothing(
+def test_a_run_that_refuses_every_record_reports_them_declares_nothing_and_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """It once ended in a KeyError while writing the card (no config, so no dataset_info)."""
     records = [{"text": "Two people were killed.", "published": "not-a-date"}, b"broken"]
     source = write_jsonl(tmp_path / "in.jsonl", records)
     out = tmp_path / "out"
-    assert main(["silver", str(source), "--out", str(out), "--workers", "1", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["documents"] == 0
+    assert main(["silver", str(source), "--out", str(out), "--workers", "1", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["documents"] == 0
+    assert "[input-empty] no record was annotated" in captured.err and "Traceback" not in captured.err
     assert sorted((i["line"], i["code"]) for i in report(out)["issues"]) == [
         (1, "schema-violation"),
         (2, "json-invalid"),

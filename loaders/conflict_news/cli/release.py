@@ -139,7 +139,7 @@ def register(verbs: Any) -> None:
         metavar="X.Y.Z",
         help="the version to cut: the SemVer step that the changes since the last release require",
     )
-    p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
+    p.add_argument("--date", help="release date, YYYY-MM-DD (default: today, or the date of SOURCE_DATE_EPOCH)")
     add_root_option(p)
     p.set_defaults(run=_release)
 

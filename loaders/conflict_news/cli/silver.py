@@ -40,6 +40,10 @@ def _silver(args: argparse.Namespace) -> int:
         f"see {summary.out}/report.json",
         file=sys.stderr,
     )
+    if summary.documents == 0:  # the card then declares no config, and nothing would load
+        print("conflict-news silver: [input-empty] no record was annotated: every one was left out (see the report)",
+              file=sys.stderr)  # fmt: skip
+        return 1
     return 0
 
 

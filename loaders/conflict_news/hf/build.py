@@ -51,7 +51,7 @@ with require_extra("hf"):
 
 # Far below Arrow's 2 GiB offset limit for one string or list column, and small enough to stream.
 DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024
-# Documents encoded together: one Arrow table per config and split, and one Parquet row group. Fixed,
+# Documents encoded together: one Arrow table per config and split, gathered into row groups. Fixed,
 # so that the output is the same whatever the worker count; small, so that memory stays flat in N.
 BATCH_DOCUMENTS = 64
 # Encoding a document costs ~7 ms, 30 times what validating alone does: a pool pays off much sooner.
@@ -60,9 +60,10 @@ POOL_THRESHOLD = 200
 ROW_KEYS = ("doc_id", "annotation_status", "text_status")
 # Rows (JSON bytes) per Parquet row group: large enough to compress well, small enough to stay flat.
 ROW_GROUP_BYTES = 16 * 1024 * 1024
-# Rows held for row groups over all configs and splits of a build: the large splits still reach
-# ROW_GROUP_BYTES, the smallest are written early (the output grows ~3 % at 10 000 documents). Without
-# it, 6 configs x 3 splits held up to 18 x 16 MiB, and the writing process grew with N.
+# Rows held for row groups over all configs and splits of a build, checked after each batch (so
+# exceeded by at most one batch's rows meanwhile): the largest pending group is written first, below
+# ROW_GROUP_BYTES if it must (the output grows ~3 % at 10 000 documents). Without it, 6 configs x 3
+# splits held up to 18 x 16 MiB, and the writing process grew with N. Silver: per shard job.
 PENDING_BYTES = 96 * 1024 * 1024
 
 
@@ -272,9 +273,9 @@ def _encode_labels(array: pa.Array, feature: Any) -> pa.Array:
 class ShardWriter:
     """The shards of one config: a new shard starts before a row that would take it past the bound.
 
-    Tables are gathered per split into row groups of about ROW_GROUP_BYTES (a batch holds few rows of
-    the small splits, and small row groups compress badly); a single row larger than the bound gets
-    a shard of its own.
+    Tables are gathered per split into row groups of up to about ROW_GROUP_BYTES (a batch holds few
+    rows of the small splits, and small row groups compress badly), written sooner when limit_pending
+    says so; a single row larger than the bound gets a shard of its own.
     """
 
     def __init__(self, folder: Path, schema: pa.Schema, max_bytes: int) -> None:

@@ -140,6 +140,7 @@ def _read_plan(fs: fsspec.AbstractFileSystem, root: str, request: dict[str, Any]
 
 def _make_plan(request: dict[str, Any], workers: int | None, scheduler: str | None, progress: bool) -> dict[str, Any]:
     """Units in input order with their first line numbers, and the duplicates among their records."""
+    added = today()  # before the input is read: a malformed SOURCE_DATE_EPOCH is refused at once
     units = plan_units(request["input"], request["shard_bytes"], request["text_column"])
     if not units:
         raise UsageError(f"{request['input']} holds no .jsonl, .parquet, .txt or .html file with anything in it")
@@ -169,7 +170,7 @@ def _make_plan(request: dict[str, Any], workers: int | None, scheduler: str | No
                     seen_ids.add(id_key)
             planned.append({"unit": dataclasses.asdict(unit), "skips": skips})
             bar.update()
-    return {"request": request, "added": today(), "units": planned}
+    return {"request": request, "added": added, "units": planned}
 
 
 def _jobs(plan: dict[str, Any], out: str) -> Iterator[Job]:
