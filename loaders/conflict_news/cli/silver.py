@@ -12,6 +12,7 @@ import json
 import sys
 from typing import Any
 
+from ..core.errors import UsageError
 from ..core.limits import MAX_SHARD_BYTES
 from ..silver import DEFAULT_EXTRACTOR, DEFAULT_SHARD_BYTES
 from .hf import SCHEDULER_HELP
@@ -41,9 +42,7 @@ def _silver(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if summary.documents == 0:  # the card then declares no config, and nothing would load
-        print("conflict-news silver: [input-empty] no record was annotated: every one was left out (see the report)",
-              file=sys.stderr)  # fmt: skip
-        return 1
+        raise UsageError("no record was annotated: every one was left out (see the report)", "input-empty")
     return 0
 
 
